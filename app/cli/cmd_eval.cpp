@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// apiq eval (perplexity) and apiq generate (greedy decoding).
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "apiq/evaluation.h"
+#include "apiq/llama_model.h"
+#include "apiq/tokenizer.h"
+#include "commands.h"
+#include "terminal_progress.h"
+
+namespace apiq::cli {
+
+namespace {
+
+struct ModelArgs {
+  std::string model;
+  std::string device = "cpu";
+  std::string dtype = "f32";
+};
+
+void add_model_options(CLI::App* cmd, ModelArgs& m) {
+  cmd->add_option("MODEL", m.model, "model folder")->required();
+  cmd->add_option("--device", m.device, "cpu or cuda[:N]")->capture_default_str();
+  cmd->add_option("--dtype", m.dtype, "f32, bf16 or f16")->capture_default_str()->check(CLI::IsMember({"f32", "bf16", "f16"}));
+}
+
+ModelOptions model_options(const ModelArgs& m) {
+  return ModelOptions().set_device(parse_device(m.device)).set_dtype(parse_dtype(m.dtype));
+}
+
+struct EvalArgs : ModelArgs {
+  std::string data;
+  int64_t seq_len = 2048;
+  int64_t max_windows = -1;
+  bool json = false;
+};
+
+void run_eval(const EvalArgs& a) {
+  const auto opts = model_options(a);
+  const std::string text = read_text_file(a.data);
+  TerminalProgress progress;
+  const Tokenizer tok = Tokenizer::load_from_dir(a.model);
+  const LlamaModel model = LlamaModel::load(a.model, opts, &progress);
+  const auto stream = tokenize_stream(tok, text);
+  PerplexityOptions po;
+  po.seq_len = a.seq_len;
+  po.max_windows = a.max_windows;
+  const auto r = evaluate_perplexity(model, stream, po, &progress);
+  if (a.json) {
+    nlohmann::ordered_json j = {{"nll", r.nll}, {"ppl", r.ppl}, {"tokens", r.tokens}, {"windows", r.windows}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("nll %.6f  ppl %.4f  (%lld windows of %lld tokens, %lld tokens in the stream, %s on %s)\n", r.nll,
+                r.ppl, static_cast<long long>(r.windows), static_cast<long long>(a.seq_len),
+                static_cast<long long>(r.tokens), a.dtype.c_str(), a.device.c_str());
+  }
+}
+
+struct GenerateArgs : ModelArgs {
+  std::string prompt;
+  int64_t max_new_tokens = 64;
+};
+
+void run_generate(const GenerateArgs& a) {
+  const auto opts = model_options(a);
+  const Tokenizer tok = Tokenizer::load_from_dir(a.model);
+  const LlamaModel model = LlamaModel::load(a.model, opts);
+  std::vector<int64_t> ids = {tok.bos_id()};
+  const auto p = tok.encode(a.prompt);
+  ids.insert(ids.end(), p.begin(), p.end());
+  const size_t prompt_len = ids.size();
+  // Stream text: decode everything so far and print what is new (pieces can merge across tokens).
+  std::string shown = tok.decode({ids.begin() + 1, ids.end()});
+  std::fputs(shown.c_str(), stdout);
+  std::fflush(stdout);
+  GenerateOptions go;
+  go.max_new_tokens = a.max_new_tokens;
+  generate_greedy(model, ids, go, [&](int64_t id) {
+    ids.push_back(id);
+    const std::string now = tok.decode({ids.begin() + 1, ids.end()});
+    if (now.size() > shown.size() && now.compare(0, shown.size(), shown) == 0) std::fputs(now.c_str() + shown.size(), stdout);
+    shown = now;
+    std::fflush(stdout);
+  });
+  std::fputc('\n', stdout);
+  (void)prompt_len;
+}
+
+}  // namespace
+
+void add_eval(CLI::App& app) {
+  auto a = std::make_shared<EvalArgs>();
+  auto* cmd = app.add_subcommand("eval", "Perplexity on a text file (GPTQ/ApiQ protocol)");
+  add_model_options(cmd, *a);
+  cmd->add_option("--data", a->data, "text file")->required();
+  cmd->add_option("--seq-len", a->seq_len, "window length in tokens")->capture_default_str()->check(CLI::Range(2, 1 << 20));
+  cmd->add_option("--max-windows", a->max_windows, "score at most this many windows")->check(CLI::PositiveNumber);
+  cmd->add_flag("--json", a->json, "print {\"nll\", \"ppl\", \"tokens\", \"windows\"}");
+  cmd->callback([a] { run_eval(*a); });
+}
+
+void add_generate(CLI::App& app) {
+  auto a = std::make_shared<GenerateArgs>();
+  auto* cmd = app.add_subcommand("generate", "Greedy text generation");
+  add_model_options(cmd, *a);
+  cmd->add_option("--prompt", a->prompt, "prompt text")->required();
+  cmd->add_option("--max-new-tokens", a->max_new_tokens, "tokens to generate")->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  cmd->callback([a] { run_generate(*a); });
+}
+
+}  // namespace apiq::cli
