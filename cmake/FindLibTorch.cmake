@@ -5,7 +5,7 @@
 # Inputs: LIBTORCH_DIR (the torch package folder) or APIQ_PYTHON (an interpreter with torch).
 # Outputs: LibTorch_FOUND, LIBTORCH_DIR, LIBTORCH_HAS_CUDA, LIBTORCH_VERSION, target apiq::torch.
 
-if(NOT LIBTORCH_DIR)
+if(NOT LIBTORCH_DIR OR NOT DEFINED LIBTORCH_VERSION)
   if(NOT APIQ_PYTHON)
     find_program(APIQ_PYTHON NAMES python3 python)
   endif()
@@ -48,6 +48,9 @@ if(LibTorch_FOUND AND NOT TARGET apiq::torch)
   endif()
   target_link_libraries(apiq::torch INTERFACE ${_libs})
   # The wheel's libraries find their CUDA runtime through their own RUNPATH; ours finds torch here.
-  target_link_options(apiq::torch INTERFACE "-Wl,-rpath,${LIBTORCH_DIR}/lib" "-Wl,--allow-shlib-undefined")
+  target_link_options(apiq::torch INTERFACE "-Wl,-rpath,${LIBTORCH_DIR}/lib" "-Wl,--allow-shlib-undefined"
+    # libtorch.so exports its own copy of std::filesystem (linked in statically), which crashes
+    # when called from our code; naming libstdc++ first makes the dynamic linker bind ours.
+    "LINKER:--push-state,--no-as-needed" "-lstdc++" "LINKER:--pop-state")
   message(STATUS "LibTorch ${LIBTORCH_VERSION} at ${LIBTORCH_DIR} (CUDA backend: ${LIBTORCH_HAS_CUDA})")
 endif()

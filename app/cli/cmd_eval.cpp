@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "apiq/errors.h"
 #include "apiq/evaluation.h"
 #include "apiq/llama_model.h"
 #include "apiq/tokenizer.h"
@@ -40,10 +41,13 @@ struct EvalArgs : ModelArgs {
 void run_eval(const EvalArgs& a) {
   const auto opts = model_options(a);
   const std::string text = read_text_file(a.data);
-  TerminalProgress progress;
   const Tokenizer tok = Tokenizer::load_from_dir(a.model);
-  const LlamaModel model = LlamaModel::load(a.model, opts, &progress);
   const auto stream = tokenize_stream(tok, text);
+  if (static_cast<int64_t>(stream.size()) < a.seq_len)
+    throw InputError(a.data, "the text has " + std::to_string(stream.size()) + " tokens, fewer than one window of " +
+                                 std::to_string(a.seq_len));
+  TerminalProgress progress;
+  const LlamaModel model = LlamaModel::load(a.model, opts, &progress);
   PerplexityOptions po;
   po.seq_len = a.seq_len;
   po.max_windows = a.max_windows;

@@ -10,6 +10,8 @@ namespace apiq::cli {
 void add_inspect(CLI::App& app);
 void add_eval(CLI::App& app);
 void add_generate(CLI::App& app);
+void add_quantize(CLI::App& app);
+void add_compare(CLI::App& app);
 
 // "cpu", "cuda", "cuda:N"; a CUDA device without a GPU is an input error.
 torch::Device parse_device(const std::string& s);

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <torch/torch.h>
 
+#include "apiq/calibration.h"
 #include "apiq/errors.h"
 #include "commands.h"
 
@@ -46,6 +47,8 @@ int main(int argc, char** argv) {
   apiq::cli::add_inspect(app);
   apiq::cli::add_eval(app);
   apiq::cli::add_generate(app);
+  apiq::cli::add_quantize(app);
+  apiq::cli::add_compare(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -61,6 +64,9 @@ int main(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "apiq: error: %s\n", e.what());
     return 2;
+  } catch (const apiq::NonFiniteLossError& e) {
+    std::fprintf(stderr, "apiq: error: %s (the last complete block is kept in the .partial folder)\n", e.what());
+    return 1;
   } catch (const apiq::CancelledError&) {
     std::fprintf(stderr, "apiq: cancelled\n");
     return 130;

@@ -6,6 +6,7 @@
 #include "apiq/llama_block.h"
 
 #ifdef APIQ_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
@@ -46,6 +47,24 @@ torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weigh
 #else
   (void)x; (void)weight; (void)eps;
   TORCH_CHECK(false, "this build has no CUDA kernels (APIQ_WITH_CUDA=OFF)");
+#endif
+}
+
+int64_t cuda_peak_memory_bytes(torch::Device device) {
+#ifdef APIQ_WITH_CUDA
+  const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.has_index() ? device.index() : 0);
+  return stats.allocated_bytes[0].peak;  // aggregate over pool types
+#else
+  (void)device;
+  return 0;
+#endif
+}
+
+void cuda_reset_peak_memory(torch::Device device) {
+#ifdef APIQ_WITH_CUDA
+  c10::cuda::CUDACachingAllocator::resetPeakStats(device.has_index() ? device.index() : 0);
+#else
+  (void)device;
 #endif
 }
 

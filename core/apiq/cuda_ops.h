@@ -13,4 +13,8 @@ bool cuda_kernels_available();
 torch::Tensor rms_norm_dispatch(const torch::Tensor& x, const torch::Tensor& weight, double eps);
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps);  // CUDA only
 
+// Peak bytes allocated on a CUDA device by LibTorch's caching allocator since the last reset.
+int64_t cuda_peak_memory_bytes(torch::Device device);
+void cuda_reset_peak_memory(torch::Device device);
+
 }  // namespace apiq

@@ -26,8 +26,9 @@ torch::Tensor DenseLinears::apply(LinearKind k, const torch::Tensor& x) const {
 
 RotaryEmbedding RotaryEmbedding::make(const LlamaConfig& cfg) {
   const int64_t d = cfg.head_dim;
-  auto idx = torch::arange(0, d, 2, torch::kInt64).to(torch::kFloat) / static_cast<double>(d);
-  auto inv = 1.0 / torch::pow(torch::tensor(cfg.rope_theta, torch::kFloat), idx);
+  // Kept in float64; cos_sin works in float32 like the reference model unless float64 is asked for.
+  auto idx = torch::arange(0, d, 2, torch::kInt64).to(torch::kDouble) / static_cast<double>(d);
+  auto inv = 1.0 / torch::pow(torch::tensor(cfg.rope_theta, torch::kDouble), idx);
   const auto& rs = cfg.rope_scaling;
   if (rs.type == "linear") {
     inv = inv / rs.factor;
@@ -48,15 +49,16 @@ RotaryEmbedding RotaryEmbedding::make(const LlamaConfig& cfg) {
 
 std::pair<torch::Tensor, torch::Tensor> RotaryEmbedding::cos_sin(int64_t pos0, int64_t len, torch::Device device,
                                                                  torch::ScalarType dtype) const {
-  auto pos = torch::arange(pos0, pos0 + len, torch::kInt64).to(torch::kFloat);
-  auto freqs = torch::outer(pos, inv_freq);          // [len, d/2]
+  const auto work = dtype == torch::kDouble ? torch::kDouble : torch::kFloat;
+  auto pos = torch::arange(pos0, pos0 + len, torch::kInt64).to(work);
+  auto freqs = torch::outer(pos, inv_freq.to(work));  // [len, d/2]
   auto emb = torch::cat({freqs, freqs}, -1).to(device);  // [len, d]
   return {emb.cos().to(dtype), emb.sin().to(dtype)};
 }
 
 torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
   // Normalise in float32 and cast back before the weight, as the reference model does.
-  auto xf = x.to(torch::kFloat);
+  auto xf = x.scalar_type() == torch::kDouble ? x : x.to(torch::kFloat);
   auto var = xf.pow(2).mean(-1, /*keepdim=*/true);
   return weight * (xf * torch::rsqrt(var + eps)).to(x.scalar_type());
 }

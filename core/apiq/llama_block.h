@@ -45,7 +45,7 @@ class DenseLinears final : public BlockLinears {
 
 // Precomputed inverse frequencies, with default, linear or llama3 scaling.
 struct RotaryEmbedding {
-  torch::Tensor inv_freq;  // [head_dim / 2], float32, CPU
+  torch::Tensor inv_freq;  // [head_dim / 2], float64, CPU
 
   static RotaryEmbedding make(const LlamaConfig& cfg);
   // cos and sin for positions [pos0, pos0 + len): each [len, head_dim], computed in float32

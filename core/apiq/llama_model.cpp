@@ -5,6 +5,7 @@
 
 #include "apiq/cuda_ops.h"
 #include "apiq/errors.h"
+#include "apiq/quantized_checkpoint.h"
 #include "apiq/safetensors.h"
 #include "apiq/tensor_names.h"
 
@@ -71,6 +72,7 @@ LlamaModel LlamaModel::load(const fs::path& dir, const ModelOptions& opts, Progr
   WeightLoader L(store, opts);
   const int64_t d = cfg.hidden_size, f = cfg.intermediate_size;
   const bool resident = !opts.stream_blocks;
+  const bool quantized = is_quantized_config(cfg);  // linears come packed, attached below
 
   ModelWeights w;
   w.embed = L.get(names.embed, {cfg.vocab_size, d}, true);
@@ -91,6 +93,7 @@ LlamaModel LlamaModel::load(const fs::path& dir, const ModelOptions& opts, Progr
     bw.attn_norm = L.get(p + names.attn_norm, {d}, resident);
     bw.mlp_norm = L.get(p + names.mlp_norm, {d}, resident);
     for (LinearKind k : kAllLinears) {
+      if (quantized) break;
       const int i = static_cast<int>(k);
       const std::string m = linear_module(names, b, k);
       const bool has_bias = i < 4 ? cfg.attention_bias : cfg.mlp_bias;
@@ -100,7 +103,22 @@ LlamaModel LlamaModel::load(const fs::path& dir, const ModelOptions& opts, Progr
     w.blocks.push_back(std::move(bw));
     report(obs, "load", b + 1, cfg.num_hidden_layers);
   }
-  return LlamaModel(std::move(cfg), std::move(w), opts);
+  LlamaModel model(std::move(cfg), std::move(w), opts);
+  if (quantized) {
+    attach_quantized_blocks(model, store);
+    model.quantized_ = true;
+  }
+  return model;
+}
+
+void LlamaModel::set_block_linears(int64_t i, std::shared_ptr<const BlockLinears> linears) {
+  if (linears_override_.size() != w_.blocks.size()) linears_override_.resize(w_.blocks.size());
+  linears_override_.at(static_cast<size_t>(i)) = std::move(linears);
+}
+
+const BlockLinears* LlamaModel::block_linears(int64_t i) const {
+  if (linears_override_.empty()) return nullptr;
+  return linears_override_.at(static_cast<size_t>(i)).get();
 }
 
 LlamaModel::LlamaModel(LlamaConfig cfg, ModelWeights w, const ModelOptions& opts)
@@ -116,6 +134,11 @@ torch::Tensor LlamaModel::embed(const torch::Tensor& ids) const {
 
 torch::Tensor LlamaModel::block_forward(int64_t i, const torch::Tensor& x, int64_t pos0, KVEntry* cache) const {
   auto [cos, sin] = rope_.cos_sin(pos0, x.size(1), x.device(), x.scalar_type());
+  if (const BlockLinears* custom = block_linears(i)) {
+    const BlockWeights& bw = w_.blocks.at(static_cast<size_t>(i));
+    return decoder_block_forward(cfg_, bw.attn_norm.to(x.device(), x.scalar_type()),
+                                 bw.mlp_norm.to(x.device(), x.scalar_type()), *custom, x, cos, sin, cache);
+  }
   if (opts_.stream_blocks) {
     BlockWeights bw = block_on_device(i);
     return decoder_block_forward(cfg_, bw.attn_norm, bw.mlp_norm, DenseLinears(bw), x, cos, sin, cache);

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 #include "apiq/config.h"
@@ -54,11 +55,18 @@ class LlamaModel {
   // Full forward; with a cache, `ids` continue the cached sequence.
   torch::Tensor forward(const torch::Tensor& ids, KVCache* cache = nullptr) const;
 
+  // Replaces block i's dense linears (quantized checkpoints, calibration previews).
+  void set_block_linears(int64_t i, std::shared_ptr<const BlockLinears> linears);
+  const BlockLinears* block_linears(int64_t i) const;
+  bool is_quantized() const { return quantized_; }
+
  private:
   LlamaConfig cfg_;
   ModelWeights w_;
   ModelOptions opts_;
   RotaryEmbedding rope_;
+  std::vector<std::shared_ptr<const BlockLinears>> linears_override_;
+  bool quantized_ = false;
 };
 
 torch::ScalarType parse_dtype(const std::string& s);  // f32|bf16|f16 and the torch names

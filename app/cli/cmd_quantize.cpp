@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// apiq quantize (calibrate and write a quantized checkpoint) and apiq compare (runs side by side).
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "apiq/calibration.h"
+#include "apiq/calibration_report.h"
+#include "apiq/errors.h"
+#include "commands.h"
+#include "terminal_progress.h"
+
+namespace apiq::cli {
+
+namespace {
+
+struct QuantizeArgs {
+  std::string model, calib, out, method = "apiq-bw", format = "int", device = "cpu";
+  int bits = 2;
+  int64_t group_size = 64, rank = 64, nsamples = 128, seq_len = 2048, epochs = 20;
+  double alpha = 16, clip_lr = 5e-3, lora_lr = 5e-4, weight_decay = 0.1;
+  uint64_t seed = 2;
+  int loftq_iters = 5;
+  bool sym = false, resume = false, offload = false, aug_loss = false;
+};
+
+class CliObserver : public CalibrationObserver {
+ public:
+  void on_progress(const std::string& stage, int64_t done, int64_t total) override { bar_.on_progress(stage, done, total); }
+  void on_layer(const LayerMetrics& m) override {
+    bar_.on_message("block " + std::to_string(m.block) + " " + linear_short_name(m.kind) + ": act err " +
+                    std::to_string(m.act_err_init) + " -> " + std::to_string(m.act_err) + ", weight err " +
+                    std::to_string(m.weight_err));
+  }
+  void on_block(const BlockMetrics& m) override {
+    bar_.on_message("block " + std::to_string(m.block) + " done: output MSE " + std::to_string(m.out_mse_init) + " -> " +
+                    std::to_string(m.out_mse) + " (" + std::to_string(m.seconds) + " s)");
+  }
+
+ private:
+  TerminalProgress bar_;
+};
+
+void run_quantize(const QuantizeArgs& a) {
+  CalibrationOptions o;
+  o.method = parse_method(a.method);
+  o.quant.bits = a.bits;
+  o.quant.group_size = a.group_size;
+  o.quant.format = a.format == "nf" ? QuantizerOptions::Format::NF : QuantizerOptions::Format::Int;
+  o.quant.mode = a.sym ? QuantizerOptions::Mode::Sym : QuantizerOptions::Mode::Asym;
+  o.lora.rank = a.rank;
+  o.lora.alpha = a.alpha;
+  o.nsamples = a.nsamples;
+  o.seq_len = a.seq_len;
+  o.epochs = a.epochs;
+  o.seed = a.seed;
+  o.loftq_iters = a.loftq_iters;
+  o.clip_lr = a.clip_lr;
+  o.lora_lr = a.lora_lr;
+  o.weight_decay = a.weight_decay;
+  o.aug_loss = a.aug_loss;
+  o.device = parse_device(a.device).str();
+  o.offload_activations = a.offload;
+  if ((o.method == Method::ApiqLw || o.method == Method::ApiqBw) && o.quant.format == QuantizerOptions::Format::NF)
+    throw std::invalid_argument("--format nf has no learnable clipping: use it with rtn, qlora or loftq");
+  CliObserver obs;
+  auto r = calibrate_model(a.model, a.calib, a.out, o, a.resume, &obs);
+  std::printf("%s: %s %d-bit g%lld r%lld — mean activation error %.6g, peak memory %.1f MiB, %.1f s -> %s\n",
+              a.model.c_str(), a.method.c_str(), a.bits, static_cast<long long>(a.group_size),
+              static_cast<long long>(a.rank), r.mean_act_err(), r.peak_memory_bytes / 1048576.0, r.seconds, a.out.c_str());
+}
+
+void run_compare(const std::vector<std::string>& dirs) {
+  std::vector<nlohmann::json> reports;
+  for (const auto& d : dirs) {
+    std::ifstream in(d + "/report.json");
+    if (!in) throw InputError(d + "/report.json", "missing: not a folder written by apiq quantize");
+    auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.contains("layers")) throw InputError(d + "/report.json", "invalid report");
+    reports.push_back(j);
+  }
+  std::printf("%-6s %-10s", "block", "linear");
+  for (const auto& r : reports) std::printf(" %14s", r["options"]["method"].get<std::string>().c_str());
+  std::printf("\n");
+  const size_t n = reports[0]["layers"].size();
+  for (const auto& r : reports)
+    if (r["layers"].size() != n) throw std::invalid_argument("the runs cover different numbers of layers");
+  for (size_t i = 0; i < n; ++i) {
+    const auto& l0 = reports[0]["layers"][i];
+    std::printf("%-6lld %-10s", static_cast<long long>(l0["block"].get<int64_t>()), l0["linear"].get<std::string>().c_str());
+    for (const auto& r : reports) std::printf(" %14.6g", r["layers"][i]["act_err"].get<double>());
+    std::printf("\n");
+  }
+  std::printf("%-17s", "mean act err");
+  for (const auto& r : reports) std::printf(" %14.6g", r["mean_act_err"].get<double>());
+  std::printf("\n%-17s", "perplexity");
+  for (const auto& r : reports) {
+    if (r.contains("eval")) std::printf(" %14.4f", r["eval"]["ppl"].get<double>());
+    else std::printf(" %14s", "-");
+  }
+  std::printf("\n");
+}
+
+}  // namespace
+
+void add_quantize(CLI::App& app) {
+  auto a = std::make_shared<QuantizeArgs>();
+  auto* c = app.add_subcommand("quantize", "Quantize a model with rtn, qlora, loftq, apiq-lw or apiq-bw");
+  c->add_option("MODEL", a->model, "model folder")->required();
+  c->add_option("--method", a->method, "rtn|qlora|loftq|apiq-lw|apiq-bw")->capture_default_str()
+      ->check(CLI::IsMember({"rtn", "qlora", "loftq", "apiq-lw", "apiq-bw"}));
+  c->add_option("--bits", a->bits, "2, 3 or 4")->capture_default_str()->check(CLI::IsMember({2, 3, 4}));
+  c->add_option("--group-size", a->group_size, "columns per quantization group")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--rank", a->rank, "LoRA rank")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--alpha", a->alpha, "LoRA alpha")->capture_default_str();
+  c->add_option("--format", a->format, "int or nf")->capture_default_str()->check(CLI::IsMember({"int", "nf"}));
+  c->add_flag("--sym", a->sym, "GPTQ-symmetric zero point 2^(b-1)");
+  c->add_option("--calib", a->calib, "calibration text file")->required();
+  c->add_option("--nsamples", a->nsamples, "calibration windows")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--seq-len", a->seq_len, "tokens per window")->capture_default_str()->check(CLI::Range(2, 1 << 20));
+  c->add_option("--epochs", a->epochs, "training epochs (apiq methods)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  c->add_option("--seed", a->seed, "sampling and initialisation seed")->capture_default_str();
+  c->add_option("--loftq-iters", a->loftq_iters, "LoftQ alternations")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--clip-lr", a->clip_lr, "learning rate of the clipping parameters")->capture_default_str();
+  c->add_option("--lora-lr", a->lora_lr, "learning rate of the LoRA factors")->capture_default_str();
+  c->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str();
+  c->add_flag("--aug-loss", a->aug_loss, "apiq-bw: add MSE against the fp block on X^q");
+  c->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
+  c->add_flag("--offload-activations", a->offload, "keep activation caches in host memory");
+  c->add_option("--out", a->out, "output folder (must not exist)")->required();
+  c->add_flag("--resume", a->resume, "continue from OUT.partial");
+  c->callback([a] { run_quantize(*a); });
+}
+
+void add_compare(CLI::App& app) {
+  auto dirs = std::make_shared<std::vector<std::string>>();
+  auto* c = app.add_subcommand("compare", "Per-layer activation errors and perplexities of several runs side by side");
+  c->add_option("DIR", *dirs, "quantized folders")->required()->expected(1, -1);
+  c->callback([dirs] { run_compare(*dirs); });
+}
+
+}  // namespace apiq::cli

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end checks of the apiq CLI: the acceptance commands on ../shared and one-line
+# errors with exit code 2 for bad input.  usage: test_cli.sh APIQ SHARED_DIR
+set -u
+APIQ=$1; SHARED=$2
+pass=0; fail=0
+ok() { pass=$((pass+1)); echo "ok   $1"; }
+bad() { fail=$((fail+1)); echo "FAIL $1"; }
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+
+# expect_error NAME PATTERN CMD...: exit 2, one line on stderr naming the problem.
+expect_error() {
+  local name=$1 pattern=$2; shift 2
+  "$@" >"$work/out" 2>"$work/err"; local rc=$?
+  local lines; lines=$(wc -l <"$work/err")
+  if [[ $rc -eq 2 && $lines -eq 1 ]] && grep -q -- "$pattern" "$work/err"; then ok "$name"
+  else bad "$name (rc=$rc, stderr: $(head -c 300 "$work/err"))"; fi
+}
+
+if [[ -d "$SHARED/models/stories260K" ]]; then
+  M=$SHARED/models/stories260K
+  out=$("$APIQ" eval "$M" --data "$SHARED/data/eval/tinystories-6000.txt" --seq-len 256 --max-windows 1 --dtype f32 --json 2>/dev/null)
+  if python3 -c "import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if abs(d['nll']-1.3958)<=5e-4 and d['windows']==1 else 1)" "$out"
+  then ok "eval nll matches the HF reference ($out)"; else bad "eval nll ($out)"; fi
+  gen=$("$APIQ" generate "$M" --prompt "Once upon a time" --max-new-tokens 30 2>/dev/null)
+  if [[ "$gen" == "Once upon a time, there was a little girl named Lily. She loved to play outside in the park."* ]]
+  then ok "generate prints the reference story"; else bad "generate: $gen"; fi
+  "$APIQ" inspect "$M" --json >"$work/inspect.json" 2>/dev/null
+  if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d['total_params']==sum(t['params'] for t in d['tensors']) and len(d['tensors'])==47 else 1)" "$work/inspect.json"
+  then ok "inspect --json lists 47 tensors with consistent totals"; else bad "inspect --json"; fi
+
+  mkdir -p "$work/m"; cp "$M/config.json" "$M/model.safetensors" "$work/m/"
+  expect_error "missing tokenizer" "tokenizer.model: tokenizer is missing" "$APIQ" eval "$work/m" --data "$SHARED/data/eval/tinystories-6000.txt"
+  cp "$M/tokenizer.model" "$work/m/"
+  head -c 1000 "$M/model.safetensors" >"$work/m/model.safetensors"
+  expect_error "truncated safetensors" "model.safetensors: " "$APIQ" eval "$work/m" --data "$SHARED/data/eval/tinystories-6000.txt"
+  cp "$M/model.safetensors" "$work/m/"
+  sed 's/"llama"/"gpt_neox"/' "$M/config.json" >"$work/m/config.json"
+  expect_error "unsupported model_type" "unsupported model_type 'gpt_neox'" "$APIQ" inspect "$work/m"
+  grep -v num_hidden_layers "$M/config.json" >"$work/m/config.json"
+  expect_error "missing config field" "missing required field 'num_hidden_layers'" "$APIQ" eval "$work/m" --data "$SHARED/data/eval/tinystories-6000.txt"
+  cp "$M/config.json" "$work/m/"
+  expect_error "missing data file" "nothere.txt: cannot open" "$APIQ" eval "$work/m" --data "$work/nothere.txt"
+  : >"$work/empty.txt"
+  expect_error "empty data file" "empty.txt: the text file is empty" "$APIQ" eval "$work/m" --data "$work/empty.txt"
+  echo "tiny" >"$work/tiny.txt"
+  expect_error "text shorter than a window" "fewer than one window" "$APIQ" eval "$work/m" --data "$work/tiny.txt" --seq-len 256
+else
+  echo "SKIP acceptance commands: $SHARED/models/stories260K is not available"
+fi
+expect_error "missing model folder" "does not exist" "$APIQ" inspect "$work/none"
+expect_error "bad device" "unknown device" "$APIQ" generate "$work/none" --prompt x --device tpu
+"$APIQ" eval --frobnicate >/dev/null 2>&1; rc=$?
+if [[ $rc -eq 2 ]]; then ok "unknown option exits 2"; else bad "unknown option exits $rc"; fi
+
+echo "cli: $pass passed, $fail failed"
+[[ $fail -eq 0 ]]

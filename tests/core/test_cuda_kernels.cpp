@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Every CUDA kernel against its LibTorch reference on fresh random inputs, and the model on
+// CUDA against the CPU. Skips with a message where no GPU exists.
+#include <fstream>
+
+#include "apiq/cuda_ops.h"
+#include "apiq/evaluation.h"
+#include "apiq/llama_model.h"
+#include "test_util.h"
+
+using namespace apiq;
+
+TEST(CudaKernels, RmsNormMatchesReference) {
+  APIQ_REQUIRE_CUDA();
+  const torch::Device dev(torch::kCUDA);
+  // Ragged widths (1, 63, 172, 4097) and several row counts, odd ones included.
+  for (auto dtype : {torch::kFloat, torch::kHalf, torch::kBFloat16}) {
+    for (auto [rows, cols] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {3, 63}, {17, 172}, {5, 4097}, {256, 4096}}) {
+      auto x = torch::randn({rows, cols}, torch::TensorOptions().device(dev).dtype(dtype)) * 3;
+      auto w = torch::randn({cols}, torch::TensorOptions().device(dev).dtype(dtype));
+      auto ours = rms_norm_kernel(x, w, 1e-5).to(torch::kFloat);
+      auto ref = rms_norm(x.to(torch::kDouble), w.to(torch::kDouble), 1e-5).to(torch::kFloat);
+      // Within a few units of the dtype's rounding of the reference.
+      const double tol = dtype == torch::kFloat ? 1e-5 : (dtype == torch::kHalf ? 4e-3 : 3e-2);
+      const double err = ((ours - ref).abs() / (ref.abs() + 1)).max().item<double>();
+      EXPECT_LT(err, tol) << c10::toString(dtype) << " " << rows << "x" << cols;
+    }
+  }
+}
+
+TEST(CudaModel, NllMatchesCpuAndBf16WithinOnePercent) {
+  APIQ_REQUIRE_CUDA();
+  APIQ_REQUIRE_SHARED("models/stories260K/model.safetensors");
+  APIQ_REQUIRE_SHARED("data/eval/tinystories-6000.txt");
+  auto dir = apiq::test::shared("models/stories260K");
+  std::ifstream in(apiq::test::shared("data/eval/tinystories-6000.txt"));
+  std::string text{std::istreambuf_iterator<char>(in), {}};
+  auto tok = Tokenizer::load_from_dir(dir);
+  auto stream = tokenize_stream(tok, text);
+  PerplexityOptions po;
+  po.seq_len = 256;
+  po.max_windows = 1;
+  auto f32 = evaluate_perplexity(LlamaModel::load(dir, ModelOptions().set_device(torch::kCUDA)), stream, po);
+  auto bf16 = evaluate_perplexity(
+      LlamaModel::load(dir, ModelOptions().set_device(torch::kCUDA).set_dtype(torch::kBFloat16)), stream, po);
+  EXPECT_NEAR(f32.nll, 1.3958, 5e-4);
+  EXPECT_LT(std::abs(bf16.nll - f32.nll) / f32.nll, 0.01) << "bf16 " << bf16.nll << " f32 " << f32.nll;
+
+  auto m = LlamaModel::load(dir, ModelOptions().set_device(torch::kCUDA));
+  GenerateOptions go;
+  go.max_new_tokens = 30;
+  auto ids = tokenize_stream(tok, "Once upon a time");
+  auto out = generate_greedy(m, ids, go);
+  std::vector<int64_t> all(ids.begin() + 1, ids.end());
+  all.insert(all.end(), out.begin(), out.end());
+  EXPECT_EQ(tok.decode(all).rfind("Once upon a time, there was a little girl named Lily. She loved to play outside in the park.", 0), 0u);
+}
+
+TEST(CudaModel, BlockOnCudaMatchesCpu) {
+  APIQ_REQUIRE_CUDA();
+  APIQ_REQUIRE_SHARED("models/babyllama-tok105/model.safetensors");
+  auto dir = apiq::test::shared("models/babyllama-tok105");
+  auto cpu = LlamaModel::load(dir);
+  auto gpu = LlamaModel::load(dir, ModelOptions().set_device(torch::kCUDA).set_stream_blocks(true));
+  auto ids = torch::randint(0, 105, {3, 33}, torch::kInt64);
+  auto a = cpu.forward(ids);
+  auto b = gpu.forward(ids).cpu();
+  EXPECT_LT((a - b).abs().max().item<double>(), 2e-3);
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Shared helpers for the core tests: where ../shared is, and skipping when it is absent.
+#pragma once
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <string>
+
+namespace apiq::test {
+
+inline std::filesystem::path shared_dir() {
+  if (const char* env = std::getenv("APIQ_SHARED_DIR")) return env;
+  return APIQ_SHARED_DIR;
+}
+inline std::filesystem::path shared(const std::string& rel) { return shared_dir() / rel; }
+
+// A fresh empty folder under the system temp dir, removed at scope exit.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    path = std::filesystem::temp_directory_path() /
+           ("apiq_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+};
+
+}  // namespace apiq::test
+
+// Skips (never passes silently) when a file from ../shared is missing.
+#define APIQ_REQUIRE_SHARED(rel)                                                                  \
+  do {                                                                                            \
+    if (!std::filesystem::exists(::apiq::test::shared(rel)))                                      \
+      GTEST_SKIP() << "../shared/" << (rel) << " is not available (tests need ../shared beside the checkout)"; \
+  } while (0)
+
+#define APIQ_REQUIRE_CUDA()                                                                       \
+  do {                                                                                            \
+    if (!::apiq::cuda_kernels_available()) GTEST_SKIP() << "no CUDA GPU (or built without APIQ_WITH_CUDA)"; \
+  } while (0)
