@@ -62,6 +62,7 @@ int64_t cuda_peak_memory_bytes(torch::Device device) {
 
 void cuda_reset_peak_memory(torch::Device device) {
 #ifdef APIQ_WITH_CUDA
+  torch::empty({1}, torch::TensorOptions().device(device));  // the allocator initialises lazily
   c10::cuda::CUDACachingAllocator::resetPeakStats(device.has_index() ? device.index() : 0);
 #else
   (void)device;

@@ -89,6 +89,7 @@ GroupQuantizer::GroupQuantizer(const QuantizerOptions& o, int64_t out_features, 
 
 void GroupQuantizer::init(int64_t out_features, int64_t in_features, torch::Device device,
                           torch::ScalarType param_dtype) {
+  opts.validate();
   if (out_features <= 0 || in_features <= 0)
     throw std::invalid_argument("quantizer needs a non-empty weight shape, got [" + std::to_string(out_features) +
                                 ", " + std::to_string(in_features) + "]");
