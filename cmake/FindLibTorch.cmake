@@ -38,8 +38,7 @@ if(LibTorch_FOUND AND NOT TARGET apiq::torch)
   target_include_directories(apiq::torch SYSTEM INTERFACE
     "${LIBTORCH_DIR}/include" "${LIBTORCH_DIR}/include/torch/csrc/api/include")
   target_compile_definitions(apiq::torch INTERFACE _GLIBCXX_USE_CXX11_ABI=${LIBTORCH_CXX11_ABI})
-  # libtorch.so itself only re-exports pieces of a statically linked libstdc++; we skip it.
-  set(_libs "${LIBTORCH_CPU_LIB}" "${LIBTORCH_C10_LIB}")
+  set(_libs "${LIBTORCH_LIB}" "${LIBTORCH_CPU_LIB}" "${LIBTORCH_C10_LIB}")
   set(LIBTORCH_HAS_CUDA OFF)
   if(LIBTORCH_CUDA_LIB AND LIBTORCH_C10_CUDA_LIB)
     set(LIBTORCH_HAS_CUDA ON)
@@ -49,10 +48,10 @@ if(LibTorch_FOUND AND NOT TARGET apiq::torch)
   endif()
   target_link_libraries(apiq::torch INTERFACE ${_libs})
   # The wheel's libraries find their CUDA runtime through their own RUNPATH; ours finds torch here.
-  target_link_options(apiq::torch INTERFACE "-Wl,-rpath,${LIBTORCH_DIR}/lib" "-Wl,--allow-shlib-undefined"
-    # the torch libraries export their own copy of std::filesystem (linked in statically), which crashes
-    # when called from our code; naming libstdc++ first makes the dynamic linker bind ours.
-    # (One SHELL: item so CMake keeps the three words together and in order.)
-    "SHELL:-Wl,--push-state,--no-as-needed -lstdc++ -Wl,--pop-state")
+  # Note: the torch libraries export a statically linked copy of parts of libstdc++, and the
+  # dynamic linker binds some of our calls to it; its std::filesystem::remove_all crashes, so
+  # core uses apiq::remove_tree (fs_util.h). Forcing the system libstdc++ first instead made
+  # memory cross between the two copies on Ubuntu ("free(): invalid pointer").
+  target_link_options(apiq::torch INTERFACE "-Wl,-rpath,${LIBTORCH_DIR}/lib" "-Wl,--allow-shlib-undefined")
   message(STATUS "LibTorch ${LIBTORCH_VERSION} at ${LIBTORCH_DIR} (CUDA backend: ${LIBTORCH_HAS_CUDA})")
 endif()

@@ -14,6 +14,7 @@
 #include "apiq/cuda_ops.h"
 #include "apiq/errors.h"
 #include "apiq/evaluation.h"
+#include "apiq/fs_util.h"
 #include "apiq/llama_model.h"
 #include "apiq/quantized_checkpoint.h"
 #include "apiq/tokenizer.h"
@@ -132,7 +133,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
       throw InputError(work / "state.json", "was written with different options; rerun with the same flags or remove the folder");
     state = saved;
   } else {
-    fs::remove_all(work);
+    remove_tree(work);
     fs::create_directories(work);
     write_json_atomic(work / "state.json", state);
   }
@@ -235,7 +236,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   // Assemble the checkpoint in a temporary folder and rename it into place when complete.
   fs::path tmp = out_dir;
   tmp += ".tmp-" + std::to_string(::getpid());
-  fs::remove_all(tmp);
+  remove_tree(tmp);
   fs::create_directories(tmp);
   const auto& names = tensor_names_for(cfg.model_type);
   NamedTensors all = {{names.embed, model.weights().embed.cpu()}, {names.final_norm, model.weights().final_norm.cpu()}};
@@ -251,7 +252,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   fs::copy_file(tok.path(), tmp / "tokenizer.model");
   write_json_atomic(tmp / "report.json", report_to_json(result, fingerprint));
   fs::rename(tmp, out_dir);
-  fs::remove_all(work);
+  remove_tree(work);
   return result;
 }
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "apiq/fs_util.h"
+
 namespace apiq::test {
 
 inline std::filesystem::path shared_dir() {
@@ -21,12 +23,14 @@ struct TempDir {
   TempDir() {
     path = std::filesystem::temp_directory_path() /
            ("apiq_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++));
-    std::filesystem::remove_all(path);
+    apiq::remove_tree(path);
     std::filesystem::create_directories(path);
   }
   ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
+    try {
+      apiq::remove_tree(path);
+    } catch (const std::exception&) {
+    }
   }
   static int& counter() {
     static int c = 0;
