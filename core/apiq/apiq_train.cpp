@@ -25,7 +25,8 @@ std::unique_ptr<torch::optim::AdamW> make_optimizer(const CalibrationOptions& o,
 }
 
 double checked_loss(const torch::Tensor& loss, const BlockContext& ctx, const std::string& where, int64_t step) {
-  const double v = loss.item<double>();
+  double v = loss.item<double>();
+  if (ctx.block == ctx.opts.inject_nan_block && step == 1) v = std::nan("");
   if (!std::isfinite(v))
     throw NonFiniteLossError("non-finite loss (" + std::to_string(v) + ") in block " + std::to_string(ctx.block) +
                              where + " at step " + std::to_string(step));
@@ -53,9 +54,9 @@ void train_block_bw(const BlockContext& ctx, QuantBlockLinears& qb, const torch:
       auto out = run_block(ctx, qb, qb, Xq.narrow(0, j, 1));
       auto loss = F::mse_loss(out, batch_slice(Y, j, 1, ctx.device));
       if (Yq.defined()) loss = loss + F::mse_loss(out, batch_slice(Yq, j, 1, ctx.device));
+      const double v = checked_loss(loss, ctx, "", step);
       opt->zero_grad();
       loss.backward();
-      const double v = checked_loss(loss, ctx, "", step);
       opt->step();
       losses.push_back(v);
       if (ctx.obs) ctx.obs->on_step(ctx.block, -1, step, v);
@@ -117,9 +118,9 @@ void train_block_lw(const BlockContext& ctx, QuantBlockLinears& qb, const torch:
             target = F::linear(fp_in[i][j], l.W, l.bias.defined() ? l.bias : torch::Tensor());
           }
           auto loss = F::mse_loss(l.forward(q_in[j], l.current_weight_hat()), target);
+          const double v = checked_loss(loss, ctx, std::string(" ") + linear_short_name(k), step);
           opt->zero_grad();
           loss.backward();
-          const double v = checked_loss(loss, ctx, std::string(" ") + linear_short_name(k), step);
           opt->step();
           losses.push_back(v);
           if (ctx.obs) ctx.obs->on_step(ctx.block, i, step, v);

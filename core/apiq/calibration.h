@@ -35,6 +35,8 @@ struct CalibrationOptions {
   std::string device = "cpu";
   bool offload_activations = false;  // keep the X / X^q caches in host memory
   int64_t metric_batch = 8;          // samples per forward when measuring
+  // Fault injection for tests: the training loss of this block turns NaN at its second step.
+  int64_t inject_nan_block = -1;
 };
 
 struct LayerMetrics {
