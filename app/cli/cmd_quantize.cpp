@@ -8,6 +8,9 @@
 #include "apiq/calibration.h"
 #include "apiq/calibration_report.h"
 #include "apiq/errors.h"
+#include "apiq/evaluation.h"
+#include "apiq/llama_model.h"
+#include "apiq/tokenizer.h"
 #include "commands.h"
 #include "terminal_progress.h"
 
@@ -71,7 +74,14 @@ void run_quantize(const QuantizeArgs& a) {
               static_cast<long long>(a.rank), r.mean_act_err(), r.peak_memory_bytes / 1048576.0, r.seconds, a.out.c_str());
 }
 
-void run_compare(const std::vector<std::string>& dirs) {
+struct CompareArgs {
+  std::vector<std::string> dirs;
+  std::string data, device = "cpu";
+  int64_t seq_len = 256, max_windows = -1;
+};
+
+void run_compare(const CompareArgs& a) {
+  const auto& dirs = a.dirs;
   std::vector<nlohmann::json> reports;
   for (const auto& d : dirs) {
     std::ifstream in(d + "/report.json");
@@ -94,10 +104,24 @@ void run_compare(const std::vector<std::string>& dirs) {
   }
   std::printf("%-17s", "mean act err");
   for (const auto& r : reports) std::printf(" %14.6g", r["mean_act_err"].get<double>());
-  std::printf("\n%-17s", "perplexity");
+  std::printf("\n%-17s", "mean block MSE");
   for (const auto& r : reports) {
-    if (r.contains("eval")) std::printf(" %14.4f", r["eval"]["ppl"].get<double>());
-    else std::printf(" %14s", "-");
+    double s = 0;
+    for (const auto& b : r["blocks"]) s += b["out_mse"].get<double>();
+    std::printf(" %14.6g", s / static_cast<double>(std::max<size_t>(1, r["blocks"].size())));
+  }
+  std::printf("\n");
+  if (a.data.empty()) return;
+  const std::string text = read_text_file(a.data);
+  std::printf("%-17s", "perplexity");
+  for (const auto& d : dirs) {
+    const Tokenizer tok = Tokenizer::load_from_dir(d);
+    const LlamaModel model = LlamaModel::load(d, ModelOptions().set_device(parse_device(a.device)));
+    PerplexityOptions po;
+    po.seq_len = a.seq_len;
+    po.max_windows = a.max_windows;
+    std::printf(" %14.4f", evaluate_perplexity(model, tokenize_stream(tok, text), po).ppl);
+    std::fflush(stdout);
   }
   std::printf("\n");
 }
@@ -134,10 +158,14 @@ void add_quantize(CLI::App& app) {
 }
 
 void add_compare(CLI::App& app) {
-  auto dirs = std::make_shared<std::vector<std::string>>();
+  auto a = std::make_shared<CompareArgs>();
   auto* c = app.add_subcommand("compare", "Per-layer activation errors and perplexities of several runs side by side");
-  c->add_option("DIR", *dirs, "quantized folders")->required()->expected(1, -1);
-  c->callback([dirs] { run_compare(*dirs); });
+  c->add_option("DIR", a->dirs, "quantized folders")->required()->expected(1, -1);
+  c->add_option("--data", a->data, "text file: also print each run's perplexity");
+  c->add_option("--seq-len", a->seq_len, "perplexity window")->capture_default_str()->check(CLI::Range(2, 1 << 20));
+  c->add_option("--max-windows", a->max_windows, "score at most this many windows")->check(CLI::PositiveNumber);
+  c->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
+  c->callback([a] { run_compare(*a); });
 }
 
 }  // namespace apiq::cli

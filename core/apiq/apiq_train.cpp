@@ -52,6 +52,7 @@ void train_block_bw(const BlockContext& ctx, QuantBlockLinears& qb, const torch:
       checkpoint(ctx.cancel);
       qb.prepare();  // re-quantize every weight with the current γ, β
       auto out = run_block(ctx, qb, qb, Xq.narrow(0, j, 1));
+      out = out.to(torch::kFloat);
       auto loss = F::mse_loss(out, batch_slice(Y, j, 1, ctx.device));
       if (Yq.defined()) loss = loss + F::mse_loss(out, batch_slice(Yq, j, 1, ctx.device));
       const double v = checked_loss(loss, ctx, "", step);
@@ -112,12 +113,14 @@ void train_block_lw(const BlockContext& ctx, QuantBlockLinears& qb, const torch:
         for (int64_t t = 0; t < n; ++t) {
           checkpoint(ctx.cancel);
           const int64_t j = order[t].item<int64_t>();
+          AutocastScope autocast(ctx.device.is_cuda() && o.mixed_precision);
           torch::Tensor target;
           {
             torch::NoGradGuard ng;
-            target = F::linear(fp_in[i][j], l.W, l.bias.defined() ? l.bias : torch::Tensor());
+            target = F::linear(fp_in[i][j].to(torch::kFloat), l.W, l.bias.defined() ? l.bias : torch::Tensor());
           }
-          auto loss = F::mse_loss(l.forward(q_in[j], l.current_weight_hat()), target);
+          auto out = l.forward(q_in[j].to(torch::kFloat), l.current_weight_hat());
+          auto loss = F::mse_loss(out.to(torch::kFloat), target.to(torch::kFloat));
           const double v = checked_loss(loss, ctx, std::string(" ") + linear_short_name(k), step);
           opt->zero_grad();
           loss.backward();
@@ -158,11 +161,12 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
     RecordingLinears rf(dense), rq(qb);
     run_block(ctx, dense, rf, X.narrow(0, b, c));
     auto out_q = run_block(ctx, qb, rq, Xq.narrow(0, b, c));
-    mse_sum += F::mse_loss(out_q, batch_slice(Y, b, c, ctx.device), F::MSELossFuncOptions(torch::kSum)).item<double>();
+    mse_sum += F::mse_loss(out_q.to(torch::kFloat), batch_slice(Y, b, c, ctx.device), F::MSELossFuncOptions(torch::kSum))
+                   .item<double>();
     for (int i = 0; i < kNumLinears; ++i) {
       const auto& l = qb.linears[i];
-      auto target = F::linear(rf.inputs[i], l.W);
-      auto got = l.forward(rq.inputs[i], l.current_weight_hat());
+      auto target = F::linear(rf.inputs[i].to(torch::kFloat), l.W);
+      auto got = l.forward(rq.inputs[i].to(torch::kFloat), l.current_weight_hat());
       if (l.bias.defined()) got = got - l.bias;
       err_sum[i] += (target - got).norm(2, {-1}).sum().item<double>();  // per-token L2 norms
     }

@@ -1,14 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "apiq/block_calibrator.h"
 
+#include <ATen/autocast_mode.h>
+
 namespace apiq {
 
 torch::Tensor batch_slice(const torch::Tensor& t, int64_t begin, int64_t count, torch::Device device) {
   return t.narrow(0, begin, count).to(device, torch::kFloat);
 }
 
+
+AutocastScope::AutocastScope(bool on) : on_(on) {
+  if (!on_) return;
+  prev_ = at::autocast::is_autocast_enabled(at::kCUDA);
+  at::autocast::set_autocast_enabled(at::kCUDA, true);
+  at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+  at::autocast::increment_nesting();
+}
+
+AutocastScope::~AutocastScope() {
+  if (!on_) return;
+  if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+  at::autocast::set_autocast_enabled(at::kCUDA, prev_);
+}
+
+torch::ScalarType cache_dtype(const CalibrationOptions& o, torch::Device device) {
+  return device.is_cuda() && o.mixed_precision ? torch::kBFloat16 : torch::kFloat;
+}
+
 torch::Tensor run_block(const BlockContext& ctx, const QuantBlockLinears& qb, const BlockLinears& linears,
                         const torch::Tensor& x) {
+  AutocastScope autocast(ctx.device.is_cuda() && ctx.opts.mixed_precision);
   auto xd = x.to(ctx.device, torch::kFloat);
   const auto T = xd.size(1);
   return decoder_block_forward(ctx.cfg, qb.attn_norm, qb.mlp_norm, linears, xd, ctx.cos.narrow(0, 0, T),

@@ -52,7 +52,23 @@ struct BlockMeasurement {
 BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears& qb, const torch::Tensor& X,
                                const torch::Tensor& Xq, const torch::Tensor& Y, bool keep_output);
 
-// Runs `fn(batch_index_tensor)` over [0, n) in chunks.
+// bf16 autocast on CUDA for a scope (a block forward and the autograd graph it records).
+class AutocastScope {
+ public:
+  explicit AutocastScope(bool on);
+  ~AutocastScope();
+  AutocastScope(const AutocastScope&) = delete;
+  AutocastScope& operator=(const AutocastScope&) = delete;
+
+ private:
+  bool on_;
+  bool prev_ = false;
+};
+
+// bf16 on CUDA with mixed precision, else float32.
+torch::ScalarType cache_dtype(const CalibrationOptions& o, torch::Device device);
+
+// Rows [begin, begin + count) of a cache, as float32 on `device`.
 torch::Tensor batch_slice(const torch::Tensor& t, int64_t begin, int64_t count, torch::Device device);
 
 }  // namespace apiq

@@ -143,7 +143,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   torch::Tensor X, Xq;
   {
     torch::NoGradGuard ng;
-    X = model.embed(samples).to(cache_device, torch::kFloat);
+    X = model.embed(samples).to(cache_device, cache_dtype(opts, device));
     Xq = X.clone();
   }
   auto [cos, sin] = model.rotary().cos_sin(0, opts.seq_len, device, torch::kFloat);
@@ -170,7 +170,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
       std::vector<torch::Tensor> ys;
       for (int64_t j = 0; j < X.size(0); j += opts.metric_batch)
         ys.push_back(run_block(ctx, dense, dense, X.narrow(0, j, std::min(opts.metric_batch, X.size(0) - j)))
-                         .to(cache_device));
+                         .to(cache_device, cache_dtype(opts, device)));
       Y = torch::cat(ys, 0);
     }
     if (b < done) {
@@ -195,7 +195,8 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
         QuantBlockLinears dense = *qb;
         for (auto& l : dense.linears) l.state = QuantLinear::State::Dense;
         std::vector<torch::Tensor> ys;
-        for (int64_t j = 0; j < Xq.size(0); ++j) ys.push_back(run_block(ctx, dense, dense, Xq.narrow(0, j, 1)).to(cache_device));
+        for (int64_t j = 0; j < Xq.size(0); ++j)
+          ys.push_back(run_block(ctx, dense, dense, Xq.narrow(0, j, 1)).to(cache_device, cache_dtype(opts, device)));
         Yq = torch::cat(ys, 0);
       }
       train_block_bw(ctx, *qb, Xq, Y, Yq, bm.losses);

@@ -34,6 +34,7 @@ struct CalibrationOptions {
   bool aug_loss = false;  // apiq-bw: add MSE(block_q(X^q), block_fp(X^q))
   std::string device = "cpu";
   bool offload_activations = false;  // keep the X / X^q caches in host memory
+  bool mixed_precision = true;       // CUDA: bf16 autocast and bf16 activation caches (fp32 master params)
   int64_t metric_batch = 8;          // samples per forward when measuring
   // Fault injection for tests: the training loss of this block turns NaN at its second step.
   int64_t inject_nan_block = -1;
