@@ -47,6 +47,7 @@ void run_inspect(const InspectArgs& a) {
       {"rope_theta", cfg.rope_theta},         {"rope_scaling", cfg.rope_scaling.type},
       {"rms_norm_eps", cfg.rms_norm_eps},     {"tie_word_embeddings", cfg.tie_word_embeddings},
       {"dtype", cfg.dtype},                   {"shards", store.files().size()}};
+  if (cfg.raw.contains("quantization_config")) arch["quantization"] = cfg.raw["quantization_config"];
   if (a.json) {
     nlohmann::ordered_json out = {{"model", dir.string()}, {"architecture", arch}, {"tensors", tensors},
                                   {"total_params", total_params}, {"total_bytes", total_bytes}};

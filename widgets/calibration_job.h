@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One calibration run (core's calibrate_model) off the GUI thread, on a dedicated pool, with
+// progress, pause, resume and cancel. Core observer callbacks arrive on the worker thread and are
+// forwarded as queued signals carrying plain values, so receivers run on the GUI thread.
+#pragma once
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QThreadPool>
+#include <memory>
+
+#include "apiq/calibration.h"
+
+namespace apiq::widgets {
+
+struct CalibrationJobSpec {
+  QString modelDir;
+  QString calibFile;
+  QString outDir;
+  apiq::CalibrationOptions options;
+};
+
+class CalibrationJob : public QObject {
+  Q_OBJECT
+ public:
+  explicit CalibrationJob(CalibrationJobSpec spec, QObject* parent = nullptr);
+  ~CalibrationJob() override;
+
+  const CalibrationJobSpec& spec() const { return spec_; }
+  QString methodName() const;
+  bool isRunning() const { return watcher_.isRunning(); }
+
+  // The pool is shared by all jobs of one device: one worker per GPU (or for the CPU).
+  void start(QThreadPool* pool);
+  void cancel();
+  void setPaused(bool paused);
+  void waitForFinished() { watcher_.waitForFinished(); }
+
+ Q_SIGNALS:
+  void progress(const QString& stage, qint64 done, qint64 total);
+  void layerFinished(const QString& method, qint64 block, int linear, double actErrInit, double actErr,
+                     double weightErr);
+  void blockFinished(const QString& method, qint64 block, double outMse);
+  void stepLoss(const QString& method, qint64 block, int linear, qint64 step, double loss);
+  // ok is false on error or cancel; message says which.
+  void finished(bool ok, const QString& message);
+
+ private:
+  class Forwarder;
+  CalibrationJobSpec spec_;
+  apiq::CancelToken token_;
+  QFutureWatcher<QString> watcher_;
+  std::unique_ptr<Forwarder> forwarder_;
+};
+
+}  // namespace apiq::widgets
