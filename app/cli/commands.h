@@ -12,6 +12,8 @@ void add_eval(CLI::App& app);
 void add_generate(CLI::App& app);
 void add_quantize(CLI::App& app);
 void add_compare(CLI::App& app);
+void add_export(CLI::App& app);
+void add_logits(CLI::App& app);
 
 // "cpu", "cuda", "cuda:N"; a CUDA device without a GPU is an input error.
 torch::Device parse_device(const std::string& s);

@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   apiq::cli::add_generate(app);
   apiq::cli::add_quantize(app);
   apiq::cli::add_compare(app);
+  apiq::cli::add_export(app);
+  apiq::cli::add_logits(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

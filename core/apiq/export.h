@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Exports of a native quantized checkpoint into formats other tools load (issue 5, "Exports").
+// Every export is assembled in `OUT.tmp-<pid>` and renamed to OUT only when complete.
+#pragma once
+#include <torch/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "apiq/config.h"
+#include "apiq/quantized_checkpoint.h"
+#include "apiq/safetensors.h"
+
+namespace apiq {
+
+enum class ExportFormat { Peft, HfDequantized, Gptq, GptqV2, CompressedTensors };
+
+ExportFormat parse_export_format(const std::string& s);  // "peft", "hf-dequantized", …
+const char* export_format_name(ExportFormat f);
+
+// A native quantized checkpoint (quant_method "apiq-studio") opened for export.
+struct QuantizedSource {
+  std::filesystem::path dir;
+  LlamaConfig cfg;
+  QuantizationInfo info;
+  TensorStore store;
+
+  // Throws InputError (file + problem) unless `dir` holds an apiq-studio quantized checkpoint.
+  static QuantizedSource open(const std::filesystem::path& dir);
+};
+
+struct ExportOptions {
+  ExportFormat format = ExportFormat::HfDequantized;
+  torch::ScalarType dtype = torch::kHalf;  // dense tensors of hf-dequantized
+  bool force = false;                      // accept a lossy export (GPTQ v1 zero points of 0)
+  std::string base_model;                  // base_model_name_or_path of the adapter; empty: a sensible path
+};
+
+struct ExportResult {
+  std::vector<std::string> notes;  // one line each, for the user
+};
+
+// Writes the export into a new folder `out` (which must not exist).
+ExportResult export_checkpoint(const std::filesystem::path& qdir, const std::filesystem::path& out,
+                               const ExportOptions& opts);
+
+// Copies the tokenizer files (and generation_config.json) that exist in `from` into `to`.
+void copy_tokenizer_files(const std::filesystem::path& from, const std::filesystem::path& to);
+
+}  // namespace apiq

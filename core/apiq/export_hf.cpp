@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "apiq/export_hf.h"
+
+#include <stdexcept>
+
+#include "apiq/export_peft.h"
+#include "apiq/llama_model.h"
+#include "apiq/tensor_names.h"
+
+namespace apiq {
+namespace fs = std::filesystem;
+
+const char* hf_dtype_name(torch::ScalarType dtype) {
+  switch (dtype) {
+    case torch::kHalf: return "float16";
+    case torch::kBFloat16: return "bfloat16";
+    case torch::kFloat: return "float32";
+    default: throw std::invalid_argument(std::string("export dtype must be f16, bf16 or f32, not ") + c10::toString(dtype));
+  }
+}
+
+nlohmann::json hf_dequantized_config(const QuantizedSource& src, torch::ScalarType dtype) {
+  nlohmann::json j = src.cfg.raw;
+  j.erase("quantization_config");
+  // transformers ≥ 4.56 reads `dtype`, older versions `torch_dtype`: write both.
+  j["dtype"] = hf_dtype_name(dtype);
+  j["torch_dtype"] = hf_dtype_name(dtype);
+  return j;
+}
+
+NamedTensors hf_dequantized_tensors(const QuantizedSource& src, torch::ScalarType dtype) {
+  hf_dtype_name(dtype);
+  const auto& cfg = src.cfg;
+  const auto& names = tensor_names_for(cfg.model_type);
+  NamedTensors out;
+  auto dense = [&](const std::string& n) { out.emplace_back(n, src.store.load(n).to(dtype).contiguous()); };
+  dense(names.embed);
+  dense(names.final_norm);
+  if (!cfg.tie_word_embeddings) dense(names.lm_head);
+  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
+    const std::string p = block_prefix(names, b);
+    dense(p + names.attn_norm);
+    dense(p + names.mlp_norm);
+    // The same reconstruction the model runs with: Ŵ in float32 from the stored codes.
+    const auto qb = load_quantized_block(src.store, cfg, src.info, b, torch::kCPU);
+    for (LinearKind k : kAllLinears) {
+      const auto& l = qb->at(k);
+      const std::string m = linear_module(names, b, k);
+      out.emplace_back(m + ".weight", l.w_hat.to(dtype).contiguous());
+      if (src.store.contains(m + ".bias")) dense(m + ".bias");
+    }
+  }
+  return out;
+}
+
+ExportResult write_hf_dequantized(const QuantizedSource& src, const fs::path& dir, torch::ScalarType dtype,
+                                  const std::string& base_model) {
+  ExportResult r;
+  write_safetensors(dir / "model.safetensors", hf_dequantized_tensors(src, dtype), {{"format", "pt"}});
+  write_file_atomic(dir / "config.json", hf_dequantized_config(src, dtype).dump(2) + "\n");
+  copy_tokenizer_files(src.dir, dir);
+  if (has_lora_adapter(src)) {
+    write_peft_adapter(src, dir, base_model);
+    r.notes.push_back(std::string("dense ") + hf_dtype_name(dtype) +
+                      " weights Ŵ plus the LoRA adapter in the same folder (PeftModel.from_pretrained(base, DIR))");
+  } else {
+    r.notes.push_back(std::string("dense ") + hf_dtype_name(dtype) + " weights Ŵ; the checkpoint has no LoRA adapter");
+  }
+  if (dtype != torch::kFloat)
+    r.notes.push_back("Ŵ rounded to " + std::string(hf_dtype_name(dtype)) + ": use --dtype f32 for bit-exact weights");
+  return r;
+}
+
+}  // namespace apiq
