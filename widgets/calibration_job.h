@@ -6,6 +6,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QThreadPool>
 #include <memory>
 
@@ -18,6 +19,8 @@ struct CalibrationJobSpec {
   QString calibFile;
   QString outDir;
   apiq::CalibrationOptions options;
+  QStringList targetLinears;  // chosen in the wizard; core currently quantizes all seven linears
+  int threads = 0;            // CPU threads for the job (0: LibTorch's default)
 };
 
 class CalibrationJob : public QObject {

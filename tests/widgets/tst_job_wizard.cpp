@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QAbstractButton>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "job_wizard.h"
+#include "size_estimate.h"
+
+using apiq::widgets::JobWizard;
+
+class TstJobWizard : public QObject {
+  Q_OBJECT
+ private:
+  QString shared(const QString& rel) const { return QStringLiteral(APIQ_SHARED_DIR "/") + rel; }
+  QString model() const { return shared(QStringLiteral("models/stories260K")); }
+  bool haveModel() const { return QFileInfo::exists(model() + QStringLiteral("/config.json")); }
+
+  // Types the model folder and moves to the quantization page with the given methods.
+  void toQuantPage(JobWizard& w, const QStringList& methods) {
+    auto* edit = w.findChild<QLineEdit*>(QStringLiteral("modelDirEdit"));
+    QVERIFY(edit);
+    QTest::keyClicks(edit, model());
+    QVERIFY2(w.currentPage()->isComplete(), qPrintable(w.modelSummaryLabel()->text()));
+    QVERIFY(w.modelSummaryLabel()->text().contains(QStringLiteral("5 blocks")));
+    w.next();
+    QCOMPARE(w.currentId(), int(JobWizard::MethodsPage));
+    for (const QString& m : JobWizard::allMethods()) w.setField(QStringLiteral("method.") + m, methods.contains(m));
+    QVERIFY(w.currentPage()->isComplete());
+    w.next();
+    QCOMPARE(w.currentId(), int(JobWizard::QuantPage));
+  }
+
+ private Q_SLOTS:
+  void badFolderBlocksNext() {
+    QTemporaryDir dir;
+    JobWizard w;
+    w.show();
+    QVERIFY(!w.currentPage()->isComplete());
+    w.setModelDir(dir.path());
+    QVERIFY(!w.currentPage()->isComplete());
+    QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+    QVERIFY2(w.modelSummaryLabel()->text().contains(QStringLiteral("config.json")),
+             qPrintable(w.modelSummaryLabel()->text()));
+    w.next();
+    QCOMPARE(w.currentId(), int(JobWizard::ModelPage));
+  }
+
+  void atLeastOneMethod() {
+    if (!haveModel()) QSKIP("../shared/models/stories260K is not available");
+    JobWizard w;
+    w.show();
+    w.setModelDir(model());
+    w.next();
+    for (const QString& m : JobWizard::allMethods()) w.setField(QStringLiteral("method.") + m, false);
+    QVERIFY(!w.currentPage()->isComplete());
+    w.setField(QStringLiteral("method.rtn"), true);
+    QVERIFY(w.currentPage()->isComplete());
+  }
+
+  void storiesProducesTwoSpecs() {
+    if (!haveModel()) QSKIP("../shared/models/stories260K is not available");
+    const QString calib = shared(QStringLiteral("data/tinystories-sample.txt"));
+    if (!QFileInfo::exists(calib)) QSKIP("../shared/data/tinystories-sample.txt is not available");
+    QTemporaryDir out;
+    JobWizard w;
+    w.show();
+    toQuantPage(w, {QStringLiteral("qlora"), QStringLiteral("apiq-bw")});
+    w.setField(QStringLiteral("bits"), QStringLiteral("2"));
+    w.setField(QStringLiteral("groupSize"), QStringLiteral("64"));
+    w.setField(QStringLiteral("rank"), 8);
+    w.setField(QStringLiteral("alpha"), 16.0);
+    w.setField(QStringLiteral("format"), QStringLiteral("int"));
+    QVERIFY2(w.currentPage()->isComplete(), qPrintable(w.quantProblemsLabel()->text()));
+    QVERIFY(!w.quantProblemsLabel()->isVisibleTo(&w));
+    w.next();
+    QCOMPARE(w.currentId(), int(JobWizard::DataPage));
+    QVERIFY(!w.currentPage()->isComplete());  // no file yet
+    w.setField(QStringLiteral("calibFile"), shared(QStringLiteral("data/no-such-file.txt")));
+    QVERIFY(!w.currentPage()->isComplete());
+    QVERIFY(w.dataProblemsLabel()->text().contains(QStringLiteral("no-such-file")));
+    w.setField(QStringLiteral("calibFile"), calib);
+    w.setField(QStringLiteral("nsamples"), 16);
+    w.setField(QStringLiteral("seqLen"), 128);
+    w.setField(QStringLiteral("seed"), 5);
+    w.setField(QStringLiteral("epochs"), 3);
+    QVERIFY2(w.currentPage()->isComplete(), qPrintable(w.dataProblemsLabel()->text()));
+    w.next();
+    QCOMPARE(w.currentId(), int(JobWizard::DevicePage));
+    QVERIFY(!w.currentPage()->isComplete());  // no output folder yet
+    w.setField(QStringLiteral("device"), QStringLiteral("cpu"));
+    w.setField(QStringLiteral("threads"), 1);
+    w.setField(QStringLiteral("outDir"), out.path());
+    QVERIFY2(w.currentPage()->isComplete(), qPrintable(w.outputProblemsLabel()->text()));
+    w.next();
+    QCOMPARE(w.currentId(), int(JobWizard::ReviewPage));
+    auto* review = w.findChild<QWidget*>(QStringLiteral("reviewText"));
+    QVERIFY(review);
+    QVERIFY(w.reviewText().contains(QStringLiteral("apiq-bw")));
+
+    const auto specs = w.jobSpecs();
+    QCOMPARE(specs.size(), 2);
+    const apiq::Method expected[] = {apiq::Method::Qlora, apiq::Method::ApiqBw};
+    for (int i = 0; i < 2; ++i) {
+      const auto& s = specs[i];
+      const auto& o = s.options;
+      QVERIFY(o.method == expected[i]);
+      QCOMPARE(QDir(s.modelDir).canonicalPath(), QDir(model()).canonicalPath());
+      QCOMPARE(s.calibFile, calib);
+      QCOMPARE(s.outDir, QDir(out.path()).filePath(QString::fromLatin1(apiq::method_name(expected[i]))));
+      QCOMPARE(o.quant.bits, 2);
+      QCOMPARE(qint64(o.quant.group_size), qint64(64));
+      QVERIFY(o.quant.format == apiq::QuantizerOptions::Format::Int);
+      QCOMPARE(qint64(o.lora.rank), qint64(8));
+      QCOMPARE(o.lora.alpha, 16.0);
+      QCOMPARE(qint64(o.nsamples), qint64(16));
+      QCOMPARE(qint64(o.seq_len), qint64(128));
+      QCOMPARE(quint64(o.seed), quint64(5));
+      QCOMPARE(qint64(o.epochs), qint64(3));
+      QCOMPARE(QString::fromStdString(o.device), QStringLiteral("cpu"));
+      QCOMPARE(s.threads, 1);
+      QCOMPARE(s.targetLinears, JobWizard::allLinears());
+      QVERIFY(s.targetLinears.size() == 7);
+    }
+    // An existing <out>/<method> is refused in place.
+    w.back();
+    QDir(out.path()).mkdir(QStringLiteral("qlora"));
+    w.setField(QStringLiteral("outDir"), QString());
+    w.setField(QStringLiteral("outDir"), out.path());
+    QVERIFY(!w.currentPage()->isComplete());
+    QVERIFY(w.outputProblemsLabel()->text().contains(QStringLiteral("already exists")));
+  }
+
+  void groupSizeTooLargeBlocksNext() {
+    if (!haveModel()) QSKIP("../shared/models/stories260K is not available");
+    JobWizard w;
+    w.show();
+    toQuantPage(w, {QStringLiteral("qlora")});
+    QVERIFY(w.modelConfig().has_value());
+    QCOMPARE(qint64(apiq::widgets::narrowest_in_features(*w.modelConfig())), qint64(64));
+    w.setField(QStringLiteral("rank"), 8);
+    w.setField(QStringLiteral("groupSize"), QStringLiteral("64"));
+    QVERIFY(w.currentPage()->isComplete());
+    w.setField(QStringLiteral("groupSize"), QStringLiteral("128"));
+    QCOMPARE(w.field(QStringLiteral("groupSize")).toString(), QStringLiteral("128"));
+    QVERIFY(!w.currentPage()->isComplete());
+    QVERIFY(w.quantProblemsLabel()->isVisibleTo(&w));
+    QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+    const QString msg = w.quantProblemsLabel()->text();
+    QVERIFY2(msg.contains(QStringLiteral("128")) && msg.contains(QStringLiteral("64")), qPrintable(msg));
+    w.next();
+    QCOMPARE(w.currentId(), int(JobWizard::QuantPage));
+    // Rank above min(in, out) = 32 (k_proj, v_proj: 64 → 32) is also explained.
+    w.setField(QStringLiteral("groupSize"), QStringLiteral("32"));
+    w.setField(QStringLiteral("rank"), 33);
+    QVERIFY(!w.currentPage()->isComplete());
+    QVERIFY(w.quantProblemsLabel()->text().contains(QStringLiteral("32")));
+    w.setField(QStringLiteral("rank"), 32);
+    QVERIFY(w.currentPage()->isComplete());
+  }
+
+  void estimateFollowsBits() {
+    if (!haveModel()) QSKIP("../shared/models/stories260K is not available");
+    JobWizard w;
+    w.show();
+    toQuantPage(w, {QStringLiteral("apiq-bw")});
+    w.setField(QStringLiteral("rank"), 8);
+    w.setField(QStringLiteral("bits"), QStringLiteral("2"));
+    const QString two = w.sizeEstimateLabel()->text();
+    QVERIFY(two.contains(QStringLiteral("peak memory")));
+    w.setField(QStringLiteral("bits"), QStringLiteral("4"));
+    const QString four = w.sizeEstimateLabel()->text();
+    QVERIFY(!four.isEmpty());
+    QVERIFY2(two != four, qPrintable(two));
+    // Arithmetic check: 2 → 4 bits adds exactly params·2/8 bytes of codes.
+    apiq::QuantizerOptions q2, q4;
+    q2.bits = 2;
+    q4.bits = 4;
+    const auto all = JobWizard::allLinears();
+    const auto e2 = apiq::widgets::estimate_size(*w.modelConfig(), q2, 8, true, all);
+    const auto e4 = apiq::widgets::estimate_size(*w.modelConfig(), q4, 8, true, all);
+    const double linearParams = 5.0 * (64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 172);
+    QCOMPARE(e4.codeBytes - e2.codeBytes, linearParams * 2 / 8);
+    // Fewer targets: fewer codes, more dense bytes.
+    const auto eq = apiq::widgets::estimate_size(*w.modelConfig(), q2, 8, true, {QStringLiteral("q_proj")});
+    QVERIFY(eq.codeBytes < e2.codeBytes && eq.denseBytes > e2.denseBytes);
+  }
+
+  void nfWithApiqIsInvalid() {
+    if (!haveModel()) QSKIP("../shared/models/stories260K is not available");
+    JobWizard w;
+    w.show();
+    toQuantPage(w, {QStringLiteral("qlora"), QStringLiteral("apiq-bw")});
+    w.setField(QStringLiteral("rank"), 8);
+    w.setField(QStringLiteral("format"), QStringLiteral("int"));
+    QVERIFY(w.currentPage()->isComplete());
+    w.setField(QStringLiteral("format"), QStringLiteral("nf"));
+    QVERIFY(!w.currentPage()->isComplete());
+    QVERIFY2(w.quantProblemsLabel()->text().contains(QStringLiteral("nf")), qPrintable(w.quantProblemsLabel()->text()));
+    QVERIFY(w.quantProblemsLabel()->isVisibleTo(&w));
+    // Dropping apiq-bw (back to the methods page) makes nf acceptable.
+    w.setField(QStringLiteral("method.apiq-bw"), false);
+    QVERIFY(w.currentPage()->isComplete());
+    QVERIFY(!w.quantProblemsLabel()->isVisibleTo(&w));
+  }
+};
+
+QTEST_MAIN(TstJobWizard)
+#include "tst_job_wizard.moc"

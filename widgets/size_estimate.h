@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Back-of-the-envelope sizes for the job wizard: the compressed checkpoint of a Llama model under
+// given quantizer and LoRA options, and the calibration's peak memory. Pure arithmetic on the
+// config, no tensors are touched.
+#pragma once
+#include <QStringList>
+#include <array>
+#include <cstdint>
+
+#include "apiq/config.h"
+#include "apiq/group_quantizer.h"
+#include "apiq/tensor_names.h"
+
+namespace apiq::widgets {
+
+struct LinearShape {
+  const char* name;  // "q_proj", …
+  int64_t in = 0;
+  int64_t out = 0;
+};
+
+// The seven linears of one decoder block in forward order.
+std::array<LinearShape, kNumLinears> linear_shapes(const LlamaConfig& c);
+int64_t narrowest_in_features(const LlamaConfig& c);
+int64_t smallest_linear_dim(const LlamaConfig& c);  // min over the linears of min(in, out): the largest usable rank
+int64_t parameter_count(const LlamaConfig& c);
+int64_t dtype_bytes(const std::string& dtype);      // float32 → 4, bf16/fp16 → 2
+
+struct SizeEstimate {
+  double originalBytes = 0;  // every parameter in the config's dtype
+  double codeBytes = 0;      // packed codes, bits·params/8
+  double scaleBytes = 0;     // int: fp16 scales + int32 zeros per group; nf: fp32 absmax per block
+  double loraBytes = 0;      // fp32 A and B: r·(in + out) each linear
+  double denseBytes = 0;     // embeddings, norms, head and untargeted linears in the config's dtype
+  double compressedBytes() const { return codeBytes + scaleBytes + loraBytes + denseBytes; }
+};
+
+// `targets` holds linear short names; linears not named stay dense. `withLora` false for rtn.
+SizeEstimate estimate_size(const LlamaConfig& c, const QuantizerOptions& q, int64_t rank, bool withLora,
+                           const QStringList& targets);
+
+// ≈ one block's fp32 weights + three activation caches (X, X^q, the block target) N·L·hidden·4
+// + one sample's intermediate activations, ~20·L·max(hidden, intermediate)·4.
+double estimate_peak_memory(const LlamaConfig& c, int64_t nsamples, int64_t seqLen);
+
+}  // namespace apiq::widgets
