@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
 
+#include <sys/sysinfo.h>
 #include <torch/cuda.h>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QHeaderView>
@@ -14,22 +18,33 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyleFactory>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "apiq/errors.h"
+#include "activation_error_chart.h"
+#include "jobs_panel.h"
+#include "model_tree_model.h"
+#include "run_comparison.h"
 
 namespace apiq::app {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), model_(new widgets::TensorTableModel(this)), table_(new QTableView(this)),
-      summaryLabel_(new QLabel(this)) {
+    : QMainWindow(parent), model_(new widgets::TensorTableModel(this)), tree_(new widgets::ModelTreeModel(this)),
+      table_(new QTableView(this)), treeView_(new QTreeView(this)), summaryLabel_(new QLabel(this)),
+      tabs_(new QTabWidget(this)), chart_(new widgets::ActivationErrorChart(this)),
+      comparison_(new widgets::RunComparisonWidget(this)), jobsPanel_(new widgets::JobsPanel(this)) {
   setWindowTitle(tr("ApiQ Studio"));
+  setWindowIcon(QIcon(QStringLiteral(":/icons/apiq-studio.svg")));
   setAcceptDrops(true);
-  auto* central = new QWidget(this);
-  auto* layout = new QVBoxLayout(central);
+  devicePool_.setMaxThreadCount(1);  // one worker per device
+
+  auto* tensorsPage = new QWidget(this);
+  auto* layout = new QVBoxLayout(tensorsPage);
   summaryLabel_->setText(tr("Open a model folder (config.json, safetensors, tokenizer.model) or drop it here."));
   summaryLabel_->setWordWrap(true);
   layout->addWidget(summaryLabel_);
@@ -39,32 +54,91 @@ MainWindow::MainWindow(QWidget* parent)
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setAlternatingRowColors(true);
   layout->addWidget(table_);
-  setCentralWidget(central);
+  tabs_->addTab(tensorsPage, tr("Tensors"));
+  tabs_->addTab(chart_, tr("Live activation error"));
+  tabs_->addTab(comparison_, tr("Comparison"));
+  setCentralWidget(tabs_);
 
-  auto* open = new QAction(tr("&Open Model Folder…"), this);
+  treeView_->setModel(tree_);
+  treeView_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+  auto* treeDock = new QDockWidget(tr("Model"), this);
+  treeDock->setObjectName(QStringLiteral("modelDock"));
+  treeDock->setWidget(treeView_);
+  addDockWidget(Qt::LeftDockWidgetArea, treeDock);
+  auto* jobsDock = new QDockWidget(tr("Jobs"), this);
+  jobsDock->setObjectName(QStringLiteral("jobsDock"));
+  jobsDock->setWidget(jobsPanel_);
+  addDockWidget(Qt::BottomDockWidgetArea, jobsDock);
+
+  auto* open = new QAction(QIcon(QStringLiteral(":/icons/open.svg")), tr("&Open Model Folder…"), this);
   open->setShortcut(QKeySequence::Open);
   connect(open, &QAction::triggered, this, &MainWindow::chooseModel);
+  auto* compare = new QAction(QIcon(QStringLiteral(":/icons/compare.svg")), tr("&Compare Runs…"), this);
+  connect(compare, &QAction::triggered, this, &MainWindow::chooseRunsToCompare);
   auto* quit = new QAction(tr("&Quit"), this);
   quit->setShortcut(QKeySequence::Quit);
-  connect(quit, &QAction::triggered, qApp, &QApplication::quit);
+  connect(quit, &QAction::triggered, this, &QWidget::close);
   auto* file = menuBar()->addMenu(tr("&File"));
   file->addAction(open);
+  recentMenu_ = file->addMenu(tr("Recent Models"));
+  file->addAction(compare);
   file->addSeparator();
   file->addAction(quit);
+  auto* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(treeDock->toggleViewAction());
+  view->addAction(jobsDock->toggleViewAction());
+  auto* dark = view->addAction(tr("&Dark Palette"));
+  dark->setCheckable(true);
+  connect(dark, &QAction::toggled, this, &MainWindow::setDarkPalette);
   auto* tools = addToolBar(tr("Main"));
   tools->setObjectName(QStringLiteral("mainToolBar"));
   tools->addAction(open);
+  tools->addAction(compare);
 
   statusBar()->addPermanentWidget(new QLabel(deviceDescription(), this));
   connect(&watcher_, &QFutureWatcher<LoadResult>::finished, this, &MainWindow::onLoadFinished);
-  resize(960, 640);
+  resize(1200, 800);
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
+  dark->setChecked(settings.value(QStringLiteral("darkPalette"), false).toBool());
+  updateRecentMenu();
 }
 
-MainWindow::~MainWindow() { watcher_.waitForFinished(); }
+MainWindow::~MainWindow() {
+  for (auto& j : jobs_) j->cancel();
+  for (auto& j : jobs_) j->waitForFinished();
+  watcher_.waitForFinished();
+}
 
 QString MainWindow::deviceDescription() const {
-  if (torch::cuda::is_available()) return tr("Device: CUDA (%n GPU(s))", nullptr, static_cast<int>(torch::cuda::device_count()));
-  return tr("Device: CPU");
+  struct sysinfo si {};
+  const double freeGiB = sysinfo(&si) == 0 ? static_cast<double>(si.freeram) * si.mem_unit / (1u << 30) : 0.0;
+  if (torch::cuda::is_available())
+    return tr("Device: CUDA, %n GPU(s)", nullptr, static_cast<int>(torch::cuda::device_count()));
+  return tr("Device: CPU, %1 GiB free").arg(freeGiB, 0, 'f', 1);
+}
+
+void MainWindow::setDarkPalette(bool dark) {
+  QSettings().setValue(QStringLiteral("darkPalette"), dark);
+  qApp->setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+  if (!dark) {
+    qApp->setPalette(qApp->style()->standardPalette());
+    return;
+  }
+  QPalette p;
+  p.setColor(QPalette::Window, QColor(45, 45, 48));
+  p.setColor(QPalette::WindowText, Qt::white);
+  p.setColor(QPalette::Base, QColor(30, 30, 30));
+  p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+  p.setColor(QPalette::Text, Qt::white);
+  p.setColor(QPalette::Button, QColor(55, 55, 58));
+  p.setColor(QPalette::ButtonText, Qt::white);
+  p.setColor(QPalette::Highlight, QColor(38, 110, 180));
+  p.setColor(QPalette::HighlightedText, Qt::white);
+  p.setColor(QPalette::ToolTipBase, QColor(55, 55, 58));
+  p.setColor(QPalette::ToolTipText, Qt::white);
+  qApp->setPalette(p);
 }
 
 void MainWindow::chooseModel() {
@@ -72,6 +146,34 @@ void MainWindow::chooseModel() {
   const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Model Folder"),
                                                         settings.value(QStringLiteral("lastModelDir")).toString());
   if (!dir.isEmpty()) openModel(dir);
+}
+
+void MainWindow::chooseRunsToCompare() {
+  QStringList dirs;
+  for (;;) {
+    const QString d = QFileDialog::getExistingDirectory(this, tr("Add a Finished Run (Cancel when done)"));
+    if (d.isEmpty()) break;
+    dirs << d;
+  }
+  if (dirs.size() >= 1) compareRuns(dirs);
+}
+
+bool MainWindow::compareRuns(const QStringList& dirs) {
+  QVector<widgets::RunReport> runs;
+  try {
+    for (const auto& d : dirs) runs << widgets::loadRunReport(d);
+  } catch (const std::exception& e) {
+    showError(tr("Could not compare the runs"), QString::fromStdString(e.what()));
+    return false;
+  }
+  comparison_->setRuns(runs);
+  tabs_->setCurrentWidget(comparison_);
+  return true;
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+  statusBar()->showMessage(title, 5000);
+  if (!QGuiApplication::platformName().startsWith(QLatin1String("offscreen"))) QMessageBox::warning(this, title, message);
 }
 
 void MainWindow::openModel(const QString& folder) {
@@ -91,13 +193,13 @@ void MainWindow::openModel(const QString& folder) {
 void MainWindow::onLoadFinished() {
   const LoadResult r = watcher_.result();
   if (!r.error.isEmpty()) {
-    statusBar()->showMessage(tr("Could not open the model"), 5000);
-    if (!QGuiApplication::platformName().startsWith(QLatin1String("offscreen")))
-      QMessageBox::warning(this, tr("Could not open the model"), r.error);
+    showError(tr("Could not open the model"), r.error);
     Q_EMIT loadFailed(r.error);
     return;
   }
   model_->setSummary(r.summary);
+  tree_->setSummary(r.summary);
+  treeView_->expandToDepth(0);
   const auto& s = r.summary;
   summaryLabel_->setText(tr("<b>%1</b> — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — "
                             "%8 tensors, %9 parameters, %10")
@@ -109,10 +211,54 @@ void MainWindow::onLoadFinished() {
                              .arg(s.vocab)
                              .arg(s.tensors.size())
                              .arg(QLocale().toString(s.totalParams()), widgets::formatBytes(s.totalBytes())));
-  QSettings().setValue(QStringLiteral("lastModelDir"), s.folder);
+  QSettings settings;
+  settings.setValue(QStringLiteral("lastModelDir"), s.folder);
+  QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
+  recent.removeAll(s.folder);
+  recent.prepend(s.folder);
+  settings.setValue(QStringLiteral("recentModels"), recent.mid(0, 8));
+  updateRecentMenu();
   statusBar()->showMessage(tr("Opened %1").arg(s.folder), 5000);
   setWindowTitle(tr("ApiQ Studio — %1").arg(QFileInfo(s.folder).fileName()));
   Q_EMIT modelLoaded(s.folder);
+}
+
+void MainWindow::updateRecentMenu() {
+  recentMenu_->clear();
+  for (const QString& f : QSettings().value(QStringLiteral("recentModels")).toStringList())
+    recentMenu_->addAction(f, this, [this, f] { openModel(f); });
+  recentMenu_->setEnabled(!recentMenu_->isEmpty());
+}
+
+QVector<widgets::CalibrationJob*> MainWindow::startJobs(const QVector<widgets::CalibrationJobSpec>& specs) {
+  QVector<widgets::CalibrationJob*> started;
+  tabs_->setCurrentWidget(chart_);
+  for (const auto& spec : specs) {
+    jobs_.push_back(std::make_unique<widgets::CalibrationJob>(spec));
+    widgets::CalibrationJob* job = jobs_.back().get();
+    connect(job, &widgets::CalibrationJob::layerFinished, chart_,
+            [this](const QString& method, qint64 block, int linear, double, double err, double) {
+              chart_->addPoint(method, block, linear, err);
+            });
+    connect(job, &widgets::CalibrationJob::finished, this, [this, job](bool ok, const QString& message) {
+      statusBar()->showMessage(tr("%1: %2").arg(job->methodName(), message), 5000);
+      if (!ok && message != tr("Cancelled") && message != QLatin1String("Cancelled"))
+        showError(tr("Calibration failed"), message);
+      if (--running_ == 0) Q_EMIT allJobsFinished();
+    });
+    jobsPanel_->addJob(job);
+    ++running_;
+    job->start(&devicePool_);
+    started << job;
+  }
+  return started;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings settings;
+  settings.setValue(QStringLiteral("geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("windowState"), saveState());
+  QMainWindow::closeEvent(event);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

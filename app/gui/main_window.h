@@ -2,15 +2,30 @@
 #pragma once
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QThreadPool>
+#include <memory>
+#include <vector>
 
+#include "calibration_job.h"
 #include "tensor_table_model.h"
 
 class QLabel;
+class QMenu;
+class QTabWidget;
 class QTableView;
+class QTreeView;
+
+namespace apiq::widgets {
+class ActivationErrorChart;
+class JobsPanel;
+class ModelTreeModel;
+class RunComparisonWidget;
+}  // namespace apiq::widgets
 
 namespace apiq::app {
 
-// The shell of ApiQ Studio: open a model folder (menu or drag and drop) and browse its tensors.
+// ApiQ Studio's main window: model browser dock, tensor table, live activation-error chart,
+// run comparison, and a jobs panel. Opening models and calibrating run off the GUI thread.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -19,15 +34,28 @@ class MainWindow : public QMainWindow {
 
   // Reads the folder off the GUI thread; modelLoaded or loadFailed follows on the GUI thread.
   void openModel(const QString& folder);
+  // Queues calibration jobs on the device's pool (one worker per device); returns them.
+  QVector<widgets::CalibrationJob*> startJobs(const QVector<widgets::CalibrationJobSpec>& specs);
+  // Loads finished runs into the comparison tab; returns false (and reports) on error.
+  bool compareRuns(const QStringList& dirs);
+  void setDarkPalette(bool dark);
+
   widgets::TensorTableModel* tensorModel() const { return model_; }
+  widgets::ModelTreeModel* treeModel() const { return tree_; }
+  widgets::ActivationErrorChart* liveChart() const { return chart_; }
+  widgets::RunComparisonWidget* comparison() const { return comparison_; }
+  widgets::JobsPanel* jobsPanel() const { return jobsPanel_; }
+  QTabWidget* tabs() const { return tabs_; }
 
  Q_SIGNALS:
   void modelLoaded(const QString& folder);
   void loadFailed(const QString& message);
+  void allJobsFinished();
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
+  void closeEvent(QCloseEvent* event) override;
 
  private:
   struct LoadResult {
@@ -36,12 +64,25 @@ class MainWindow : public QMainWindow {
   };
   void onLoadFinished();
   void chooseModel();
+  void chooseRunsToCompare();
+  void showError(const QString& title, const QString& message);
+  void updateRecentMenu();
   QString deviceDescription() const;
 
   widgets::TensorTableModel* model_;
+  widgets::ModelTreeModel* tree_;
   QTableView* table_;
+  QTreeView* treeView_;
   QLabel* summaryLabel_;
+  QTabWidget* tabs_;
+  widgets::ActivationErrorChart* chart_;
+  widgets::RunComparisonWidget* comparison_;
+  widgets::JobsPanel* jobsPanel_;
+  QMenu* recentMenu_ = nullptr;
   QFutureWatcher<LoadResult> watcher_;
+  QThreadPool devicePool_;
+  std::vector<std::unique_ptr<widgets::CalibrationJob>> jobs_;
+  int running_ = 0;
 };
 
 }  // namespace apiq::app

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "screenshot_tour.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QTimer>
+
+#include "activation_error_chart.h"
+#include "main_window.h"
+
+namespace apiq::app {
+
+ScreenshotTour::ScreenshotTour(MainWindow* window, QString outDir, QString model, QString calib, QString workDir)
+    : QObject(window), w_(window), out_(std::move(outDir)), model_(std::move(model)), calib_(std::move(calib)),
+      work_(std::move(workDir)) {}
+
+void ScreenshotTour::save(QWidget* w, const QString& name) {
+  QDir().mkpath(out_);
+  w->grab().save(QDir(out_).filePath(name));
+}
+
+void ScreenshotTour::start() {
+  connect(w_, &MainWindow::loadFailed, qApp, [](const QString&) { QApplication::exit(2); });
+  connect(w_, &MainWindow::modelLoaded, this, [this] {
+    save(w_, QStringLiteral("main-window.png"));
+    QVector<widgets::CalibrationJobSpec> specs;
+    for (auto m : {Method::Qlora, Method::Loftq, Method::ApiqBw}) {
+      widgets::CalibrationJobSpec s;
+      s.modelDir = model_;
+      s.calibFile = calib_;
+      s.outDir = QDir(work_).filePath(QString::fromLatin1(method_name(m)));
+      s.options.method = m;
+      s.options.lora.rank = 8;
+      s.options.nsamples = 16;
+      s.options.seq_len = 128;
+      s.options.epochs = 5;
+      specs << s;
+    }
+    w_->startJobs(specs);
+    // Catch the chart mid-run: once the third method has started drawing.
+    auto* poll = new QTimer(this);
+    connect(poll, &QTimer::timeout, this, [this, poll] {
+      if (!runningShot_ && w_->liveChart()->pointCount(QStringLiteral("apiq-bw")) >= 12) {
+        runningShot_ = true;
+        save(w_, QStringLiteral("calibration-running.png"));
+        poll->stop();
+      }
+    });
+    poll->start(50);
+  });
+  connect(w_, &MainWindow::allJobsFinished, this, [this] {
+    if (!runningShot_) save(w_, QStringLiteral("calibration-running.png"));
+    w_->compareRuns({QDir(work_).filePath(QStringLiteral("qlora")), QDir(work_).filePath(QStringLiteral("loftq")),
+                     QDir(work_).filePath(QStringLiteral("apiq-bw"))});
+    QTimer::singleShot(300, this, [this] {
+      save(w_, QStringLiteral("comparison.png"));
+      QApplication::quit();
+    });
+  });
+  w_->openModel(model_);
+}
+
+}  // namespace apiq::app

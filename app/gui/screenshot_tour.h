@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `apiq-studio --screenshots DIR`: drives the real window through a short session (open a model,
+// calibrate two methods, compare them) and saves PNGs of each stage, for docs/screenshots.
+#pragma once
+#include <QObject>
+#include <QString>
+
+namespace apiq::app {
+
+class MainWindow;
+
+class ScreenshotTour : public QObject {
+  Q_OBJECT
+ public:
+  ScreenshotTour(MainWindow* window, QString outDir, QString model, QString calib, QString workDir);
+  void start();
+
+ private:
+  void save(QWidget* w, const QString& name);
+  MainWindow* w_;
+  QString out_, model_, calib_, work_;
+  bool runningShot_ = false;
+};
+
+}  // namespace apiq::app

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The app end to end: open stories260K, start a real calibration of two methods from the main
+// window, watch every layer reach the live chart with the event loop responsive, then compare.
+#include <QElapsedTimer>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "activation_error_chart.h"
+#include "jobs_panel.h"
+#include "main_window.h"
+#include "model_tree_model.h"
+#include "run_comparison.h"
+
+using namespace apiq;
+
+class TstMainWindow : public QObject {
+  Q_OBJECT
+ private:
+  static QString shared(const QString& rel) { return QStringLiteral(APIQ_SHARED_DIR "/") + rel; }
+  static widgets::CalibrationJobSpec spec(Method m, const QString& out) {
+    widgets::CalibrationJobSpec s;
+    s.modelDir = shared(QStringLiteral("models/stories260K"));
+    s.calibFile = shared(QStringLiteral("data/tinystories-sample.txt"));
+    s.outDir = out;
+    s.options.method = m;
+    s.options.lora.rank = 8;
+    s.options.nsamples = 4;
+    s.options.seq_len = 64;
+    s.options.epochs = 2;
+    return s;
+  }
+
+ private Q_SLOTS:
+  void init() {
+    if (!QFileInfo::exists(shared(QStringLiteral("models/stories260K/model.safetensors"))))
+      QSKIP("../shared/models/stories260K is not available");
+  }
+
+  void calibrateFromTheAppAndCompare() {
+    QTemporaryDir dir;
+    app::MainWindow w;
+    w.show();
+    QSignalSpy loaded(&w, &app::MainWindow::modelLoaded);
+    w.openModel(shared(QStringLiteral("models/stories260K")));
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(w.treeModel()->countLinears(w.treeModel()->blocksItem()), 35);
+
+    // The GUI thread's worst pause between 10 ms timer ticks while the jobs run.
+    QElapsedTimer clock;
+    qint64 worst = 0;
+    QTimer tick;
+    connect(&tick, &QTimer::timeout, [&] { worst = std::max(worst, clock.restart()); });
+    QSignalSpy allDone(&w, &app::MainWindow::allJobsFinished);
+    const QString a = dir.filePath(QStringLiteral("qlora")), b = dir.filePath(QStringLiteral("apiq-bw"));
+    w.startJobs({spec(Method::Qlora, a), spec(Method::ApiqBw, b)});
+    clock.start();
+    tick.start(10);
+    QTRY_COMPARE_WITH_TIMEOUT(allDone.count(), 1, 300000);
+    tick.stop();
+    QCOMPARE(w.liveChart()->pointCount(QStringLiteral("qlora")), 35);
+    QCOMPARE(w.liveChart()->pointCount(QStringLiteral("apiq-bw")), 35);
+    QCOMPARE(w.jobsPanel()->stateText(0), QStringLiteral("Finished"));
+    QCOMPARE(w.jobsPanel()->stateText(1), QStringLiteral("Finished"));
+    QVERIFY2(worst < 100, qPrintable(QStringLiteral("event loop stalled for %1 ms").arg(worst)));
+
+    QVERIFY(w.compareRuns({a, b}));
+    QCOMPARE(w.comparison()->table()->rowCount(), 37);
+    QCOMPARE(w.comparison()->table()->columnCount(), 4);
+  }
+
+  void cancelFromTheJobsPanel() {
+    QTemporaryDir dir;
+    app::MainWindow w;
+    auto s = spec(Method::ApiqBw, dir.filePath(QStringLiteral("cancelled")));
+    s.options.epochs = 100;
+    auto jobs = w.startJobs({s});
+    QSignalSpy steps(jobs[0], &widgets::CalibrationJob::stepLoss);
+    QSignalSpy finished(jobs[0], &widgets::CalibrationJob::finished);
+    QTRY_VERIFY_WITH_TIMEOUT(steps.count() > 0, 60000);
+    w.jobsPanel()->table()->selectRow(0);
+    for (auto* btn : w.jobsPanel()->findChildren<QPushButton*>())
+      if (btn->text() == QStringLiteral("Cancel")) btn->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QCOMPARE(w.jobsPanel()->stateText(0), QStringLiteral("Cancelled"));
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("cancelled"))));
+  }
+};
+
+QTEST_MAIN(TstMainWindow)
+#include "tst_main_window.moc"
