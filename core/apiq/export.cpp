@@ -7,6 +7,7 @@
 
 #include "apiq/errors.h"
 #include "apiq/export_hf.h"
+#include "apiq/export_packed.h"
 #include "apiq/export_peft.h"
 #include "apiq/fs_util.h"
 
@@ -83,9 +84,16 @@ ExportResult export_checkpoint(const fs::path& qdir, const fs::path& out, const 
         result = write_hf_dequantized(src, tmp, opts.dtype, base);
         break;
       }
-      default:
-        throw std::invalid_argument(std::string("--format ") + export_format_name(opts.format) +
-                                    " is not implemented yet");
+      case ExportFormat::Gptq:
+      case ExportFormat::GptqV2:
+      case ExportFormat::CompressedTensors: {
+        // The adapter travels in the same folder as its packed base.
+        const std::string base = opts.base_model.empty() ? fs::absolute(out).lexically_normal().string() : opts.base_model;
+        result = opts.format == ExportFormat::CompressedTensors
+                     ? write_compressed_tensors(src, tmp, opts.force, base)
+                     : write_gptq(src, tmp, opts.format == ExportFormat::GptqV2, opts.force, base);
+        break;
+      }
     }
     fs::rename(tmp, out);
   } catch (...) {

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include "apiq/export_packed.h"
 #include "apiq/export_peft.h"
 #include "apiq/llama_model.h"
 #include "apiq/tensor_names.h"
@@ -30,25 +31,13 @@ nlohmann::json hf_dequantized_config(const QuantizedSource& src, torch::ScalarTy
 
 NamedTensors hf_dequantized_tensors(const QuantizedSource& src, torch::ScalarType dtype) {
   hf_dtype_name(dtype);
-  const auto& cfg = src.cfg;
-  const auto& names = tensor_names_for(cfg.model_type);
-  NamedTensors out;
-  auto dense = [&](const std::string& n) { out.emplace_back(n, src.store.load(n).to(dtype).contiguous()); };
-  dense(names.embed);
-  dense(names.final_norm);
-  if (!cfg.tie_word_embeddings) dense(names.lm_head);
-  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
-    const std::string p = block_prefix(names, b);
-    dense(p + names.attn_norm);
-    dense(p + names.mlp_norm);
+  const auto& names = tensor_names_for(src.cfg.model_type);
+  NamedTensors out = packed_export_dense_tensors(src, dtype);
+  for (int64_t b = 0; b < src.cfg.num_hidden_layers; ++b) {
     // The same reconstruction the model runs with: Ŵ in float32 from the stored codes.
-    const auto qb = load_quantized_block(src.store, cfg, src.info, b, torch::kCPU);
-    for (LinearKind k : kAllLinears) {
-      const auto& l = qb->at(k);
-      const std::string m = linear_module(names, b, k);
-      out.emplace_back(m + ".weight", l.w_hat.to(dtype).contiguous());
-      if (src.store.contains(m + ".bias")) dense(m + ".bias");
-    }
+    const auto qb = load_quantized_block(src.store, src.cfg, src.info, b, torch::kCPU);
+    for (LinearKind k : kAllLinears)
+      out.emplace_back(linear_module(names, b, k) + ".weight", qb->at(k).w_hat.to(dtype).contiguous());
   }
   return out;
 }

@@ -55,21 +55,30 @@ def dequantize_native(f, module, bits):
     return codes, scales, zeros
 
 
-def main() -> int:
+def setup(model):
+    """(apiq, empty work dir, model dir, calibration text) from argv, or None when ../shared lacks them."""
     apiq, work, shared = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    model_dir = shared / "models" / "stories260K"
+    model_dir = shared / "models" / model
     calib = shared / "data" / "tinystories-sample.txt"
     if not (model_dir / "config.json").exists() or not calib.exists():
         print(f"SKIP: {model_dir} or {calib} is missing (../shared is not beside this checkout)")
+        return None
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    return apiq, work, model_dir, calib
+
+
+def main() -> int:
+    paths = setup("stories260K")
+    if paths is None:
         return SKIP
+    apiq, work, model_dir, calib = paths
     from peft import PeftModel
     from safetensors import safe_open
     import sentencepiece as spm
     from transformers import LlamaForCausalLM
 
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
     q, hf, pf = work / "Q", work / "HF", work / "PEFT"
     run([apiq, "quantize", model_dir, "--method", "loftq", "--bits", "2", "--group-size", "64", "--rank", "8",
          "--calib", calib, "--nsamples", "8", "--seq-len", "64", "--out", q])
