@@ -37,6 +37,9 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(chart_);
   split->addWidget(table_);
+  chart_->setMinimumHeight(220);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 2);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(split);

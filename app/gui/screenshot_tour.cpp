@@ -33,7 +33,7 @@ void ScreenshotTour::start() {
       s.options.lora.rank = 8;
       s.options.nsamples = 16;
       s.options.seq_len = 128;
-      s.options.epochs = 5;
+      s.options.epochs = 10;
       specs << s;
     }
     w_->startJobs(specs);
