@@ -138,6 +138,8 @@ void JobWizard::loadConfig() {
     const QString path = QDir(dir).filePath(QStringLiteral("config.json"));
     config_ = LlamaConfig::from_file(path.toStdString());
     const LlamaConfig& c = *config_;
+    if (seqLen_ && seqLen_->value() > c.max_position_embeddings)  // a sequence cannot exceed the context
+      seqLen_->setValue(static_cast<int>(c.max_position_embeddings));
     modelSummary_->setStyleSheet(QString());
     modelSummary_->setText(tr("%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters")
                                .arg(QString::fromStdString(c.model_type))
@@ -268,7 +270,13 @@ QWizardPage* JobWizard::createQuantPage() {
   for (auto* b : methodBoxes_) connect(b, &QCheckBox::toggled, this, &JobWizard::updateQuant);
 
   page->complete = [this] { return config_.has_value() && quantProblemList_.isEmpty(); };
-  page->init = [this] { updateQuant(); };
+  page->init = [this] {
+    // The default rank (64, the paper's) does not fit tiny models: offer the largest that does.
+    if (config_ && rank_->value() == 64 && !rank_->property("apiqTouched").toBool())
+      rank_->setValue(static_cast<int>(std::min<int64_t>(64, smallest_linear_dim(*config_))));
+    updateQuant();
+  };
+  connect(rank_, &QSpinBox::editingFinished, this, [this] { rank_->setProperty("apiqTouched", true); });
   return page;
 }
 

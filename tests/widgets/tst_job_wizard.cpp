@@ -167,6 +167,9 @@ class TstJobWizard : public QObject {
     JobWizard w;
     w.show();
     toQuantPage(w, {QStringLiteral("apiq-bw")});
+    // The default rank 64 exceeds stories260K's k_proj/v_proj (64 → 32): the page offers 32.
+    QCOMPARE(w.field(QStringLiteral("rank")).toInt(), 32);
+    QVERIFY(w.currentPage()->isComplete());
     w.setField(QStringLiteral("rank"), 8);
     w.setField(QStringLiteral("bits"), QStringLiteral("2"));
     const QString two = w.sizeEstimateLabel()->text();
@@ -175,6 +178,8 @@ class TstJobWizard : public QObject {
     const QString four = w.sizeEstimateLabel()->text();
     QVERIFY(!four.isEmpty());
     QVERIFY2(two != four, qPrintable(two));
+    qInfo("2 bits: %s", qPrintable(two));
+    qInfo("4 bits: %s", qPrintable(four));
     // Arithmetic check: 2 → 4 bits adds exactly params·2/8 bytes of codes.
     apiq::QuantizerOptions q2, q4;
     q2.bits = 2;
