@@ -60,7 +60,7 @@ QString CalibrationJob::methodName() const { return QString::fromLatin1(apiq::me
 void CalibrationJob::start(QThreadPool* pool) {
   // Leave a core to the GUI thread so the event loop stays responsive during CPU runs.
   const int cores = QThread::idealThreadCount();
-  torch::set_num_threads(std::max(1, cores - 1));
+  torch::set_num_threads(spec_.threads > 0 ? spec_.threads : std::max(1, cores - 1));
   watcher_.setFuture(QtConcurrent::run(pool, [this]() -> QString {
     try {
       apiq::calibrate_model(spec_.modelDir.toStdString(), spec_.calibFile.toStdString(), spec_.outDir.toStdString(),

@@ -27,6 +27,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "activation_error_chart.h"
+#include "job_wizard.h"
 #include "jobs_panel.h"
 #include "model_tree_model.h"
 #include "run_comparison.h"
@@ -73,6 +74,9 @@ MainWindow::MainWindow(QWidget* parent)
   auto* open = new QAction(QIcon(QStringLiteral(":/icons/open.svg")), tr("&Open Model Folder…"), this);
   open->setShortcut(QKeySequence::Open);
   connect(open, &QAction::triggered, this, &MainWindow::chooseModel);
+  auto* quantize = new QAction(QIcon(QStringLiteral(":/icons/quantize.svg")), tr("&Quantize…"), this);
+  quantize->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q | Qt::SHIFT));
+  connect(quantize, &QAction::triggered, this, &MainWindow::runWizard);
   auto* compare = new QAction(QIcon(QStringLiteral(":/icons/compare.svg")), tr("&Compare Runs…"), this);
   connect(compare, &QAction::triggered, this, &MainWindow::chooseRunsToCompare);
   auto* quit = new QAction(tr("&Quit"), this);
@@ -81,6 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
   auto* file = menuBar()->addMenu(tr("&File"));
   file->addAction(open);
   recentMenu_ = file->addMenu(tr("Recent Models"));
+  file->addAction(quantize);
   file->addAction(compare);
   file->addSeparator();
   file->addAction(quit);
@@ -93,6 +98,7 @@ MainWindow::MainWindow(QWidget* parent)
   auto* tools = addToolBar(tr("Main"));
   tools->setObjectName(QStringLiteral("mainToolBar"));
   tools->addAction(open);
+  tools->addAction(quantize);
   tools->addAction(compare);
 
   statusBar()->addPermanentWidget(new QLabel(deviceDescription(), this));
@@ -147,6 +153,18 @@ void MainWindow::chooseModel() {
                                                         settings.value(QStringLiteral("lastModelDir")).toString());
   if (!dir.isEmpty()) openModel(dir);
 }
+
+widgets::JobWizard* MainWindow::makeWizard() {
+  auto* wizard = new widgets::JobWizard(this);
+  wizard->setAttribute(Qt::WA_DeleteOnClose);
+  const QString last = QSettings().value(QStringLiteral("lastModelDir")).toString();
+  if (!tree_->summary().folder.isEmpty()) wizard->setModelDir(tree_->summary().folder);
+  else if (!last.isEmpty()) wizard->setModelDir(last);
+  connect(wizard, &QWizard::accepted, this, [this, wizard] { startJobs(wizard->jobSpecs()); });
+  return wizard;
+}
+
+void MainWindow::runWizard() { makeWizard()->open(); }
 
 void MainWindow::chooseRunsToCompare() {
   QStringList dirs;

@@ -17,6 +17,7 @@ class QTreeView;
 
 namespace apiq::widgets {
 class ActivationErrorChart;
+class JobWizard;
 class JobsPanel;
 class ModelTreeModel;
 class RunComparisonWidget;
@@ -39,6 +40,8 @@ class MainWindow : public QMainWindow {
   // Loads finished runs into the comparison tab; returns false (and reports) on error.
   bool compareRuns(const QStringList& dirs);
   void setDarkPalette(bool dark);
+  // The quantization wizard, prefilled with the open model; accepting it starts the jobs.
+  widgets::JobWizard* makeWizard();
 
   widgets::TensorTableModel* tensorModel() const { return model_; }
   widgets::ModelTreeModel* treeModel() const { return tree_; }
@@ -65,6 +68,7 @@ class MainWindow : public QMainWindow {
   void onLoadFinished();
   void chooseModel();
   void chooseRunsToCompare();
+  void runWizard();
   void showError(const QString& title, const QString& message);
   void updateRecentMenu();
   QString deviceDescription() const;

@@ -6,6 +6,7 @@
 #include <QTimer>
 
 #include "activation_error_chart.h"
+#include "job_wizard.h"
 #include "main_window.h"
 
 namespace apiq::app {
@@ -23,6 +24,15 @@ void ScreenshotTour::start() {
   connect(w_, &MainWindow::loadFailed, qApp, [](const QString&) { QApplication::exit(2); });
   connect(w_, &MainWindow::modelLoaded, this, [this] {
     save(w_, QStringLiteral("main-window.png"));
+    // The wizard on its quantization page, with the live size estimate.
+    auto* wizard = w_->makeWizard();
+    wizard->show();
+    wizard->next();
+    wizard->setField(QStringLiteral("method.qlora"), true);
+    wizard->setField(QStringLiteral("method.apiq-bw"), true);
+    wizard->next();
+    save(wizard, QStringLiteral("wizard.png"));
+    wizard->reject();
     QVector<widgets::CalibrationJobSpec> specs;
     for (auto m : {Method::Qlora, Method::Loftq, Method::ApiqBw}) {
       widgets::CalibrationJobSpec s;
