@@ -1,108 +1,759 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="29"/>
+        <location filename="../app/gui/main_window.cpp" line="42" />
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="33"/>
+        <location filename="../app/gui/main_window.cpp" line="49" />
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>打开模型文件夹（config.json、safetensors、tokenizer.model），或将其拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="44"/>
+        <location filename="../app/gui/main_window.cpp" line="58" />
+        <source>Tensors</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="59" />
+        <source>Live activation error</source>
+        <translation>实时激活误差</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="60" />
+        <source>Comparison</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="65" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="69" />
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="74" />
         <source>&amp;Open Model Folder…</source>
         <translation>打开模型文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="47"/>
+        <location filename="../app/gui/main_window.cpp" line="77" />
+        <source>&amp;Quantize…</source>
+        <translation>量化(&amp;Q)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="80" />
+        <source>&amp;Compare Runs…</source>
+        <translation>比较运行结果(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="82" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="50"/>
+        <location filename="../app/gui/main_window.cpp" line="85" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="54"/>
+        <location filename="../app/gui/main_window.cpp" line="87" />
+        <source>Recent Models</source>
+        <translation>最近的模型</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="92" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="95" />
+        <source>&amp;Dark Palette</source>
+        <translation>深色配色(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="98" />
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="101" />
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="110" />
+        <source>The language changes when ApiQ Studio is started again.</source>
+        <translation>语言将在下次启动 ApiQ Studio 时生效。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="113" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="66"/>
-        <source>Device: CUDA (%n GPU(s))</source>
+        <location filename="../app/gui/main_window.cpp" line="139" />
+        <source>Device: CUDA, %n GPU(s)</source>
         <translation>
-            <numerusform>设备：CUDA（%n 个 GPU）</numerusform>
+            <numerusform>设备：CUDA，%n 个 GPU</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="67"/>
-        <source>Device: CPU</source>
-        <translation>设备：CPU</translation>
+        <location filename="../app/gui/main_window.cpp" line="140" />
+        <source>Device: CPU, %1 GiB free</source>
+        <translation>设备：CPU，空闲 %1 GiB</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="72"/>
+        <location filename="../app/gui/main_window.cpp" line="277" />
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="278" />
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="279" />
+        <source>Calibration failed</source>
+        <translation>校准失败</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="167" />
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="79"/>
+        <location filename="../app/gui/main_window.cpp" line="187" />
+        <source>Add a Finished Run (Cancel when done)</source>
+        <translation>添加已完成的运行（完成后点击取消）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="199" />
+        <source>Could not compare the runs</source>
+        <translation>无法比较这些运行</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="214" />
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="94"/>
-        <location filename="../app/gui/main_window.cpp" line="96"/>
+        <location filename="../app/gui/main_window.cpp" line="229" />
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="102"/>
+        <location filename="../app/gui/main_window.cpp" line="237" />
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="113"/>
+        <location filename="../app/gui/main_window.cpp" line="254" />
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="114"/>
+        <location filename="../app/gui/main_window.cpp" line="255" />
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
 </context>
 <context>
-    <name>apiq::widgets::TensorTableModel</name>
+    <name>apiq::widgets::ActivationErrorChart</name>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="95"/>
-        <source>Tensor</source>
-        <translation>张量</translation>
+        <location filename="../widgets/activation_error_chart.cpp" line="22" />
+        <source>Layer (block × 7 + linear)</source>
+        <translation>层（块 × 7 + 线性层）</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="96"/>
+        <location filename="../widgets/activation_error_chart.cpp" line="23" />
+        <source>Activation error per token</source>
+        <translation>每个词元的激活误差</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::CalibrationJob</name>
+    <message>
+        <location filename="../widgets/calibration_job.cpp" line="49" />
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../widgets/calibration_job.cpp" line="70" />
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::JobWizard</name>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="85" />
+        <source>New calibration job</source>
+        <translation>新建校准任务</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="100" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="101" />
+        <source>Choose the folder of a full-precision Llama model (config.json, weights, tokenizer).</source>
+        <translation>选择一个全精度 Llama 模型的文件夹（config.json、权重、分词器）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="104" />
+        <location filename="../widgets/job_wizard.cpp" line="116" />
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="105" />
+        <location filename="../widgets/job_wizard.cpp" line="354" />
+        <location filename="../widgets/job_wizard.cpp" line="442" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="134" />
+        <source>No model chosen yet.</source>
+        <translation>尚未选择模型。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="144" />
+        <source>%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters</source>
+        <translation>%1 · %2 个块 · 隐藏维度 %3 · 中间维度 %4 · %5 个头（%6 个 KV）· 词表 %7 · %8 个参数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="162" />
+        <source>Methods</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="163" />
+        <source>Choose one or more methods; several at once are run one after another for a comparison.</source>
+        <translation>选择一种或多种方法；选择多种时会依次运行以便比较。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="166" />
+        <source>rtn: round to nearest, no adapters (baseline)</source>
+        <translation>rtn：就近取整，无适配器（基线）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="167" />
+        <source>qlora: round to nearest, LoRA initialised as in QLoRA (B = 0)</source>
+        <translation>qlora：就近取整，LoRA 按 QLoRA 方式初始化（B = 0）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="168" />
+        <source>loftq: alternating quantization and SVD initialisation of the adapters</source>
+        <translation>loftq：交替量化并用 SVD 初始化适配器</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="169" />
+        <source>apiq-lw: ApiQ layer by layer, learnable clipping and LoRA trained on activations</source>
+        <translation>apiq-lw：逐层 ApiQ，在激活上训练可学习截断与 LoRA</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="170" />
+        <source>apiq-bw: ApiQ block by block (the paper's default)</source>
+        <translation>apiq-bw：逐块 ApiQ（论文默认）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="181" />
+        <source>Choose at least one method.</source>
+        <translation>请至少选择一种方法。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="196" />
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="197" />
+        <source>Bit width, group size and the LoRA adapters' rank and alpha.</source>
+        <translation>位宽、分组大小以及 LoRA 适配器的秩和 alpha。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="205" />
+        <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
+        <translation>同一行中共享一个缩放因子和零点的连续输入列（int 格式）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="215" />
+        <source>LoRA scaling is alpha / rank.</source>
+        <translation>LoRA 缩放系数为 alpha / 秩。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="219" />
+        <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
+        <translation>int：均匀整数分组；nf：按块绝对最大值缩放的 NormalFloat（无可学习截断）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="225" />
+        <source>The linears to quantize. The choice is kept in the job specification; the calibration core currently quantizes all seven linears of every block regardless.</source>
+        <translation>要量化的线性层。该选择会保存在任务描述中；目前校准核心仍会量化每个块的全部七个线性层。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="247" />
+        <source>Bits:</source>
+        <translation>位数：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="248" />
+        <source>Group size:</source>
+        <translation>分组大小：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="249" />
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="250" />
+        <source>LoRA rank:</source>
+        <translation>LoRA 秩：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="251" />
+        <source>LoRA alpha:</source>
+        <translation>LoRA alpha：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="252" />
+        <source>Target linears:</source>
+        <translation>目标线性层：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="293" />
+        <source>Group size %1 does not fit: the narrowest linear of this model has only %2 input features. Choose a group size of at most %2.</source>
+        <translation>分组大小 %1 不适用：该模型最窄的线性层只有 %2 个输入特征。请选择不超过 %2 的分组大小。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="298" />
+        <source>The nf format cannot be used with apiq-lw or apiq-bw: ApiQ learns the clipping of integer groups. Choose the int format or drop the apiq methods.</source>
+        <translation>nf 格式不能与 apiq-lw 或 apiq-bw 一起使用：ApiQ 学习的是整数分组的截断。请选择 int 格式或去掉 apiq 方法。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="300" />
+        <source>nf supports 2, 3 or 4 bits only.</source>
+        <translation>nf 仅支持 2、3 或 4 位。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="303" />
+        <source>Rank %1 is larger than the smallest linear dimension of this model (%2): a LoRA rank cannot exceed min(in, out). Choose a rank of at most %2.</source>
+        <translation>秩 %1 大于该模型线性层的最小维度（%2）：LoRA 秩不能超过 min(输入, 输出)。请选择不超过 %2 的秩。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="307" />
+        <source>LoRA alpha must be positive.</source>
+        <translation>LoRA alpha 必须为正数。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="308" />
+        <source>Choose at least one target linear.</source>
+        <translation>请至少选择一个目标线性层。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="315" />
+        <source>Choose a valid model first.</source>
+        <translation>请先选择一个有效的模型。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="329" />
+        <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
+        <translation>压缩后大小 ≈ %1（编码 %2，缩放与零点 %3，LoRA %4，稠密部分 %5）— 原始 %6，%7%</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="335" />
+        <source>rtn has no adapters: ≈ %1</source>
+        <translation>rtn 没有适配器：≈ %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="339" />
+        <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
+        <translation>校准峰值内存 ≈ %1（%2 个样本 × %3 个词元）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="349" />
+        <location filename="../widgets/job_wizard.cpp" line="389" />
+        <source>Calibration data</source>
+        <translation>校准数据</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="350" />
+        <source>A plain-text file from which random windows of tokens are drawn.</source>
+        <translation>从中随机抽取词元窗口的纯文本文件。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="353" />
+        <source>Text file</source>
+        <translation>文本文件</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="371" />
+        <source>Passes over the calibration samples per layer or block (apiq methods).</source>
+        <translation>每层或每块遍历校准样本的轮数（apiq 方法）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="374" />
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="375" />
+        <source>Samples:</source>
+        <translation>样本数：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="376" />
+        <source>Sequence length:</source>
+        <translation>序列长度：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="377" />
+        <source>Seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="378" />
+        <source>Epochs:</source>
+        <translation>轮数：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="390" />
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>文本文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="415" />
+        <source>Choose a calibration text file.</source>
+        <translation>请选择校准文本文件。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="417" />
+        <source>%1 does not exist or is not a file.</source>
+        <translation>%1 不存在或不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="419" />
+        <source>Sequence length %1 exceeds the model's context of %2 tokens.</source>
+        <translation>序列长度 %1 超过模型 %2 个词元的上下文长度。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="427" />
+        <source>Device and output</source>
+        <translation>设备与输出</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="428" />
+        <source>Where the calibration runs and where each method's checkpoint is written.</source>
+        <translation>校准在哪里运行，以及每种方法的检查点写到哪里。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="437" />
+        <source>CPU threads for the calibration's tensor operations.</source>
+        <translation>校准张量运算使用的 CPU 线程数。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="440" />
+        <location filename="../widgets/job_wizard.cpp" line="456" />
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="441" />
+        <source>Each method writes its checkpoint to a subfolder named after it.</source>
+        <translation>每种方法把检查点写入以其名称命名的子文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="445" />
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="446" />
+        <source>Threads:</source>
+        <translation>线程数：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="447" />
+        <source>Output folder:</source>
+        <translation>输出文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="472" />
+        <source>Choose an output folder.</source>
+        <translation>请选择输出文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="474" />
+        <source>%1 is a file, not a folder.</source>
+        <translation>%1 是文件，不是文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="479" />
+        <source>%1 already exists; choose another output folder or remove it.</source>
+        <translation>%1 已存在；请选择其他输出文件夹或将其删除。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="486" />
+        <source>Review</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="487" />
+        <source>These jobs will be queued. Go back to change anything.</source>
+        <translation>这些任务将被加入队列。如需修改请返回。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="501" />
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="503" />
+        <source>Methods: %1</source>
+        <translation>方法：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="504" />
+        <source>Quantization: %1-bit %2, group size %3</source>
+        <translation>量化：%1 位 %2，分组大小 %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="508" />
+        <source>LoRA: rank %1, alpha %2</source>
+        <translation>LoRA：秩 %1，alpha %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="509" />
+        <source>Target linears: %1</source>
+        <translation>目标线性层：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="510" />
+        <source>Calibration data: %1, %2 samples × %3 tokens, seed %4, %5 epochs</source>
+        <translation>校准数据：%1，%2 个样本 × %3 个词元，种子 %4，%5 轮</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="516" />
+        <source>Device: %1, %2 threads</source>
+        <translation>设备：%1，%2 个线程</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="518" />
+        <source>Jobs:</source>
+        <translation>任务：</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::JobsPanel</name>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="23" />
+        <location filename="../widgets/jobs_panel.cpp" line="44" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="24" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <source>Elapsed</source>
+        <translation>已用时间</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <source>Remaining</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="43" />
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="43" />
+        <location filename="../widgets/jobs_panel.cpp" line="71" />
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="44" />
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="59" />
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="81" />
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ModelTreeModel</name>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="10" />
+        <source>Module / tensor</source>
+        <translation>模块 / 张量</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="10" />
         <source>Shape</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="97"/>
+        <location filename="../widgets/model_tree_model.cpp" line="10" />
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="98"/>
+        <location filename="../widgets/model_tree_model.cpp" line="10" />
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="99"/>
+        <location filename="../widgets/model_tree_model.cpp" line="10" />
         <source>Size</source>
         <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="56" />
+        <source>Embedding</source>
+        <translation>嵌入层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="57" />
+        <source>Blocks (%1)</source>
+        <translation>块（%1）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="58" />
+        <source>Final norm and head</source>
+        <translation>最终归一化与输出头</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="62" />
+        <source>Block %1</source>
+        <translation>块 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="63" />
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="64" />
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::RunComparisonWidget</name>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="62" />
+        <source>Block</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="62" />
+        <source>Linear</source>
+        <translation>线性层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="86" />
+        <source>mean activation error</source>
+        <translation>平均激活误差</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="87" />
+        <source>mean block output MSE</source>
+        <translation>块输出平均 MSE</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::TensorTableModel</name>
+    <message>
+        <location filename="../widgets/tensor_table_model.cpp" line="95" />
+        <source>Tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_table_model.cpp" line="96" />
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_table_model.cpp" line="97" />
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_table_model.cpp" line="98" />
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_table_model.cpp" line="99" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../app/gui/main.cpp" line="26" />
+        <source>ApiQ Studio</source>
+        <translation>ApiQ Studio</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="29" />
+        <source>Model folder to open.</source>
+        <translation>要打开的模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="31" />
+        <source>Run the screenshot tour and save PNGs to &lt;dir&gt;.</source>
+        <translation>运行截图流程并将 PNG 保存到 &lt;dir&gt;。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="33" />
+        <source>Calibration text for the tour.</source>
+        <translation>截图流程使用的校准文本。</translation>
     </message>
 </context>
 </TS>

@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QSettings>
 #include <QTranslator>
 
 #include "main_window.h"
@@ -15,8 +16,11 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("ApiQ Studio"));
   QApplication::setApplicationName(QStringLiteral("ApiQ Studio"));
   QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+  // The language follows the system unless chosen in View → Language (kept in QSettings).
+  const QString chosen = QSettings().value(QStringLiteral("language")).toString();
   QTranslator translator;
-  if (translator.load(QLocale(), QStringLiteral("apiq_studio"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+  if (translator.load(chosen.isEmpty() ? QLocale() : QLocale(chosen), QStringLiteral("apiq_studio"), QStringLiteral("_"),
+                      QStringLiteral(":/i18n")))
     QApplication::installTranslator(&translator);
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "ApiQ Studio"));

@@ -95,6 +95,21 @@ MainWindow::MainWindow(QWidget* parent)
   auto* dark = view->addAction(tr("&Dark Palette"));
   dark->setCheckable(true);
   connect(dark, &QAction::toggled, this, &MainWindow::setDarkPalette);
+  auto* language = view->addMenu(tr("&Language"));
+  auto* languages = new QActionGroup(this);
+  const QString current = QSettings().value(QStringLiteral("language")).toString();
+  for (const auto& [code, name] : {std::pair{QString(), tr("System")}, std::pair{QStringLiteral("en"), QStringLiteral("English")},
+                                   std::pair{QStringLiteral("de"), QStringLiteral("Deutsch")},
+                                   std::pair{QStringLiteral("zh_CN"), QStringLiteral("简体中文")}}) {
+    auto* a = language->addAction(name);
+    a->setCheckable(true);
+    a->setChecked(code == current);
+    languages->addAction(a);
+    connect(a, &QAction::triggered, this, [this, code = code] {
+      QSettings().setValue(QStringLiteral("language"), code);
+      statusBar()->showMessage(tr("The language changes when ApiQ Studio is started again."), 8000);
+    });
+  }
   auto* tools = addToolBar(tr("Main"));
   tools->setObjectName(QStringLiteral("mainToolBar"));
   tools->addAction(open);
