@@ -3,102 +3,102 @@
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="42" />
+        <location filename="../app/gui/main_window.cpp" line="45" />
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="49" />
+        <location filename="../app/gui/main_window.cpp" line="52" />
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>Öffnen Sie einen Modellordner (config.json, safetensors, tokenizer.model) oder ziehen Sie ihn hierher.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="58" />
+        <location filename="../app/gui/main_window.cpp" line="61" />
         <source>Tensors</source>
         <translation>Tensoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="59" />
+        <location filename="../app/gui/main_window.cpp" line="70" />
         <source>Live activation error</source>
         <translation>Aktivierungsfehler live</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="60" />
+        <location filename="../app/gui/main_window.cpp" line="71" />
         <source>Comparison</source>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="65" />
+        <location filename="../app/gui/main_window.cpp" line="76" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="69" />
+        <location filename="../app/gui/main_window.cpp" line="80" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="74" />
+        <location filename="../app/gui/main_window.cpp" line="85" />
         <source>&amp;Open Model Folder…</source>
         <translation>Modellordner ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="77" />
+        <location filename="../app/gui/main_window.cpp" line="88" />
         <source>&amp;Quantize…</source>
         <translation>&amp;Quantisieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="80" />
+        <location filename="../app/gui/main_window.cpp" line="91" />
         <source>&amp;Compare Runs…</source>
         <translation>Läufe &amp;vergleichen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="82" />
+        <location filename="../app/gui/main_window.cpp" line="93" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85" />
+        <location filename="../app/gui/main_window.cpp" line="96" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="87" />
+        <location filename="../app/gui/main_window.cpp" line="98" />
         <source>Recent Models</source>
         <translation>Zuletzt geöffnete Modelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="92" />
+        <location filename="../app/gui/main_window.cpp" line="103" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="95" />
+        <location filename="../app/gui/main_window.cpp" line="106" />
         <source>&amp;Dark Palette</source>
         <translation>&amp;Dunkle Farbpalette</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="98" />
+        <location filename="../app/gui/main_window.cpp" line="109" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="101" />
+        <location filename="../app/gui/main_window.cpp" line="112" />
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="110" />
+        <location filename="../app/gui/main_window.cpp" line="121" />
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>Die Sprache ändert sich beim nächsten Start von ApiQ Studio.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="113" />
+        <location filename="../app/gui/main_window.cpp" line="124" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="139" />
+        <location filename="../app/gui/main_window.cpp" line="150" />
         <source>Device: CUDA, %n GPU(s)</source>
         <translation>
             <numerusform>Gerät: CUDA, %n GPU</numerusform>
@@ -106,62 +106,62 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="140" />
+        <location filename="../app/gui/main_window.cpp" line="151" />
         <source>Device: CPU, %1 GiB free</source>
         <translation>Gerät: CPU, %1 GiB frei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277" />
+        <location filename="../app/gui/main_window.cpp" line="291" />
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="278" />
+        <location filename="../app/gui/main_window.cpp" line="292" />
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="279" />
+        <location filename="../app/gui/main_window.cpp" line="293" />
         <source>Calibration failed</source>
         <translation>Kalibrierung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="167" />
+        <location filename="../app/gui/main_window.cpp" line="178" />
         <source>Open Model Folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187" />
+        <location filename="../app/gui/main_window.cpp" line="198" />
         <source>Add a Finished Run (Cancel when done)</source>
         <translation>Abgeschlossenen Lauf hinzufügen (Abbrechen, wenn fertig)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199" />
+        <location filename="../app/gui/main_window.cpp" line="210" />
         <source>Could not compare the runs</source>
         <translation>Die Läufe konnten nicht verglichen werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="214" />
+        <location filename="../app/gui/main_window.cpp" line="225" />
         <source>Reading %1…</source>
         <translation>Lese %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="229" />
+        <location filename="../app/gui/main_window.cpp" line="240" />
         <source>Could not open the model</source>
         <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="237" />
+        <location filename="../app/gui/main_window.cpp" line="248" />
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2, %3 Blöcke, verborgene Größe %4, %5 Köpfe (%6 Key/Value), Vokabular %7 — %8 Tensoren, %9 Parameter, %10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="254" />
+        <location filename="../app/gui/main_window.cpp" line="265" />
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="255" />
+        <location filename="../app/gui/main_window.cpp" line="266" />
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -190,6 +190,19 @@
         <location filename="../widgets/calibration_job.cpp" line="70" />
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ErrorHeatMap</name>
+    <message>
+        <location filename="../widgets/live_charts.cpp" line="57" />
+        <source>Linear (q, k, v, o, gate, up, down)</source>
+        <translation>Schicht (q, k, v, o, gate, up, down)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live_charts.cpp" line="58" />
+        <source>Block</source>
+        <translation>Block</translation>
     </message>
 </context>
 <context>
@@ -623,6 +636,19 @@
         <location filename="../widgets/jobs_panel.cpp" line="81" />
         <source>Finished</source>
         <translation>Fertig</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::LossChart</name>
+    <message>
+        <location filename="../widgets/live_charts.cpp" line="26" />
+        <source>Optimizer step</source>
+        <translation>Optimierungsschritt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live_charts.cpp" line="27" />
+        <source>Training loss</source>
+        <translation>Trainingsverlust</translation>
     </message>
 </context>
 <context>

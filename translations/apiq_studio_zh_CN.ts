@@ -3,164 +3,164 @@
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="42" />
+        <location filename="../app/gui/main_window.cpp" line="45" />
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="49" />
+        <location filename="../app/gui/main_window.cpp" line="52" />
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>打开模型文件夹（config.json、safetensors、tokenizer.model），或将其拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="58" />
+        <location filename="../app/gui/main_window.cpp" line="61" />
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="59" />
+        <location filename="../app/gui/main_window.cpp" line="70" />
         <source>Live activation error</source>
         <translation>实时激活误差</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="60" />
+        <location filename="../app/gui/main_window.cpp" line="71" />
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="65" />
+        <location filename="../app/gui/main_window.cpp" line="76" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="69" />
+        <location filename="../app/gui/main_window.cpp" line="80" />
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="74" />
+        <location filename="../app/gui/main_window.cpp" line="85" />
         <source>&amp;Open Model Folder…</source>
         <translation>打开模型文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="77" />
+        <location filename="../app/gui/main_window.cpp" line="88" />
         <source>&amp;Quantize…</source>
         <translation>量化(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="80" />
+        <location filename="../app/gui/main_window.cpp" line="91" />
         <source>&amp;Compare Runs…</source>
         <translation>比较运行结果(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="82" />
+        <location filename="../app/gui/main_window.cpp" line="93" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85" />
+        <location filename="../app/gui/main_window.cpp" line="96" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="87" />
+        <location filename="../app/gui/main_window.cpp" line="98" />
         <source>Recent Models</source>
         <translation>最近的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="92" />
+        <location filename="../app/gui/main_window.cpp" line="103" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="95" />
+        <location filename="../app/gui/main_window.cpp" line="106" />
         <source>&amp;Dark Palette</source>
         <translation>深色配色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="98" />
+        <location filename="../app/gui/main_window.cpp" line="109" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="101" />
+        <location filename="../app/gui/main_window.cpp" line="112" />
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="110" />
+        <location filename="../app/gui/main_window.cpp" line="121" />
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>语言将在下次启动 ApiQ Studio 时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="113" />
+        <location filename="../app/gui/main_window.cpp" line="124" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="139" />
+        <location filename="../app/gui/main_window.cpp" line="150" />
         <source>Device: CUDA, %n GPU(s)</source>
         <translation>
             <numerusform>设备：CUDA，%n 个 GPU</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="140" />
+        <location filename="../app/gui/main_window.cpp" line="151" />
         <source>Device: CPU, %1 GiB free</source>
         <translation>设备：CPU，空闲 %1 GiB</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277" />
+        <location filename="../app/gui/main_window.cpp" line="291" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="278" />
+        <location filename="../app/gui/main_window.cpp" line="292" />
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="279" />
+        <location filename="../app/gui/main_window.cpp" line="293" />
         <source>Calibration failed</source>
         <translation>校准失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="167" />
+        <location filename="../app/gui/main_window.cpp" line="178" />
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187" />
+        <location filename="../app/gui/main_window.cpp" line="198" />
         <source>Add a Finished Run (Cancel when done)</source>
         <translation>添加已完成的运行（完成后点击取消）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199" />
+        <location filename="../app/gui/main_window.cpp" line="210" />
         <source>Could not compare the runs</source>
         <translation>无法比较这些运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="214" />
+        <location filename="../app/gui/main_window.cpp" line="225" />
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="229" />
+        <location filename="../app/gui/main_window.cpp" line="240" />
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="237" />
+        <location filename="../app/gui/main_window.cpp" line="248" />
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="254" />
+        <location filename="../app/gui/main_window.cpp" line="265" />
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="255" />
+        <location filename="../app/gui/main_window.cpp" line="266" />
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -189,6 +189,19 @@
         <location filename="../widgets/calibration_job.cpp" line="70" />
         <source>Cancelled</source>
         <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ErrorHeatMap</name>
+    <message>
+        <location filename="../widgets/live_charts.cpp" line="57" />
+        <source>Linear (q, k, v, o, gate, up, down)</source>
+        <translation>线性层（q、k、v、o、gate、up、down）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live_charts.cpp" line="58" />
+        <source>Block</source>
+        <translation>块</translation>
     </message>
 </context>
 <context>
@@ -622,6 +635,19 @@
         <location filename="../widgets/jobs_panel.cpp" line="81" />
         <source>Finished</source>
         <translation>已完成</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::LossChart</name>
+    <message>
+        <location filename="../widgets/live_charts.cpp" line="26" />
+        <source>Optimizer step</source>
+        <translation>优化步数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live_charts.cpp" line="27" />
+        <source>Training loss</source>
+        <translation>训练损失</translation>
     </message>
 </context>
 <context>

@@ -32,6 +32,7 @@ class CalibrationJob::Forwarder : public apiq::CalibrationObserver {
         Qt::QueuedConnection);
   }
   void on_step(int64_t block, int linear, int64_t step, double loss) override {
+    job_->stepsCompleted_.fetch_add(1);
     QMetaObject::invokeMethod(
         job_, [j = job_, me = method_, block, linear, step, loss] { Q_EMIT j->stepLoss(me, block, linear, step, loss); },
         Qt::QueuedConnection);

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 #include <QThreadPool>
+#include <atomic>
 #include <memory>
 
 #include "apiq/calibration.h"
@@ -38,6 +39,8 @@ class CalibrationJob : public QObject {
   void cancel();
   void setPaused(bool paused);
   void waitForFinished() { watcher_.waitForFinished(); }
+  // Optimizer steps the worker has completed so far (read from any thread; signals lag behind it).
+  qint64 stepsCompleted() const { return stepsCompleted_.load(); }
 
  Q_SIGNALS:
   void progress(const QString& stage, qint64 done, qint64 total);
@@ -54,6 +57,7 @@ class CalibrationJob : public QObject {
   apiq::CancelToken token_;
   QFutureWatcher<QString> watcher_;
   std::unique_ptr<Forwarder> forwarder_;
+  std::atomic<qint64> stepsCompleted_{0};
 };
 
 }  // namespace apiq::widgets

@@ -19,6 +19,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyleFactory>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
@@ -29,6 +30,7 @@
 #include "activation_error_chart.h"
 #include "job_wizard.h"
 #include "jobs_panel.h"
+#include "live_charts.h"
 #include "model_tree_model.h"
 #include "run_comparison.h"
 
@@ -37,7 +39,8 @@ namespace apiq::app {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), model_(new widgets::TensorTableModel(this)), tree_(new widgets::ModelTreeModel(this)),
       table_(new QTableView(this)), treeView_(new QTreeView(this)), summaryLabel_(new QLabel(this)),
-      tabs_(new QTabWidget(this)), chart_(new widgets::ActivationErrorChart(this)),
+      tabs_(new QTabWidget(this)), chart_(new widgets::ActivationErrorChart(this)), loss_(new widgets::LossChart(this)),
+      heat_(new widgets::ErrorHeatMap(this)),
       comparison_(new widgets::RunComparisonWidget(this)), jobsPanel_(new widgets::JobsPanel(this)) {
   setWindowTitle(tr("ApiQ Studio"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/apiq-studio.svg")));
@@ -56,7 +59,15 @@ MainWindow::MainWindow(QWidget* parent)
   table_->setAlternatingRowColors(true);
   layout->addWidget(table_);
   tabs_->addTab(tensorsPage, tr("Tensors"));
-  tabs_->addTab(chart_, tr("Live activation error"));
+  auto* live = new QSplitter(Qt::Vertical, this);
+  live->addWidget(chart_);
+  auto* lower = new QSplitter(Qt::Horizontal, live);
+  lower->addWidget(loss_);
+  lower->addWidget(heat_);
+  live->addWidget(lower);
+  live->setStretchFactor(0, 3);
+  live->setStretchFactor(1, 2);
+  tabs_->addTab(live, tr("Live activation error"));
   tabs_->addTab(comparison_, tr("Comparison"));
   setCentralWidget(tabs_);
 
@@ -265,14 +276,17 @@ void MainWindow::updateRecentMenu() {
 
 QVector<widgets::CalibrationJob*> MainWindow::startJobs(const QVector<widgets::CalibrationJobSpec>& specs) {
   QVector<widgets::CalibrationJob*> started;
-  tabs_->setCurrentWidget(chart_);
+  tabs_->setCurrentIndex(1);
   for (const auto& spec : specs) {
     jobs_.push_back(std::make_unique<widgets::CalibrationJob>(spec));
     widgets::CalibrationJob* job = jobs_.back().get();
     connect(job, &widgets::CalibrationJob::layerFinished, chart_,
             [this](const QString& method, qint64 block, int linear, double, double err, double) {
               chart_->addPoint(method, block, linear, err);
+              heat_->setValue(method, block, linear, err);
             });
+    connect(job, &widgets::CalibrationJob::stepLoss, loss_,
+            [this](const QString& method, qint64, int, qint64, double loss) { loss_->addLoss(method, loss); });
     connect(job, &widgets::CalibrationJob::finished, this, [this, job](bool ok, const QString& message) {
       statusBar()->showMessage(tr("%1: %2").arg(job->methodName(), message), 5000);
       if (!ok && message != tr("Cancelled") && message != QLatin1String("Cancelled"))

@@ -17,6 +17,8 @@ class QTreeView;
 
 namespace apiq::widgets {
 class ActivationErrorChart;
+class ErrorHeatMap;
+class LossChart;
 class JobWizard;
 class JobsPanel;
 class ModelTreeModel;
@@ -46,6 +48,8 @@ class MainWindow : public QMainWindow {
   widgets::TensorTableModel* tensorModel() const { return model_; }
   widgets::ModelTreeModel* treeModel() const { return tree_; }
   widgets::ActivationErrorChart* liveChart() const { return chart_; }
+  widgets::LossChart* lossChart() const { return loss_; }
+  widgets::ErrorHeatMap* heatMap() const { return heat_; }
   widgets::RunComparisonWidget* comparison() const { return comparison_; }
   widgets::JobsPanel* jobsPanel() const { return jobsPanel_; }
   QTabWidget* tabs() const { return tabs_; }
@@ -80,6 +84,8 @@ class MainWindow : public QMainWindow {
   QLabel* summaryLabel_;
   QTabWidget* tabs_;
   widgets::ActivationErrorChart* chart_;
+  widgets::LossChart* loss_;
+  widgets::ErrorHeatMap* heat_;
   widgets::RunComparisonWidget* comparison_;
   widgets::JobsPanel* jobsPanel_;
   QMenu* recentMenu_ = nullptr;

@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include "activation_error_chart.h"
+#include "live_charts.h"
 #include "jobs_panel.h"
 #include "main_window.h"
 #include "model_tree_model.h"
@@ -65,6 +66,11 @@ class TstMainWindow : public QObject {
     QCOMPARE(w.jobsPanel()->stateText(0), QStringLiteral("Finished"));
     QCOMPARE(w.jobsPanel()->stateText(1), QStringLiteral("Finished"));
     QVERIFY2(worst < 100, qPrintable(QStringLiteral("event loop stalled for %1 ms").arg(worst)));
+    // apiq-bw trains: 5 blocks × 2 epochs × 4 samples steps; qlora does not train.
+    QCOMPARE(w.lossChart()->pointCount(QStringLiteral("apiq-bw")), 5 * 2 * 4);
+    QCOMPARE(w.lossChart()->pointCount(QStringLiteral("qlora")), 0);
+    QCOMPARE(w.heatMap()->method(), QStringLiteral("apiq-bw"));
+    QVERIFY(w.heatMap()->value(4, 6) > 0);
 
     QVERIFY(w.compareRuns({a, b}));
     QCOMPARE(w.comparison()->table()->rowCount(), 37);
