@@ -14,6 +14,10 @@ void add_quantize(CLI::App& app);
 void add_compare(CLI::App& app);
 void add_export(CLI::App& app);
 void add_logits(CLI::App& app);
+void add_finetune(CLI::App& app);
+void add_eval_gsm8k(CLI::App& app);
+void add_bench_finetune(CLI::App& app);
+void add_bench(CLI::App& app);
 
 // "cpu", "cuda", "cuda:N"; a CUDA device without a GPU is an input error.
 torch::Device parse_device(const std::string& s);

@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
   apiq::cli::add_compare(app);
   apiq::cli::add_export(app);
   apiq::cli::add_logits(app);
+  apiq::cli::add_finetune(app);
+  apiq::cli::add_eval_gsm8k(app);
+  apiq::cli::add_bench_finetune(app);
+  apiq::cli::add_bench(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -50,7 +50,11 @@ void train_block_bw(const BlockContext& ctx, QuantBlockLinears& qb, const torch:
   for (int64_t e = 0; e < o.epochs; ++e) {
     for (int64_t j = 0; j < n; ++j) {  // fixed order, batch 1
       checkpoint(ctx.cancel);
-      qb.prepare();  // re-quantize every weight with the current γ, β
+      {
+        // Re-quantize every weight with the current γ, β (in the autocast dtype, see fake_quant).
+        AutocastScope autocast(ctx.device.is_cuda() && o.mixed_precision);
+        qb.prepare();
+      }
       auto out = run_block(ctx, qb, qb, Xq.narrow(0, j, 1));
       out = out.to(torch::kFloat);
       auto loss = F::mse_loss(out, batch_slice(Y, j, 1, ctx.device));

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
+
 #include "apiq/llama_block.h"
 
 #ifdef APIQ_WITH_CUDA
@@ -22,6 +24,13 @@ bool cuda_kernels_available() {
   return false;
 #endif
 }
+
+namespace {
+std::atomic<bool> g_kernels_enabled{true};
+}
+
+void set_cuda_kernels_enabled(bool on) { g_kernels_enabled = on; }
+bool cuda_kernels_enabled() { return g_kernels_enabled && cuda_kernels_available(); }
 
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
 #ifdef APIQ_WITH_CUDA
@@ -72,7 +81,7 @@ void cuda_reset_peak_memory(torch::Device device) {
 torch::Tensor rms_norm_dispatch(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
 #ifdef APIQ_WITH_CUDA
   // Autograd needs the composed ops; the kernel serves inference.
-  if (x.is_cuda() && !(torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad())) &&
+  if (x.is_cuda() && cuda_kernels_enabled() && !(torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad())) &&
       x.scalar_type() == weight.scalar_type())
     return rms_norm_kernel(x, weight, eps);
 #endif

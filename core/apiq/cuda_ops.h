@@ -4,14 +4,36 @@
 #pragma once
 #include <torch/types.h>
 
+#include "apiq/packing.h"
+
 namespace apiq {
 
 // True when this build has our kernels and a CUDA device is visible.
 bool cuda_kernels_available();
 
+// Process-wide switch (default on) so benchmarks and tests can run the composed reference on
+// CUDA too. cuda_kernels_enabled() implies cuda_kernels_available().
+void set_cuda_kernels_enabled(bool on);
+bool cuda_kernels_enabled();
+
 // RMSNorm: our kernel for contiguous CUDA tensors, else the LibTorch reference.
 torch::Tensor rms_norm_dispatch(const torch::Tensor& x, const torch::Tensor& weight, double eps);
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps);  // CUDA only
+
+// Fused fake-quantization with learnable clipping (asymmetric int, group-wise): the same value and
+// gradients (γ, β and, when W requires grad, W) as GroupQuantizer's composed ops, in one pass each
+// way. γ, β float32 [out, n_groups]; Ŵ in `out_dtype`. CUDA only.
+torch::Tensor fake_quant_lwc_kernel(const torch::Tensor& W, const torch::Tensor& gamma, const torch::Tensor& beta,
+                                    int bits, int64_t group_size, torch::ScalarType out_dtype);
+
+// Packing kernels with packing.h's layout (CUDA tensors only).
+torch::Tensor pack_codes_kernel(const torch::Tensor& codes, int bits);
+torch::Tensor unpack_codes_kernel(const torch::Tensor& packed, int bits, int64_t in);
+// Ŵ = (codes − zeros)·scales from a packed linear on CUDA, in `dtype`.
+torch::Tensor dequantize_kernel(const PackedLinear& p, torch::ScalarType dtype);
+// y = x Ŵᵀ reading packed codes directly; x [..., in] fp16/bf16 with at most 16 rows.
+bool packed_gemv_kernel_supports(const PackedLinear& p, const torch::Tensor& x);
+torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p);
 
 // Peak bytes allocated on a CUDA device by LibTorch's caching allocator since the last reset.
 int64_t cuda_peak_memory_bytes(torch::Device device);

@@ -8,6 +8,9 @@
 #include <stdexcept>
 #include <string>
 
+#include <ATen/autocast_mode.h>
+
+#include "apiq/cuda_ops.h"
 #include "apiq/nf_quantizer.h"
 
 namespace apiq {
@@ -157,6 +160,15 @@ torch::Tensor GroupQuantizer::fake_quant(const torch::Tensor& W) const {
   if (opts.format == QuantizerOptions::Format::NF) {
     check_weight(W);
     return nf_fake_quant(W, opts.bits, opts.nf_block_size);
+  }
+  if (learnable() && opts.mode == QuantizerOptions::Mode::Asym && W.is_cuda() && W.scalar_type() != torch::kDouble &&
+      gamma.scalar_type() == torch::kFloat && cuda_kernels_enabled()) {
+    check_weight(W);
+    // Under autocast the fused kernel writes Ŵ directly in the autocast dtype (the matmul would
+    // cast it anyway), saving a full pass over the weight each way.
+    const auto out_dtype = at::autocast::is_autocast_enabled(at::kCUDA) ? at::autocast::get_autocast_dtype(at::kCUDA)
+                                                                          : W.scalar_type();
+    return fake_quant_lwc_kernel(W, gamma, beta, opts.bits, opts.group_size, out_dtype);
   }
   const auto [s, z] = scale_and_zero(W);
   return fake_quant_groups(W, s, z, opts.bits, opts.group_size);

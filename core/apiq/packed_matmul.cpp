@@ -48,6 +48,7 @@ struct PackedMatmulFn : torch::autograd::Function<PackedMatmulFn> {
 }  // namespace
 
 torch::Tensor dequantize_packed(const PackedLinear& p, torch::ScalarType dtype) {
+  if (p.packed.is_cuda() && cuda_kernels_enabled()) return dequantize_kernel(p, dtype);
   return dequantize(p, dtype);
 }
 
@@ -57,8 +58,7 @@ torch::Tensor packed_matmul_reference(const torch::Tensor& x, const PackedLinear
 
 torch::Tensor packed_matmul_forward(const torch::Tensor& x, const PackedLinear& p) {
   TORCH_CHECK(x.size(-1) == p.in, "packed_matmul: input has ", x.size(-1), " features, the weight expects ", p.in);
-  const int64_t rows = x.numel() / p.in;
-  (void)rows;
+  if (x.is_cuda() && cuda_kernels_enabled() && packed_gemv_kernel_supports(p, x)) return packed_gemv_kernel(x, p);
   return x.matmul(dequantize_packed(p, x.scalar_type()).t());
 }
 

@@ -14,7 +14,7 @@ torch::Tensor dequantize_packed(const PackedLinear& p, torch::ScalarType dtype);
 
 // y = x Ŵᵀ for x [..., in] -> [..., out], in x's dtype. Differentiable with respect to x
 // (dx = dy Ŵ, Ŵ recomputed in backward). Small batches (≤ 16 rows) on CUDA read the packed codes
-// directly; larger ones dequantize into a bf16/fp16 weight and use cuBLAS.
+// directly; larger ones dequantize into a weight of x's dtype and use cuBLAS.
 torch::Tensor packed_matmul(const torch::Tensor& x, const PackedLinear& p);
 
 // Forward only (no autograd node): what packed_matmul runs when no gradient is needed.

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include "apiq/cuda_ops.h"
+
 #include <stdexcept>
 #include <string>
 
@@ -29,6 +31,7 @@ torch::Tensor pack_codes(const torch::Tensor& codes, int bits) {
   if (c.numel() > 0 && (c.min().item<int64_t>() < 0 || c.max().item<int64_t>() >= (int64_t{1} << bits)))
     throw std::invalid_argument("pack_codes: codes outside [0, " + std::to_string((1 << bits) - 1) + "] for " +
                                 std::to_string(bits) + " bits");
+  if (c.is_cuda() && cuda_kernels_enabled()) return pack_codes_kernel(c, bits);
   // Zero codes fill the last word; codes occupy disjoint bit fields, so a sum is an OR.
   c = torch::constant_pad_nd(c, {0, words * per - in}, 0).view({rows, words, per});
   auto w = torch::bitwise_left_shift(c, shifts(bits, c.device())).sum(-1);  // in [0, 2^32)
@@ -44,6 +47,7 @@ torch::Tensor unpack_codes(const torch::Tensor& packed, int bits, int64_t in) {
   if (in < 0 || packed.size(1) != packed_words(in, bits))
     throw std::invalid_argument("unpack_codes: " + std::to_string(packed.size(1)) + " words per row cannot hold " +
                                 std::to_string(in) + " codes of " + std::to_string(bits) + " bits");
+  if (packed.is_cuda() && cuda_kernels_enabled()) return unpack_codes_kernel(packed, bits, in);
   const int64_t rows = packed.size(0);
   // Back to the unsigned 32-bit value in int64, then pick each field.
   const auto w = torch::bitwise_and(packed.to(torch::kLong), int64_t{0xFFFFFFFF}).unsqueeze(-1);

@@ -13,6 +13,31 @@ enum class ElemType { F32 = 0, F16 = 1, BF16 = 2 };
 int launch_rms_norm(const void* x, const void* w, void* y, int64_t rows, int64_t cols, float eps, ElemType type,
                     void* stream);
 
+// Fused group fake-quantization with learnable clipping (see fake_quant.cu for the formula).
+// W [rows, cols] (w_type), γ and β [rows, ceil(cols/group)] float32, out [rows, cols] (out_type).
+int launch_fake_quant_forward(const void* W, ElemType w_type, const float* gamma, const float* beta, void* out,
+                              ElemType out_type, int64_t rows, int64_t cols, int64_t group, int bits, void* stream);
+// Gradients for γ and β from dL/dŴ (grad_type); dW (w_type, may be null) gets the input-side
+// gradient: the straight-through path plus the max/min elements' share through the scale.
+int launch_fake_quant_backward(const void* W, ElemType w_type, const float* gamma, const float* beta,
+                               const void* grad, ElemType grad_type, float* dgamma, float* dbeta, void* dW,
+                               int64_t rows, int64_t cols, int64_t group, int bits, void* stream);
+
+// codes [rows, cols] uint8 <-> words [rows, ceil(cols / floor(32/bits))] int32 (packing.h layout).
+int launch_pack_codes(const uint8_t* codes, int32_t* words, int64_t rows, int64_t cols, int bits, void* stream);
+int launch_unpack_codes(const int32_t* words, uint8_t* codes, int64_t rows, int64_t cols, int bits, void* stream);
+// out [rows, cols] = (code − zero)·scale with fp16 scales and int32 zeros [rows, ceil(cols/group)].
+int launch_dequantize(const int32_t* words, const void* scales_f16, const int32_t* zeros, void* out, ElemType out_type,
+                      int64_t rows, int64_t cols, int64_t group, int bits, void* stream);
+
+// y [m, rows] = x [m, cols] Ŵᵀ from packed words, for 1 ≤ m ≤ kMaxGemvRows, bits 2/3/4,
+// x and y in fp16 or bf16 (same type), float32 accumulation.
+constexpr int64_t kMaxGemvRows = 16;
+bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
+int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
+                       const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
+                       void* stream);
+
 const char* error_string(int code);
 
 }  // namespace apiq::kernels

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Timing for `apiq bench`: the median of individually timed runs after warm-up (CUDA events on a
+// GPU, a steady clock on the CPU), with the L2 cache flushed before each timed GPU run so every
+// run reads its operands from device memory, as one layer of a real model would.
+#pragma once
+#include <torch/types.h>
+
+#include <functional>
+#include <vector>
+
+namespace apiq {
+
+struct TimingOptions {
+  int warmup = 3;
+  int runs = 20;
+  bool flush_l2 = true;  // CUDA only
+};
+
+class BenchTimer {
+ public:
+  explicit BenchTimer(torch::Device device, TimingOptions opts = {});
+  ~BenchTimer();
+  BenchTimer(const BenchTimer&) = delete;
+  BenchTimer& operator=(const BenchTimer&) = delete;
+
+  // Median milliseconds of `fn` over opts.runs timed runs.
+  double median_ms(const std::function<void()>& fn);
+  // Device-to-device copy of a large buffer, bytes read + written per second (GB/s = 1e9 B/s).
+  double copy_bandwidth_gbps();
+  torch::Device device() const { return device_; }
+
+ private:
+  torch::Device device_;
+  TimingOptions opts_;
+  torch::Tensor flush_;  // larger than the L2 cache
+  void* start_ = nullptr;
+  void* stop_ = nullptr;
+};
+
+double median(std::vector<double> v);
+
+}  // namespace apiq

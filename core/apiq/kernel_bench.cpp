@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "apiq/kernel_bench.h"
+
+#include <torch/torch.h>
+
+#include <sstream>
+#include <stdexcept>
+
+#include "apiq/bench_timer.h"
+#include "apiq/cuda_ops.h"
+#include "apiq/group_quantizer.h"
+#include "apiq/packed_matmul.h"
+#include "apiq/packing.h"
+
+namespace apiq {
+
+namespace {
+
+std::string shape_name(const LinearShape& s) {
+  return "M=" + std::to_string(s.m) + " N=" + std::to_string(s.n) + " K=" + std::to_string(s.k);
+}
+
+// Runs f with our kernels off: the composed LibTorch ops on the same device.
+template <typename F>
+auto reference(F&& f) {
+  set_cuda_kernels_enabled(false);
+  try {
+    auto r = f();
+    set_cuda_kernels_enabled(true);
+    return r;
+  } catch (...) {
+    set_cuda_kernels_enabled(true);
+    throw;
+  }
+}
+
+double ms_ref(BenchTimer& t, const std::function<void()>& fn) {
+  return reference([&] { return t.median_ms(fn); });
+}
+
+double max_abs(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.to(torch::kDouble) - b.to(torch::kDouble)).abs().max().item<double>();
+}
+
+int64_t bytes_of(const torch::Tensor& t) { return t.numel() * static_cast<int64_t>(t.element_size()); }
+
+PackedLinear random_packed(int64_t n, int64_t k, int bits, int64_t group, torch::Device dev) {
+  const auto on = torch::TensorOptions().device(dev);
+  QuantizedCodes q;
+  q.bits = bits;
+  q.group_size = group;
+  q.codes = torch::randint(0, 1 << bits, {n, k}, on.dtype(torch::kByte));
+  q.scales = torch::rand({n, num_groups(k, group)}, on) * 0.02 + 1e-3;
+  q.zeros = torch::randint(0, 1 << bits, {n, num_groups(k, group)}, on.dtype(torch::kInt));
+  return pack(q);
+}
+
+struct Ctx {
+  BenchTimer& timer;
+  double copy_gbps;
+  std::vector<BenchRow>& rows;
+  void add(BenchRow r, int64_t bytes, double flops = 0) {
+    if (bytes > 0 && r.ms > 0) {
+      r.gbps = static_cast<double>(bytes) / (r.ms * 1e-3) / 1e9;
+      r.pct_copy = copy_gbps > 0 ? 100.0 * r.gbps / copy_gbps : 0;
+    }
+    if (flops > 0 && r.ms > 0) r.tflops = flops / (r.ms * 1e-3) / 1e12;
+    rows.push_back(std::move(r));
+  }
+};
+
+void bench_gemv(Ctx& c, const LinearShape& s, int bits, int64_t group) {
+  const auto dev = c.timer.device();
+  auto p = random_packed(s.n, s.k, bits, group, dev);
+  auto x = torch::randn({s.m, s.k}, torch::TensorOptions().device(dev).dtype(torch::kBFloat16));
+  torch::NoGradGuard ng;
+  auto y = packed_matmul(x, p);
+  auto yr = reference([&] { return packed_matmul(x, p); });
+  BenchRow r{"gemv W" + std::to_string(bits) + " g" + std::to_string(group), shape_name(s)};
+  r.ms = c.timer.median_ms([&] { packed_matmul(x, p); });
+  r.ref_ms = ms_ref(c.timer, [&] { packed_matmul(x, p); });
+  r.max_err = max_abs(y, yr);
+  r.note = dev.is_cuda() ? "ref: LibTorch dequantize + matmul" : "CPU: reference path";
+  c.add(r, p.storage_bytes() + bytes_of(x) + bytes_of(y), 2.0 * s.m * s.n * s.k);
+}
+
+void bench_dequant_matmul(Ctx& c, const LinearShape& s) {
+  const auto dev = c.timer.device();
+  auto p = random_packed(s.n, s.k, 2, 64, dev);
+  auto x = torch::randn({s.m, s.k}, torch::TensorOptions().device(dev).dtype(torch::kBFloat16));
+  auto dy = torch::randn({s.m, s.n}, x.options());
+  auto step = [&] {
+    auto xi = x.detach().requires_grad_(true);
+    auto y = packed_matmul(xi, p);
+    y.backward(dy);
+  };
+  torch::Tensor y, yr;
+  {
+    torch::NoGradGuard ng;
+    y = packed_matmul(x, p);
+    yr = reference([&] { return packed_matmul(x, p); });
+  }
+  BenchRow r{"dequant+matmul fwd+bwd(x) W2 g64", shape_name(s)};
+  r.ms = c.timer.median_ms(step);
+  r.ref_ms = ms_ref(c.timer, step);
+  r.max_err = max_abs(y, yr);
+  r.note = "forward and input gradient; Ŵ rebuilt in backward";
+  c.add(r, 0, 4.0 * s.m * s.n * s.k);
+}
+
+void bench_pack(Ctx& c, const LinearShape& s, int bits) {
+  const auto dev = c.timer.device();
+  auto codes = torch::randint(0, 1 << bits, {s.n, s.k}, torch::TensorOptions().device(dev).dtype(torch::kByte));
+  auto words = pack_codes(codes, bits);
+  auto words_ref = reference([&] { return pack_codes(codes, bits); });
+  BenchRow r{"pack W" + std::to_string(bits), "N=" + std::to_string(s.n) + " K=" + std::to_string(s.k)};
+  // The range check in pack_codes syncs; time the kernels themselves where we have them.
+  const bool k = dev.is_cuda() && cuda_kernels_enabled();
+  r.ms = c.timer.median_ms([&] { k ? pack_codes_kernel(codes, bits) : pack_codes(codes, bits); });
+  r.ref_ms = ms_ref(c.timer, [&] { pack_codes(codes, bits); });
+  r.max_err = words.equal(words_ref) ? 0 : 1;
+  r.note = "max_err 0: identical words";
+  c.add(r, bytes_of(codes) + bytes_of(words));
+
+  BenchRow u{"unpack W" + std::to_string(bits), r.shape};
+  u.ms = c.timer.median_ms([&] { unpack_codes(words, bits, s.k); });
+  u.ref_ms = ms_ref(c.timer, [&] { unpack_codes(words, bits, s.k); });
+  u.max_err = unpack_codes(words, bits, s.k).equal(codes) ? 0 : 1;
+  u.note = r.note;
+  c.add(u, bytes_of(codes) + bytes_of(words));
+}
+
+void bench_dequantize(Ctx& c, const LinearShape& s) {
+  const auto dev = c.timer.device();
+  auto p = random_packed(s.n, s.k, 2, 64, dev);
+  auto w = dequantize_packed(p, torch::kBFloat16);
+  auto wr = reference([&] { return dequantize_packed(p, torch::kBFloat16); });
+  BenchRow r{"dequantize W2 g64 -> bf16", "N=" + std::to_string(s.n) + " K=" + std::to_string(s.k)};
+  r.ms = c.timer.median_ms([&] { dequantize_packed(p, torch::kBFloat16); });
+  r.ref_ms = ms_ref(c.timer, [&] { dequantize_packed(p, torch::kBFloat16); });
+  r.max_err = max_abs(w, wr);
+  c.add(r, p.storage_bytes() + bytes_of(w));
+}
+
+void bench_fake_quant(Ctx& c, const LinearShape& s) {
+  const auto dev = c.timer.device();
+  GroupQuantizer q(QuantizerOptions().set_bits(2).set_group_size(64), s.n, s.k, dev);
+  auto W = torch::randn({s.n, s.k}, torch::TensorOptions().device(dev)) * 0.02;
+  auto R = torch::randn_like(W);
+  auto step = [&] {
+    auto y = q.fake_quant(W);
+    y.backward(R);
+  };
+  auto y = q.fake_quant(W).detach();
+  auto yr = reference([&] { return q.fake_quant(W).detach(); });
+  BenchRow r{"fake-quant LWC fwd+bwd W2 g64", "N=" + std::to_string(s.n) + " K=" + std::to_string(s.k)};
+  r.ms = c.timer.median_ms(step);
+  r.ref_ms = ms_ref(c.timer, step);
+  r.max_err = max_abs(y, yr);
+  r.note = "float32 W; grads for γ, β";
+  // Forward reads W and writes Ŵ; backward reads W and dŴ (γ, β are small).
+  c.add(r, 4 * bytes_of(W));
+}
+
+}  // namespace
+
+std::vector<LinearShape> parse_bench_shapes(const std::string& spec) {
+  if (spec == "llama2-7b") return {{1, 4096, 4096}, {1, 11008, 4096}, {1, 4096, 11008}};
+  if (spec == "llama2-70b") return {{1, 8192, 8192}, {1, 1024, 8192}, {1, 28672, 8192}, {1, 8192, 28672}};
+  std::vector<LinearShape> out;
+  std::string s = spec;
+  for (char& ch : s)
+    if (ch == ';') ch = ' ';
+  std::istringstream in(s);
+  std::string tok;
+  while (in >> tok) {
+    LinearShape sh;
+    char c1 = 0, c2 = 0;
+    std::istringstream t(tok);
+    if (!(t >> sh.m >> c1 >> sh.n >> c2 >> sh.k) || c1 != ',' || c2 != ',' || sh.m <= 0 || sh.n <= 0 || sh.k <= 0)
+      throw std::invalid_argument("bench shape '" + tok + "' is not M,N,K with positive integers (or llama2-7b / llama2-70b)");
+    out.push_back(sh);
+  }
+  if (out.empty()) throw std::invalid_argument("no bench shapes in '" + spec + "'");
+  return out;
+}
+
+BenchReport run_bench(const BenchOptions& o, ProgressObserver* obs) {
+  BenchReport rep;
+  rep.device = o.device.str();
+  TimingOptions to;
+  to.warmup = o.warmup;
+  to.runs = o.runs;
+  BenchTimer timer(o.device, to);
+  rep.copy_gbps = timer.copy_bandwidth_gbps();
+  Ctx c{timer, rep.copy_gbps, rep.rows};
+  const auto shapes = parse_bench_shapes(o.shapes);
+  const int64_t total = static_cast<int64_t>(shapes.size()) + (o.end_to_end ? 1 : 0);
+  int64_t done = 0;
+  torch::manual_seed(0);
+  for (const auto& s : shapes) {
+    if (obs) obs->on_progress("bench " + shape_name(s), done, total);
+    for (int bits : {2, 3, 4}) bench_gemv(c, s, bits, bits == 2 ? 64 : 128);
+    bench_gemv(c, {16, s.n, s.k}, 2, 64);
+    bench_dequantize(c, s);
+    bench_dequant_matmul(c, {o.e2e_seq_len, s.n, s.k});
+    bench_pack(c, s, 2);
+    bench_fake_quant(c, s);
+    ++done;
+  }
+  if (o.end_to_end) {
+    if (obs) obs->on_progress("bench ApiQ-bw step", done++, total);
+    bench_apiq_bw_step(o, timer, rep.rows);
+  }
+  if (obs) obs->on_progress("bench", total, total);
+  return rep;
+}
+
+}  // namespace apiq

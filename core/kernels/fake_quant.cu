@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Fused group fake-quantization with learnable weight clipping (ApiQ/OmniQuant LWC), forward and
+// backward, one warp per group. Mirrors the composed reference in group_quantizer.cpp:
+//   hi = σ(γ)·max(W_g), lo = σ(β)·min(W_g), s = clamp((hi − lo)/q, 1e-5, 1e4),
+//   z = round(clamp(−lo/s, −1e4, 1e4)) (no gradient), Ŵ = (clamp(round_ste(W/s) + z, 0, q) − z)·s.
+#include <cfloat>
+
+#include "device_types.cuh"
+
+namespace apiq::kernels {
+namespace {
+
+constexpr int kWarpsPerBlock = 8;
+
+struct GroupParams {
+  float mx, mn, sg, sb, s_raw, s, z;
+};
+
+__device__ __forceinline__ GroupParams group_params(float mx, float mn, float gamma, float beta, float maxq) {
+  GroupParams p;
+  p.mx = mx;
+  p.mn = mn;
+  p.sg = 1.f / (1.f + expf(-gamma));
+  p.sb = 1.f / (1.f + expf(-beta));
+  const float hi = p.sg * mx, lo = p.sb * mn;
+  p.s_raw = (hi - lo) / maxq;
+  p.s = fminf(fmaxf(p.s_raw, 1e-5f), 1e4f);
+  p.z = rintf(fminf(fmaxf(-lo / p.s, -1e4f), 1e4f));  // rintf: half to even, as torch::round
+  return p;
+}
+
+// Group extent and the warp's reduction of max and min over it.
+template <typename T>
+__device__ __forceinline__ void group_range(const T* w, int64_t n, int lane, float& mx, float& mn) {
+  mx = -FLT_MAX;
+  mn = FLT_MAX;
+  for (int64_t j = lane; j < n; j += 32) {
+    const float v = to_f(w[j]);
+    mx = fmaxf(mx, v);
+    mn = fminf(mn, v);
+  }
+  mx = warp_max(mx);
+  mn = warp_min(mn);
+}
+
+template <typename T, typename TO>
+__global__ void fake_quant_forward_kernel(const T* __restrict__ W, const float* __restrict__ gamma,
+                                          const float* __restrict__ beta, TO* __restrict__ out, int64_t rows,
+                                          int64_t cols, int64_t group, int64_t n_groups, float maxq) {
+  const int lane = threadIdx.x % 32;
+  const int64_t gid = static_cast<int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+  if (gid >= rows * n_groups) return;
+  const int64_t row = gid / n_groups, g = gid % n_groups, start = g * group;
+  const int64_t n = min(group, cols - start);
+  const T* w = W + row * cols + start;
+  float mx, mn;
+  group_range(w, n, lane, mx, mn);
+  const GroupParams p = group_params(mx, mn, gamma[gid], beta[gid], maxq);
+  TO* o = out + row * cols + start;
+  for (int64_t j = lane; j < n; j += 32) {
+    const float q = fminf(fmaxf(rintf(to_f(w[j]) / p.s) + p.z, 0.f), maxq);
+    o[j] = from_f<TO>((q - p.z) * p.s);
+  }
+}
+
+// dŴ/ds = (q − z) − [0 ≤ u ≤ q]·W/s, with u = round(W/s) + z; the clamp of s passes the gradient
+// inside its bounds; hi, lo carry it to γ, β (and to the max and min elements of W, split evenly
+// among ties as amax/amin do). The direct STE path gives dW = [0 ≤ u ≤ q]·dŴ.
+template <typename T, typename TG>
+__global__ void fake_quant_backward_kernel(const T* __restrict__ W, const float* __restrict__ gamma,
+                                           const float* __restrict__ beta, const TG* __restrict__ grad,
+                                           float* __restrict__ dgamma, float* __restrict__ dbeta,
+                                           T* __restrict__ dW, int64_t rows, int64_t cols, int64_t group,
+                                           int64_t n_groups, float maxq) {
+  const int lane = threadIdx.x % 32;
+  const int64_t gid = static_cast<int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+  if (gid >= rows * n_groups) return;
+  const int64_t row = gid / n_groups, g = gid % n_groups, start = g * group;
+  const int64_t n = min(group, cols - start);
+  const T* w = W + row * cols + start;
+  const TG* go = grad + row * cols + start;
+  float mx, mn;
+  group_range(w, n, lane, mx, mn);
+  const GroupParams p = group_params(mx, mn, gamma[gid], beta[gid], maxq);
+  float ds = 0.f, n_max = 0.f, n_min = 0.f;
+  for (int64_t j = lane; j < n; j += 32) {
+    const float v = to_f(w[j]);
+    const float t = v / p.s;
+    const float u = rintf(t) + p.z;
+    const bool inside = u >= 0.f && u <= maxq;
+    const float q = fminf(fmaxf(u, 0.f), maxq);
+    ds += to_f(go[j]) * ((q - p.z) - (inside ? t : 0.f));
+    n_max += v == mx;
+    n_min += v == mn;
+  }
+  ds = warp_sum(ds);
+  const float ds_raw = (p.s_raw >= 1e-5f && p.s_raw <= 1e4f) ? ds : 0.f;
+  const float dhi = ds_raw / maxq, dlo = -ds_raw / maxq;
+  if (lane == 0) {
+    dgamma[gid] = dhi * mx * p.sg * (1.f - p.sg);
+    dbeta[gid] = dlo * mn * p.sb * (1.f - p.sb);
+  }
+  if (dW == nullptr) return;
+  n_max = warp_sum(n_max);
+  n_min = warp_sum(n_min);
+  T* dw = dW + row * cols + start;
+  for (int64_t j = lane; j < n; j += 32) {
+    const float v = to_f(w[j]);
+    const float u = rintf(v / p.s) + p.z;
+    float d = (u >= 0.f && u <= maxq) ? to_f(go[j]) : 0.f;
+    if (v == mx) d += dhi * p.sg / n_max;
+    if (v == mn) d += dlo * p.sb / n_min;
+    dw[j] = from_f<T>(d);
+  }
+}
+
+}  // namespace
+
+int launch_fake_quant_forward(const void* W, ElemType w_type, const float* gamma, const float* beta, void* out,
+                              ElemType out_type, int64_t rows, int64_t cols, int64_t group, int bits, void* stream) {
+  if (rows <= 0 || cols <= 0) return 0;
+  if (group <= 0 || bits < 1 || bits > 8) return static_cast<int>(cudaErrorInvalidValue);
+  const int64_t n_groups = (cols + group - 1) / group;
+  const float maxq = static_cast<float>((1 << bits) - 1);
+  const unsigned blocks = blocks_for(rows * n_groups, kWarpsPerBlock);
+  return with_elem_type(w_type, [&](auto wt) {
+    using T = decltype(wt);
+    return with_elem_type(out_type, [&](auto ot) {
+      using TO = decltype(ot);
+      fake_quant_forward_kernel<T, TO><<<blocks, kWarpsPerBlock * 32, 0, static_cast<cudaStream_t>(stream)>>>(
+          static_cast<const T*>(W), gamma, beta, static_cast<TO*>(out), rows, cols, group, n_groups, maxq);
+      return static_cast<int>(cudaGetLastError());
+    });
+  });
+}
+
+int launch_fake_quant_backward(const void* W, ElemType w_type, const float* gamma, const float* beta,
+                               const void* grad, ElemType grad_type, float* dgamma, float* dbeta, void* dW,
+                               int64_t rows, int64_t cols, int64_t group, int bits, void* stream) {
+  if (rows <= 0 || cols <= 0) return 0;
+  if (group <= 0 || bits < 1 || bits > 8) return static_cast<int>(cudaErrorInvalidValue);
+  const int64_t n_groups = (cols + group - 1) / group;
+  const float maxq = static_cast<float>((1 << bits) - 1);
+  const unsigned blocks = blocks_for(rows * n_groups, kWarpsPerBlock);
+  return with_elem_type(w_type, [&](auto wt) {
+    using T = decltype(wt);
+    return with_elem_type(grad_type, [&](auto gt) {
+      using TG = decltype(gt);
+      fake_quant_backward_kernel<T, TG><<<blocks, kWarpsPerBlock * 32, 0, static_cast<cudaStream_t>(stream)>>>(
+          static_cast<const T*>(W), gamma, beta, static_cast<const TG*>(grad), dgamma, dbeta, static_cast<T*>(dW),
+          rows, cols, group, n_groups, maxq);
+      return static_cast<int>(cudaGetLastError());
+    });
+  });
+}
+
+}  // namespace apiq::kernels

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// y[m, :] = x[m, :] Ŵᵀ for a few rows m (1..16) reading the packed codes, fp16 scales and int32
+// zeros directly (W2/W3/W4). Memory bound: one warp per output row streams the row's words with
+// several independent loads in flight per lane; each code is decoded once and used for every m.
+#include <cstdint>
+
+#include "device_types.cuh"
+
+namespace apiq::kernels {
+namespace {
+
+constexpr int kWarpsPerBlock = 4;
+constexpr int kUnroll = 8;  // words loaded per lane before any is used
+
+// PER consecutive activations of row m starting at col0, as float. VEC: 16-byte loads (the caller
+// guarantees alignment and a full word).
+template <typename T, int PER, bool VEC>
+__device__ __forceinline__ void load_x(const T* __restrict__ xr, int64_t col0, int64_t cols, float (&v)[PER]) {
+  if constexpr (VEC) {
+    constexpr int kPerVec = 16 / sizeof(T);
+    static_assert(PER % kPerVec == 0, "a word must cover whole 16-byte vectors");
+#pragma unroll
+    for (int i = 0; i < PER / kPerVec; ++i) {
+      const uint4 raw = __ldg(reinterpret_cast<const uint4*>(xr + col0) + i);
+      const T* e = reinterpret_cast<const T*>(&raw);
+#pragma unroll
+      for (int k = 0; k < kPerVec; ++k) v[i * kPerVec + k] = to_f(e[k]);
+    }
+  } else {
+#pragma unroll
+    for (int k = 0; k < PER; ++k) v[k] = col0 + k < cols ? to_f(xr[col0 + k]) : 0.f;
+  }
+}
+
+template <int BITS, typename T, int MT, bool VEC>
+__global__ void __launch_bounds__(kWarpsPerBlock * 32)
+    packed_gemv_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
+                       const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int64_t rows, int64_t cols,
+                       int64_t n_words, int64_t group, int64_t n_groups) {
+  constexpr int PER = 32 / BITS;
+  constexpr uint32_t MASK = (1u << BITS) - 1u;
+  // Groups are whole words when a group is a multiple of the codes per word (2- and 4-bit with
+  // g = 32/64/128); 3-bit words straddle groups and look the group up per code.
+  const bool word_in_one_group = group % PER == 0;
+  const int lane = threadIdx.x % 32;
+  const int64_t row = static_cast<int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+  if (row >= rows) return;
+  const uint32_t* wr = words + row * n_words;
+  const __half* sr = scales + row * n_groups;
+  const int32_t* zr = zeros + row * n_groups;
+  float acc[MT];
+#pragma unroll
+  for (int m = 0; m < MT; ++m) acc[m] = 0.f;
+
+  for (int64_t base = 0; base < n_words; base += 32 * kUnroll) {
+    uint32_t wv[kUnroll];
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      const int64_t idx = base + u * 32 + lane;
+      wv[u] = idx < n_words ? __ldg(wr + idx) : 0u;
+    }
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      const int64_t idx = base + u * 32 + lane;
+      if (idx >= n_words) break;
+      const int64_t col0 = idx * PER;
+      float wd[PER];
+      if (word_in_one_group) {
+        const int64_t g = col0 / group;
+        const float s = __half2float(__ldg(sr + g)), z = static_cast<float>(__ldg(zr + g));
+#pragma unroll
+        for (int k = 0; k < PER; ++k) wd[k] = (static_cast<float>((wv[u] >> (k * BITS)) & MASK) - z) * s;
+      } else {
+#pragma unroll
+        for (int k = 0; k < PER; ++k) {
+          const int64_t g = min(col0 + k, cols - 1) / group;
+          wd[k] = (static_cast<float>((wv[u] >> (k * BITS)) & MASK) - static_cast<float>(__ldg(zr + g))) *
+                  __half2float(__ldg(sr + g));
+        }
+      }
+      const bool full = col0 + PER <= cols;
+#pragma unroll
+      for (int m = 0; m < MT; ++m) {
+        if (m >= M) break;
+        float xv[PER];
+        if (VEC && full)
+          load_x<T, PER, VEC>(x + m * cols, col0, cols, xv);
+        else
+          load_x<T, PER, false>(x + m * cols, col0, cols, xv);  // zero beyond cols; padded codes are 0 too
+        float a = 0.f;
+#pragma unroll
+        for (int k = 0; k < PER; ++k) a = fmaf(wd[k], xv[k], a);
+        acc[m] += a;
+      }
+    }
+  }
+#pragma unroll
+  for (int m = 0; m < MT; ++m) {
+    if (m >= M) break;
+    const float v = warp_sum(acc[m]);
+    if (lane == 0) y[m * rows + row] = from_f<T>(v);
+  }
+}
+
+template <int BITS, typename T, int MT>
+int launch_mt(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, void* y, int M,
+              int64_t rows, int64_t cols, int64_t group, cudaStream_t stream) {
+  constexpr int PER = 32 / BITS;
+  const int64_t n_words = (cols + PER - 1) / PER, n_groups = (cols + group - 1) / group;
+  // 16-byte loads of x need whole vectors per word and 16-byte aligned rows.
+  const bool vec = (PER * sizeof(T)) % 16 == 0 && (cols * sizeof(T)) % 16 == 0 &&
+                   reinterpret_cast<uintptr_t>(x) % 16 == 0;
+  const unsigned blocks = blocks_for(rows, kWarpsPerBlock);
+  auto args = [&](auto kernel) {
+    kernel<<<blocks, kWarpsPerBlock * 32, 0, stream>>>(
+        static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words), static_cast<const __half*>(scales), zeros,
+        static_cast<T*>(y), M, rows, cols, n_words, group, n_groups);
+  };
+  if constexpr ((PER * sizeof(T)) % 16 == 0) {
+    if (vec) args(packed_gemv_kernel<BITS, T, MT, true>);
+    else args(packed_gemv_kernel<BITS, T, MT, false>);
+  } else {
+    args(packed_gemv_kernel<BITS, T, MT, false>);
+  }
+  return static_cast<int>(cudaGetLastError());
+}
+
+template <int BITS, typename T>
+int launch_bits(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, void* y, int M,
+                int64_t rows, int64_t cols, int64_t group, cudaStream_t stream) {
+  if (M <= 1) return launch_mt<BITS, T, 1>(x, words, scales, zeros, y, M, rows, cols, group, stream);
+  if (M <= 2) return launch_mt<BITS, T, 2>(x, words, scales, zeros, y, M, rows, cols, group, stream);
+  if (M <= 4) return launch_mt<BITS, T, 4>(x, words, scales, zeros, y, M, rows, cols, group, stream);
+  if (M <= 8) return launch_mt<BITS, T, 8>(x, words, scales, zeros, y, M, rows, cols, group, stream);
+  return launch_mt<BITS, T, 16>(x, words, scales, zeros, y, M, rows, cols, group, stream);
+}
+
+}  // namespace
+
+bool packed_gemv_supported(int bits, ElemType x_type, int64_t m) {
+  return (bits == 2 || bits == 3 || bits == 4) && x_type != ElemType::F32 && m >= 1 && m <= kMaxGemvRows;
+}
+
+int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
+                       const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
+                       void* stream) {
+  if (!packed_gemv_supported(bits, x_type, m) || group <= 0) return static_cast<int>(cudaErrorInvalidValue);
+  if (rows == 0 || cols == 0) return 0;
+  const auto s = static_cast<cudaStream_t>(stream);
+  const int M = static_cast<int>(m);
+  auto by_bits = [&](auto t) {
+    using T = decltype(t);
+    switch (bits) {
+      case 2: return launch_bits<2, T>(x, words, scales_f16, zeros, y, M, rows, cols, group, s);
+      case 3: return launch_bits<3, T>(x, words, scales_f16, zeros, y, M, rows, cols, group, s);
+      default: return launch_bits<4, T>(x, words, scales_f16, zeros, y, M, rows, cols, group, s);
+    }
+  };
+  if (x_type == ElemType::F16) return by_bits(__half{});
+  return by_bits(__nv_bfloat16{});
+}
+
+}  // namespace apiq::kernels
