@@ -31,14 +31,7 @@ constexpr struct {
 } kMethods[] = {{Method::Rtn, "rtn"}, {Method::Qlora, "qlora"}, {Method::Loftq, "loftq"},
                 {Method::ApiqLw, "apiq-lw"}, {Method::ApiqBw, "apiq-bw"}};
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw InputError(p, "cannot open the calibration text");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (ss.str().empty()) throw InputError(p, "the calibration text is empty");
-  return ss.str();
-}
+std::string read_text(const fs::path& p) { return read_nonempty_file(p, "calibration text"); }
 
 // N random windows of L tokens from the token stream (uniform start positions, seeded).
 torch::Tensor sample_windows(const std::vector<int64_t>& stream, int64_t n, int64_t len, uint64_t seed,

@@ -8,7 +8,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "apiq/errors.h"
 
 namespace apiq {
 
@@ -25,6 +29,15 @@ void remove_tree(const std::filesystem::path& path) {
   // Depth first, without following symbolic links.
   if (::nftw(path.c_str(), remove_entry, 32, FTW_DEPTH | FTW_PHYS) != 0)
     throw std::runtime_error(path.string() + ": cannot remove: " + std::strerror(errno));
+}
+
+std::string read_nonempty_file(const std::filesystem::path& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "cannot open the " + what);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (ss.str().empty()) throw InputError(path, "the " + what + " is empty");
+  return ss.str();
 }
 
 }  // namespace apiq

@@ -105,7 +105,7 @@ LlamaModel LlamaModel::load(const fs::path& dir, const ModelOptions& opts, Progr
   }
   LlamaModel model(std::move(cfg), std::move(w), opts);
   if (quantized) {
-    attach_quantized_blocks(model, store);
+    attach_quantized_blocks(model, store, opts.packed_only);
     model.quantized_ = true;
   }
   return model;

@@ -18,10 +18,14 @@ struct ModelOptions {
   torch::Device device = torch::kCPU;
   torch::ScalarType dtype = torch::kFloat;
   bool stream_blocks = false;  // keep blocks on the host, move each to the device when used
+  // Quantized checkpoints: keep only the packed codes on the device (no dense Ŵ); products go
+  // through packed_matmul. Finetuning loads models this way.
+  bool packed_only = false;
 
   ModelOptions& set_device(torch::Device d) { device = d; return *this; }
   ModelOptions& set_dtype(torch::ScalarType t) { dtype = t; return *this; }
   ModelOptions& set_stream_blocks(bool s) { stream_blocks = s; return *this; }
+  ModelOptions& set_packed_only(bool p) { packed_only = p; return *this; }
 };
 
 struct ModelWeights {

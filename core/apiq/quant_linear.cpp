@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "apiq/quant_linear.h"
 
+#include "apiq/packed_matmul.h"
+
 namespace apiq {
 namespace F = torch::nn::functional;
 
@@ -41,6 +43,13 @@ void QuantBlockLinears::prepare() const {
 
 torch::Tensor QuantBlockLinears::apply(LinearKind k, const torch::Tensor& x) const {
   const int i = static_cast<int>(k);
+  const QuantLinear& l = linears[i];
+  if (l.packed_only()) {
+    auto y = packed_matmul(x, *l.packed);
+    if (l.bias.defined()) y = y + l.bias.to(y.scalar_type());
+    if (l.lora.defined()) y = y + l.lora.apply(x);
+    return y;
+  }
   if (!w_hat_[i].defined()) prepare();
   return linears[i].forward(x, w_hat_[i]);
 }

@@ -29,8 +29,10 @@ struct QuantLinear {
   torch::Tensor w_hat;                 // dequantized Ŵ after finalize() (the model's device, float32)
 
   const torch::Tensor& source() const { return quant_source.defined() ? quant_source : W; }
-  int64_t out() const { return W.defined() ? W.size(0) : w_hat.size(0); }
-  int64_t in() const { return W.defined() ? W.size(1) : w_hat.size(1); }
+  int64_t out() const { return W.defined() ? W.size(0) : w_hat.defined() ? w_hat.size(0) : packed.value().out; }
+  int64_t in() const { return W.defined() ? W.size(1) : w_hat.defined() ? w_hat.size(1) : packed.value().in; }
+  // Final, with only the packed codes in memory (no Ŵ): products go through packed_matmul.
+  bool packed_only() const { return state == State::Final && !w_hat.defined() && packed.has_value(); }
   // Ŵ as the forward uses it: fake-quantized from W, γ, β while training; the stored codes after.
   torch::Tensor current_weight_hat() const;
   // Fixes the codes from the current γ, β (or NF), packs them and caches Ŵ.
@@ -40,7 +42,8 @@ struct QuantLinear {
   std::vector<torch::Tensor> clip_parameters() const { return quantizer.parameters(); }
 };
 
-// The seven linears of one block. Each step, prepare() computes every Ŵ once.
+// The seven linears of one block. Each step, prepare() computes every Ŵ once (packed-only linears
+// have none: they multiply through packed_matmul, Ŵ rebuilt per product and never kept).
 class QuantBlockLinears final : public BlockLinears {
  public:
   std::array<QuantLinear, kNumLinears> linears;

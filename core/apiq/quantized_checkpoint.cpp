@@ -84,7 +84,7 @@ NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, cons
 
 std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store, const LlamaConfig& cfg,
                                                         const QuantizationInfo& info, int64_t block,
-                                                        torch::Device device) {
+                                                        torch::Device device, bool packed_only) {
   const auto& names = tensor_names_for(cfg.model_type);
   auto qb = std::make_shared<QuantBlockLinears>();
   const std::string p = block_prefix(names, block);
@@ -113,7 +113,13 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
       pl.packed = store.load(m + ".qweight");
       pl.scales = store.load(m + ".scales");
       pl.zeros = store.load(m + ".zeros");
-      l.w_hat = dequantize(pl).to(device);
+      if (packed_only) {
+        pl.packed = pl.packed.to(device);
+        pl.scales = pl.scales.to(device);
+        pl.zeros = pl.zeros.to(device);
+      } else {
+        l.w_hat = dequantize(pl).to(device);
+      }
       l.packed = pl;
     } else {
       NFCodes c;
@@ -140,11 +146,11 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
   return qb;
 }
 
-void attach_quantized_blocks(LlamaModel& model, const TensorStore& store) {
+void attach_quantized_blocks(LlamaModel& model, const TensorStore& store, bool packed_only) {
   const auto& cfg = model.config();
   const auto info = QuantizationInfo::from_json(cfg.raw["quantization_config"], store.files().front()->path());
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b)
-    model.set_block_linears(b, load_quantized_block(store, cfg, info, b, model.options().device));
+    model.set_block_linears(b, load_quantized_block(store, cfg, info, b, model.options().device, packed_only));
 }
 
 }  // namespace apiq

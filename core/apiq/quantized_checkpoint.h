@@ -37,12 +37,14 @@ bool is_quantized_config(const LlamaConfig& cfg);
 // Tensors of one block's finalized linears, named after their checkpoint modules.
 NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, const QuantBlockLinears& qb);
 
-// Rebuilds a block's linears (Final state, no W) from stored tensors.
+// Rebuilds a block's linears (Final state, no W) from stored tensors. With `packed_only`, int-format
+// linears keep just their packed codes, moved to `device`, and no dense Ŵ (QuantBlockLinears then
+// multiplies through packed_matmul); NF linears, which have no packed product, still get Ŵ.
 std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store, const LlamaConfig& cfg,
                                                         const QuantizationInfo& info, int64_t block,
-                                                        torch::Device device);
+                                                        torch::Device device, bool packed_only = false);
 
 // Attaches the quantized linears of every block to a model whose dense parts are loaded.
-void attach_quantized_blocks(LlamaModel& model, const TensorStore& store);
+void attach_quantized_blocks(LlamaModel& model, const TensorStore& store, bool packed_only = false);
 
 }  // namespace apiq

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "apiq/finetune.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include "apiq/calibration.h"  // partial_dir, NonFiniteLossError
+#include "apiq/cuda_ops.h"
+#include "apiq/errors.h"
+#include "apiq/finetune_model.h"
+#include "apiq/fs_util.h"
+#include "apiq/llama_model.h"
+#include "apiq/safetensors.h"
+#include "apiq/tokenizer.h"
+
+namespace apiq {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+LrSchedule parse_lr_schedule(const std::string& s) {
+  if (s == "cosine") return LrSchedule::Cosine;
+  if (s == "constant") return LrSchedule::Constant;
+  throw std::invalid_argument("unknown learning-rate schedule '" + s + "' (use cosine or constant)");
+}
+
+const char* lr_schedule_name(LrSchedule s) { return s == LrSchedule::Cosine ? "cosine" : "constant"; }
+
+int64_t warmup_steps(int64_t total_steps, double warmup) {
+  return static_cast<int64_t>(std::ceil(static_cast<double>(total_steps) * warmup));
+}
+
+double lr_at(int64_t step, int64_t total_steps, const FinetuneOptions& o) {
+  const int64_t w = warmup_steps(total_steps, o.warmup);
+  if (step < w) return o.lr * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, w));
+  if (o.schedule == LrSchedule::Constant) return o.lr;
+  const double progress = static_cast<double>(step - w) / static_cast<double>(std::max<int64_t>(1, total_steps - w));
+  return o.lr * std::max(0.0, 0.5 * (1.0 + std::cos(M_PI * progress)));
+}
+
+json finetune_report_json(const FinetuneResult& r, const json& options) {
+  json steps = json::array(), evals = json::array();
+  for (const auto& s : r.steps)
+    steps.push_back({{"step", s.step}, {"epoch", s.epoch}, {"loss", s.loss}, {"lr", s.lr}, {"tokens", s.tokens}});
+  for (const auto& e : r.evals) evals.push_back({{"epoch", e.epoch}, {"nll", e.nll}, {"ppl", e.ppl}, {"tokens", e.tokens}});
+  return {{"options", options},          {"train_examples", r.train_examples}, {"eval_examples", r.eval_examples},
+          {"total_steps", r.total_steps}, {"steps", steps},                     {"evals", evals},
+          {"seconds", r.seconds},         {"peak_memory_bytes", r.peak_memory_bytes}};
+}
+
+namespace {
+
+void validate(const FinetuneOptions& o) {
+  if (o.epochs < 1 || o.batch < 1 || o.grad_accum < 1 || o.eval_batch < 1 || o.save_every < 0)
+    throw std::invalid_argument("epochs, batch, grad-accum and eval batch must be at least 1");
+  if (!(o.lr > 0)) throw std::invalid_argument("the learning rate must be positive");
+  if (!(o.warmup >= 0 && o.warmup < 1)) throw std::invalid_argument("warmup is a fraction of the steps in [0, 1)");
+  if (o.weight_decay < 0 || o.max_grad_norm < 0) throw std::invalid_argument("weight decay and max grad norm must not be negative");
+}
+
+json options_json(const FinetuneOptions& o, const fs::path& qdir, const fs::path& data) {
+  return {{"qdir", fs::absolute(qdir).string()},
+          {"data", fs::absolute(data).string()},
+          {"format", sft_format_name(o.data.format)},
+          {"eval_data", o.data.eval_file.empty() ? "" : fs::absolute(o.data.eval_file).string()},
+          {"eval_fraction", o.data.eval_fraction},
+          {"max_eval_examples", o.data.max_eval_examples},
+          {"seq_len", o.data.seq_len},
+          {"epochs", o.epochs},
+          {"lr", o.lr},
+          {"batch", o.batch},
+          {"grad_accum", o.grad_accum},
+          {"warmup", o.warmup},
+          {"schedule", lr_schedule_name(o.schedule)},
+          {"weight_decay", o.weight_decay},
+          {"max_grad_norm", o.max_grad_norm},
+          {"device", o.device},
+          {"dtype", o.dtype},
+          {"mixed_precision", o.mixed_precision},
+          {"activation_checkpointing", o.activation_checkpointing},
+          {"seed", o.seed}};
+}
+
+// The progress a run has made: the next step to run and what was recorded so far.
+struct TrainState {
+  int64_t step = 0;
+  std::vector<FinetuneStep> steps;
+  std::vector<FinetuneEval> evals;
+};
+
+json state_json(const TrainState& s, const json& fingerprint, const std::vector<int64_t>& adam_steps) {
+  FinetuneResult r;
+  r.steps = s.steps;
+  r.evals = s.evals;
+  const json rep = finetune_report_json(r, fingerprint);
+  return {{"options", fingerprint}, {"step", s.step}, {"adam_steps", adam_steps}, {"steps", rep["steps"]}, {"evals", rep["evals"]}};
+}
+
+// One file holds everything (factors, AdamW moments, the JSON state in its metadata), written to a
+// temporary name and renamed, so a crash leaves either the previous state or the new one.
+void save_state(const fs::path& file, const std::vector<torch::Tensor>& params, torch::optim::AdamW& opt,
+                const TrainState& st, const json& fingerprint) {
+  NamedTensors t;
+  std::vector<int64_t> adam_steps;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const std::string n = std::to_string(i);
+    t.emplace_back("param." + n, params[i].detach().cpu());
+    const auto it = opt.state().find(params[i].unsafeGetTensorImpl());
+    if (it == opt.state().end()) {
+      adam_steps.push_back(0);
+      continue;
+    }
+    const auto& s = static_cast<const torch::optim::AdamWParamState&>(*it->second);
+    adam_steps.push_back(s.step());
+    t.emplace_back("exp_avg." + n, s.exp_avg().cpu());
+    t.emplace_back("exp_avg_sq." + n, s.exp_avg_sq().cpu());
+  }
+  write_safetensors(file, t, {{"apiq_finetune_state", state_json(st, fingerprint, adam_steps).dump()}});
+}
+
+TrainState load_state(const fs::path& file, const std::vector<torch::Tensor>& params, torch::optim::AdamW& opt,
+                      const json& fingerprint) {
+  const auto f = SafetensorsFile::open(file);
+  const auto meta = f->metadata().find("apiq_finetune_state");
+  const json j = meta == f->metadata().end() ? json() : json::parse(meta->second, nullptr, false);
+  if (!j.is_object() || !j.contains("adam_steps")) throw InputError(file, "not a finetuning state; remove the folder to start over");
+  if (j["options"] != fingerprint)
+    throw InputError(file, "was written with different options; rerun with the same flags or remove the folder");
+  const auto adam_steps = j["adam_steps"].get<std::vector<int64_t>>();
+  if (adam_steps.size() != params.size()) throw InputError(file, "holds a different number of LoRA factors");
+  torch::NoGradGuard ng;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const std::string n = std::to_string(i);
+    params[i].copy_(f->load("param." + n));
+    if (adam_steps[i] == 0) continue;
+    auto s = std::make_unique<torch::optim::AdamWParamState>();
+    s->step(adam_steps[i]);
+    s->exp_avg(f->load("exp_avg." + n).to(params[i].device()));
+    s->exp_avg_sq(f->load("exp_avg_sq." + n).to(params[i].device()));
+    opt.state()[params[i].unsafeGetTensorImpl()] = std::move(s);
+  }
+  TrainState st;
+  st.step = j["step"].get<int64_t>();
+  for (const auto& s : j["steps"])
+    st.steps.push_back({s["step"].get<int64_t>(), s["epoch"].get<int64_t>(), s["loss"].get<double>(),
+                        s["lr"].get<double>(), s["tokens"].get<int64_t>()});
+  for (const auto& e : j["evals"])
+    st.evals.push_back({e["epoch"].get<int64_t>(), e["nll"].get<double>(), e["ppl"].get<double>(), e["tokens"].get<int64_t>()});
+  return st;
+}
+
+std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch) {
+  auto gen = torch::make_generator<torch::CPUGeneratorImpl>(seed + 1000003ULL * static_cast<uint64_t>(epoch));
+  const auto perm = torch::randperm(n, gen, torch::kInt64);
+  return {perm.data_ptr<int64_t>(), perm.data_ptr<int64_t>() + n};
+}
+
+// The finished checkpoint: the source's tensors with the trained factors in place of the old ones.
+void write_output(const fs::path& qdir, const fs::path& out_dir, const LlamaConfig& cfg,
+                  const std::vector<torch::Tensor>& params, const json& report) {
+  fs::path tmp = out_dir;
+  tmp += ".tmp-" + std::to_string(::getpid());
+  remove_tree(tmp);
+  fs::create_directories(tmp);
+  const auto names = lora_parameter_names(cfg);
+  std::map<std::string, torch::Tensor> trained;
+  for (size_t i = 0; i < params.size(); ++i) trained[names[i]] = params[i].detach().cpu();
+  const TensorStore store = TensorStore::open_dir(qdir);
+  NamedTensors all;
+  for (const auto& n : store.names()) {
+    const auto it = trained.find(n);
+    all.emplace_back(n, it != trained.end() ? it->second : store.load(n));
+  }
+  write_safetensors(tmp / "model.safetensors", all, {{"format", "pt"}, {"producer", "apiq-studio"}});
+  fs::copy_file(qdir / "config.json", tmp / "config.json");
+  fs::copy_file(qdir / "tokenizer.model", tmp / "tokenizer.model");
+  json rep = json::object();
+  if (std::ifstream in(qdir / "report.json"); in) {
+    rep = json::parse(in, nullptr, false);
+    if (!rep.is_object()) rep = json::object();
+  }
+  rep["finetune"] = report;
+  write_file_atomic(tmp / "report.json", rep.dump(2) + "\n");
+  fs::rename(tmp, out_dir);
+}
+
+}  // namespace
+
+FinetuneResult finetune(const fs::path& qdir, const fs::path& data, const fs::path& out_dir, const FinetuneOptions& opts,
+                        bool resume, FinetuneObserver* obs, const CancelToken* cancel) {
+  const auto t_start = std::chrono::steady_clock::now();
+  validate(opts);
+  if (fs::exists(out_dir)) throw InputError(out_dir, "output folder already exists; choose another --out or remove it");
+  const torch::Device device(opts.device);
+  if (device.is_cuda() && !torch::cuda::is_available()) throw std::invalid_argument("--device cuda: no CUDA GPU is available");
+  if (device.is_cuda()) cuda_reset_peak_memory(device);
+  const bool autocast = device.is_cuda() && opts.mixed_precision;
+
+  const LlamaModel model = LlamaModel::load(
+      qdir, ModelOptions().set_device(device).set_dtype(parse_dtype(opts.dtype)).set_packed_only(true), obs);
+  if (!model.is_quantized())
+    throw InputError(qdir, "not a quantized checkpoint: quantize the model first (apiq quantize)");
+  std::vector<torch::Tensor> params;
+  try {
+    params = model_lora_parameters(model);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(qdir, std::string("cannot be finetuned: ") + e.what() + " (quantize with a method that has LoRA factors)");
+  }
+  for (auto& p : params) p.set_requires_grad(true);
+  const Tokenizer tok = Tokenizer::load_from_dir(qdir);
+  const SftData sft = load_sft_data(tok, data, opts.data);
+  const int64_t pad_id = std::max<int64_t>(0, tok.eos_id());
+
+  const auto n = static_cast<int64_t>(sft.train.size());
+  const int64_t micro_per_epoch = (n + opts.batch - 1) / opts.batch;
+  const int64_t steps_per_epoch = (micro_per_epoch + opts.grad_accum - 1) / opts.grad_accum;
+  const int64_t total_steps = steps_per_epoch * opts.epochs;
+
+  torch::optim::AdamW opt(params, torch::optim::AdamWOptions(opts.lr).weight_decay(opts.weight_decay));
+  const fs::path work = partial_dir(out_dir);
+  const fs::path state_file = work / "state.safetensors";
+  const json fingerprint = options_json(opts, qdir, data);
+  TrainState st;
+  if (resume && fs::exists(state_file)) {
+    st = load_state(state_file, params, opt, fingerprint);
+  } else {
+    remove_tree(work);
+    fs::create_directories(work);
+  }
+
+  const TrainForwardOptions tfo{opts.activation_checkpointing, autocast};
+  auto evaluate = [&](int64_t epoch) {
+    const HeldOutLoss h = held_out_loss(model, sft.eval, opts.eval_batch, pad_id, autocast, obs, cancel);
+    const FinetuneEval e{epoch, h.nll, h.ppl, h.tokens};
+    st.evals.push_back(e);
+    if (obs) obs->on_eval(e);
+  };
+  int64_t saved_step = st.step;
+  auto save = [&] {
+    save_state(state_file, params, opt, st, fingerprint);
+    saved_step = st.step;
+  };
+  try {
+    if (st.evals.empty()) evaluate(0);
+    for (int64_t e = 0; e < opts.epochs; ++e) {
+      const auto order = epoch_order(n, opts.seed, e);
+      for (int64_t s = std::max<int64_t>(0, st.step - e * steps_per_epoch); s < steps_per_epoch; ++s) {
+        checkpoint(cancel);
+        std::vector<SftBatch> batches;
+        int64_t tokens = 0;
+        for (int64_t m = s * opts.grad_accum; m < std::min(micro_per_epoch, (s + 1) * opts.grad_accum); ++m) {
+          const std::vector<int64_t> idx(order.begin() + m * opts.batch, order.begin() + std::min(n, (m + 1) * opts.batch));
+          batches.push_back(make_batch(sft.train, idx, pad_id));
+          tokens += batches.back().predicted_tokens;
+        }
+        opt.zero_grad();
+        double sum = 0;
+        for (const auto& b : batches) {
+          if (tokens == 0) break;
+          auto nll = masked_nll_sum(train_forward(model, b.ids.to(device), tfo), b.labels);
+          sum += nll.item<double>();
+          (nll / static_cast<double>(tokens)).backward();
+        }
+        const double loss = tokens ? sum / static_cast<double>(tokens) : 0.0;
+        if (!std::isfinite(loss))
+          throw NonFiniteLossError("non-finite finetuning loss (" + std::to_string(loss) + ") at step " + std::to_string(st.step));
+        const double lr = lr_at(st.step, total_steps, opts);
+        if (tokens) {
+          if (opts.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(params, opts.max_grad_norm);
+          for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+          opt.step();
+        }
+        const FinetuneStep rec{st.step, e, loss, lr, tokens};
+        st.steps.push_back(rec);
+        ++st.step;
+        if (obs) obs->on_step(rec);
+        report(obs, "finetune", st.step, total_steps);
+        if (opts.save_every > 0 && st.step % opts.save_every == 0) save();
+      }
+      if (static_cast<int64_t>(st.evals.size()) < e + 2) evaluate(e + 1);
+      save();
+    }
+  } catch (const CancelledError&) {
+    // Steps are whole at every cancellation point: keep what was done for --resume.
+    if (st.step != saved_step || !fs::exists(state_file)) save();
+    throw;
+  }
+
+  FinetuneResult r;
+  r.steps = st.steps;
+  r.evals = st.evals;
+  r.train_examples = n;
+  r.eval_examples = static_cast<int64_t>(sft.eval.size());
+  r.total_steps = total_steps;
+  r.peak_memory_bytes = peak_memory_bytes(device);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  write_output(qdir, out_dir, model.config(), params, finetune_report_json(r, fingerprint));
+  remove_tree(work);
+  return r;
+}
+
+}  // namespace apiq
