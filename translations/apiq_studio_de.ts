@@ -1,167 +1,188 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>TensorStats</name>
+    <message>
+        <location filename="../widgets/tensor_stats_loader.cpp" line="88" />
+        <location filename="../widgets/tensor_stats_loader.cpp" line="102" />
+        <source>Q (codes)</source>
+        <translation>Q (Codes)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_loader.cpp" line="104" />
+        <source>LoRA A</source>
+        <translation>LoRA A</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_loader.cpp" line="104" />
+        <source>LoRA B</source>
+        <translation>LoRA B</translation>
+    </message>
+</context>
+<context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="45" />
+        <location filename="../app/gui/main_window.cpp" line="50" />
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="52" />
+        <location filename="../app/gui/main_window.cpp" line="56" />
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>Öffnen Sie einen Modellordner (config.json, safetensors, tokenizer.model) oder ziehen Sie ihn hierher.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="61" />
+        <location filename="../app/gui/main_window.cpp" line="65" />
         <source>Tensors</source>
         <translation>Tensoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="70" />
+        <location filename="../app/gui/main_window.cpp" line="74" />
         <source>Live activation error</source>
         <translation>Aktivierungsfehler live</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="71" />
+        <location filename="../app/gui/main_window.cpp" line="75" />
         <source>Comparison</source>
         <translation>Vergleich</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="76" />
+        <source>Zero points</source>
+        <translation>Nullpunkte</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="81" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="80" />
+        <location filename="../app/gui/main_window.cpp" line="85" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85" />
+        <location filename="../app/gui/main_window.cpp" line="89" />
+        <source>Statistics</source>
+        <translation>Statistik</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="100" />
         <source>&amp;Open Model Folder…</source>
         <translation>Modellordner ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="88" />
+        <location filename="../app/gui/main_window.cpp" line="103" />
         <source>&amp;Quantize…</source>
         <translation>&amp;Quantisieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="91" />
+        <location filename="../app/gui/main_window.cpp" line="106" />
         <source>&amp;Compare Runs…</source>
         <translation>Läufe &amp;vergleichen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="93" />
+        <location filename="../app/gui/main_window.cpp" line="108" />
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="111" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="96" />
+        <location filename="../app/gui/main_window.cpp" line="114" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="98" />
+        <location filename="../app/gui/main_window.cpp" line="116" />
         <source>Recent Models</source>
         <translation>Zuletzt geöffnete Modelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="103" />
+        <location filename="../app/gui/main_window.cpp" line="122" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="106" />
+        <location filename="../app/gui/main_window.cpp" line="126" />
         <source>&amp;Dark Palette</source>
         <translation>&amp;Dunkle Farbpalette</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="109" />
+        <location filename="../app/gui/main_window.cpp" line="129" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="112" />
+        <location filename="../app/gui/main_window.cpp" line="132" />
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="121" />
+        <location filename="../app/gui/main_window.cpp" line="141" />
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>Die Sprache ändert sich beim nächsten Start von ApiQ Studio.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="124" />
+        <location filename="../app/gui/main_window.cpp" line="144" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="150" />
-        <source>Device: CUDA, %n GPU(s)</source>
-        <translation>
-            <numerusform>Gerät: CUDA, %n GPU</numerusform>
-            <numerusform>Gerät: CUDA, %n GPUs</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="151" />
-        <source>Device: CPU, %1 GiB free</source>
-        <translation>Gerät: CPU, %1 GiB frei</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="291" />
+        <location filename="../app/gui/main_window.cpp" line="330" />
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="292" />
+        <location filename="../app/gui/main_window.cpp" line="332" />
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="293" />
+        <location filename="../app/gui/main_window.cpp" line="333" />
         <source>Calibration failed</source>
         <translation>Kalibrierung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178" />
+        <location filename="../app/gui/main_window.cpp" line="191" />
         <source>Open Model Folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="198" />
+        <location filename="../app/gui/main_window.cpp" line="235" />
         <source>Add a Finished Run (Cancel when done)</source>
         <translation>Abgeschlossenen Lauf hinzufügen (Abbrechen, wenn fertig)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="210" />
+        <location filename="../app/gui/main_window.cpp" line="247" />
         <source>Could not compare the runs</source>
         <translation>Die Läufe konnten nicht verglichen werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="225" />
+        <location filename="../app/gui/main_window.cpp" line="262" />
         <source>Reading %1…</source>
         <translation>Lese %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="240" />
+        <location filename="../app/gui/main_window.cpp" line="277" />
         <source>Could not open the model</source>
         <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="248" />
+        <location filename="../app/gui/main_window.cpp" line="287" />
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2, %3 Blöcke, verborgene Größe %4, %5 Köpfe (%6 Key/Value), Vokabular %7 — %8 Tensoren, %9 Parameter, %10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265" />
+        <location filename="../app/gui/main_window.cpp" line="304" />
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="266" />
+        <location filename="../app/gui/main_window.cpp" line="305" />
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -182,14 +203,42 @@
 <context>
     <name>apiq::widgets::CalibrationJob</name>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="49" />
+        <location filename="../widgets/calibration_job.cpp" line="50" />
         <source>Finished</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="70" />
+        <location filename="../widgets/calibration_job.cpp" line="71" />
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::DeviceStatusLabel</name>
+    <message>
+        <location filename="../widgets/device_status_label.cpp" line="31" />
+        <source>Reading devices…</source>
+        <translation>Geräte werden gelesen…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/device_status_label.cpp" line="35" />
+        <source>Free memory, refreshed every %n second(s)</source>
+        <translation><numerusform>Freier Speicher, aktualisiert jede Sekunde</numerusform><numerusform>Freier Speicher, aktualisiert alle %n Sekunden</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../widgets/device_status_label.cpp" line="52" />
+        <source>Device: unknown (%1)</source>
+        <translation>Gerät: unbekannt (%1)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/device_status_label.cpp" line="55" />
+        <source>CPU only — %1 of %2 GiB RAM free</source>
+        <translation>Nur CPU — %1 von %2 GiB RAM frei</translation>
+    </message>
+    <message>
+        <location filename="../widgets/device_status_label.cpp" line="58" />
+        <source>GPU %1 %2: %3 of %4 GiB free</source>
+        <translation>GPU %1 %2: %3 von %4 GiB frei</translation>
     </message>
 </context>
 <context>
@@ -203,6 +252,215 @@
         <location filename="../widgets/live_charts.cpp" line="58" />
         <source>Block</source>
         <translation>Block</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ExportDialog</name>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="64" />
+        <source>Clamp zero points GPTQ v1 cannot store (--force; lossy)</source>
+        <translation>Nullpunkte, die GPTQ v1 nicht speichern kann, begrenzen (--force; verlustbehaftet)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="67" />
+        <source>Export Quantized Model</source>
+        <translation>Quantisiertes Modell exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="72" />
+        <location filename="../widgets/export_dialog.cpp" line="100" />
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="74" />
+        <source>Quantized checkpoint:</source>
+        <translation>Quantisierter Checkpoint:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="78" />
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="81" />
+        <source>About this format</source>
+        <translation>Über dieses Format</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="88" />
+        <source>Loaded by:</source>
+        <translation>Geladen von:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="89" />
+        <source>Loss:</source>
+        <translation>Verlust:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="93" />
+        <source>f16</source>
+        <translation>f16</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="94" />
+        <source>bf16</source>
+        <translation>bf16</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="95" />
+        <source>f32 (lossless)</source>
+        <translation>f32 (verlustfrei)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="96" />
+        <source>Dense weights:</source>
+        <translation>Dichte Gewichte:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="102" />
+        <source>Output folder (new):</source>
+        <translation>Ausgabeordner (neu):</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="112" />
+        <source>What the exporter reports appears here.</source>
+        <translation>Hier erscheint, was der Exporter meldet.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="115" />
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="133" />
+        <source>%1, %2-bit %3 codes, group size %4, LoRA rank %5</source>
+        <translation>%1, %2-Bit-%3-Codes, Gruppengröße %4, LoRA-Rang %5</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="139" />
+        <source>Cannot export: %1</source>
+        <translation>Export nicht möglich: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="167" />
+        <source>Reading %1…</source>
+        <translation>%1 wird gelesen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="172" />
+        <source>Quantized Checkpoint</source>
+        <translation>Quantisierter Checkpoint</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="177" />
+        <source>Folder to Export Into</source>
+        <translation>Zielordner für den Export</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="197" />
+        <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
+        <translation>vLLM (2-Bit pack-quantized über die Humming-Kernel, experimentell), llm-compressor sowie transformers mit compressed-tensors. Der LoRA-Adapter wird daneben geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="200" />
+        <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM's GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
+        <translation>GPTQModel sowie transformers + optimum über GPT-QModel; die GPTQ-Kernel von vLLM, die checkpoint_format gptq_v2 lesen. AutoGPTQ lehnt gptq_v2 ab.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="203" />
+        <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM's 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
+        <translation>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel-Backend) und die 2-Bit-GPTQ-Kernel von vLLM (Versionen bis Mitte 2026). Der LoRA-Adapter wird daneben geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="206" />
+        <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint's dequantized weights, such as the hf-dequantized export.</source>
+        <translation>transformers + PEFT (PeftModel.from_pretrained), auf einem Basismodell mit den dequantisierten Gewichten dieses Checkpoints, etwa dem hf-dequantized-Export.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="209" />
+        <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp's converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
+        <translation>Jedes Hugging-Face-Werkzeug (transformers + PEFT, vLLM, TGI, der Konverter von llama.cpp): ein gewöhnlicher dichter Checkpoint plus Adapter. Keine Speicherersparnis.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="218" />
+        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
+        <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes, Nullpunkt 0 eingeschlossen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="220" />
+        <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
+        <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes (Nullpunkte werden unverändert gespeichert).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="222" />
+        <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
+        <translation>GPTQ v1 speichert Nullpunkt − 1, daher kann eine Gruppe mit Nullpunkt 0 nicht gespeichert werden; ein solcher Checkpoint wird abgelehnt, sofern Sie diese Gruppen nicht begrenzen (verlustbehaftet).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="225" />
+        <source>Lossless: the LoRA factors are copied exactly.</source>
+        <translation>Verlustfrei: Die LoRA-Faktoren werden exakt kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="227" />
+        <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
+        <translation>Verlustfrei in f32; f16 und bf16 runden die dequantisierten Gewichte.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="240" />
+        <source>&lt;b&gt;This checkpoint:&lt;/b&gt; no group has zero point 0, so the export is lossless.</source>
+        <translation>&lt;b&gt;Dieser Checkpoint:&lt;/b&gt; Keine Gruppe hat Nullpunkt 0, der Export ist also verlustfrei.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="241" />
+        <source>&lt;b&gt;This checkpoint: %1 of %2 groups&lt;/b&gt; have zero point 0; %3 groups in all have a zero point GPTQ v1 cannot store. The clamp option (--force) exports them anyway, changing those %3 groups; gptq-v2 and compressed-tensors keep them exactly.</source>
+        <translation>&lt;b&gt;Dieser Checkpoint: %1 von %2 Gruppen&lt;/b&gt; haben Nullpunkt 0; insgesamt haben %3 Gruppen einen Nullpunkt, den GPTQ v1 nicht speichern kann. Mit der Begrenzungsoption (--force) werden sie trotzdem exportiert, wobei sich diese %3 Gruppen ändern; gptq-v2 und compressed-tensors erhalten sie exakt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="250" />
+        <source>the checkpoint has no LoRA factors (rtn)</source>
+        <translation>der Checkpoint hat keine LoRA-Faktoren (rtn)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="251" />
+        <source>Not available for this checkpoint: %1</source>
+        <translation>Für diesen Checkpoint nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="261" />
+        <source>An export is already running.</source>
+        <translation>Es läuft bereits ein Export.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="262" />
+        <source>Choose the quantized checkpoint to export.</source>
+        <translation>Wählen Sie den zu exportierenden quantisierten Checkpoint.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="263" />
+        <source>Choose the output folder.</source>
+        <translation>Wählen Sie den Ausgabeordner.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="264" />
+        <source>%1 already exists; exports never overwrite.</source>
+        <translation>%1 existiert bereits; Exporte überschreiben nie.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="274" />
+        <source>Exporting %1 as %2 to %3…</source>
+        <translation>%1 wird als %2 nach %3 exportiert…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="297" />
+        <source>Exported to %1</source>
+        <translation>Exportiert nach %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="297" />
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>
@@ -733,6 +991,80 @@
     </message>
 </context>
 <context>
+    <name>apiq::widgets::TensorStatsView</name>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="28" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="88" />
+        <source>Select a tensor or a linear in the model tree to see its statistics.</source>
+        <translation>Wählen Sie im Modellbaum einen Tensor oder eine lineare Schicht, um ihre Statistik zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Tensor</source>
+        <translation>Tensor</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Elements</source>
+        <translation>Elemente</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Min</source>
+        <translation>Min</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Max</source>
+        <translation>Max</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Mean</source>
+        <translation>Mittelwert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Std</source>
+        <translation>Std.-Abw.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>|Max|</source>
+        <translation>|Max|</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>NaN</source>
+        <translation>NaN</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="43" />
+        <source>Count</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="66" />
+        <source>Computing statistics of %1…</source>
+        <translation>Statistik von %1 wird berechnet…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="94" />
+        <source>Statistics unavailable: %1</source>
+        <translation>Statistik nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="119" />
+        <source>%1: value (one bar per integer)</source>
+        <translation>%1: Wert (ein Balken je Ganzzahl)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="119" />
+        <source>%1: value</source>
+        <translation>%1: Wert</translation>
+    </message>
+</context>
+<context>
     <name>apiq::widgets::TensorTableModel</name>
     <message>
         <location filename="../widgets/tensor_table_model.cpp" line="95" />
@@ -758,6 +1090,82 @@
         <location filename="../widgets/tensor_table_model.cpp" line="99" />
         <source>Size</source>
         <translation>Größe</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ZeroCensusModel</name>
+    <message numerus="yes">
+        <location filename="../widgets/zero_census_model.cpp" line="91" />
+        <source>%n group(s) with zero point 0: a GPTQ v1 export cannot store them</source>
+        <translation><numerusform>%n Gruppe mit Nullpunkt 0: ein GPTQ-v1-Export kann sie nicht speichern</numerusform><numerusform>%n Gruppen mit Nullpunkt 0: ein GPTQ-v1-Export kann sie nicht speichern</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="101" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="111" />
+        <source>Linear</source>
+        <translation>Lineare Schicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="112" />
+        <source>Groups</source>
+        <translation>Gruppen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="113" />
+        <source>Zero point 0</source>
+        <translation>Nullpunkt 0</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="114" />
+        <source>Share</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="115" />
+        <source>Zero points (value: groups)</source>
+        <translation>Nullpunkte (Wert: Gruppen)</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ZeroCensusView</name>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="37" />
+        <source>Zero point</source>
+        <translation>Nullpunkt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="38" />
+        <source>Groups (all linears)</source>
+        <translation>Gruppen (alle linearen Schichten)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="59" />
+        <source>Counting zero points in %1…</source>
+        <translation>Nullpunkte in %1 werden gezählt…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="69" />
+        <source>Could not count the zero points: %1</source>
+        <translation>Die Nullpunkte konnten nicht gezählt werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="70" />
+        <source>Open a quantized checkpoint to see its zero-point census.</source>
+        <translation>Öffnen Sie einen quantisierten Checkpoint, um seine Nullpunkt-Zählung zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="72" />
+        <source>%1 has no integer zero points (not an ApiQ Studio quantized checkpoint, or NormalFloat codes).</source>
+        <translation>%1 hat keine ganzzahligen Nullpunkte (kein quantisierter ApiQ-Studio-Checkpoint oder NormalFloat-Codes).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="76" />
+        <source>&lt;b&gt;%1 of %2 groups&lt;/b&gt; (%3 %) in %4 linears have zero point 0. A GPTQ v1 export stores zero − 1 and cannot hold them; gptq-v2 and compressed-tensors are lossless.</source>
+        <translation>&lt;b&gt;%1 von %2 Gruppen&lt;/b&gt; (%3 %) in %4 linearen Schichten haben Nullpunkt 0. Ein GPTQ-v1-Export speichert Nullpunkt − 1 und kann sie nicht aufnehmen; gptq-v2 und compressed-tensors sind verlustfrei.</translation>
     </message>
 </context>
 <context>

@@ -1,166 +1,188 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>TensorStats</name>
+    <message>
+        <location filename="../widgets/tensor_stats_loader.cpp" line="88" />
+        <location filename="../widgets/tensor_stats_loader.cpp" line="102" />
+        <source>Q (codes)</source>
+        <translation>Q（码值）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_loader.cpp" line="104" />
+        <source>LoRA A</source>
+        <translation>LoRA A</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_loader.cpp" line="104" />
+        <source>LoRA B</source>
+        <translation>LoRA B</translation>
+    </message>
+</context>
+<context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="45" />
+        <location filename="../app/gui/main_window.cpp" line="50" />
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="52" />
+        <location filename="../app/gui/main_window.cpp" line="56" />
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>打开模型文件夹（config.json、safetensors、tokenizer.model），或将其拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="61" />
+        <location filename="../app/gui/main_window.cpp" line="65" />
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="70" />
+        <location filename="../app/gui/main_window.cpp" line="74" />
         <source>Live activation error</source>
         <translation>实时激活误差</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="71" />
+        <location filename="../app/gui/main_window.cpp" line="75" />
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="76" />
+        <source>Zero points</source>
+        <translation>零点</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="81" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="80" />
+        <location filename="../app/gui/main_window.cpp" line="85" />
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85" />
+        <location filename="../app/gui/main_window.cpp" line="89" />
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="100" />
         <source>&amp;Open Model Folder…</source>
         <translation>打开模型文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="88" />
+        <location filename="../app/gui/main_window.cpp" line="103" />
         <source>&amp;Quantize…</source>
         <translation>量化(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="91" />
+        <location filename="../app/gui/main_window.cpp" line="106" />
         <source>&amp;Compare Runs…</source>
         <translation>比较运行结果(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="93" />
+        <location filename="../app/gui/main_window.cpp" line="108" />
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="111" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="96" />
+        <location filename="../app/gui/main_window.cpp" line="114" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="98" />
+        <location filename="../app/gui/main_window.cpp" line="116" />
         <source>Recent Models</source>
         <translation>最近的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="103" />
+        <location filename="../app/gui/main_window.cpp" line="122" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="106" />
+        <location filename="../app/gui/main_window.cpp" line="126" />
         <source>&amp;Dark Palette</source>
         <translation>深色配色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="109" />
+        <location filename="../app/gui/main_window.cpp" line="129" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="112" />
+        <location filename="../app/gui/main_window.cpp" line="132" />
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="121" />
+        <location filename="../app/gui/main_window.cpp" line="141" />
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>语言将在下次启动 ApiQ Studio 时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="124" />
+        <location filename="../app/gui/main_window.cpp" line="144" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="150" />
-        <source>Device: CUDA, %n GPU(s)</source>
-        <translation>
-            <numerusform>设备：CUDA，%n 个 GPU</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="151" />
-        <source>Device: CPU, %1 GiB free</source>
-        <translation>设备：CPU，空闲 %1 GiB</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="291" />
+        <location filename="../app/gui/main_window.cpp" line="330" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="292" />
+        <location filename="../app/gui/main_window.cpp" line="332" />
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="293" />
+        <location filename="../app/gui/main_window.cpp" line="333" />
         <source>Calibration failed</source>
         <translation>校准失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178" />
+        <location filename="../app/gui/main_window.cpp" line="191" />
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="198" />
+        <location filename="../app/gui/main_window.cpp" line="235" />
         <source>Add a Finished Run (Cancel when done)</source>
         <translation>添加已完成的运行（完成后点击取消）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="210" />
+        <location filename="../app/gui/main_window.cpp" line="247" />
         <source>Could not compare the runs</source>
         <translation>无法比较这些运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="225" />
+        <location filename="../app/gui/main_window.cpp" line="262" />
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="240" />
+        <location filename="../app/gui/main_window.cpp" line="277" />
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="248" />
+        <location filename="../app/gui/main_window.cpp" line="287" />
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265" />
+        <location filename="../app/gui/main_window.cpp" line="304" />
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="266" />
+        <location filename="../app/gui/main_window.cpp" line="305" />
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -181,14 +203,42 @@
 <context>
     <name>apiq::widgets::CalibrationJob</name>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="49" />
+        <location filename="../widgets/calibration_job.cpp" line="50" />
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="70" />
+        <location filename="../widgets/calibration_job.cpp" line="71" />
         <source>Cancelled</source>
         <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::DeviceStatusLabel</name>
+    <message>
+        <location filename="../widgets/device_status_label.cpp" line="31" />
+        <source>Reading devices…</source>
+        <translation>正在读取设备…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/device_status_label.cpp" line="35" />
+        <source>Free memory, refreshed every %n second(s)</source>
+        <translation><numerusform>可用内存，每 %n 秒刷新一次</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../widgets/device_status_label.cpp" line="52" />
+        <source>Device: unknown (%1)</source>
+        <translation>设备：未知（%1）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/device_status_label.cpp" line="55" />
+        <source>CPU only — %1 of %2 GiB RAM free</source>
+        <translation>仅 CPU — 内存 %2 GiB 中 %1 GiB 可用</translation>
+    </message>
+    <message>
+        <location filename="../widgets/device_status_label.cpp" line="58" />
+        <source>GPU %1 %2: %3 of %4 GiB free</source>
+        <translation>GPU %1 %2：%4 GiB 中 %3 GiB 可用</translation>
     </message>
 </context>
 <context>
@@ -202,6 +252,215 @@
         <location filename="../widgets/live_charts.cpp" line="58" />
         <source>Block</source>
         <translation>块</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ExportDialog</name>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="64" />
+        <source>Clamp zero points GPTQ v1 cannot store (--force; lossy)</source>
+        <translation>截断 GPTQ v1 无法存储的零点（--force；有损）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="67" />
+        <source>Export Quantized Model</source>
+        <translation>导出量化模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="72" />
+        <location filename="../widgets/export_dialog.cpp" line="100" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="74" />
+        <source>Quantized checkpoint:</source>
+        <translation>量化检查点：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="78" />
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="81" />
+        <source>About this format</source>
+        <translation>关于此格式</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="88" />
+        <source>Loaded by:</source>
+        <translation>可加载的工具：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="89" />
+        <source>Loss:</source>
+        <translation>损失：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="93" />
+        <source>f16</source>
+        <translation>f16</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="94" />
+        <source>bf16</source>
+        <translation>bf16</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="95" />
+        <source>f32 (lossless)</source>
+        <translation>f32（无损）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="96" />
+        <source>Dense weights:</source>
+        <translation>稠密权重：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="102" />
+        <source>Output folder (new):</source>
+        <translation>输出文件夹（新建）：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="112" />
+        <source>What the exporter reports appears here.</source>
+        <translation>导出器的报告将显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="115" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="133" />
+        <source>%1, %2-bit %3 codes, group size %4, LoRA rank %5</source>
+        <translation>%1，%2 位 %3 码值，分组大小 %4，LoRA 秩 %5</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="139" />
+        <source>Cannot export: %1</source>
+        <translation>无法导出：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="167" />
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="172" />
+        <source>Quantized Checkpoint</source>
+        <translation>量化检查点</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="177" />
+        <source>Folder to Export Into</source>
+        <translation>导出到的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="197" />
+        <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
+        <translation>vLLM（通过 Humming 内核支持 2 位 pack-quantized，实验性）、llm-compressor，以及带 compressed-tensors 的 transformers。LoRA 适配器写在同一文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="200" />
+        <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM's GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
+        <translation>GPTQModel，以及通过 GPT-QModel 的 transformers + optimum；能读取 checkpoint_format gptq_v2 的 vLLM GPTQ 内核。AutoGPTQ 不接受 gptq_v2。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="203" />
+        <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM's 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
+        <translation>GPTQModel、AutoGPTQ、transformers + optimum（GPT-QModel 后端），以及 vLLM 的 2 位 GPTQ 内核（2026 年年中之前的版本）。LoRA 适配器写在同一文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="206" />
+        <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint's dequantized weights, such as the hf-dequantized export.</source>
+        <translation>transformers + PEFT（PeftModel.from_pretrained），基础模型须含有此检查点反量化后的权重，例如 hf-dequantized 导出。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="209" />
+        <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp's converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
+        <translation>任何 Hugging Face 工具（transformers + PEFT、vLLM、TGI、llama.cpp 的转换器）：标准稠密检查点加适配器。不节省内存。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="218" />
+        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
+        <translation>对 2 位和 4 位整数码值无损，包括零点 0。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="220" />
+        <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
+        <translation>对 2 位和 4 位整数码值无损（零点按原值存储）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="222" />
+        <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
+        <translation>GPTQ v1 存储的是零点 − 1，因此零点为 0 的分组无法存储；除非截断这些分组（有损），否则拒绝导出此类检查点。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="225" />
+        <source>Lossless: the LoRA factors are copied exactly.</source>
+        <translation>无损：LoRA 因子按原样复制。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="227" />
+        <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
+        <translation>f32 下无损；f16 和 bf16 会对反量化权重取整。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="240" />
+        <source>&lt;b&gt;This checkpoint:&lt;/b&gt; no group has zero point 0, so the export is lossless.</source>
+        <translation>&lt;b&gt;此检查点：&lt;/b&gt;没有零点为 0 的分组，因此导出无损。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="241" />
+        <source>&lt;b&gt;This checkpoint: %1 of %2 groups&lt;/b&gt; have zero point 0; %3 groups in all have a zero point GPTQ v1 cannot store. The clamp option (--force) exports them anyway, changing those %3 groups; gptq-v2 and compressed-tensors keep them exactly.</source>
+        <translation>&lt;b&gt;此检查点：%2 个分组中有 %1 个&lt;/b&gt;零点为 0；共有 %3 个分组的零点 GPTQ v1 无法存储。截断选项（--force）仍会导出，但会改变这 %3 个分组；gptq-v2 和 compressed-tensors 会精确保留它们。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="250" />
+        <source>the checkpoint has no LoRA factors (rtn)</source>
+        <translation>该检查点没有 LoRA 因子（rtn）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="251" />
+        <source>Not available for this checkpoint: %1</source>
+        <translation>此检查点不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="261" />
+        <source>An export is already running.</source>
+        <translation>已有导出正在进行。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="262" />
+        <source>Choose the quantized checkpoint to export.</source>
+        <translation>请选择要导出的量化检查点。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="263" />
+        <source>Choose the output folder.</source>
+        <translation>请选择输出文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="264" />
+        <source>%1 already exists; exports never overwrite.</source>
+        <translation>%1 已存在；导出从不覆盖。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="274" />
+        <source>Exporting %1 as %2 to %3…</source>
+        <translation>正在将 %1 以 %2 格式导出到 %3…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="297" />
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="297" />
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
     </message>
 </context>
 <context>
@@ -732,6 +991,80 @@
     </message>
 </context>
 <context>
+    <name>apiq::widgets::TensorStatsView</name>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="28" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="88" />
+        <source>Select a tensor or a linear in the model tree to see its statistics.</source>
+        <translation>在模型树中选择一个张量或线性层以查看其统计信息。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Elements</source>
+        <translation>元素数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Min</source>
+        <translation>最小值</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Max</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>Std</source>
+        <translation>标准差</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>|Max|</source>
+        <translation>|最大值|</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <source>NaN</source>
+        <translation>NaN</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="43" />
+        <source>Count</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="66" />
+        <source>Computing statistics of %1…</source>
+        <translation>正在计算 %1 的统计信息…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="94" />
+        <source>Statistics unavailable: %1</source>
+        <translation>统计信息不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="119" />
+        <source>%1: value (one bar per integer)</source>
+        <translation>%1：取值（每个整数一根柱）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tensor_stats_view.cpp" line="119" />
+        <source>%1: value</source>
+        <translation>%1：取值</translation>
+    </message>
+</context>
+<context>
     <name>apiq::widgets::TensorTableModel</name>
     <message>
         <location filename="../widgets/tensor_table_model.cpp" line="95" />
@@ -757,6 +1090,82 @@
         <location filename="../widgets/tensor_table_model.cpp" line="99" />
         <source>Size</source>
         <translation>大小</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ZeroCensusModel</name>
+    <message numerus="yes">
+        <location filename="../widgets/zero_census_model.cpp" line="91" />
+        <source>%n group(s) with zero point 0: a GPTQ v1 export cannot store them</source>
+        <translation><numerusform>%n 个分组的零点为 0：GPTQ v1 导出无法存储它们</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="101" />
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="111" />
+        <source>Linear</source>
+        <translation>线性层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="112" />
+        <source>Groups</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="113" />
+        <source>Zero point 0</source>
+        <translation>零点为 0</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="114" />
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_model.cpp" line="115" />
+        <source>Zero points (value: groups)</source>
+        <translation>零点（值：分组数）</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ZeroCensusView</name>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="37" />
+        <source>Zero point</source>
+        <translation>零点</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="38" />
+        <source>Groups (all linears)</source>
+        <translation>分组数（所有线性层）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="59" />
+        <source>Counting zero points in %1…</source>
+        <translation>正在统计 %1 中的零点…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="69" />
+        <source>Could not count the zero points: %1</source>
+        <translation>无法统计零点：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="70" />
+        <source>Open a quantized checkpoint to see its zero-point census.</source>
+        <translation>打开一个量化检查点以查看其零点统计。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="72" />
+        <source>%1 has no integer zero points (not an ApiQ Studio quantized checkpoint, or NormalFloat codes).</source>
+        <translation>%1 没有整数零点（不是 ApiQ Studio 量化检查点，或使用 NormalFloat 码值）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/zero_census_view.cpp" line="76" />
+        <source>&lt;b&gt;%1 of %2 groups&lt;/b&gt; (%3 %) in %4 linears have zero point 0. A GPTQ v1 export stores zero − 1 and cannot hold them; gptq-v2 and compressed-tensors are lossless.</source>
+        <translation>%4 个线性层中 &lt;b&gt;%2 个分组里有 %1 个&lt;/b&gt;（%3 %）零点为 0。GPTQ v1 导出存储的是零点 − 1，无法容纳它们；gptq-v2 和 compressed-tensors 无损。</translation>
     </message>
 </context>
 <context>

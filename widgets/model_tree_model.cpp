@@ -77,6 +77,7 @@ void ModelTreeModel::setSummary(const ModelSummary& s) {
     if (m.hasMatch() && linears.contains(m.captured(1) + QLatin1Char('.') + m.captured(3))) {
       parent = linears[m.captured(1) + QLatin1Char('.') + m.captured(3)];
       leaf = m.captured(4);
+      parent->setData(t.name.left(t.name.size() - leaf.size() - 1), ModuleRole);
     } else if (auto n = normRe.match(t.name); n.hasMatch() && n.captured(1).toLongLong() < blocks.size()) {
       parent = blocks[n.captured(1).toInt()];
       leaf = n.captured(2);

@@ -12,7 +12,7 @@ class ModelTreeModel : public QStandardItemModel {
   Q_OBJECT
  public:
   enum Column { Name, Shape, DType, Params, Bytes, ColumnCount };
-  enum Role { TensorNameRole = Qt::UserRole + 1, ParamsRole, KindRole };
+  enum Role { TensorNameRole = Qt::UserRole + 1, ParamsRole, KindRole, ModuleRole /* linears: e.g. model.layers.0.mlp.up_proj */ };
   enum class NodeKind { Group, Block, Linear, Tensor };
 
   explicit ModelTreeModel(QObject* parent = nullptr);

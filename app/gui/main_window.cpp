@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
 
-#include <sys/sysinfo.h>
-#include <torch/cuda.h>
+#include <algorithm>
 
 #include <QAction>
 #include <QActionGroup>
@@ -28,11 +27,15 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "activation_error_chart.h"
+#include "device_status_label.h"
+#include "export_dialog.h"
 #include "job_wizard.h"
 #include "jobs_panel.h"
 #include "live_charts.h"
 #include "model_tree_model.h"
 #include "run_comparison.h"
+#include "tensor_stats_view.h"
+#include "zero_census_view.h"
 
 namespace apiq::app {
 
@@ -41,11 +44,12 @@ MainWindow::MainWindow(QWidget* parent)
       table_(new QTableView(this)), treeView_(new QTreeView(this)), summaryLabel_(new QLabel(this)),
       tabs_(new QTabWidget(this)), chart_(new widgets::ActivationErrorChart(this)), loss_(new widgets::LossChart(this)),
       heat_(new widgets::ErrorHeatMap(this)),
-      comparison_(new widgets::RunComparisonWidget(this)), jobsPanel_(new widgets::JobsPanel(this)) {
+      comparison_(new widgets::RunComparisonWidget(this)), jobsPanel_(new widgets::JobsPanel(this)),
+      stats_(new widgets::TensorStatsView(this)), census_(new widgets::ZeroCensusView(this)),
+      deviceStatus_(new widgets::DeviceStatusLabel(this)) {
   setWindowTitle(tr("ApiQ Studio"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/apiq-studio.svg")));
   setAcceptDrops(true);
-  devicePool_.setMaxThreadCount(1);  // one worker per device
 
   auto* tensorsPage = new QWidget(this);
   auto* layout = new QVBoxLayout(tensorsPage);
@@ -69,6 +73,7 @@ MainWindow::MainWindow(QWidget* parent)
   live->setStretchFactor(1, 2);
   tabs_->addTab(live, tr("Live activation error"));
   tabs_->addTab(comparison_, tr("Comparison"));
+  tabs_->addTab(census_, tr("Zero points"));
   setCentralWidget(tabs_);
 
   treeView_->setModel(tree_);
@@ -81,15 +86,28 @@ MainWindow::MainWindow(QWidget* parent)
   jobsDock->setObjectName(QStringLiteral("jobsDock"));
   jobsDock->setWidget(jobsPanel_);
   addDockWidget(Qt::BottomDockWidgetArea, jobsDock);
+  auto* statsDock = new QDockWidget(tr("Statistics"), this);
+  statsDock->setObjectName(QStringLiteral("statsDock"));
+  statsDock->setWidget(stats_);
+  addDockWidget(Qt::RightDockWidgetArea, statsDock);
+  connect(treeView_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+          [this](const QModelIndex& current) { showSelectedInTree(current); });
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+    if (current.isValid())
+      stats_->showTensor(tree_->summary().folder, model_->index(current.row(), widgets::TensorTableModel::Name).data().toString());
+  });
 
   auto* open = new QAction(QIcon(QStringLiteral(":/icons/open.svg")), tr("&Open Model Folder…"), this);
   open->setShortcut(QKeySequence::Open);
   connect(open, &QAction::triggered, this, &MainWindow::chooseModel);
   auto* quantize = new QAction(QIcon(QStringLiteral(":/icons/quantize.svg")), tr("&Quantize…"), this);
-  quantize->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q | Qt::SHIFT));
+  quantize->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q));
   connect(quantize, &QAction::triggered, this, &MainWindow::runWizard);
   auto* compare = new QAction(QIcon(QStringLiteral(":/icons/compare.svg")), tr("&Compare Runs…"), this);
   connect(compare, &QAction::triggered, this, &MainWindow::chooseRunsToCompare);
+  auto* exportAction = new QAction(QIcon(QStringLiteral(":/icons/export.svg")), tr("&Export…"), this);
+  exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  connect(exportAction, &QAction::triggered, this, [this] { makeExportDialog()->open(); });
   auto* quit = new QAction(tr("&Quit"), this);
   quit->setShortcut(QKeySequence::Quit);
   connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -98,11 +116,13 @@ MainWindow::MainWindow(QWidget* parent)
   recentMenu_ = file->addMenu(tr("Recent Models"));
   file->addAction(quantize);
   file->addAction(compare);
+  file->addAction(exportAction);
   file->addSeparator();
   file->addAction(quit);
   auto* view = menuBar()->addMenu(tr("&View"));
   view->addAction(treeDock->toggleViewAction());
   view->addAction(jobsDock->toggleViewAction());
+  view->addAction(statsDock->toggleViewAction());
   auto* dark = view->addAction(tr("&Dark Palette"));
   dark->setCheckable(true);
   connect(dark, &QAction::toggled, this, &MainWindow::setDarkPalette);
@@ -126,8 +146,9 @@ MainWindow::MainWindow(QWidget* parent)
   tools->addAction(open);
   tools->addAction(quantize);
   tools->addAction(compare);
+  tools->addAction(exportAction);
 
-  statusBar()->addPermanentWidget(new QLabel(deviceDescription(), this));
+  statusBar()->addPermanentWidget(deviceStatus_);
   connect(&watcher_, &QFutureWatcher<LoadResult>::finished, this, &MainWindow::onLoadFinished);
   resize(1200, 800);
   QSettings settings;
@@ -139,16 +160,11 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
   for (auto& j : jobs_) j->cancel();
+  // Queued jobs then end at once on their own workers; QFuture::waitForFinished alone would run a
+  // job that has not started yet here, on the GUI thread (Qt 6 work stealing).
+  pools_.waitForDone();
   for (auto& j : jobs_) j->waitForFinished();
   watcher_.waitForFinished();
-}
-
-QString MainWindow::deviceDescription() const {
-  struct sysinfo si {};
-  const double freeGiB = sysinfo(&si) == 0 ? static_cast<double>(si.freeram) * si.mem_unit / (1u << 30) : 0.0;
-  if (torch::cuda::is_available())
-    return tr("Device: CUDA, %n GPU(s)", nullptr, static_cast<int>(torch::cuda::device_count()));
-  return tr("Device: CPU, %1 GiB free").arg(freeGiB, 0, 'f', 1);
 }
 
 void MainWindow::setDarkPalette(bool dark) {
@@ -191,6 +207,30 @@ widgets::JobWizard* MainWindow::makeWizard() {
 }
 
 void MainWindow::runWizard() { makeWizard()->open(); }
+
+widgets::ExportDialog* MainWindow::makeExportDialog() {
+  auto* dialog = new widgets::ExportDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  const auto& s = tree_->summary();
+  const bool quantized = std::any_of(s.tensors.begin(), s.tensors.end(),
+                                     [](const widgets::TensorRow& t) { return t.name.endsWith(QLatin1String(".qweight")); });
+  const QString source = quantized ? s.folder : lastFinishedOutput_;
+  if (!source.isEmpty()) dialog->setSourceDir(source);
+  connect(dialog, &widgets::ExportDialog::exportFinished, this,
+          [this](bool, const QString& message) { statusBar()->showMessage(message, 8000); });
+  return dialog;
+}
+
+// A tensor shows its own statistics; a linear of a quantized model its Q, A and B side by side.
+void MainWindow::showSelectedInTree(const QModelIndex& index) {
+  const QModelIndex name = index.siblingAtColumn(widgets::ModelTreeModel::Name);
+  const QString folder = tree_->summary().folder;
+  const auto kind = static_cast<widgets::ModelTreeModel::NodeKind>(name.data(widgets::ModelTreeModel::KindRole).toInt());
+  if (kind == widgets::ModelTreeModel::NodeKind::Tensor)
+    stats_->showTensor(folder, name.data(widgets::ModelTreeModel::TensorNameRole).toString());
+  else if (kind == widgets::ModelTreeModel::NodeKind::Linear && !name.data(widgets::ModelTreeModel::ModuleRole).isNull())
+    stats_->showLinear(folder, name.data(widgets::ModelTreeModel::ModuleRole).toString());
+}
 
 void MainWindow::chooseRunsToCompare() {
   QStringList dirs;
@@ -243,6 +283,8 @@ void MainWindow::onLoadFinished() {
   }
   model_->setSummary(r.summary);
   tree_->setSummary(r.summary);
+  stats_->clear();
+  census_->setFolder(r.summary.folder);
   treeView_->expandToDepth(0);
   const auto& s = r.summary;
   summaryLabel_->setText(tr("<b>%1</b> — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — "
@@ -289,13 +331,14 @@ QVector<widgets::CalibrationJob*> MainWindow::startJobs(const QVector<widgets::C
             [this](const QString& method, qint64, int, qint64, double loss) { loss_->addLoss(method, loss); });
     connect(job, &widgets::CalibrationJob::finished, this, [this, job](bool ok, const QString& message) {
       statusBar()->showMessage(tr("%1: %2").arg(job->methodName(), message), 5000);
+      if (ok) lastFinishedOutput_ = job->spec().outDir;
       if (!ok && message != tr("Cancelled") && message != QLatin1String("Cancelled"))
         showError(tr("Calibration failed"), message);
       if (--running_ == 0) Q_EMIT allJobsFinished();
     });
     jobsPanel_->addJob(job);
     ++running_;
-    job->start(&devicePool_);
+    job->start(pools_.poolFor(QString::fromStdString(spec.options.device)));
     started << job;
   }
   return started;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "calibration_job.h"
+#include "device_pools.h"
 #include "tensor_table_model.h"
 
 class QLabel;
@@ -17,6 +18,10 @@ class QTreeView;
 
 namespace apiq::widgets {
 class ActivationErrorChart;
+class DeviceStatusLabel;
+class ExportDialog;
+class TensorStatsView;
+class ZeroCensusView;
 class ErrorHeatMap;
 class LossChart;
 class JobWizard;
@@ -37,13 +42,17 @@ class MainWindow : public QMainWindow {
 
   // Reads the folder off the GUI thread; modelLoaded or loadFailed follows on the GUI thread.
   void openModel(const QString& folder);
-  // Queues calibration jobs on the device's pool (one worker per device); returns them.
+  // Queues each calibration job on the pool of its device (options.device; one worker per
+  // device: the CPU and each GPU); returns them.
   QVector<widgets::CalibrationJob*> startJobs(const QVector<widgets::CalibrationJobSpec>& specs);
   // Loads finished runs into the comparison tab; returns false (and reports) on error.
   bool compareRuns(const QStringList& dirs);
   void setDarkPalette(bool dark);
   // The quantization wizard, prefilled with the open model; accepting it starts the jobs.
   widgets::JobWizard* makeWizard();
+  // File → Export…, prefilled with the open model when it is quantized, else the output of the
+  // last finished job.
+  widgets::ExportDialog* makeExportDialog();
 
   widgets::TensorTableModel* tensorModel() const { return model_; }
   widgets::ModelTreeModel* treeModel() const { return tree_; }
@@ -53,6 +62,11 @@ class MainWindow : public QMainWindow {
   widgets::RunComparisonWidget* comparison() const { return comparison_; }
   widgets::JobsPanel* jobsPanel() const { return jobsPanel_; }
   QTabWidget* tabs() const { return tabs_; }
+  QTreeView* treeView() const { return treeView_; }
+  widgets::TensorStatsView* statsView() const { return stats_; }
+  widgets::ZeroCensusView* censusView() const { return census_; }
+  widgets::DeviceStatusLabel* deviceStatus() const { return deviceStatus_; }
+  widgets::DevicePools& devicePools() { return pools_; }
 
  Q_SIGNALS:
   void modelLoaded(const QString& folder);
@@ -73,9 +87,9 @@ class MainWindow : public QMainWindow {
   void chooseModel();
   void chooseRunsToCompare();
   void runWizard();
+  void showSelectedInTree(const QModelIndex& index);
   void showError(const QString& title, const QString& message);
   void updateRecentMenu();
-  QString deviceDescription() const;
 
   widgets::TensorTableModel* model_;
   widgets::ModelTreeModel* tree_;
@@ -88,9 +102,13 @@ class MainWindow : public QMainWindow {
   widgets::ErrorHeatMap* heat_;
   widgets::RunComparisonWidget* comparison_;
   widgets::JobsPanel* jobsPanel_;
+  widgets::TensorStatsView* stats_;
+  widgets::ZeroCensusView* census_;
+  widgets::DeviceStatusLabel* deviceStatus_;
+  QString lastFinishedOutput_;
   QMenu* recentMenu_ = nullptr;
   QFutureWatcher<LoadResult> watcher_;
-  QThreadPool devicePool_;
+  widgets::DevicePools pools_;  // destroyed after jobs_, whose destructors wait for their work
   std::vector<std::unique_ptr<widgets::CalibrationJob>> jobs_;
   int running_ = 0;
 };

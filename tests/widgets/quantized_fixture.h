@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A small real quantized checkpoint for the widget tests, made through core's calibration:
+// babyllama-tok105 (hidden 128, FFN 352: every packed export fits), LoftQ (so LoRA B is not
+// zero), 2-bit, group size 32, rank 8. Optionally some zero points are set to 0 afterwards, so
+// the census and the GPTQ v1 refusal have something to find. Also raw readers the tests use as
+// independent references (plain loops over the stored bytes).
+#pragma once
+#include <QDir>
+#include <QString>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "apiq/calibration.h"
+#include "apiq/safetensors.h"
+
+namespace fixture {
+
+inline QString shared(const QString& rel) { return QStringLiteral(APIQ_SHARED_DIR "/") + rel; }
+inline bool available() { return QFileInfo::exists(shared(QStringLiteral("models/babyllama-tok105/model.safetensors"))); }
+
+inline void plantZeroPoints(const QString& dir, const std::map<std::string, int>& counts);
+
+// Writes the checkpoint to `out` (which must not exist), then sets the first n zero points of each
+// `<module>.zeros` named in `zeroPoints` to 0; returns an empty string on success.
+inline QString makeQuantized(const QString& out, const std::map<std::string, int>& zeroPoints = {}) {
+  apiq::CalibrationOptions o;
+  o.method = apiq::Method::Loftq;
+  o.quant.bits = 2;
+  o.quant.group_size = 32;
+  o.lora.rank = 8;
+  o.nsamples = 4;
+  o.seq_len = 32;
+  o.epochs = 1;
+  try {
+    apiq::calibrate_model(shared(QStringLiteral("models/babyllama-tok105")).toStdString(),
+                          shared(QStringLiteral("data/tinystories-sample.txt")).toStdString(), out.toStdString(), o);
+    if (!zeroPoints.empty()) plantZeroPoints(out, zeroPoints);
+  } catch (const std::exception& e) {
+    return QString::fromStdString(e.what());
+  }
+  return {};
+}
+
+// Sets the first n zero points of `<module>.zeros` to 0 and rewrites model.safetensors.
+inline void plantZeroPoints(const QString& dir, const std::map<std::string, int>& counts) {
+  const auto path = QDir(dir).filePath(QStringLiteral("model.safetensors")).toStdString();
+  auto file = apiq::SafetensorsFile::open(path);
+  apiq::NamedTensors all;
+  for (const auto& [name, info] : file->tensors()) {
+    auto t = file->load(name);
+    if (auto it = counts.find(name.substr(0, name.size() - 6)); name.size() > 6 &&
+                                                                 name.compare(name.size() - 6, 6, ".zeros") == 0 &&
+                                                                 it != counts.end())
+      t.view({-1}).narrow(0, 0, it->second).zero_();
+    all.emplace_back(name, t);
+  }
+  const auto metadata = file->metadata();
+  file.reset();
+  apiq::write_safetensors(path, all, metadata);
+}
+
+// The int32 values of a stored tensor, read by hand from the file's bytes.
+inline std::vector<int32_t> rawInts(const QString& dir, const std::string& name) {
+  const auto t = apiq::TensorStore::open_dir(dir.toStdString()).load(name).contiguous();
+  const auto* p = static_cast<const int32_t*>(t.data_ptr());
+  return {p, p + t.numel()};
+}
+
+inline std::vector<float> rawFloats(const QString& dir, const std::string& name) {
+  const auto t = apiq::TensorStore::open_dir(dir.toStdString()).load(name).contiguous();
+  const auto* p = static_cast<const float*>(t.data_ptr());
+  return {p, p + t.numel()};
+}
+
+}  // namespace fixture

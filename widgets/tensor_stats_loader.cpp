@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tensor_stats_loader.h"
+
+#include <torch/torch.h>
+
+#include <QCoreApplication>
+
+#include "apiq/config.h"
+#include "apiq/packing.h"
+#include "apiq/quantized_checkpoint.h"
+#include "apiq/safetensors.h"
+#include "apiq/tensor_stats.h"
+
+namespace apiq::widgets {
+
+namespace {
+struct Tr {
+  Q_DECLARE_TR_FUNCTIONS(TensorStats)
+};
+
+StatsPanel toPanel(const QString& title, const QString& tensor, const apiq::TensorInfo& info, const apiq::TensorStats& s) {
+  StatsPanel p;
+  p.title = title;
+  p.tensor = tensor;
+  p.dtype = QString::fromLatin1(apiq::dtype_name(info.dtype));
+  for (auto d : info.shape) p.shape << d;
+  p.count = s.count;
+  p.nanCount = s.nan_count;
+  p.infCount = s.inf_count;
+  p.min = s.min;
+  p.max = s.max;
+  p.mean = s.mean;
+  p.std = s.std;
+  p.absMax = s.abs_max;
+  p.binWidth = s.histogram.bin_width();
+  p.integerBins = s.histogram.integer;
+  for (size_t i = 0; i < s.histogram.counts.size(); ++i) {
+    p.binCenters << s.histogram.bin_center(i);
+    p.counts << static_cast<double>(s.histogram.counts[i]);
+  }
+  return p;
+}
+
+// Input width of a linear module, from its short name ("down_proj" reads the MLP's width).
+int64_t linearInputs(const apiq::LlamaConfig& cfg, const std::string& module) {
+  if (module.size() >= 9 && module.compare(module.size() - 9, 9, "down_proj") == 0) return cfg.intermediate_size;
+  if (module.size() >= 6 && module.compare(module.size() - 6, 6, "o_proj") == 0) return cfg.q_dim();
+  return cfg.hidden_size;
+}
+
+// The integer codes of a packed `<module>.qweight`: [out, in] in [0, 2^bits).
+torch::Tensor unpackedCodes(const std::filesystem::path& dir, const apiq::TensorStore& store, const std::string& module) {
+  const auto cfg = apiq::LlamaConfig::from_file(dir / "config.json");
+  if (!apiq::is_quantized_config(cfg))
+    throw std::runtime_error(dir.string() + ": " + module + ".qweight but config.json has no apiq-studio quantization_config");
+  const auto info = apiq::QuantizationInfo::from_json(cfg.raw["quantization_config"], dir / "config.json");
+  return apiq::unpack_codes(store.load(module + ".qweight"), info.bits, linearInputs(cfg, module));
+}
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Runs fn(result, folder's tensors) and turns any exception into result.error.
+template <class Fn>
+TensorStatsResult guarded(const QString& folder, const QString& subject, Fn fn) {
+  TensorStatsResult r;
+  r.subject = subject;
+  try {
+    const std::filesystem::path dir = folder.toStdString();
+    fn(r, dir, apiq::TensorStore::open_dir(dir));
+  } catch (const std::exception& e) {
+    r.panels.clear();
+    r.error = QString::fromStdString(e.what());
+  }
+  return r;
+}
+
+}  // namespace
+
+TensorStatsResult computeTensorStats(const QString& folder, const QString& tensor, int bins) {
+  return guarded(folder, tensor, [&](TensorStatsResult& r, const std::filesystem::path& dir, const apiq::TensorStore& store) {
+    const std::string name = tensor.toStdString();
+    if (!store.contains(name)) throw std::runtime_error(dir.string() + ": no tensor " + name);
+    const auto& info = store.info(name);
+    if (endsWith(name, ".qweight")) {
+      const std::string module = name.substr(0, name.size() - 8);
+      r.panels << toPanel(Tr::tr("Q (codes)"), tensor, info, apiq::tensor_stats(unpackedCodes(dir, store, module), bins));
+    } else {
+      r.panels << toPanel(tensor, tensor, info, apiq::tensor_stats(store.load(name), bins));
+    }
+  });
+}
+
+TensorStatsResult computeLinearStats(const QString& folder, const QString& module, int bins) {
+  return guarded(folder, module, [&](TensorStatsResult& r, const std::filesystem::path& dir, const apiq::TensorStore& store) {
+    const std::string m = module.toStdString();
+    if (!store.contains(m + ".qweight")) {
+      r = computeTensorStats(folder, module + QStringLiteral(".weight"), bins);
+      return;
+    }
+    r.panels << toPanel(Tr::tr("Q (codes)"), module + QStringLiteral(".qweight"), store.info(m + ".qweight"),
+                        apiq::tensor_stats(unpackedCodes(dir, store, m), bins));
+    for (const auto& [suffix, title] : {std::pair{".lora_A", Tr::tr("LoRA A")}, std::pair{".lora_B", Tr::tr("LoRA B")}})
+      if (store.contains(m + suffix))
+        r.panels << toPanel(title, module + QLatin1String(suffix), store.info(m + suffix),
+                            apiq::tensor_stats(store.load(m + suffix), bins));
+  });
+}
+
+}  // namespace apiq::widgets
