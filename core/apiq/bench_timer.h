@@ -14,6 +14,9 @@ struct TimingOptions {
   int warmup = 3;
   int runs = 20;
   bool flush_l2 = true;  // CUDA only
+  // CUDA: queue the timed work behind a 0.2 ms spin kernel, so the events time the GPU work and
+  // not the host's dispatch of it (kernel rows); off for end-to-end rows, which include it.
+  bool queue_behind_spin = true;
 };
 
 class BenchTimer {
@@ -28,6 +31,7 @@ class BenchTimer {
   // Device-to-device copy of a large buffer, bytes read + written per second (GB/s = 1e9 B/s).
   double copy_bandwidth_gbps();
   torch::Device device() const { return device_; }
+  void set_queue_behind_spin(bool on) { opts_.queue_behind_spin = on; }
 
  private:
   torch::Device device_;

@@ -10,31 +10,9 @@
 #include "apiq/finetune_model.h"
 #include "apiq/llama_model.h"
 #include "apiq/quant_linear.h"
+#include "apiq/random_packed_model.h"
 
 namespace apiq {
-
-namespace {
-
-// Random codes packed into words (bits above the last whole code cleared), scales around 0.01 and
-// the mid-range zero point, so Ŵ has the scale of a trained weight.
-PackedLinear random_packed(int64_t out, int64_t in, int bits, int64_t group, torch::Device device) {
-  PackedLinear p;
-  p.bits = bits;
-  p.out = out;
-  p.in = in;
-  p.group_size = group;
-  const auto i32 = torch::TensorOptions().dtype(torch::kInt32).device(device);
-  p.packed = torch::randint(INT32_MIN, INT32_MAX, {out, packed_words(in, bits)}, i32);
-  const int used = static_cast<int>(codes_per_word(bits)) * bits;
-  if (used < 32) p.packed.bitwise_and_((1 << used) - 1);
-  p.scales = (torch::rand({out, p.n_groups()}, torch::TensorOptions().device(device)) * 0.01 + 0.005).to(torch::kHalf);
-  p.zeros = torch::full({out, p.n_groups()}, 1 << (bits - 1), i32);
-  return p;
-}
-
-int64_t bytes_of(const torch::Tensor& t) { return t.defined() ? static_cast<int64_t>(t.nbytes()) : 0; }
-
-}  // namespace
 
 LlamaConfig finetune_bench_config(const FinetuneBenchOptions& o) {
   nlohmann::json j;
@@ -75,36 +53,17 @@ FinetuneBenchResult finetune_benchmark(const FinetuneBenchOptions& o, ProgressOb
   r.device = device.str();
   const LlamaConfig& cfg = r.config;
   const auto dtype = parse_dtype(o.dtype);
-  const auto dense = torch::TensorOptions().dtype(dtype).device(device);
-  const int64_t d = cfg.hidden_size, f = cfg.intermediate_size;
 
-  ModelWeights w;
-  w.embed = torch::randn({cfg.vocab_size, d}, dense) * 0.02;
-  w.lm_head = torch::randn({cfg.vocab_size, d}, dense) * 0.02;
-  w.final_norm = torch::ones({d}, dense);
-  const std::array<std::pair<int64_t, int64_t>, kNumLinears> dims = {
-      {{cfg.q_dim(), d}, {cfg.kv_dim(), d}, {cfg.kv_dim(), d}, {d, cfg.q_dim()}, {f, d}, {f, d}, {d, f}}};
-  std::vector<std::shared_ptr<QuantBlockLinears>> blocks;
-  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
-    BlockWeights bw;
-    bw.attn_norm = torch::ones({d}, dense);
-    bw.mlp_norm = torch::ones({d}, dense);
-    r.dense_bytes += bytes_of(bw.attn_norm) + bytes_of(bw.mlp_norm);
-    w.blocks.push_back(bw);
-    auto qb = std::make_shared<QuantBlockLinears>();
-    for (int i = 0; i < kNumLinears; ++i) {
-      auto& l = qb->linears[i];
-      l.packed = random_packed(dims[i].first, dims[i].second, o.bits, o.group_size, device);
-      l.lora = LoraAdapter::init_default(dims[i].first, dims[i].second, LoraOptions().set_rank(o.rank), device);
-      l.state = QuantLinear::State::Final;
-      r.packed_bytes += l.packed->storage_bytes();
-    }
-    blocks.push_back(qb);
-    report(obs, "build", b + 1, cfg.num_hidden_layers);
-  }
-  r.dense_bytes += bytes_of(w.embed) + bytes_of(w.lm_head) + bytes_of(w.final_norm);
-  LlamaModel model(cfg, std::move(w), ModelOptions().set_device(device).set_dtype(dtype));
-  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) model.set_block_linears(b, blocks[static_cast<size_t>(b)]);
+  RandomPackedModelOptions mo;
+  mo.bits = o.bits;
+  mo.group_size = o.group_size;
+  mo.rank = o.rank;
+  mo.dtype = dtype;
+  mo.device = device;
+  auto built = make_random_packed_model(cfg, mo, obs);
+  r.packed_bytes = built.packed_bytes;
+  r.dense_bytes = built.dense_bytes;
+  LlamaModel& model = built.model;
 
   auto params = model_lora_parameters(model);
   for (auto& p : params) {

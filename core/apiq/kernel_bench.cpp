@@ -195,7 +195,7 @@ BenchReport run_bench(const BenchOptions& o, ProgressObserver* obs) {
   rep.copy_gbps = timer.copy_bandwidth_gbps();
   Ctx c{timer, rep.copy_gbps, rep.rows};
   const auto shapes = parse_bench_shapes(o.shapes);
-  const int64_t total = static_cast<int64_t>(shapes.size()) + (o.end_to_end ? 1 : 0);
+  const int64_t total = static_cast<int64_t>(shapes.size()) + (o.end_to_end && o.device.is_cuda() ? 2 : 0);
   int64_t done = 0;
   torch::manual_seed(0);
   for (const auto& s : shapes) {
@@ -208,9 +208,11 @@ BenchReport run_bench(const BenchOptions& o, ProgressObserver* obs) {
     bench_fake_quant(c, s);
     ++done;
   }
-  if (o.end_to_end) {
+  if (o.end_to_end && o.device.is_cuda()) {
     if (obs) obs->on_progress("bench ApiQ-bw step", done++, total);
     bench_apiq_bw_step(o, timer, rep.rows);
+    if (obs) obs->on_progress("bench decode", done++, total);
+    bench_decode(o, rep.rows);
   }
   if (obs) obs->on_progress("bench", total, total);
   return rep;

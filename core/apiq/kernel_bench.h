@@ -32,7 +32,7 @@ struct BenchOptions {
   std::string shapes = "llama2-7b";  // llama2-7b | llama2-70b | "M,N,K;M,N,K…"
   int warmup = 3;
   int runs = 20;
-  bool end_to_end = true;
+  bool end_to_end = true;  // CUDA only: 7B-shaped work is impractical on a CPU
   int64_t e2e_seq_len = 2048;
   int64_t e2e_rank = 64;
   int64_t decode_layers = 32;  // 2-bit decode model depth
@@ -51,5 +51,6 @@ BenchReport run_bench(const BenchOptions& opts, ProgressObserver* obs = nullptr)
 
 // Rows for the end-to-end measurements (bench_e2e.cpp).
 void bench_apiq_bw_step(const BenchOptions& opts, class BenchTimer& timer, std::vector<BenchRow>& rows);
+void bench_decode(const BenchOptions& opts, std::vector<BenchRow>& rows);
 
 }  // namespace apiq

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "apiq/quant_linear.h"
 
+#include <ATen/autocast_mode.h>
+
 #include "apiq/packed_matmul.h"
 
 namespace apiq {
@@ -32,7 +34,10 @@ void QuantLinear::finalize() {
 }
 
 torch::Tensor QuantLinear::forward(const torch::Tensor& x, const torch::Tensor& weight_hat) const {
-  auto y = F::linear(x, weight_hat.to(x.scalar_type()), bias.defined() ? bias.to(x.scalar_type()) : torch::Tensor());
+  // Under CUDA autocast the matmul casts both operands itself; casting Ŵ to x's float32 first
+  // would only add two passes over the weight.
+  const bool autocast = x.is_cuda() && at::autocast::is_autocast_enabled(at::kCUDA);
+  auto y = F::linear(x, autocast ? weight_hat : weight_hat.to(x.scalar_type()), bias.defined() ? bias.to(x.scalar_type()) : torch::Tensor());
   if (state != State::Dense && lora.defined()) y = y + lora.apply(x);
   return y;
 }

@@ -38,6 +38,10 @@ int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, con
                        const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
                        void* stream);
 
+// Keeps the stream busy for about `ns` nanoseconds (benchmarks queue the timed work behind it so
+// host-side dispatch does not show up as GPU idle time between the events).
+int launch_spin(int64_t ns, void* stream);
+
 const char* error_string(int code);
 
 }  // namespace apiq::kernels

@@ -39,9 +39,10 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
                        int64_t n_words, int64_t group, int64_t n_groups) {
   constexpr int PER = 32 / BITS;
   constexpr uint32_t MASK = (1u << BITS) - 1u;
-  // Groups are whole words when a group is a multiple of the codes per word (2- and 4-bit with
-  // g = 32/64/128); 3-bit words straddle groups and look the group up per code.
-  const bool word_in_one_group = group % PER == 0;
+  // A word's codes fall in at most two groups when a group holds at least a word's codes (every
+  // practical case); then both groups' scales and zeros are loaded up front. Otherwise each code
+  // looks its group up.
+  const bool two_groups_max = group >= PER;
   const int lane = threadIdx.x % 32;
   const int64_t row = static_cast<int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
   if (row >= rows) return;
@@ -53,11 +54,23 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   for (int m = 0; m < MT; ++m) acc[m] = 0.f;
 
   for (int64_t base = 0; base < n_words; base += 32 * kUnroll) {
+    // Every load of the batch (words and their groups' scales and zeros) is issued before any is
+    // used, so a lane has many independent requests in flight.
     uint32_t wv[kUnroll];
+    float s0[kUnroll], z0[kUnroll], s1[kUnroll], z1[kUnroll];
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
       const int64_t idx = base + u * 32 + lane;
-      wv[u] = idx < n_words ? __ldg(wr + idx) : 0u;
+      const bool ok = idx < n_words;
+      wv[u] = ok ? __ldg(wr + idx) : 0u;
+      if (two_groups_max) {
+        const int64_t g0 = ok ? idx * PER / group : 0;
+        const int64_t g1 = ok ? min(idx * PER + PER - 1, cols - 1) / group : 0;
+        s0[u] = __half2float(__ldg(sr + g0));
+        z0[u] = static_cast<float>(__ldg(zr + g0));
+        s1[u] = __half2float(__ldg(sr + g1));
+        z1[u] = static_cast<float>(__ldg(zr + g1));
+      }
     }
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
@@ -65,11 +78,14 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
       if (idx >= n_words) break;
       const int64_t col0 = idx * PER;
       float wd[PER];
-      if (word_in_one_group) {
-        const int64_t g = col0 / group;
-        const float s = __half2float(__ldg(sr + g)), z = static_cast<float>(__ldg(zr + g));
+      if (two_groups_max) {
+        // Codes before the boundary belong to the first group (g0 == g1 for whole-word groups).
+        const int64_t boundary = (col0 / group + 1) * group - col0;
 #pragma unroll
-        for (int k = 0; k < PER; ++k) wd[k] = (static_cast<float>((wv[u] >> (k * BITS)) & MASK) - z) * s;
+        for (int k = 0; k < PER; ++k) {
+          const bool first = k < boundary;
+          wd[k] = (static_cast<float>((wv[u] >> (k * BITS)) & MASK) - (first ? z0[u] : z1[u])) * (first ? s0[u] : s1[u]);
+        }
       } else {
 #pragma unroll
         for (int k = 0; k < PER; ++k) {
