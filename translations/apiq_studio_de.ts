@@ -132,57 +132,57 @@
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="330" />
+        <location filename="../app/gui/main_window.cpp" line="333" />
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="332" />
+        <location filename="../app/gui/main_window.cpp" line="335" />
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="333" />
+        <location filename="../app/gui/main_window.cpp" line="336" />
         <source>Calibration failed</source>
         <translation>Kalibrierung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191" />
+        <location filename="../app/gui/main_window.cpp" line="194" />
         <source>Open Model Folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="235" />
+        <location filename="../app/gui/main_window.cpp" line="238" />
         <source>Add a Finished Run (Cancel when done)</source>
         <translation>Abgeschlossenen Lauf hinzufügen (Abbrechen, wenn fertig)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="247" />
+        <location filename="../app/gui/main_window.cpp" line="250" />
         <source>Could not compare the runs</source>
         <translation>Die Läufe konnten nicht verglichen werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="262" />
+        <location filename="../app/gui/main_window.cpp" line="265" />
         <source>Reading %1…</source>
         <translation>Lese %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277" />
+        <location filename="../app/gui/main_window.cpp" line="280" />
         <source>Could not open the model</source>
         <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287" />
+        <location filename="../app/gui/main_window.cpp" line="290" />
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2, %3 Blöcke, verborgene Größe %4, %5 Köpfe (%6 Key/Value), Vokabular %7 — %8 Tensoren, %9 Parameter, %10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="304" />
+        <location filename="../app/gui/main_window.cpp" line="307" />
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="305" />
+        <location filename="../app/gui/main_window.cpp" line="308" />
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -223,7 +223,10 @@
     <message numerus="yes">
         <location filename="../widgets/device_status_label.cpp" line="35" />
         <source>Free memory, refreshed every %n second(s)</source>
-        <translation><numerusform>Freier Speicher, aktualisiert jede Sekunde</numerusform><numerusform>Freier Speicher, aktualisiert alle %n Sekunden</numerusform></translation>
+        <translation>
+            <numerusform>Freier Speicher, aktualisiert jede Sekunde</numerusform>
+            <numerusform>Freier Speicher, aktualisiert alle %n Sekunden</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../widgets/device_status_label.cpp" line="52" />
@@ -267,198 +270,198 @@
         <translation>Quantisiertes Modell exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="72" />
-        <location filename="../widgets/export_dialog.cpp" line="100" />
+        <location filename="../widgets/export_dialog.cpp" line="73" />
+        <location filename="../widgets/export_dialog.cpp" line="106" />
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="74" />
+        <location filename="../widgets/export_dialog.cpp" line="75" />
         <source>Quantized checkpoint:</source>
         <translation>Quantisierter Checkpoint:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="78" />
+        <location filename="../widgets/export_dialog.cpp" line="79" />
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="81" />
+        <location filename="../widgets/export_dialog.cpp" line="83" />
         <source>About this format</source>
         <translation>Über dieses Format</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="88" />
+        <location filename="../widgets/export_dialog.cpp" line="85" />
         <source>Loaded by:</source>
         <translation>Geladen von:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="89" />
+        <location filename="../widgets/export_dialog.cpp" line="85" />
         <source>Loss:</source>
         <translation>Verlust:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="93" />
+        <location filename="../widgets/export_dialog.cpp" line="99" />
         <source>f16</source>
         <translation>f16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="94" />
+        <location filename="../widgets/export_dialog.cpp" line="100" />
         <source>bf16</source>
         <translation>bf16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="95" />
+        <location filename="../widgets/export_dialog.cpp" line="101" />
         <source>f32 (lossless)</source>
         <translation>f32 (verlustfrei)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="96" />
+        <location filename="../widgets/export_dialog.cpp" line="102" />
         <source>Dense weights:</source>
         <translation>Dichte Gewichte:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="102" />
+        <location filename="../widgets/export_dialog.cpp" line="108" />
         <source>Output folder (new):</source>
         <translation>Ausgabeordner (neu):</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="112" />
+        <location filename="../widgets/export_dialog.cpp" line="118" />
         <source>What the exporter reports appears here.</source>
         <translation>Hier erscheint, was der Exporter meldet.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="115" />
+        <location filename="../widgets/export_dialog.cpp" line="121" />
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="133" />
+        <location filename="../widgets/export_dialog.cpp" line="139" />
         <source>%1, %2-bit %3 codes, group size %4, LoRA rank %5</source>
         <translation>%1, %2-Bit-%3-Codes, Gruppengröße %4, LoRA-Rang %5</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="139" />
+        <location filename="../widgets/export_dialog.cpp" line="145" />
         <source>Cannot export: %1</source>
         <translation>Export nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="167" />
+        <location filename="../widgets/export_dialog.cpp" line="173" />
         <source>Reading %1…</source>
         <translation>%1 wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="172" />
+        <location filename="../widgets/export_dialog.cpp" line="178" />
         <source>Quantized Checkpoint</source>
         <translation>Quantisierter Checkpoint</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="177" />
+        <location filename="../widgets/export_dialog.cpp" line="183" />
         <source>Folder to Export Into</source>
         <translation>Zielordner für den Export</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="197" />
+        <location filename="../widgets/export_dialog.cpp" line="203" />
         <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
         <translation>vLLM (2-Bit pack-quantized über die Humming-Kernel, experimentell), llm-compressor sowie transformers mit compressed-tensors. Der LoRA-Adapter wird daneben geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="200" />
+        <location filename="../widgets/export_dialog.cpp" line="206" />
         <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM's GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
         <translation>GPTQModel sowie transformers + optimum über GPT-QModel; die GPTQ-Kernel von vLLM, die checkpoint_format gptq_v2 lesen. AutoGPTQ lehnt gptq_v2 ab.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="203" />
+        <location filename="../widgets/export_dialog.cpp" line="209" />
         <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM's 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
         <translation>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel-Backend) und die 2-Bit-GPTQ-Kernel von vLLM (Versionen bis Mitte 2026). Der LoRA-Adapter wird daneben geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="206" />
+        <location filename="../widgets/export_dialog.cpp" line="212" />
         <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint's dequantized weights, such as the hf-dequantized export.</source>
         <translation>transformers + PEFT (PeftModel.from_pretrained), auf einem Basismodell mit den dequantisierten Gewichten dieses Checkpoints, etwa dem hf-dequantized-Export.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="209" />
+        <location filename="../widgets/export_dialog.cpp" line="215" />
         <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp's converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
         <translation>Jedes Hugging-Face-Werkzeug (transformers + PEFT, vLLM, TGI, der Konverter von llama.cpp): ein gewöhnlicher dichter Checkpoint plus Adapter. Keine Speicherersparnis.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="218" />
+        <location filename="../widgets/export_dialog.cpp" line="224" />
         <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
         <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes, Nullpunkt 0 eingeschlossen.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="220" />
+        <location filename="../widgets/export_dialog.cpp" line="226" />
         <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
         <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes (Nullpunkte werden unverändert gespeichert).</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="222" />
+        <location filename="../widgets/export_dialog.cpp" line="228" />
         <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
         <translation>GPTQ v1 speichert Nullpunkt − 1, daher kann eine Gruppe mit Nullpunkt 0 nicht gespeichert werden; ein solcher Checkpoint wird abgelehnt, sofern Sie diese Gruppen nicht begrenzen (verlustbehaftet).</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="225" />
+        <location filename="../widgets/export_dialog.cpp" line="231" />
         <source>Lossless: the LoRA factors are copied exactly.</source>
         <translation>Verlustfrei: Die LoRA-Faktoren werden exakt kopiert.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="227" />
+        <location filename="../widgets/export_dialog.cpp" line="233" />
         <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
         <translation>Verlustfrei in f32; f16 und bf16 runden die dequantisierten Gewichte.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="240" />
+        <location filename="../widgets/export_dialog.cpp" line="246" />
         <source>&lt;b&gt;This checkpoint:&lt;/b&gt; no group has zero point 0, so the export is lossless.</source>
         <translation>&lt;b&gt;Dieser Checkpoint:&lt;/b&gt; Keine Gruppe hat Nullpunkt 0, der Export ist also verlustfrei.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="241" />
+        <location filename="../widgets/export_dialog.cpp" line="247" />
         <source>&lt;b&gt;This checkpoint: %1 of %2 groups&lt;/b&gt; have zero point 0; %3 groups in all have a zero point GPTQ v1 cannot store. The clamp option (--force) exports them anyway, changing those %3 groups; gptq-v2 and compressed-tensors keep them exactly.</source>
         <translation>&lt;b&gt;Dieser Checkpoint: %1 von %2 Gruppen&lt;/b&gt; haben Nullpunkt 0; insgesamt haben %3 Gruppen einen Nullpunkt, den GPTQ v1 nicht speichern kann. Mit der Begrenzungsoption (--force) werden sie trotzdem exportiert, wobei sich diese %3 Gruppen ändern; gptq-v2 und compressed-tensors erhalten sie exakt.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="250" />
+        <location filename="../widgets/export_dialog.cpp" line="256" />
         <source>the checkpoint has no LoRA factors (rtn)</source>
         <translation>der Checkpoint hat keine LoRA-Faktoren (rtn)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="251" />
+        <location filename="../widgets/export_dialog.cpp" line="257" />
         <source>Not available for this checkpoint: %1</source>
         <translation>Für diesen Checkpoint nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="261" />
+        <location filename="../widgets/export_dialog.cpp" line="267" />
         <source>An export is already running.</source>
         <translation>Es läuft bereits ein Export.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="262" />
+        <location filename="../widgets/export_dialog.cpp" line="268" />
         <source>Choose the quantized checkpoint to export.</source>
         <translation>Wählen Sie den zu exportierenden quantisierten Checkpoint.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="263" />
+        <location filename="../widgets/export_dialog.cpp" line="269" />
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="264" />
+        <location filename="../widgets/export_dialog.cpp" line="270" />
         <source>%1 already exists; exports never overwrite.</source>
         <translation>%1 existiert bereits; Exporte überschreiben nie.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="274" />
+        <location filename="../widgets/export_dialog.cpp" line="280" />
         <source>Exporting %1 as %2 to %3…</source>
         <translation>%1 wird als %2 nach %3 exportiert…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="297" />
+        <location filename="../widgets/export_dialog.cpp" line="303" />
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="297" />
+        <location filename="../widgets/export_dialog.cpp" line="303" />
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
     </message>
@@ -993,75 +996,65 @@
 <context>
     <name>apiq::widgets::TensorStatsView</name>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="28" />
-        <location filename="../widgets/tensor_stats_view.cpp" line="88" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="30" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="90" />
         <source>Select a tensor or a linear in the model tree to see its statistics.</source>
         <translation>Wählen Sie im Modellbaum einen Tensor oder eine lineare Schicht, um ihre Statistik zu sehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Tensor</source>
         <translation>Tensor</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Elements</source>
         <translation>Elemente</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Min</source>
         <translation>Min</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Max</source>
         <translation>Max</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Mean</source>
         <translation>Mittelwert</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Std</source>
         <translation>Std.-Abw.</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>|Max|</source>
         <translation>|Max|</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>NaN</source>
         <translation>NaN</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="43" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="45" />
         <source>Count</source>
         <translation>Anzahl</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="66" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="68" />
         <source>Computing statistics of %1…</source>
         <translation>Statistik von %1 wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="94" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="96" />
         <source>Statistics unavailable: %1</source>
         <translation>Statistik nicht verfügbar: %1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="119" />
-        <source>%1: value (one bar per integer)</source>
-        <translation>%1: Wert (ein Balken je Ganzzahl)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="119" />
-        <source>%1: value</source>
-        <translation>%1: Wert</translation>
     </message>
 </context>
 <context>
@@ -1097,7 +1090,10 @@
     <message numerus="yes">
         <location filename="../widgets/zero_census_model.cpp" line="91" />
         <source>%n group(s) with zero point 0: a GPTQ v1 export cannot store them</source>
-        <translation><numerusform>%n Gruppe mit Nullpunkt 0: ein GPTQ-v1-Export kann sie nicht speichern</numerusform><numerusform>%n Gruppen mit Nullpunkt 0: ein GPTQ-v1-Export kann sie nicht speichern</numerusform></translation>
+        <translation>
+            <numerusform>%n Gruppe mit Nullpunkt 0: ein GPTQ-v1-Export kann sie nicht speichern</numerusform>
+            <numerusform>%n Gruppen mit Nullpunkt 0: ein GPTQ-v1-Export kann sie nicht speichern</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../widgets/zero_census_model.cpp" line="101" />
@@ -1133,37 +1129,37 @@
 <context>
     <name>apiq::widgets::ZeroCensusView</name>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="37" />
+        <location filename="../widgets/zero_census_view.cpp" line="38" />
         <source>Zero point</source>
         <translation>Nullpunkt</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="38" />
+        <location filename="../widgets/zero_census_view.cpp" line="39" />
         <source>Groups (all linears)</source>
         <translation>Gruppen (alle linearen Schichten)</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="59" />
+        <location filename="../widgets/zero_census_view.cpp" line="67" />
         <source>Counting zero points in %1…</source>
         <translation>Nullpunkte in %1 werden gezählt…</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="69" />
+        <location filename="../widgets/zero_census_view.cpp" line="77" />
         <source>Could not count the zero points: %1</source>
         <translation>Die Nullpunkte konnten nicht gezählt werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="70" />
+        <location filename="../widgets/zero_census_view.cpp" line="78" />
         <source>Open a quantized checkpoint to see its zero-point census.</source>
         <translation>Öffnen Sie einen quantisierten Checkpoint, um seine Nullpunkt-Zählung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="72" />
+        <location filename="../widgets/zero_census_view.cpp" line="80" />
         <source>%1 has no integer zero points (not an ApiQ Studio quantized checkpoint, or NormalFloat codes).</source>
         <translation>%1 hat keine ganzzahligen Nullpunkte (kein quantisierter ApiQ-Studio-Checkpoint oder NormalFloat-Codes).</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="76" />
+        <location filename="../widgets/zero_census_view.cpp" line="84" />
         <source>&lt;b&gt;%1 of %2 groups&lt;/b&gt; (%3 %) in %4 linears have zero point 0. A GPTQ v1 export stores zero − 1 and cannot hold them; gptq-v2 and compressed-tensors are lossless.</source>
         <translation>&lt;b&gt;%1 von %2 Gruppen&lt;/b&gt; (%3 %) in %4 linearen Schichten haben Nullpunkt 0. Ein GPTQ-v1-Export speichert Nullpunkt − 1 und kann sie nicht aufnehmen; gptq-v2 und compressed-tensors sind verlustfrei.</translation>
     </message>

@@ -132,57 +132,57 @@
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="330" />
+        <location filename="../app/gui/main_window.cpp" line="333" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="332" />
+        <location filename="../app/gui/main_window.cpp" line="335" />
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="333" />
+        <location filename="../app/gui/main_window.cpp" line="336" />
         <source>Calibration failed</source>
         <translation>校准失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191" />
+        <location filename="../app/gui/main_window.cpp" line="194" />
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="235" />
+        <location filename="../app/gui/main_window.cpp" line="238" />
         <source>Add a Finished Run (Cancel when done)</source>
         <translation>添加已完成的运行（完成后点击取消）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="247" />
+        <location filename="../app/gui/main_window.cpp" line="250" />
         <source>Could not compare the runs</source>
         <translation>无法比较这些运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="262" />
+        <location filename="../app/gui/main_window.cpp" line="265" />
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277" />
+        <location filename="../app/gui/main_window.cpp" line="280" />
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287" />
+        <location filename="../app/gui/main_window.cpp" line="290" />
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="304" />
+        <location filename="../app/gui/main_window.cpp" line="307" />
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="305" />
+        <location filename="../app/gui/main_window.cpp" line="308" />
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -223,7 +223,9 @@
     <message numerus="yes">
         <location filename="../widgets/device_status_label.cpp" line="35" />
         <source>Free memory, refreshed every %n second(s)</source>
-        <translation><numerusform>可用内存，每 %n 秒刷新一次</numerusform></translation>
+        <translation>
+            <numerusform>可用内存，每 %n 秒刷新一次</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../widgets/device_status_label.cpp" line="52" />
@@ -267,198 +269,198 @@
         <translation>导出量化模型</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="72" />
-        <location filename="../widgets/export_dialog.cpp" line="100" />
+        <location filename="../widgets/export_dialog.cpp" line="73" />
+        <location filename="../widgets/export_dialog.cpp" line="106" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="74" />
+        <location filename="../widgets/export_dialog.cpp" line="75" />
         <source>Quantized checkpoint:</source>
         <translation>量化检查点：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="78" />
+        <location filename="../widgets/export_dialog.cpp" line="79" />
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="81" />
+        <location filename="../widgets/export_dialog.cpp" line="83" />
         <source>About this format</source>
         <translation>关于此格式</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="88" />
+        <location filename="../widgets/export_dialog.cpp" line="85" />
         <source>Loaded by:</source>
         <translation>可加载的工具：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="89" />
+        <location filename="../widgets/export_dialog.cpp" line="85" />
         <source>Loss:</source>
         <translation>损失：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="93" />
+        <location filename="../widgets/export_dialog.cpp" line="99" />
         <source>f16</source>
         <translation>f16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="94" />
+        <location filename="../widgets/export_dialog.cpp" line="100" />
         <source>bf16</source>
         <translation>bf16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="95" />
+        <location filename="../widgets/export_dialog.cpp" line="101" />
         <source>f32 (lossless)</source>
         <translation>f32（无损）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="96" />
+        <location filename="../widgets/export_dialog.cpp" line="102" />
         <source>Dense weights:</source>
         <translation>稠密权重：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="102" />
+        <location filename="../widgets/export_dialog.cpp" line="108" />
         <source>Output folder (new):</source>
         <translation>输出文件夹（新建）：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="112" />
+        <location filename="../widgets/export_dialog.cpp" line="118" />
         <source>What the exporter reports appears here.</source>
         <translation>导出器的报告将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="115" />
+        <location filename="../widgets/export_dialog.cpp" line="121" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="133" />
+        <location filename="../widgets/export_dialog.cpp" line="139" />
         <source>%1, %2-bit %3 codes, group size %4, LoRA rank %5</source>
         <translation>%1，%2 位 %3 码值，分组大小 %4，LoRA 秩 %5</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="139" />
+        <location filename="../widgets/export_dialog.cpp" line="145" />
         <source>Cannot export: %1</source>
         <translation>无法导出：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="167" />
+        <location filename="../widgets/export_dialog.cpp" line="173" />
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="172" />
+        <location filename="../widgets/export_dialog.cpp" line="178" />
         <source>Quantized Checkpoint</source>
         <translation>量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="177" />
+        <location filename="../widgets/export_dialog.cpp" line="183" />
         <source>Folder to Export Into</source>
         <translation>导出到的文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="197" />
+        <location filename="../widgets/export_dialog.cpp" line="203" />
         <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
         <translation>vLLM（通过 Humming 内核支持 2 位 pack-quantized，实验性）、llm-compressor，以及带 compressed-tensors 的 transformers。LoRA 适配器写在同一文件夹中。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="200" />
+        <location filename="../widgets/export_dialog.cpp" line="206" />
         <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM's GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
         <translation>GPTQModel，以及通过 GPT-QModel 的 transformers + optimum；能读取 checkpoint_format gptq_v2 的 vLLM GPTQ 内核。AutoGPTQ 不接受 gptq_v2。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="203" />
+        <location filename="../widgets/export_dialog.cpp" line="209" />
         <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM's 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
         <translation>GPTQModel、AutoGPTQ、transformers + optimum（GPT-QModel 后端），以及 vLLM 的 2 位 GPTQ 内核（2026 年年中之前的版本）。LoRA 适配器写在同一文件夹中。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="206" />
+        <location filename="../widgets/export_dialog.cpp" line="212" />
         <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint's dequantized weights, such as the hf-dequantized export.</source>
         <translation>transformers + PEFT（PeftModel.from_pretrained），基础模型须含有此检查点反量化后的权重，例如 hf-dequantized 导出。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="209" />
+        <location filename="../widgets/export_dialog.cpp" line="215" />
         <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp's converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
         <translation>任何 Hugging Face 工具（transformers + PEFT、vLLM、TGI、llama.cpp 的转换器）：标准稠密检查点加适配器。不节省内存。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="218" />
+        <location filename="../widgets/export_dialog.cpp" line="224" />
         <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
         <translation>对 2 位和 4 位整数码值无损，包括零点 0。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="220" />
+        <location filename="../widgets/export_dialog.cpp" line="226" />
         <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
         <translation>对 2 位和 4 位整数码值无损（零点按原值存储）。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="222" />
+        <location filename="../widgets/export_dialog.cpp" line="228" />
         <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
         <translation>GPTQ v1 存储的是零点 − 1，因此零点为 0 的分组无法存储；除非截断这些分组（有损），否则拒绝导出此类检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="225" />
+        <location filename="../widgets/export_dialog.cpp" line="231" />
         <source>Lossless: the LoRA factors are copied exactly.</source>
         <translation>无损：LoRA 因子按原样复制。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="227" />
+        <location filename="../widgets/export_dialog.cpp" line="233" />
         <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
         <translation>f32 下无损；f16 和 bf16 会对反量化权重取整。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="240" />
+        <location filename="../widgets/export_dialog.cpp" line="246" />
         <source>&lt;b&gt;This checkpoint:&lt;/b&gt; no group has zero point 0, so the export is lossless.</source>
         <translation>&lt;b&gt;此检查点：&lt;/b&gt;没有零点为 0 的分组，因此导出无损。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="241" />
+        <location filename="../widgets/export_dialog.cpp" line="247" />
         <source>&lt;b&gt;This checkpoint: %1 of %2 groups&lt;/b&gt; have zero point 0; %3 groups in all have a zero point GPTQ v1 cannot store. The clamp option (--force) exports them anyway, changing those %3 groups; gptq-v2 and compressed-tensors keep them exactly.</source>
         <translation>&lt;b&gt;此检查点：%2 个分组中有 %1 个&lt;/b&gt;零点为 0；共有 %3 个分组的零点 GPTQ v1 无法存储。截断选项（--force）仍会导出，但会改变这 %3 个分组；gptq-v2 和 compressed-tensors 会精确保留它们。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="250" />
+        <location filename="../widgets/export_dialog.cpp" line="256" />
         <source>the checkpoint has no LoRA factors (rtn)</source>
         <translation>该检查点没有 LoRA 因子（rtn）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="251" />
+        <location filename="../widgets/export_dialog.cpp" line="257" />
         <source>Not available for this checkpoint: %1</source>
         <translation>此检查点不可用：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="261" />
+        <location filename="../widgets/export_dialog.cpp" line="267" />
         <source>An export is already running.</source>
         <translation>已有导出正在进行。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="262" />
+        <location filename="../widgets/export_dialog.cpp" line="268" />
         <source>Choose the quantized checkpoint to export.</source>
         <translation>请选择要导出的量化检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="263" />
+        <location filename="../widgets/export_dialog.cpp" line="269" />
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="264" />
+        <location filename="../widgets/export_dialog.cpp" line="270" />
         <source>%1 already exists; exports never overwrite.</source>
         <translation>%1 已存在；导出从不覆盖。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="274" />
+        <location filename="../widgets/export_dialog.cpp" line="280" />
         <source>Exporting %1 as %2 to %3…</source>
         <translation>正在将 %1 以 %2 格式导出到 %3…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="297" />
+        <location filename="../widgets/export_dialog.cpp" line="303" />
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="297" />
+        <location filename="../widgets/export_dialog.cpp" line="303" />
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -993,75 +995,65 @@
 <context>
     <name>apiq::widgets::TensorStatsView</name>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="28" />
-        <location filename="../widgets/tensor_stats_view.cpp" line="88" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="30" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="90" />
         <source>Select a tensor or a linear in the model tree to see its statistics.</source>
         <translation>在模型树中选择一个张量或线性层以查看其统计信息。</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Tensor</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Elements</source>
         <translation>元素数</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Min</source>
         <translation>最小值</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Max</source>
         <translation>最大值</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>Std</source>
         <translation>标准差</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>|Max|</source>
         <translation>|最大值|</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="32" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
         <source>NaN</source>
         <translation>NaN</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="43" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="45" />
         <source>Count</source>
         <translation>计数</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="66" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="68" />
         <source>Computing statistics of %1…</source>
         <translation>正在计算 %1 的统计信息…</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="94" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="96" />
         <source>Statistics unavailable: %1</source>
         <translation>统计信息不可用：%1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="119" />
-        <source>%1: value (one bar per integer)</source>
-        <translation>%1：取值（每个整数一根柱）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="119" />
-        <source>%1: value</source>
-        <translation>%1：取值</translation>
     </message>
 </context>
 <context>
@@ -1097,7 +1089,9 @@
     <message numerus="yes">
         <location filename="../widgets/zero_census_model.cpp" line="91" />
         <source>%n group(s) with zero point 0: a GPTQ v1 export cannot store them</source>
-        <translation><numerusform>%n 个分组的零点为 0：GPTQ v1 导出无法存储它们</numerusform></translation>
+        <translation>
+            <numerusform>%n 个分组的零点为 0：GPTQ v1 导出无法存储它们</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../widgets/zero_census_model.cpp" line="101" />
@@ -1133,37 +1127,37 @@
 <context>
     <name>apiq::widgets::ZeroCensusView</name>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="37" />
+        <location filename="../widgets/zero_census_view.cpp" line="38" />
         <source>Zero point</source>
         <translation>零点</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="38" />
+        <location filename="../widgets/zero_census_view.cpp" line="39" />
         <source>Groups (all linears)</source>
         <translation>分组数（所有线性层）</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="59" />
+        <location filename="../widgets/zero_census_view.cpp" line="67" />
         <source>Counting zero points in %1…</source>
         <translation>正在统计 %1 中的零点…</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="69" />
+        <location filename="../widgets/zero_census_view.cpp" line="77" />
         <source>Could not count the zero points: %1</source>
         <translation>无法统计零点：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="70" />
+        <location filename="../widgets/zero_census_view.cpp" line="78" />
         <source>Open a quantized checkpoint to see its zero-point census.</source>
         <translation>打开一个量化检查点以查看其零点统计。</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="72" />
+        <location filename="../widgets/zero_census_view.cpp" line="80" />
         <source>%1 has no integer zero points (not an ApiQ Studio quantized checkpoint, or NormalFloat codes).</source>
         <translation>%1 没有整数零点（不是 ApiQ Studio 量化检查点，或使用 NormalFloat 码值）。</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="76" />
+        <location filename="../widgets/zero_census_view.cpp" line="84" />
         <source>&lt;b&gt;%1 of %2 groups&lt;/b&gt; (%3 %) in %4 linears have zero point 0. A GPTQ v1 export stores zero − 1 and cannot hold them; gptq-v2 and compressed-tensors are lossless.</source>
         <translation>%4 个线性层中 &lt;b&gt;%2 个分组里有 %1 个&lt;/b&gt;（%3 %）零点为 0。GPTQ v1 导出存储的是零点 − 1，无法容纳它们；gptq-v2 和 compressed-tensors 无损。</translation>
     </message>

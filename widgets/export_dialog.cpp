@@ -65,6 +65,7 @@ ExportDialog::ExportDialog(QWidget* parent)
       outputEdit_(new QLineEdit(this)), progress_(new QProgressBar(this)), status_(new QLabel(this)),
       notes_(new QPlainTextEdit(this)) {
   setWindowTitle(tr("Export Quantized Model"));
+  setMinimumWidth(640);
   auto* layout = new QVBoxLayout(this);
   auto* form = new QFormLayout;
   auto* sourceRow = new QHBoxLayout;
@@ -78,15 +79,20 @@ ExportDialog::ExportDialog(QWidget* parent)
   form->addRow(tr("Format:"), format_);
   layout->addLayout(form);
 
+  // A box layout, not a form: wrapped rich-text labels get their full height there.
   auto* info = new QGroupBox(tr("About this format"), this);
-  auto* infoForm = new QFormLayout(info);
-  for (QLabel* l : {engines_, loss_}) {
-    l->setWordWrap(true);
-    l->setTextFormat(Qt::RichText);
-    l->setMinimumWidth(420);
+  auto* infoLayout = new QVBoxLayout(info);
+  for (auto [caption, text] : {std::pair{tr("Loaded by:"), engines_}, std::pair{tr("Loss:"), loss_}}) {
+    auto* c = new QLabel(caption, info);
+    QFont bold = c->font();
+    bold.setBold(true);
+    c->setFont(bold);
+    text->setWordWrap(true);
+    text->setTextFormat(Qt::RichText);
+    text->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::MinimumExpanding);
+    infoLayout->addWidget(c);
+    infoLayout->addWidget(text);
   }
-  infoForm->addRow(tr("Loaded by:"), engines_);
-  infoForm->addRow(tr("Loss:"), loss_);
   layout->addWidget(info);
 
   auto* options = new QFormLayout;

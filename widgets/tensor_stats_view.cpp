@@ -5,6 +5,8 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -34,7 +36,7 @@ TensorStatsView::TensorStatsView(QWidget* parent)
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(true);
-  table_->setMaximumHeight(120);
+  table_->setMaximumHeight(160);
   layout->addWidget(table_);
   auto* row = new QHBoxLayout;
   for (int i = 0; i < kMaxPanels; ++i) {
@@ -115,9 +117,11 @@ void TensorStatsView::display() {
     }
     const auto& p = panels[i];
     bars->setData(p.binCenters, p.counts, /*alreadySorted=*/true);
-    bars->setWidth(p.binWidth > 0 ? p.binWidth : 1.0);
-    plot->xAxis->setLabel(p.integerBins ? tr("%1: value (one bar per integer)").arg(p.title) : tr("%1: value").arg(p.title));
+    bars->setWidth(p.integerBins ? 0.8 : p.binWidth > 0 ? p.binWidth : 1.0);  // integers: one bar per value
+    plot->xAxis->setLabel(p.title);
+    plot->xAxis->ticker()->setTickCount(p.integerBins ? std::max<int>(2, p.counts.size()) : 3);
     plot->rescaleAxes();
+    if (p.integerBins) plot->xAxis->setRange(p.binCenters.front() - 0.6, p.binCenters.back() + 0.6);
     plot->yAxis->setRangeLower(0);
     plot->replot(QCustomPlot::rpQueuedReplot);
   }

@@ -2,12 +2,20 @@
 #include "screenshot_tour.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
+#include <QTabWidget>
 #include <QTimer>
+#include <QTreeView>
 
 #include "activation_error_chart.h"
+#include "apiq/export.h"
+#include "export_dialog.h"
 #include "job_wizard.h"
 #include "main_window.h"
+#include "model_tree_model.h"
+#include "tensor_stats_view.h"
+#include "zero_census_view.h"
 
 namespace apiq::app {
 
@@ -23,6 +31,7 @@ void ScreenshotTour::save(QWidget* w, const QString& name) {
 void ScreenshotTour::start() {
   connect(w_, &MainWindow::loadFailed, qApp, [](const QString&) { QApplication::exit(2); });
   connect(w_, &MainWindow::modelLoaded, this, [this] {
+    if (quantizedOpen_) return browseAndExport();
     save(w_, QStringLiteral("main-window.png"));
     // The wizard on its quantization page, with the live size estimate.
     auto* wizard = w_->makeWizard();
@@ -64,10 +73,34 @@ void ScreenshotTour::start() {
                      QDir(work_).filePath(QStringLiteral("apiq-bw"))});
     QTimer::singleShot(300, this, [this] {
       save(w_, QStringLiteral("comparison.png"));
-      QApplication::quit();
+      quantizedOpen_ = true;
+      w_->openModel(QDir(work_).filePath(QStringLiteral("apiq-bw")));
     });
   });
   w_->openModel(model_);
+}
+
+void ScreenshotTour::browseAndExport() {
+  // Block 0's q_proj: the histograms of Q, A and B; the zero-point census in the central tab.
+  QStandardItem* q = w_->treeModel()->blocksItem()->child(0)->child(0)->child(0);
+  w_->treeView()->expand(q->parent()->index());
+  w_->tabs()->setCurrentWidget(w_->censusView());
+  connect(w_->statsView(), &widgets::TensorStatsView::statsReady, this, [this] {
+    QTimer::singleShot(500, this, [this] {
+      save(w_, QStringLiteral("quantized-model.png"));
+      auto* dialog = w_->makeExportDialog();
+      dialog->show();
+      connect(dialog, &widgets::ExportDialog::sourceAnalyzed, this, [this, dialog] {
+        dialog->setFormat(ExportFormat::Gptq);
+        dialog->adjustSize();
+        QTimer::singleShot(300, this, [this, dialog] {
+          save(dialog, QStringLiteral("export.png"));
+          QApplication::quit();
+        });
+      });
+    });
+  });
+  w_->treeView()->setCurrentIndex(q->index());
 }
 
 }  // namespace apiq::app

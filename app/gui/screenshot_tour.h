@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `apiq-studio --screenshots DIR`: drives the real window through a short session (open a model,
-// calibrate two methods, compare them) and saves PNGs of each stage, for docs/screenshots.
+// calibrate three methods, compare them, browse and export the apiq-bw result) and saves PNGs of
+// each stage, for docs/screenshots.
 #pragma once
 #include <QObject>
 #include <QString>
@@ -17,9 +18,11 @@ class ScreenshotTour : public QObject {
 
  private:
   void save(QWidget* w, const QString& name);
+  void browseAndExport();  // on the finished apiq-bw checkpoint: statistics, zero points, export dialog
   MainWindow* w_;
   QString out_, model_, calib_, work_;
   bool runningShot_ = false;
+  bool quantizedOpen_ = false;
 };
 
 }  // namespace apiq::app
