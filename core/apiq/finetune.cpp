@@ -14,6 +14,7 @@
 #include "apiq/finetune_model.h"
 #include "apiq/fs_util.h"
 #include "apiq/llama_model.h"
+#include "apiq/quantized_checkpoint.h"
 #include "apiq/safetensors.h"
 #include "apiq/tokenizer.h"
 
@@ -199,20 +200,26 @@ FinetuneResult finetune(const fs::path& qdir, const fs::path& data, const fs::pa
   if (device.is_cuda()) cuda_reset_peak_memory(device);
   const bool autocast = device.is_cuda() && opts.mixed_precision;
 
+  // Inputs are checked before the weights load: config, tokenizer, data.
+  if (!fs::is_directory(qdir)) throw InputError(qdir, "model folder does not exist");
+  const LlamaConfig cfg = LlamaConfig::from_file(qdir / "config.json");
+  if (!is_quantized_config(cfg))
+    throw InputError(qdir, "not a quantized checkpoint: quantize the model first (apiq quantize)");
+  if (QuantizationInfo::from_json(cfg.raw["quantization_config"], qdir / "config.json").lora_rank <= 0)
+    throw InputError(qdir, "has no LoRA factors to finetune (quantize with qlora, loftq, apiq-lw or apiq-bw)");
+  const Tokenizer tok = Tokenizer::load_from_dir(qdir);
+  const SftData sft = load_sft_data(tok, data, opts.data);
+  const int64_t pad_id = std::max<int64_t>(0, tok.eos_id());
+
   const LlamaModel model = LlamaModel::load(
       qdir, ModelOptions().set_device(device).set_dtype(parse_dtype(opts.dtype)).set_packed_only(true), obs);
-  if (!model.is_quantized())
-    throw InputError(qdir, "not a quantized checkpoint: quantize the model first (apiq quantize)");
   std::vector<torch::Tensor> params;
   try {
     params = model_lora_parameters(model);
   } catch (const std::invalid_argument& e) {
-    throw InputError(qdir, std::string("cannot be finetuned: ") + e.what() + " (quantize with a method that has LoRA factors)");
+    throw InputError(qdir, std::string("cannot be finetuned: ") + e.what());
   }
   for (auto& p : params) p.set_requires_grad(true);
-  const Tokenizer tok = Tokenizer::load_from_dir(qdir);
-  const SftData sft = load_sft_data(tok, data, opts.data);
-  const int64_t pad_id = std::max<int64_t>(0, tok.eos_id());
 
   const auto n = static_cast<int64_t>(sft.train.size());
   const int64_t micro_per_epoch = (n + opts.batch - 1) / opts.batch;

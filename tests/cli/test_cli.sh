@@ -45,6 +45,30 @@ if [[ -d "$SHARED/models/stories260K" ]]; then
   expect_error "empty data file" "empty.txt: the text file is empty" "$APIQ" eval "$work/m" --data "$work/empty.txt"
   echo "tiny" >"$work/tiny.txt"
   expect_error "text shorter than a window" "fewer than one window" "$APIQ" eval "$work/m" --data "$work/tiny.txt" --seq-len 256
+
+  # Finetuning: a small qlora checkpoint, GSM8K-format rows, exact-match evaluation, the benchmark.
+  "$APIQ" quantize "$M" --method qlora --bits 2 --group-size 64 --rank 4 --calib "$SHARED/data/tinystories-sample.txt" \
+    --nsamples 2 --seq-len 32 --out "$work/q" >/dev/null 2>&1 || bad "quantize for finetuning"
+  for i in 1 2 3 4 5 6; do
+    echo "{\"question\": \"Tom has $i apples and buys 2 more. How many apples does he have?\", \"answer\": \"$i+2=<<$i+2=$((i+2))>>$((i+2))\\n#### $((i+2))\"}"
+  done >"$work/gsm.jsonl"
+  if "$APIQ" finetune "$work/q" --data "$work/gsm.jsonl" --format gsm8k --seq-len 128 --batch 2 --epochs 2 --lr 1e-3 \
+       --threads 1 --out "$work/ft" >"$work/ft.out" 2>"$work/ft.err" && [[ -f "$work/ft/model.safetensors" && ! -e "$work/ft.partial" ]] \
+     && python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['finetune']; sys.exit(0 if len(f['evals'])==3 and f['total_steps']==len(f['steps'])==6 else 1)" "$work/ft/report.json"
+  then ok "finetune --format gsm8k writes a checkpoint and a report ($(tail -c 120 "$work/ft.out"))"
+  else bad "finetune gsm8k: $(tail -c 400 "$work/ft.err")"; fi
+  out=$("$APIQ" eval-gsm8k "$work/ft" --data "$work/gsm.jsonl" --limit 2 --max-new-tokens 8 --json 2>/dev/null)
+  if python3 -c "import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['total']==2 and len(d['items'])==2 and d['items'][0]['reference']=='3' else 1)" "$out"
+  then ok "eval-gsm8k --json scores the first rows"; else bad "eval-gsm8k ($out)"; fi
+  expect_error "finetune: missing data" "nothere.jsonl: cannot open the data file" "$APIQ" finetune "$work/q" --data "$work/nothere.jsonl" --format gsm8k --out "$work/f1"
+  printf '{"question": "a", "answer": "#### 1"}\n{"question": "b", "answer": \n' >"$work/bad.jsonl"
+  expect_error "finetune: bad JSON line" "bad.jsonl: line 2: not valid JSON" "$APIQ" finetune "$work/q" --data "$work/bad.jsonl" --format gsm8k --out "$work/f2"
+  expect_error "finetune: empty data" "empty.txt: the data file is empty" "$APIQ" finetune "$work/q" --data "$work/empty.txt" --out "$work/f3"
+  expect_error "finetune: not quantized" "not a quantized checkpoint" "$APIQ" finetune "$M" --data "$work/gsm.jsonl" --out "$work/f4"
+  expect_error "finetune: output exists" "output folder already exists" "$APIQ" finetune "$work/q" --data "$work/gsm.jsonl" --format gsm8k --out "$work/ft"
+  expect_error "eval-gsm8k: bad JSON line" "bad.jsonl: line 2: not valid JSON" "$APIQ" eval-gsm8k "$work/q" --data "$work/bad.jsonl"
+  if "$APIQ" bench-finetune --device cpu --shape tiny --layers 1 --seq-len 32 --rank 4 --steps 2 --dtype f32 2>/dev/null | grep -q "^tokens/s"
+  then ok "bench-finetune runs a tiny shape on the CPU"; else bad "bench-finetune tiny"; fi
 else
   echo "SKIP acceptance commands: $SHARED/models/stories260K is not available"
 fi
