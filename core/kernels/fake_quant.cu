@@ -24,9 +24,10 @@ __device__ __forceinline__ GroupParams group_params(float mx, float mn, float ga
   p.mn = mn;
   p.sg = 1.f / (1.f + expf(-gamma));
   p.sb = 1.f / (1.f + expf(-beta));
-  // Rounded products and difference, as the composed ops round them (no FMA contraction).
+  // Rounded products and difference, as the composed ops round them (no FMA contraction), and
+  // the division by the scalar 2^b − 1 as LibTorch's CUDA kernel does it: times its reciprocal.
   const float hi = __fmul_rn(p.sg, mx), lo = __fmul_rn(p.sb, mn);
-  p.s_raw = __fsub_rn(hi, lo) / maxq;
+  p.s_raw = __fmul_rn(__fsub_rn(hi, lo), 1.f / maxq);
   p.s = fminf(fmaxf(p.s_raw, 1e-5f), 1e4f);
   p.z = rintf(fminf(fmaxf(-lo / p.s, -1e4f), 1e4f));  // rintf: half to even, as torch::round
   return p;
@@ -98,7 +99,7 @@ __global__ void fake_quant_backward_kernel(const T* __restrict__ W, const float*
   }
   ds = warp_sum(ds);
   const float ds_raw = (p.s_raw >= 1e-5f && p.s_raw <= 1e4f) ? ds : 0.f;
-  const float dhi = ds_raw / maxq, dlo = -ds_raw / maxq;
+  const float dhi = ds_raw * (1.f / maxq), dlo = -dhi;
   if (lane == 0) {
     dgamma[gid] = dhi * mx * p.sg * (1.f - p.sg);
     dbeta[gid] = dlo * mn * p.sb * (1.f - p.sb);
@@ -229,7 +230,7 @@ __global__ void fake_quant_backward_vec(const T* __restrict__ W, const float* __
   }
   ds = group_reduce(ds, [](float a, float b) { return a + b; });
   const float ds_raw = (p.s_raw >= 1e-5f && p.s_raw <= 1e4f) ? ds : 0.f;
-  const float dhi = ds_raw / maxq, dlo = -ds_raw / maxq;
+  const float dhi = ds_raw * (1.f / maxq), dlo = -dhi;
   if (live && t % kLanesPerGroup == 0) {
     dgamma[gid] = dhi * mx * p.sg * (1.f - p.sg);
     dbeta[gid] = dlo * mn * p.sb * (1.f - p.sb);
