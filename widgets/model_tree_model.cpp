@@ -56,6 +56,22 @@ void ModelTreeModel::setSummary(const ModelSummary& s) {
   QStandardItem* embed = group(nullptr, tr("Embedding"), NodeKind::Group);
   blocks_ = group(nullptr, tr("Blocks (%1)").arg(s.layers), NodeKind::Group);
   QStandardItem* head = group(nullptr, tr("Final norm and head"), NodeKind::Group);
+  if (!s.quantization.isEmpty()) {
+    // Bits, group size, rank, method… as the checkpoint's config records them.
+    QHash<QString, QString> q;
+    for (const auto& [k, v] : s.quantization) q.insert(k, v);
+    QStringList brief;
+    if (q.contains(QStringLiteral("method"))) brief << q.value(QStringLiteral("method"));
+    if (q.contains(QStringLiteral("bits"))) brief << tr("%1-bit").arg(q.value(QStringLiteral("bits")));
+    if (q.contains(QStringLiteral("group_size"))) brief << tr("group %1").arg(q.value(QStringLiteral("group_size")));
+    if (q.contains(QStringLiteral("lora_rank"))) brief << tr("rank %1").arg(q.value(QStringLiteral("lora_rank")));
+    QStandardItem* quant = group(nullptr, brief.isEmpty() ? tr("Quantization") : tr("Quantization (%1)").arg(brief.join(QStringLiteral(", "))),
+                                 NodeKind::Group);
+    for (const auto& [k, v] : s.quantization) group(quant, k + QStringLiteral(": ") + v, NodeKind::Group);
+    quant_ = quant;
+  } else {
+    quant_ = nullptr;
+  }
   QVector<QStandardItem*> blocks;
   QHash<QString, QStandardItem*> linears;  // "block.q_proj" -> node, created in forward order
   for (qint64 b = 0; b < s.layers; ++b) {

@@ -19,6 +19,8 @@ class ModelTreeModel : public QStandardItemModel {
   void setSummary(const ModelSummary& summary);
   const ModelSummary& summary() const { return summary_; }
   QStandardItem* blocksItem() const { return blocks_; }
+  // The quantization_config node of a quantized checkpoint (null for a dense model).
+  QStandardItem* quantizationItem() const { return quant_; }
   // Number of linear modules below the given item (recursively).
   int countLinears(const QStandardItem* item) const;
 
@@ -27,6 +29,7 @@ class ModelTreeModel : public QStandardItemModel {
   void addParams(QStandardItem* nameItem, qint64 params, qint64 bytes);
   ModelSummary summary_;
   QStandardItem* blocks_ = nullptr;
+  QStandardItem* quant_ = nullptr;
 };
 
 }  // namespace apiq::widgets

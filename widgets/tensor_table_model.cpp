@@ -2,6 +2,7 @@
 #include "tensor_table_model.h"
 
 #include <QLocale>
+#include <algorithm>
 #include <QStringList>
 
 #include "apiq/config.h"
@@ -33,6 +34,21 @@ ModelSummary readModelSummary(const QString& folder) {
   s.heads = cfg.num_attention_heads;
   s.kvHeads = cfg.num_key_value_heads;
   s.vocab = cfg.vocab_size;
+  if (cfg.raw.contains("quantization_config") && cfg.raw["quantization_config"].is_object()) {
+    for (const auto& [key, value] : cfg.raw["quantization_config"].items()) {
+      QString text;
+      if (value.is_string()) {
+        text = QString::fromStdString(value.get<std::string>());
+      } else if (value.is_array() && std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); })) {
+        QStringList parts;
+        for (const auto& v : value) parts << QString::fromStdString(v.get<std::string>());
+        text = parts.join(QStringLiteral(", "));
+      } else {
+        text = QString::fromStdString(value.dump());
+      }
+      s.quantization.append({QString::fromStdString(key), text});
+    }
+  }
   for (const auto& name : store.names()) {
     const auto& info = store.info(name);
     TensorRow r;

@@ -24,6 +24,9 @@ struct ModelSummary {
   qint64 kvHeads = 0;
   qint64 vocab = 0;
   QVector<TensorRow> tensors;
+  // config.json's quantization_config (ours, or a GPTQ/compressed-tensors export's), key → value
+  // as text, sorted by key; empty for a dense model.
+  QList<QPair<QString, QString>> quantization;
   qint64 totalParams() const;
   qint64 totalBytes() const;
 };
