@@ -20,7 +20,7 @@ struct CalibrationJobSpec {
   QString calibFile;
   QString outDir;
   apiq::CalibrationOptions options;
-  QStringList targetLinears;  // chosen in the wizard; core currently quantizes all seven linears
+  QStringList targetLinears;  // chosen in the wizard, as names; options.targets is what core uses
   int threads = 0;            // CPU threads for the job (0: LibTorch's default)
 };
 

@@ -222,8 +222,8 @@ QWizardPage* JobWizard::createQuantPage() {
   auto* tl = new QGridLayout(targets);
   tl->setContentsMargins(0, 0, 0, 0);
   const QString targetTip =
-      tr("The linears to quantize. The choice is kept in the job specification; the calibration core currently "
-         "quantizes all seven linears of every block regardless.");
+      tr("The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA "
+         "adapter, their weights stored as they are.");
   const QStringList linears = allLinears();
   for (int i = 0; i < linears.size(); ++i) {
     auto* box = new QCheckBox(linears[i]);
@@ -570,6 +570,8 @@ QVector<CalibrationJobSpec> JobWizard::specsFrom(const JobSettings& s) {
     o.seed = s.seed;
     o.epochs = s.epochs;
     o.device = s.device.toStdString();
+    // The wizard refuses an empty choice; an empty list would leave the default (all seven).
+    if (!s.targetLinears.isEmpty()) o.targets = parse_targets(s.targetLinears.join(QLatin1Char(',')).toStdString());
     specs << spec;
   }
   return specs;

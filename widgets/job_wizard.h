@@ -27,7 +27,7 @@ struct JobSettings {
   QStringList methods;  // method_name() spellings: rtn, qlora, loftq, apiq-lw, apiq-bw
   QuantizerOptions quant;
   LoraOptions lora;
-  QStringList targetLinears;  // linear short names; core currently quantizes all seven regardless
+  QStringList targetLinears;  // linear short names (q_proj, …); the others stay full precision
   QString calibFile;
   int64_t nsamples = 128;
   int64_t seqLen = 2048;

@@ -19,7 +19,7 @@ namespace apiq::cli {
 namespace {
 
 struct QuantizeArgs {
-  std::string model, calib, out, method = "apiq-bw", format = "int", device = "cpu";
+  std::string model, calib, out, method = "apiq-bw", format = "int", device = "cpu", targets = "q,k,v,o,gate,up,down";
   int bits = 2;
   int64_t group_size = 64, rank = 64, nsamples = 128, seq_len = 2048, epochs = 20;
   double alpha = 16, clip_lr = 5e-3, lora_lr = 5e-4, weight_decay = 0.1;
@@ -48,6 +48,7 @@ class CliObserver : public CalibrationObserver {
 void run_quantize(const QuantizeArgs& a) {
   CalibrationOptions o;
   o.method = parse_method(a.method);
+  o.targets = parse_targets(a.targets);
   o.quant.bits = a.bits;
   o.quant.group_size = a.group_size;
   o.quant.format = a.format == "nf" ? QuantizerOptions::Format::NF : QuantizerOptions::Format::Int;
@@ -138,6 +139,8 @@ void add_quantize(CLI::App& app) {
   c->add_option("--group-size", a->group_size, "columns per quantization group")->capture_default_str()->check(CLI::PositiveNumber);
   c->add_option("--rank", a->rank, "LoRA rank")->capture_default_str()->check(CLI::PositiveNumber);
   c->add_option("--alpha", a->alpha, "LoRA alpha")->capture_default_str();
+  c->add_option("--targets", a->targets, "linears to quantize, comma-separated (the others stay full precision)")
+      ->capture_default_str();
   c->add_option("--format", a->format, "int or nf")->capture_default_str()->check(CLI::IsMember({"int", "nf"}));
   c->add_flag("--sym", a->sym, "GPTQ-symmetric zero point 2^(b-1)");
   c->add_option("--calib", a->calib, "calibration text file")->required();

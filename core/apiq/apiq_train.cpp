@@ -94,8 +94,13 @@ void train_block_lw(const BlockContext& ctx, QuantBlockLinears& qb, const torch:
       for (int i = 0; i < kNumLinears; ++i) fp_in[i].push_back(rec.inputs[i]);
     }
   }
-  int64_t step = 0;
-  for (const auto& stage : stages) {
+  int64_t step = 0, trained = 0;
+  const int total = count_targets(o.targets);
+  for (const auto& full_stage : stages) {
+    std::vector<LinearKind> stage;  // the stage's target linears; the others stay dense
+    for (LinearKind k : full_stage)
+      if (o.is_target(k)) stage.push_back(k);
+    if (stage.empty()) continue;
     std::vector<torch::Tensor> q_in;
     {
       torch::NoGradGuard ng;
@@ -137,7 +142,7 @@ void train_block_lw(const BlockContext& ctx, QuantBlockLinears& qb, const torch:
       freeze(l.clip_parameters());
       freeze(l.lora.parameters());
       l.finalize();
-      report(ctx.obs, "block " + std::to_string(ctx.block) + " linears", i + 1, kNumLinears);
+      report(ctx.obs, "block " + std::to_string(ctx.block) + " linears", ++trained, total);
     }
   }
 }

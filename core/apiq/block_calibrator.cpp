@@ -50,6 +50,7 @@ QuantBlockLinears init_block(const BlockContext& ctx, const BlockWeights& weight
     const auto& src = weights.linear(k);
     l.W = src.weight.to(ctx.device, torch::kFloat);
     if (src.bias.defined()) l.bias = src.bias.to(ctx.device, torch::kFloat);
+    if (!o.is_target(k)) continue;  // stays Dense: W as is, no quantizer, no LoRA
     l.quantizer = GroupQuantizer(qo, l.W.size(0), l.W.size(1), ctx.device);
     if (o.method != Method::Rtn) l.lora = LoraAdapter::init_default(l.W.size(0), l.W.size(1), o.lora, ctx.device);
     l.state = QuantLinear::State::Training;

@@ -55,7 +55,7 @@ json options_fingerprint(const CalibrationOptions& o, const fs::path& model_dir,
   return {{"method", method_name(o.method)}, {"quantization", QuantizationInfo::from_options(o).to_json()},
           {"nsamples", o.nsamples}, {"seq_len", o.seq_len}, {"epochs", o.epochs}, {"seed", o.seed},
           {"loftq_iters", o.loftq_iters}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
-          {"weight_decay", o.weight_decay}, {"aug_loss", o.aug_loss}, {"learnable_clipping", o.quant.learnable_clipping},
+          {"weight_decay", o.weight_decay}, {"targets", targets_to_string(o.targets)}, {"aug_loss", o.aug_loss}, {"learnable_clipping", o.quant.learnable_clipping},
           {"model", fs::absolute(model_dir).string()}, {"calib", fs::absolute(calib).string()}};
 }
 
@@ -82,6 +82,40 @@ const char* method_name(Method m) {
   return "?";
 }
 
+LinearTargets parse_targets(const std::string& csv) {
+  LinearTargets t{};
+  std::stringstream ss(csv);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::string full = item.size() > 5 && item.compare(item.size() - 5, 5, "_proj") == 0 ? item : item + "_proj";
+    int found = -1;
+    for (LinearKind k : kAllLinears)
+      if (full == linear_short_name(k)) found = static_cast<int>(k);
+    if (found < 0) throw std::invalid_argument("unknown target linear '" + item + "' (use q, k, v, o, gate, up, down)");
+    if (t[found]) throw std::invalid_argument("target linear '" + item + "' is listed twice");
+    t[found] = true;
+  }
+  if (count_targets(t) == 0) throw std::invalid_argument("no target linears: name at least one of q, k, v, o, gate, up, down");
+  return t;
+}
+
+std::string targets_to_string(const LinearTargets& t) {
+  std::string out;
+  for (LinearKind k : kAllLinears) {
+    if (!t[static_cast<int>(k)]) continue;
+    const std::string n = linear_short_name(k);  // "q_proj" → "q"
+    if (!out.empty()) out += ',';
+    out.append(n, 0, n.find("_proj"));
+  }
+  return out;
+}
+
+int count_targets(const LinearTargets& t) {
+  int n = 0;
+  for (bool b : t) n += b ? 1 : 0;
+  return n;
+}
+
 double CalibrationResult::mean_act_err() const {
   if (layers.empty()) return 0;
   double s = 0;
@@ -102,6 +136,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   opts.quant.validate();
   if (opts.nsamples <= 0 || opts.seq_len < 2 || opts.epochs < 0)
     throw std::invalid_argument("nsamples must be positive, seq-len at least 2, epochs not negative");
+  if (count_targets(opts.targets) == 0) throw std::invalid_argument("no target linears: quantize at least one linear");
   if (fs::exists(out_dir)) throw InputError(out_dir, "output folder already exists; choose another --out or remove it");
   const torch::Device device(opts.device);
   if (device.is_cuda() && !torch::cuda::is_available()) throw std::invalid_argument("--device cuda: no CUDA GPU is available");
@@ -142,6 +177,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   auto [cos, sin] = model.rotary().cos_sin(0, opts.seq_len, device, torch::kFloat);
 
   CalibrationResult result;
+  const auto dense_dtype = model.weights().embed.scalar_type();  // dense linears are stored as the model stores them
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
     const auto t_block = std::chrono::steady_clock::now();
     torch::manual_seed(opts.seed * 1000003ULL + static_cast<uint64_t>(b));  // per block, so resume is exact
@@ -197,11 +233,12 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
       train_block_lw(ctx, *qb, X, Xq, bm.losses);
     }
     for (auto& l : qb->linears)
-      if (l.state != QuantLinear::State::Final) l.finalize();
+      if (l.state == QuantLinear::State::Training) l.finalize();
     auto fin = measure_block(ctx, *qb, X, Xq, Y, /*keep_output=*/true);
     bm.out_mse = fin.out_mse;
     bm.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_block).count();
     for (LinearKind k : kAllLinears) {
+      if (!opts.is_target(k)) continue;  // dense linears have nothing to report
       const int i = static_cast<int>(k);
       LayerMetrics lm{b, k, init.act_err[i], fin.act_err[i], fin.weight_err[i]};
       result.layers.push_back(lm);
@@ -212,7 +249,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
     state["blocks"].push_back(block_to_json(bm));
     if (obs) obs->on_block(bm);
     // Persist the block, then the state that points at it: a crash leaves the last complete block.
-    write_safetensors(work / ("block_" + std::to_string(b) + ".safetensors"), quantized_block_tensors(cfg, b, *qb));
+    write_safetensors(work / ("block_" + std::to_string(b) + ".safetensors"), quantized_block_tensors(cfg, b, *qb, dense_dtype));
     state["blocks_done"] = b + 1;
     write_json_atomic(work / "state.json", state);
     Xq = fin.out_q;

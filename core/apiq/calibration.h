@@ -4,6 +4,7 @@
 // quantized stream X^q are carried from block to block, metrics flow to an observer, and state is
 // saved after every block so a run can resume.
 #pragma once
+#include <array>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,8 +20,20 @@ enum class Method { Rtn, Qlora, Loftq, ApiqLw, ApiqBw };
 Method parse_method(const std::string& s);  // throws std::invalid_argument
 const char* method_name(Method m);
 
+// Which of a block's seven linears are quantized (indexed by LinearKind); the others stay dense:
+// no quantizer, no LoRA, their full-precision W.
+using LinearTargets = std::array<bool, kNumLinears>;
+constexpr LinearTargets kAllTargets = {true, true, true, true, true, true, true};
+// "q,k,v,o,gate,up,down" (the _proj suffix is optional); throws std::invalid_argument for an
+// unknown or repeated name or an empty list.
+LinearTargets parse_targets(const std::string& csv);
+std::string targets_to_string(const LinearTargets& t);  // "q,v,down"
+int count_targets(const LinearTargets& t);
+
 struct CalibrationOptions {
   Method method = Method::ApiqBw;
+  LinearTargets targets = kAllTargets;  // at least one
+  bool is_target(LinearKind k) const { return targets[static_cast<int>(k)]; }
   QuantizerOptions quant;   // learnable clipping is used by the apiq methods only
   LoraOptions lora;
   int64_t nsamples = 128;

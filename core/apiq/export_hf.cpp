@@ -36,8 +36,11 @@ NamedTensors hf_dequantized_tensors(const QuantizedSource& src, torch::ScalarTyp
   for (int64_t b = 0; b < src.cfg.num_hidden_layers; ++b) {
     // The same reconstruction the model runs with: Ŵ in float32 from the stored codes.
     const auto qb = load_quantized_block(src.store, src.cfg, src.info, b, torch::kCPU);
-    for (LinearKind k : kAllLinears)
-      out.emplace_back(linear_module(names, b, k) + ".weight", qb->at(k).w_hat.to(dtype).contiguous());
+    for (LinearKind k : kAllLinears) {
+      const auto& l = qb->at(k);  // a dense (non-target) linear keeps its stored weight
+      out.emplace_back(linear_module(names, b, k) + ".weight",
+                       (l.state == QuantLinear::State::Dense ? l.W : l.w_hat).to(dtype).contiguous());
+    }
   }
   return out;
 }

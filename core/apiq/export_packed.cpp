@@ -12,6 +12,13 @@ namespace fs = std::filesystem;
 void check_packed_export(const QuantizedSource& src, const std::string& format) {
   const auto& info = src.info;
   const fs::path cfg = src.dir / "config.json";
+  if (!info.all_targets()) {
+    std::string dense;
+    for (LinearKind k : kAllLinears)
+      if (!info.is_target(k)) dense += std::string(dense.empty() ? "" : ", ") + linear_short_name(k);
+    throw InputError(src.dir, format + " export needs all seven linears quantized; these stay dense here: " + dense +
+                                  " (export hf-dequantized or peft instead)");
+  }
   if (info.format != "int")
     throw InputError(cfg, format + " holds integer codes; this checkpoint uses NormalFloat codes (export hf-dequantized)");
   if (info.bits != 2 && info.bits != 4)

@@ -13,6 +13,7 @@ bool has_lora_adapter(const QuantizedSource& src) {
   const auto& names = tensor_names_for(src.cfg.model_type);
   for (int64_t b = 0; b < src.cfg.num_hidden_layers; ++b)
     for (LinearKind k : kAllLinears) {
+      if (!src.info.is_target(k)) continue;  // dense linears have no adapter
       const std::string m = linear_module(names, b, k);
       if (!src.store.contains(m + ".lora_A") || !src.store.contains(m + ".lora_B")) return false;
     }
@@ -25,6 +26,7 @@ NamedTensors peft_adapter_tensors(const QuantizedSource& src, int64_t* rank) {
   int64_t r = -1;
   for (int64_t b = 0; b < src.cfg.num_hidden_layers; ++b) {
     for (LinearKind k : kAllLinears) {
+      if (!src.info.is_target(k)) continue;
       const std::string m = linear_module(names, b, k);
       if (!src.store.contains(m + ".lora_A") || !src.store.contains(m + ".lora_B"))
         throw InputError(src.dir, "linear '" + m + "' has no LoRA factors (an rtn checkpoint has no adapter to export)");
@@ -46,7 +48,8 @@ NamedTensors peft_adapter_tensors(const QuantizedSource& src, int64_t* rank) {
 
 nlohmann::ordered_json peft_adapter_config(const QuantizedSource& src, int64_t rank, const std::string& base_model) {
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
-  for (LinearKind k : kAllLinears) targets.push_back(linear_short_name(k));
+  for (LinearKind k : kAllLinears)
+    if (src.info.is_target(k)) targets.push_back(linear_short_name(k));
   nlohmann::ordered_json j;
   j["peft_type"] = "LORA";
   j["task_type"] = "CAUSAL_LM";

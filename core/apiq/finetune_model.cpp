@@ -9,6 +9,7 @@
 #include "apiq/block_calibrator.h"  // AutocastScope
 #include "apiq/cuda_ops.h"
 #include "apiq/quant_linear.h"
+#include "apiq/quantized_checkpoint.h"
 #include "apiq/tensor_names.h"
 
 namespace apiq {
@@ -75,6 +76,7 @@ std::vector<torch::Tensor> block_lora_parameters(const LlamaModel& model, int64_
   std::vector<torch::Tensor> out;
   for (LinearKind k : kAllLinears) {
     const auto& l = qb.at(k);
+    if (l.state == QuantLinear::State::Dense) continue;  // not a target: full precision, nothing to train
     if (!l.lora.defined())
       throw std::invalid_argument("block " + std::to_string(block) + " " + linear_short_name(k) + " has no LoRA adapter");
     out.push_back(l.lora.A);
@@ -92,9 +94,11 @@ std::vector<torch::Tensor> model_lora_parameters(const LlamaModel& model) {
 
 std::vector<std::string> lora_parameter_names(const LlamaConfig& cfg) {
   const auto& names = tensor_names_for(cfg.model_type);
+  const auto info = QuantizationInfo::from_json(cfg.raw["quantization_config"], "config.json");
   std::vector<std::string> out;
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b)
     for (LinearKind k : kAllLinears) {
+      if (!info.is_target(k)) continue;
       const std::string m = linear_module(names, b, k);
       out.push_back(m + ".lora_A");
       out.push_back(m + ".lora_B");

@@ -18,13 +18,18 @@ QuantizationInfo QuantizationInfo::from_options(const CalibrationOptions& o) {
   i.nf_block_size = o.quant.nf_block_size;
   i.lora_rank = o.method == Method::Rtn ? 0 : o.lora.rank;
   i.lora_alpha = o.lora.alpha;
+  i.targets = o.targets;
   return i;
 }
 
 json QuantizationInfo::to_json() const {
+  json modules = json::array();
+  for (LinearKind k : kAllLinears)
+    if (is_target(k)) modules.push_back(linear_short_name(k));
   return {{"quant_method", "apiq-studio"}, {"method", method},       {"bits", bits},
           {"group_size", group_size},      {"format", format},       {"sym", sym},
-          {"nf_block_size", nf_block_size}, {"lora_rank", lora_rank}, {"lora_alpha", lora_alpha}};
+          {"nf_block_size", nf_block_size}, {"lora_rank", lora_rank}, {"lora_alpha", lora_alpha},
+          {"target_modules", modules}};
 }
 
 QuantizationInfo QuantizationInfo::from_json(const json& j, const std::filesystem::path& origin) {
@@ -39,6 +44,15 @@ QuantizationInfo QuantizationInfo::from_json(const json& j, const std::filesyste
     i.lora_rank = j.at("lora_rank").get<int64_t>();
     i.lora_alpha = j.at("lora_alpha").get<double>();
     if (i.format != "int" && i.format != "nf") throw InputError(origin, "quantization format '" + i.format + "' is unknown");
+    if (j.contains("target_modules")) {  // older checkpoints: all seven
+      std::string csv;
+      for (const auto& m : j.at("target_modules")) csv += (csv.empty() ? "" : ",") + m.get<std::string>();
+      try {
+        i.targets = parse_targets(csv);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(origin, std::string("invalid target_modules: ") + e.what());
+      }
+    }
     return i;
   } catch (const json::exception& e) {
     throw InputError(origin, std::string("invalid quantization_config: ") + e.what());
@@ -50,7 +64,8 @@ bool is_quantized_config(const LlamaConfig& cfg) {
          cfg.raw["quantization_config"].value("quant_method", "") == "apiq-studio";
 }
 
-NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, const QuantBlockLinears& qb) {
+NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, const QuantBlockLinears& qb,
+                                     torch::ScalarType dense_dtype) {
   const auto& names = tensor_names_for(cfg.model_type);
   NamedTensors out;
   const std::string p = block_prefix(names, block);
@@ -59,7 +74,9 @@ NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, cons
   for (LinearKind k : kAllLinears) {
     const auto& l = qb.at(k);
     const std::string m = linear_module(names, block, k);
-    if (l.packed) {
+    if (l.state == QuantLinear::State::Dense) {
+      out.emplace_back(m + ".weight", l.W.detach().to(torch::kCPU, dense_dtype).contiguous());
+    } else if (l.packed) {
       out.emplace_back(m + ".qweight", l.packed->packed.cpu());
       out.emplace_back(m + ".scales", l.packed->scales.cpu());
       out.emplace_back(m + ".zeros", l.packed->zeros.cpu());
@@ -102,6 +119,13 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
       if (store.info(n).shape != shape)
         throw InputError(store.file_of(n), "tensor '" + n + "' has an unexpected shape for this config");
     };
+    if (!info.is_target(k)) {  // full precision: W, no quantizer, no LoRA
+      check(m + ".weight", {out, in});
+      l.W = store.load(m + ".weight").to(device, torch::kFloat);
+      if (store.contains(m + ".bias")) l.bias = store.load(m + ".bias").to(device, torch::kFloat);
+      l.state = QuantLinear::State::Dense;
+      continue;
+    }
     if (info.format == "int") {
       PackedLinear pl;
       pl.bits = info.bits;

@@ -3,7 +3,8 @@
 // `quantization_config` with quant_method "apiq-studio", and whose model.safetensors holds, per
 // quantized linear `<module>`: `.qweight` (int32 packed codes), `.scales` (fp16), `.zeros`
 // (int32) — or `.qweight` + `.nf_absmax` for NormalFloat — plus `.lora_A`, `.lora_B` and, with
-// learned clipping, `.clip_gamma`, `.clip_beta`. Embeddings, norms and the head stay dense.
+// learned clipping, `.clip_gamma`, `.clip_beta`. Embeddings, norms and the head stay dense, and so
+// do the linears that are not targets (config "target_modules"; absent: all seven): `.weight`.
 #pragma once
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -26,6 +27,10 @@ struct QuantizationInfo {
   int64_t nf_block_size = 64;
   int64_t lora_rank = 0;  // 0: no adapter (rtn)
   double lora_alpha = 16;
+  LinearTargets targets = kAllTargets;  // the quantized linears; the others are dense
+
+  bool is_target(LinearKind k) const { return targets[static_cast<int>(k)]; }
+  bool all_targets() const { return count_targets(targets) == kNumLinears; }
 
   static QuantizationInfo from_options(const CalibrationOptions& o);
   nlohmann::json to_json() const;
@@ -34,10 +39,12 @@ struct QuantizationInfo {
 
 bool is_quantized_config(const LlamaConfig& cfg);
 
-// Tensors of one block's finalized linears, named after their checkpoint modules.
-NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, const QuantBlockLinears& qb);
+// Tensors of one block's finalized linears, named after their checkpoint modules; Dense linears
+// (not targets) as `.weight` in `dense_dtype`.
+NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, const QuantBlockLinears& qb,
+                                     torch::ScalarType dense_dtype = torch::kFloat);
 
-// Rebuilds a block's linears (Final state, no W) from stored tensors. With `packed_only`, int-format
+// Rebuilds a block's linears (Final state, no W; non-targets Dense with their W) from stored tensors. With `packed_only`, int-format
 // linears keep just their packed codes, moved to `device`, and no dense Ŵ (QuantBlockLinears then
 // multiplies through packed_matmul); NF linears, which have no packed product, still get Ŵ.
 std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store, const LlamaConfig& cfg,

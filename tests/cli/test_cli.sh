@@ -67,6 +67,13 @@ if [[ -d "$SHARED/models/stories260K" ]]; then
   expect_error "finetune: not quantized" "not a quantized checkpoint" "$APIQ" finetune "$M" --data "$work/gsm.jsonl" --out "$work/f4"
   expect_error "finetune: output exists" "output folder already exists" "$APIQ" finetune "$work/q" --data "$work/gsm.jsonl" --format gsm8k --out "$work/ft"
   expect_error "eval-gsm8k: bad JSON line" "bad.jsonl: line 2: not valid JSON" "$APIQ" eval-gsm8k "$work/q" --data "$work/bad.jsonl"
+  # Target linears: the others stay dense; unknown names and packed exports of dense modules fail cleanly.
+  C=$SHARED/data/tinystories-sample.txt
+  expect_error "quantize: unknown target" "unknown target linear 'bogus'" "$APIQ" quantize "$M" --targets q,bogus --calib "$C" --out "$work/t0"
+  if "$APIQ" quantize "$M" --method rtn --targets q,v,down --calib "$C" --nsamples 2 --seq-len 32 --out "$work/t" >/dev/null 2>&1 \
+     && python3 -c "import json,sys; q=json.load(open(sys.argv[1]))['quantization_config']; sys.exit(0 if q['target_modules']==['q_proj','v_proj','down_proj'] else 1)" "$work/t/config.json"
+  then ok "quantize --targets q,v,down records the target modules"; else bad "quantize --targets"; fi
+  expect_error "export gptq: dense modules refused" "these stay dense here: k_proj, o_proj" "$APIQ" export "$work/t" --format gptq --out "$work/tg"
   if "$APIQ" bench-finetune --device cpu --shape tiny --layers 1 --seq-len 32 --rank 4 --steps 2 --dtype f32 2>/dev/null | grep -q "^tokens/s"
   then ok "bench-finetune runs a tiny shape on the CPU"; else bad "bench-finetune tiny"; fi
 else

@@ -124,6 +124,7 @@ class TstJobWizard : public QObject {
       QCOMPARE(s.threads, 1);
       QCOMPARE(s.targetLinears, JobWizard::allLinears());
       QVERIFY(s.targetLinears.size() == 7);
+      QVERIFY(o.targets == apiq::kAllTargets);
     }
     // An existing <out>/<method> is refused in place.
     w.back();
@@ -210,6 +211,26 @@ class TstJobWizard : public QObject {
     w.setField(QStringLiteral("method.apiq-bw"), false);
     QVERIFY(w.currentPage()->isComplete());
     QVERIFY(!w.quantProblemsLabel()->isVisibleTo(&w));
+  }
+
+  void chosenTargetsReachOptions() {
+    if (!haveModel()) QSKIP("../shared/models/stories260K is not available");
+    JobWizard w;
+    w.show();
+    toQuantPage(w, {QStringLiteral("rtn"), QStringLiteral("apiq-lw")});
+    for (const QString& l : JobWizard::allLinears()) {
+      auto* box = w.findChild<QCheckBox*>(QStringLiteral("target_") + l);
+      QVERIFY(box);
+      box->setChecked(l == QLatin1String("q_proj") || l == QLatin1String("v_proj") || l == QLatin1String("down_proj"));
+    }
+    const auto specs = w.jobSpecs();
+    QCOMPARE(specs.size(), 2);
+    for (const auto& s : specs) {
+      QCOMPARE(s.targetLinears, (QStringList{QStringLiteral("q_proj"), QStringLiteral("v_proj"), QStringLiteral("down_proj")}));
+      for (apiq::LinearKind k : apiq::kAllLinears)
+        QCOMPARE(s.options.is_target(k),
+                 k == apiq::LinearKind::Q || k == apiq::LinearKind::V || k == apiq::LinearKind::Down);
+    }
   }
 };
 
