@@ -1,20 +1,21 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>TensorStats</name>
     <message>
-        <location filename="../widgets/tensor_stats_loader.cpp" line="88" />
-        <location filename="../widgets/tensor_stats_loader.cpp" line="102" />
+        <location filename="../widgets/tensor_stats_loader.cpp" line="88"/>
+        <location filename="../widgets/tensor_stats_loader.cpp" line="102"/>
         <source>Q (codes)</source>
         <translation>Q（码值）</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_loader.cpp" line="104" />
+        <location filename="../widgets/tensor_stats_loader.cpp" line="104"/>
         <source>LoRA A</source>
         <translation>LoRA A</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_loader.cpp" line="104" />
+        <location filename="../widgets/tensor_stats_loader.cpp" line="104"/>
         <source>LoRA B</source>
         <translation>LoRA B</translation>
     </message>
@@ -22,167 +23,167 @@
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="50" />
+        <location filename="../app/gui/main_window.cpp" line="50"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="56" />
+        <location filename="../app/gui/main_window.cpp" line="56"/>
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>打开模型文件夹（config.json、safetensors、tokenizer.model），或将其拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="65" />
+        <location filename="../app/gui/main_window.cpp" line="65"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="74" />
+        <location filename="../app/gui/main_window.cpp" line="74"/>
         <source>Live activation error</source>
         <translation>实时激活误差</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="75" />
+        <location filename="../app/gui/main_window.cpp" line="75"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="76" />
+        <location filename="../app/gui/main_window.cpp" line="76"/>
         <source>Zero points</source>
         <translation>零点</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="81" />
+        <location filename="../app/gui/main_window.cpp" line="81"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85" />
+        <location filename="../app/gui/main_window.cpp" line="85"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="89" />
+        <location filename="../app/gui/main_window.cpp" line="89"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="100" />
+        <location filename="../app/gui/main_window.cpp" line="100"/>
         <source>&amp;Open Model Folder…</source>
         <translation>打开模型文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="103" />
+        <location filename="../app/gui/main_window.cpp" line="103"/>
         <source>&amp;Quantize…</source>
         <translation>量化(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="106" />
+        <location filename="../app/gui/main_window.cpp" line="106"/>
         <source>&amp;Compare Runs…</source>
         <translation>比较运行结果(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="108" />
+        <location filename="../app/gui/main_window.cpp" line="108"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="111" />
+        <location filename="../app/gui/main_window.cpp" line="111"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="114" />
+        <location filename="../app/gui/main_window.cpp" line="114"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="116" />
+        <location filename="../app/gui/main_window.cpp" line="116"/>
         <source>Recent Models</source>
         <translation>最近的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="122" />
+        <location filename="../app/gui/main_window.cpp" line="122"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="126" />
+        <location filename="../app/gui/main_window.cpp" line="126"/>
         <source>&amp;Dark Palette</source>
         <translation>深色配色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="129" />
+        <location filename="../app/gui/main_window.cpp" line="129"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="132" />
+        <location filename="../app/gui/main_window.cpp" line="132"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="141" />
+        <location filename="../app/gui/main_window.cpp" line="141"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>语言将在下次启动 ApiQ Studio 时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="144" />
+        <location filename="../app/gui/main_window.cpp" line="144"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="333" />
+        <location filename="../app/gui/main_window.cpp" line="333"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="335" />
+        <location filename="../app/gui/main_window.cpp" line="335"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="336" />
+        <location filename="../app/gui/main_window.cpp" line="336"/>
         <source>Calibration failed</source>
         <translation>校准失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="194" />
+        <location filename="../app/gui/main_window.cpp" line="194"/>
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238" />
+        <location filename="../app/gui/main_window.cpp" line="238"/>
         <source>Add a Finished Run (Cancel when done)</source>
         <translation>添加已完成的运行（完成后点击取消）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="250" />
+        <location filename="../app/gui/main_window.cpp" line="250"/>
         <source>Could not compare the runs</source>
         <translation>无法比较这些运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265" />
+        <location filename="../app/gui/main_window.cpp" line="265"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="280" />
+        <location filename="../app/gui/main_window.cpp" line="280"/>
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="290" />
+        <location filename="../app/gui/main_window.cpp" line="290"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="307" />
+        <location filename="../app/gui/main_window.cpp" line="307"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="308" />
+        <location filename="../app/gui/main_window.cpp" line="308"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -190,12 +191,12 @@
 <context>
     <name>apiq::widgets::ActivationErrorChart</name>
     <message>
-        <location filename="../widgets/activation_error_chart.cpp" line="22" />
+        <location filename="../widgets/activation_error_chart.cpp" line="22"/>
         <source>Layer (block × 7 + linear)</source>
         <translation>层（块 × 7 + 线性层）</translation>
     </message>
     <message>
-        <location filename="../widgets/activation_error_chart.cpp" line="23" />
+        <location filename="../widgets/activation_error_chart.cpp" line="23"/>
         <source>Activation error per token</source>
         <translation>每个词元的激活误差</translation>
     </message>
@@ -203,12 +204,12 @@
 <context>
     <name>apiq::widgets::CalibrationJob</name>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="50" />
+        <location filename="../widgets/calibration_job.cpp" line="50"/>
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="71" />
+        <location filename="../widgets/calibration_job.cpp" line="71"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -216,29 +217,29 @@
 <context>
     <name>apiq::widgets::DeviceStatusLabel</name>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="31" />
+        <location filename="../widgets/device_status_label.cpp" line="31"/>
         <source>Reading devices…</source>
         <translation>正在读取设备…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/device_status_label.cpp" line="35" />
+        <location filename="../widgets/device_status_label.cpp" line="35"/>
         <source>Free memory, refreshed every %n second(s)</source>
         <translation>
             <numerusform>可用内存，每 %n 秒刷新一次</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="52" />
+        <location filename="../widgets/device_status_label.cpp" line="52"/>
         <source>Device: unknown (%1)</source>
         <translation>设备：未知（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="55" />
+        <location filename="../widgets/device_status_label.cpp" line="55"/>
         <source>CPU only — %1 of %2 GiB RAM free</source>
         <translation>仅 CPU — 内存 %2 GiB 中 %1 GiB 可用</translation>
     </message>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="58" />
+        <location filename="../widgets/device_status_label.cpp" line="58"/>
         <source>GPU %1 %2: %3 of %4 GiB free</source>
         <translation>GPU %1 %2：%4 GiB 中 %3 GiB 可用</translation>
     </message>
@@ -246,12 +247,12 @@
 <context>
     <name>apiq::widgets::ErrorHeatMap</name>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="57" />
+        <location filename="../widgets/live_charts.cpp" line="57"/>
         <source>Linear (q, k, v, o, gate, up, down)</source>
         <translation>线性层（q、k、v、o、gate、up、down）</translation>
     </message>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="58" />
+        <location filename="../widgets/live_charts.cpp" line="58"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
@@ -259,208 +260,208 @@
 <context>
     <name>apiq::widgets::ExportDialog</name>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="64" />
+        <location filename="../widgets/export_dialog.cpp" line="64"/>
         <source>Clamp zero points GPTQ v1 cannot store (--force; lossy)</source>
         <translation>截断 GPTQ v1 无法存储的零点（--force；有损）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="67" />
+        <location filename="../widgets/export_dialog.cpp" line="67"/>
         <source>Export Quantized Model</source>
         <translation>导出量化模型</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="73" />
-        <location filename="../widgets/export_dialog.cpp" line="106" />
+        <location filename="../widgets/export_dialog.cpp" line="73"/>
+        <location filename="../widgets/export_dialog.cpp" line="106"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="75" />
+        <location filename="../widgets/export_dialog.cpp" line="75"/>
         <source>Quantized checkpoint:</source>
         <translation>量化检查点：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="79" />
+        <location filename="../widgets/export_dialog.cpp" line="79"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="83" />
+        <location filename="../widgets/export_dialog.cpp" line="83"/>
         <source>About this format</source>
         <translation>关于此格式</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="85" />
+        <location filename="../widgets/export_dialog.cpp" line="85"/>
         <source>Loaded by:</source>
         <translation>可加载的工具：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="85" />
+        <location filename="../widgets/export_dialog.cpp" line="85"/>
         <source>Loss:</source>
         <translation>损失：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="99" />
+        <location filename="../widgets/export_dialog.cpp" line="99"/>
         <source>f16</source>
         <translation>f16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="100" />
+        <location filename="../widgets/export_dialog.cpp" line="100"/>
         <source>bf16</source>
         <translation>bf16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="101" />
+        <location filename="../widgets/export_dialog.cpp" line="101"/>
         <source>f32 (lossless)</source>
         <translation>f32（无损）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="102" />
+        <location filename="../widgets/export_dialog.cpp" line="102"/>
         <source>Dense weights:</source>
         <translation>稠密权重：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="108" />
+        <location filename="../widgets/export_dialog.cpp" line="108"/>
         <source>Output folder (new):</source>
         <translation>输出文件夹（新建）：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="118" />
+        <location filename="../widgets/export_dialog.cpp" line="118"/>
         <source>What the exporter reports appears here.</source>
         <translation>导出器的报告将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="121" />
+        <location filename="../widgets/export_dialog.cpp" line="121"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="139" />
+        <location filename="../widgets/export_dialog.cpp" line="139"/>
         <source>%1, %2-bit %3 codes, group size %4, LoRA rank %5</source>
         <translation>%1，%2 位 %3 码值，分组大小 %4，LoRA 秩 %5</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="145" />
+        <location filename="../widgets/export_dialog.cpp" line="145"/>
         <source>Cannot export: %1</source>
         <translation>无法导出：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="173" />
+        <location filename="../widgets/export_dialog.cpp" line="173"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="178" />
+        <location filename="../widgets/export_dialog.cpp" line="178"/>
         <source>Quantized Checkpoint</source>
         <translation>量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="183" />
+        <location filename="../widgets/export_dialog.cpp" line="183"/>
         <source>Folder to Export Into</source>
         <translation>导出到的文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="203" />
+        <location filename="../widgets/export_dialog.cpp" line="203"/>
         <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
         <translation>vLLM（通过 Humming 内核支持 2 位 pack-quantized，实验性）、llm-compressor，以及带 compressed-tensors 的 transformers。LoRA 适配器写在同一文件夹中。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="206" />
-        <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM's GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
+        <location filename="../widgets/export_dialog.cpp" line="206"/>
+        <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
         <translation>GPTQModel，以及通过 GPT-QModel 的 transformers + optimum；能读取 checkpoint_format gptq_v2 的 vLLM GPTQ 内核。AutoGPTQ 不接受 gptq_v2。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="209" />
-        <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM's 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
+        <location filename="../widgets/export_dialog.cpp" line="209"/>
+        <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
         <translation>GPTQModel、AutoGPTQ、transformers + optimum（GPT-QModel 后端），以及 vLLM 的 2 位 GPTQ 内核（2026 年年中之前的版本）。LoRA 适配器写在同一文件夹中。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="212" />
-        <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint's dequantized weights, such as the hf-dequantized export.</source>
+        <location filename="../widgets/export_dialog.cpp" line="212"/>
+        <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
         <translation>transformers + PEFT（PeftModel.from_pretrained），基础模型须含有此检查点反量化后的权重，例如 hf-dequantized 导出。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="215" />
-        <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp's converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
+        <location filename="../widgets/export_dialog.cpp" line="215"/>
+        <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
         <translation>任何 Hugging Face 工具（transformers + PEFT、vLLM、TGI、llama.cpp 的转换器）：标准稠密检查点加适配器。不节省内存。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="224" />
+        <location filename="../widgets/export_dialog.cpp" line="224"/>
         <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
         <translation>对 2 位和 4 位整数码值无损，包括零点 0。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="226" />
+        <location filename="../widgets/export_dialog.cpp" line="226"/>
         <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
         <translation>对 2 位和 4 位整数码值无损（零点按原值存储）。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="228" />
+        <location filename="../widgets/export_dialog.cpp" line="228"/>
         <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
         <translation>GPTQ v1 存储的是零点 − 1，因此零点为 0 的分组无法存储；除非截断这些分组（有损），否则拒绝导出此类检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="231" />
+        <location filename="../widgets/export_dialog.cpp" line="231"/>
         <source>Lossless: the LoRA factors are copied exactly.</source>
         <translation>无损：LoRA 因子按原样复制。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="233" />
+        <location filename="../widgets/export_dialog.cpp" line="233"/>
         <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
         <translation>f32 下无损；f16 和 bf16 会对反量化权重取整。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="246" />
+        <location filename="../widgets/export_dialog.cpp" line="246"/>
         <source>&lt;b&gt;This checkpoint:&lt;/b&gt; no group has zero point 0, so the export is lossless.</source>
         <translation>&lt;b&gt;此检查点：&lt;/b&gt;没有零点为 0 的分组，因此导出无损。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="247" />
+        <location filename="../widgets/export_dialog.cpp" line="247"/>
         <source>&lt;b&gt;This checkpoint: %1 of %2 groups&lt;/b&gt; have zero point 0; %3 groups in all have a zero point GPTQ v1 cannot store. The clamp option (--force) exports them anyway, changing those %3 groups; gptq-v2 and compressed-tensors keep them exactly.</source>
         <translation>&lt;b&gt;此检查点：%2 个分组中有 %1 个&lt;/b&gt;零点为 0；共有 %3 个分组的零点 GPTQ v1 无法存储。截断选项（--force）仍会导出，但会改变这 %3 个分组；gptq-v2 和 compressed-tensors 会精确保留它们。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="256" />
+        <location filename="../widgets/export_dialog.cpp" line="256"/>
         <source>the checkpoint has no LoRA factors (rtn)</source>
         <translation>该检查点没有 LoRA 因子（rtn）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="257" />
+        <location filename="../widgets/export_dialog.cpp" line="257"/>
         <source>Not available for this checkpoint: %1</source>
         <translation>此检查点不可用：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="267" />
+        <location filename="../widgets/export_dialog.cpp" line="267"/>
         <source>An export is already running.</source>
         <translation>已有导出正在进行。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="268" />
+        <location filename="../widgets/export_dialog.cpp" line="268"/>
         <source>Choose the quantized checkpoint to export.</source>
         <translation>请选择要导出的量化检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="269" />
+        <location filename="../widgets/export_dialog.cpp" line="269"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="270" />
+        <location filename="../widgets/export_dialog.cpp" line="270"/>
         <source>%1 already exists; exports never overwrite.</source>
         <translation>%1 已存在；导出从不覆盖。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="280" />
+        <location filename="../widgets/export_dialog.cpp" line="280"/>
         <source>Exporting %1 as %2 to %3…</source>
         <translation>正在将 %1 以 %2 格式导出到 %3…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="303" />
+        <location filename="../widgets/export_dialog.cpp" line="303"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="303" />
+        <location filename="../widgets/export_dialog.cpp" line="303"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -468,362 +469,362 @@
 <context>
     <name>apiq::widgets::JobWizard</name>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="85" />
+        <location filename="../widgets/job_wizard.cpp" line="85"/>
         <source>New calibration job</source>
         <translation>新建校准任务</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="100" />
+        <location filename="../widgets/job_wizard.cpp" line="100"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="101" />
+        <location filename="../widgets/job_wizard.cpp" line="101"/>
         <source>Choose the folder of a full-precision Llama model (config.json, weights, tokenizer).</source>
         <translation>选择一个全精度 Llama 模型的文件夹（config.json、权重、分词器）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="104" />
-        <location filename="../widgets/job_wizard.cpp" line="116" />
+        <location filename="../widgets/job_wizard.cpp" line="104"/>
+        <location filename="../widgets/job_wizard.cpp" line="116"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="105" />
-        <location filename="../widgets/job_wizard.cpp" line="354" />
-        <location filename="../widgets/job_wizard.cpp" line="442" />
+        <location filename="../widgets/job_wizard.cpp" line="105"/>
+        <location filename="../widgets/job_wizard.cpp" line="354"/>
+        <location filename="../widgets/job_wizard.cpp" line="442"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="134" />
+        <location filename="../widgets/job_wizard.cpp" line="134"/>
         <source>No model chosen yet.</source>
         <translation>尚未选择模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="144" />
+        <location filename="../widgets/job_wizard.cpp" line="144"/>
         <source>%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters</source>
         <translation>%1 · %2 个块 · 隐藏维度 %3 · 中间维度 %4 · %5 个头（%6 个 KV）· 词表 %7 · %8 个参数</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="162" />
+        <location filename="../widgets/job_wizard.cpp" line="162"/>
         <source>Methods</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="163" />
+        <location filename="../widgets/job_wizard.cpp" line="163"/>
         <source>Choose one or more methods; several at once are run one after another for a comparison.</source>
         <translation>选择一种或多种方法；选择多种时会依次运行以便比较。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="166" />
+        <location filename="../widgets/job_wizard.cpp" line="166"/>
         <source>rtn: round to nearest, no adapters (baseline)</source>
         <translation>rtn：就近取整，无适配器（基线）</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="167" />
+        <location filename="../widgets/job_wizard.cpp" line="167"/>
         <source>qlora: round to nearest, LoRA initialised as in QLoRA (B = 0)</source>
         <translation>qlora：就近取整，LoRA 按 QLoRA 方式初始化（B = 0）</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="168" />
+        <location filename="../widgets/job_wizard.cpp" line="168"/>
         <source>loftq: alternating quantization and SVD initialisation of the adapters</source>
         <translation>loftq：交替量化并用 SVD 初始化适配器</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="169" />
+        <location filename="../widgets/job_wizard.cpp" line="169"/>
         <source>apiq-lw: ApiQ layer by layer, learnable clipping and LoRA trained on activations</source>
         <translation>apiq-lw：逐层 ApiQ，在激活上训练可学习截断与 LoRA</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="170" />
-        <source>apiq-bw: ApiQ block by block (the paper's default)</source>
+        <location filename="../widgets/job_wizard.cpp" line="170"/>
+        <source>apiq-bw: ApiQ block by block (the paper&apos;s default)</source>
         <translation>apiq-bw：逐块 ApiQ（论文默认）</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="181" />
+        <location filename="../widgets/job_wizard.cpp" line="181"/>
         <source>Choose at least one method.</source>
         <translation>请至少选择一种方法。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="196" />
+        <location filename="../widgets/job_wizard.cpp" line="196"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="197" />
-        <source>Bit width, group size and the LoRA adapters' rank and alpha.</source>
+        <location filename="../widgets/job_wizard.cpp" line="197"/>
+        <source>Bit width, group size and the LoRA adapters&apos; rank and alpha.</source>
         <translation>位宽、分组大小以及 LoRA 适配器的秩和 alpha。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="205" />
+        <location filename="../widgets/job_wizard.cpp" line="205"/>
         <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
         <translation>同一行中共享一个缩放因子和零点的连续输入列（int 格式）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="215" />
+        <location filename="../widgets/job_wizard.cpp" line="215"/>
         <source>LoRA scaling is alpha / rank.</source>
         <translation>LoRA 缩放系数为 alpha / 秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="219" />
+        <location filename="../widgets/job_wizard.cpp" line="219"/>
         <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
         <translation>int：均匀整数分组；nf：按块绝对最大值缩放的 NormalFloat（无可学习截断）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="225" />
-        <source>The linears to quantize. The choice is kept in the job specification; the calibration core currently quantizes all seven linears of every block regardless.</source>
-        <translation>要量化的线性层。该选择会保存在任务描述中；目前校准核心仍会量化每个块的全部七个线性层。</translation>
+        <location filename="../widgets/job_wizard.cpp" line="225"/>
+        <source>The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA adapter, their weights stored as they are.</source>
+        <translation>每个块中要量化的线性层。其余线性层保持全精度：不量化、不加 LoRA 适配器，权重按原样保存。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="247" />
+        <location filename="../widgets/job_wizard.cpp" line="247"/>
         <source>Bits:</source>
         <translation>位数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="248" />
+        <location filename="../widgets/job_wizard.cpp" line="248"/>
         <source>Group size:</source>
         <translation>分组大小：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="249" />
+        <location filename="../widgets/job_wizard.cpp" line="249"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="250" />
+        <location filename="../widgets/job_wizard.cpp" line="250"/>
         <source>LoRA rank:</source>
         <translation>LoRA 秩：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="251" />
+        <location filename="../widgets/job_wizard.cpp" line="251"/>
         <source>LoRA alpha:</source>
         <translation>LoRA alpha：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="252" />
+        <location filename="../widgets/job_wizard.cpp" line="252"/>
         <source>Target linears:</source>
         <translation>目标线性层：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="293" />
+        <location filename="../widgets/job_wizard.cpp" line="293"/>
         <source>Group size %1 does not fit: the narrowest linear of this model has only %2 input features. Choose a group size of at most %2.</source>
         <translation>分组大小 %1 不适用：该模型最窄的线性层只有 %2 个输入特征。请选择不超过 %2 的分组大小。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="298" />
+        <location filename="../widgets/job_wizard.cpp" line="298"/>
         <source>The nf format cannot be used with apiq-lw or apiq-bw: ApiQ learns the clipping of integer groups. Choose the int format or drop the apiq methods.</source>
         <translation>nf 格式不能与 apiq-lw 或 apiq-bw 一起使用：ApiQ 学习的是整数分组的截断。请选择 int 格式或去掉 apiq 方法。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="300" />
+        <location filename="../widgets/job_wizard.cpp" line="300"/>
         <source>nf supports 2, 3 or 4 bits only.</source>
         <translation>nf 仅支持 2、3 或 4 位。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="303" />
+        <location filename="../widgets/job_wizard.cpp" line="303"/>
         <source>Rank %1 is larger than the smallest linear dimension of this model (%2): a LoRA rank cannot exceed min(in, out). Choose a rank of at most %2.</source>
         <translation>秩 %1 大于该模型线性层的最小维度（%2）：LoRA 秩不能超过 min(输入, 输出)。请选择不超过 %2 的秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="307" />
+        <location filename="../widgets/job_wizard.cpp" line="307"/>
         <source>LoRA alpha must be positive.</source>
         <translation>LoRA alpha 必须为正数。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="308" />
+        <location filename="../widgets/job_wizard.cpp" line="308"/>
         <source>Choose at least one target linear.</source>
         <translation>请至少选择一个目标线性层。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="315" />
+        <location filename="../widgets/job_wizard.cpp" line="315"/>
         <source>Choose a valid model first.</source>
         <translation>请先选择一个有效的模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="329" />
+        <location filename="../widgets/job_wizard.cpp" line="329"/>
         <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
         <translation>压缩后大小 ≈ %1（编码 %2，缩放与零点 %3，LoRA %4，稠密部分 %5）— 原始 %6，%7%</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="335" />
+        <location filename="../widgets/job_wizard.cpp" line="335"/>
         <source>rtn has no adapters: ≈ %1</source>
         <translation>rtn 没有适配器：≈ %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="339" />
+        <location filename="../widgets/job_wizard.cpp" line="339"/>
         <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
         <translation>校准峰值内存 ≈ %1（%2 个样本 × %3 个词元）</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="349" />
-        <location filename="../widgets/job_wizard.cpp" line="389" />
+        <location filename="../widgets/job_wizard.cpp" line="349"/>
+        <location filename="../widgets/job_wizard.cpp" line="389"/>
         <source>Calibration data</source>
         <translation>校准数据</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="350" />
+        <location filename="../widgets/job_wizard.cpp" line="350"/>
         <source>A plain-text file from which random windows of tokens are drawn.</source>
         <translation>从中随机抽取词元窗口的纯文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="353" />
+        <location filename="../widgets/job_wizard.cpp" line="353"/>
         <source>Text file</source>
         <translation>文本文件</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="371" />
+        <location filename="../widgets/job_wizard.cpp" line="371"/>
         <source>Passes over the calibration samples per layer or block (apiq methods).</source>
         <translation>每层或每块遍历校准样本的轮数（apiq 方法）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="374" />
+        <location filename="../widgets/job_wizard.cpp" line="374"/>
         <source>File:</source>
         <translation>文件：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="375" />
+        <location filename="../widgets/job_wizard.cpp" line="375"/>
         <source>Samples:</source>
         <translation>样本数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="376" />
+        <location filename="../widgets/job_wizard.cpp" line="376"/>
         <source>Sequence length:</source>
         <translation>序列长度：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="377" />
+        <location filename="../widgets/job_wizard.cpp" line="377"/>
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="378" />
+        <location filename="../widgets/job_wizard.cpp" line="378"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="390" />
+        <location filename="../widgets/job_wizard.cpp" line="390"/>
         <source>Text files (*.txt);;All files (*)</source>
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="415" />
+        <location filename="../widgets/job_wizard.cpp" line="415"/>
         <source>Choose a calibration text file.</source>
         <translation>请选择校准文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="417" />
+        <location filename="../widgets/job_wizard.cpp" line="417"/>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 不存在或不是文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="419" />
-        <source>Sequence length %1 exceeds the model's context of %2 tokens.</source>
+        <location filename="../widgets/job_wizard.cpp" line="419"/>
+        <source>Sequence length %1 exceeds the model&apos;s context of %2 tokens.</source>
         <translation>序列长度 %1 超过模型 %2 个词元的上下文长度。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="427" />
+        <location filename="../widgets/job_wizard.cpp" line="427"/>
         <source>Device and output</source>
         <translation>设备与输出</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="428" />
-        <source>Where the calibration runs and where each method's checkpoint is written.</source>
+        <location filename="../widgets/job_wizard.cpp" line="428"/>
+        <source>Where the calibration runs and where each method&apos;s checkpoint is written.</source>
         <translation>校准在哪里运行，以及每种方法的检查点写到哪里。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="437" />
-        <source>CPU threads for the calibration's tensor operations.</source>
+        <location filename="../widgets/job_wizard.cpp" line="437"/>
+        <source>CPU threads for the calibration&apos;s tensor operations.</source>
         <translation>校准张量运算使用的 CPU 线程数。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="440" />
-        <location filename="../widgets/job_wizard.cpp" line="456" />
+        <location filename="../widgets/job_wizard.cpp" line="440"/>
+        <location filename="../widgets/job_wizard.cpp" line="456"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="441" />
+        <location filename="../widgets/job_wizard.cpp" line="441"/>
         <source>Each method writes its checkpoint to a subfolder named after it.</source>
         <translation>每种方法把检查点写入以其名称命名的子文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="445" />
+        <location filename="../widgets/job_wizard.cpp" line="445"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="446" />
+        <location filename="../widgets/job_wizard.cpp" line="446"/>
         <source>Threads:</source>
         <translation>线程数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="447" />
+        <location filename="../widgets/job_wizard.cpp" line="447"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="472" />
+        <location filename="../widgets/job_wizard.cpp" line="472"/>
         <source>Choose an output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="474" />
+        <location filename="../widgets/job_wizard.cpp" line="474"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 是文件，不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="479" />
+        <location filename="../widgets/job_wizard.cpp" line="479"/>
         <source>%1 already exists; choose another output folder or remove it.</source>
         <translation>%1 已存在；请选择其他输出文件夹或将其删除。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="486" />
+        <location filename="../widgets/job_wizard.cpp" line="486"/>
         <source>Review</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="487" />
+        <location filename="../widgets/job_wizard.cpp" line="487"/>
         <source>These jobs will be queued. Go back to change anything.</source>
         <translation>这些任务将被加入队列。如需修改请返回。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="501" />
+        <location filename="../widgets/job_wizard.cpp" line="501"/>
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="503" />
+        <location filename="../widgets/job_wizard.cpp" line="503"/>
         <source>Methods: %1</source>
         <translation>方法：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="504" />
+        <location filename="../widgets/job_wizard.cpp" line="504"/>
         <source>Quantization: %1-bit %2, group size %3</source>
         <translation>量化：%1 位 %2，分组大小 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="508" />
+        <location filename="../widgets/job_wizard.cpp" line="508"/>
         <source>LoRA: rank %1, alpha %2</source>
         <translation>LoRA：秩 %1，alpha %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="509" />
+        <location filename="../widgets/job_wizard.cpp" line="509"/>
         <source>Target linears: %1</source>
         <translation>目标线性层：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="510" />
+        <location filename="../widgets/job_wizard.cpp" line="510"/>
         <source>Calibration data: %1, %2 samples × %3 tokens, seed %4, %5 epochs</source>
         <translation>校准数据：%1，%2 个样本 × %3 个词元，种子 %4，%5 轮</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="516" />
+        <location filename="../widgets/job_wizard.cpp" line="516"/>
         <source>Device: %1, %2 threads</source>
         <translation>设备：%1，%2 个线程</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="518" />
+        <location filename="../widgets/job_wizard.cpp" line="518"/>
         <source>Jobs:</source>
         <translation>任务：</translation>
     </message>
@@ -831,69 +832,69 @@
 <context>
     <name>apiq::widgets::JobsPanel</name>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="23" />
-        <location filename="../widgets/jobs_panel.cpp" line="44" />
+        <location filename="../widgets/jobs_panel.cpp" line="23"/>
+        <location filename="../widgets/jobs_panel.cpp" line="44"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="24" />
+        <location filename="../widgets/jobs_panel.cpp" line="24"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
         <source>Elapsed</source>
         <translation>已用时间</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="25" />
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
         <source>Remaining</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="43" />
+        <location filename="../widgets/jobs_panel.cpp" line="43"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="43" />
-        <location filename="../widgets/jobs_panel.cpp" line="71" />
+        <location filename="../widgets/jobs_panel.cpp" line="43"/>
+        <location filename="../widgets/jobs_panel.cpp" line="71"/>
         <source>Running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="44" />
+        <location filename="../widgets/jobs_panel.cpp" line="44"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="59" />
+        <location filename="../widgets/jobs_panel.cpp" line="59"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="81" />
+        <location filename="../widgets/jobs_panel.cpp" line="81"/>
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
@@ -901,12 +902,12 @@
 <context>
     <name>apiq::widgets::LossChart</name>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="26" />
+        <location filename="../widgets/live_charts.cpp" line="26"/>
         <source>Optimizer step</source>
         <translation>优化步数</translation>
     </message>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="27" />
+        <location filename="../widgets/live_charts.cpp" line="27"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
@@ -914,57 +915,82 @@
 <context>
     <name>apiq::widgets::ModelTreeModel</name>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="10" />
+        <location filename="../widgets/model_tree_model.cpp" line="10"/>
         <source>Module / tensor</source>
         <translation>模块 / 张量</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="10" />
+        <location filename="../widgets/model_tree_model.cpp" line="10"/>
         <source>Shape</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="10" />
+        <location filename="../widgets/model_tree_model.cpp" line="10"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="10" />
+        <location filename="../widgets/model_tree_model.cpp" line="10"/>
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="10" />
+        <location filename="../widgets/model_tree_model.cpp" line="10"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="56" />
+        <location filename="../widgets/model_tree_model.cpp" line="56"/>
         <source>Embedding</source>
         <translation>嵌入层</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="57" />
+        <location filename="../widgets/model_tree_model.cpp" line="57"/>
         <source>Blocks (%1)</source>
         <translation>块（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="58" />
+        <location filename="../widgets/model_tree_model.cpp" line="58"/>
         <source>Final norm and head</source>
         <translation>最终归一化与输出头</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="62" />
+        <location filename="../widgets/model_tree_model.cpp" line="65"/>
+        <source>%1-bit</source>
+        <translation>%1 位</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="66"/>
+        <source>group %1</source>
+        <translation>分组 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="67"/>
+        <source>rank %1</source>
+        <translation>秩 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="68"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="68"/>
+        <source>Quantization (%1)</source>
+        <translation>量化（%1）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_tree_model.cpp" line="78"/>
         <source>Block %1</source>
         <translation>块 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="63" />
+        <location filename="../widgets/model_tree_model.cpp" line="79"/>
         <source>Attention</source>
         <translation>注意力</translation>
     </message>
     <message>
-        <location filename="../widgets/model_tree_model.cpp" line="64" />
+        <location filename="../widgets/model_tree_model.cpp" line="80"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
@@ -972,22 +998,22 @@
 <context>
     <name>apiq::widgets::RunComparisonWidget</name>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="62" />
+        <location filename="../widgets/run_comparison.cpp" line="62"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="62" />
+        <location filename="../widgets/run_comparison.cpp" line="62"/>
         <source>Linear</source>
         <translation>线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="86" />
+        <location filename="../widgets/run_comparison.cpp" line="86"/>
         <source>mean activation error</source>
         <translation>平均激活误差</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="87" />
+        <location filename="../widgets/run_comparison.cpp" line="87"/>
         <source>mean block output MSE</source>
         <translation>块输出平均 MSE</translation>
     </message>
@@ -995,63 +1021,63 @@
 <context>
     <name>apiq::widgets::TensorStatsView</name>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="30" />
-        <location filename="../widgets/tensor_stats_view.cpp" line="90" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="30"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="90"/>
         <source>Select a tensor or a linear in the model tree to see its statistics.</source>
         <translation>在模型树中选择一个张量或线性层以查看其统计信息。</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
         <source>Tensor</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
         <source>Elements</source>
         <translation>元素数</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
         <source>Min</source>
         <translation>最小值</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
         <source>Max</source>
         <translation>最大值</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
         <source>Mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
         <source>Std</source>
         <translation>标准差</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
         <source>|Max|</source>
         <translation>|最大值|</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
         <source>NaN</source>
         <translation>NaN</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="45" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="45"/>
         <source>Count</source>
         <translation>计数</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="68" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="68"/>
         <source>Computing statistics of %1…</source>
         <translation>正在计算 %1 的统计信息…</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="96" />
+        <location filename="../widgets/tensor_stats_view.cpp" line="96"/>
         <source>Statistics unavailable: %1</source>
         <translation>统计信息不可用：%1</translation>
     </message>
@@ -1059,27 +1085,27 @@
 <context>
     <name>apiq::widgets::TensorTableModel</name>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="95" />
+        <location filename="../widgets/tensor_table_model.cpp" line="111"/>
         <source>Tensor</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="96" />
+        <location filename="../widgets/tensor_table_model.cpp" line="112"/>
         <source>Shape</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="97" />
+        <location filename="../widgets/tensor_table_model.cpp" line="113"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="98" />
+        <location filename="../widgets/tensor_table_model.cpp" line="114"/>
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_table_model.cpp" line="99" />
+        <location filename="../widgets/tensor_table_model.cpp" line="115"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
@@ -1087,39 +1113,39 @@
 <context>
     <name>apiq::widgets::ZeroCensusModel</name>
     <message numerus="yes">
-        <location filename="../widgets/zero_census_model.cpp" line="91" />
+        <location filename="../widgets/zero_census_model.cpp" line="91"/>
         <source>%n group(s) with zero point 0: a GPTQ v1 export cannot store them</source>
         <translation>
             <numerusform>%n 个分组的零点为 0：GPTQ v1 导出无法存储它们</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_model.cpp" line="101" />
+        <location filename="../widgets/zero_census_model.cpp" line="101"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_model.cpp" line="111" />
+        <location filename="../widgets/zero_census_model.cpp" line="111"/>
         <source>Linear</source>
         <translation>线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_model.cpp" line="112" />
+        <location filename="../widgets/zero_census_model.cpp" line="112"/>
         <source>Groups</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_model.cpp" line="113" />
+        <location filename="../widgets/zero_census_model.cpp" line="113"/>
         <source>Zero point 0</source>
         <translation>零点为 0</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_model.cpp" line="114" />
+        <location filename="../widgets/zero_census_model.cpp" line="114"/>
         <source>Share</source>
         <translation>占比</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_model.cpp" line="115" />
+        <location filename="../widgets/zero_census_model.cpp" line="115"/>
         <source>Zero points (value: groups)</source>
         <translation>零点（值：分组数）</translation>
     </message>
@@ -1127,37 +1153,37 @@
 <context>
     <name>apiq::widgets::ZeroCensusView</name>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="38" />
+        <location filename="../widgets/zero_census_view.cpp" line="38"/>
         <source>Zero point</source>
         <translation>零点</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="39" />
+        <location filename="../widgets/zero_census_view.cpp" line="39"/>
         <source>Groups (all linears)</source>
         <translation>分组数（所有线性层）</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="67" />
+        <location filename="../widgets/zero_census_view.cpp" line="67"/>
         <source>Counting zero points in %1…</source>
         <translation>正在统计 %1 中的零点…</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="77" />
+        <location filename="../widgets/zero_census_view.cpp" line="77"/>
         <source>Could not count the zero points: %1</source>
         <translation>无法统计零点：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="78" />
+        <location filename="../widgets/zero_census_view.cpp" line="78"/>
         <source>Open a quantized checkpoint to see its zero-point census.</source>
         <translation>打开一个量化检查点以查看其零点统计。</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="80" />
+        <location filename="../widgets/zero_census_view.cpp" line="80"/>
         <source>%1 has no integer zero points (not an ApiQ Studio quantized checkpoint, or NormalFloat codes).</source>
         <translation>%1 没有整数零点（不是 ApiQ Studio 量化检查点，或使用 NormalFloat 码值）。</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="84" />
+        <location filename="../widgets/zero_census_view.cpp" line="84"/>
         <source>&lt;b&gt;%1 of %2 groups&lt;/b&gt; (%3 %) in %4 linears have zero point 0. A GPTQ v1 export stores zero − 1 and cannot hold them; gptq-v2 and compressed-tensors are lossless.</source>
         <translation>%4 个线性层中 &lt;b&gt;%2 个分组里有 %1 个&lt;/b&gt;（%3 %）零点为 0。GPTQ v1 导出存储的是零点 − 1，无法容纳它们；gptq-v2 和 compressed-tensors 无损。</translation>
     </message>
@@ -1165,22 +1191,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="26" />
+        <location filename="../app/gui/main.cpp" line="26"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="29" />
+        <location filename="../app/gui/main.cpp" line="29"/>
         <source>Model folder to open.</source>
         <translation>要打开的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="31" />
+        <location filename="../app/gui/main.cpp" line="31"/>
         <source>Run the screenshot tour and save PNGs to &lt;dir&gt;.</source>
         <translation>运行截图流程并将 PNG 保存到 &lt;dir&gt;。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="33" />
+        <location filename="../app/gui/main.cpp" line="33"/>
         <source>Calibration text for the tour.</source>
         <translation>截图流程使用的校准文本。</translation>
     </message>
