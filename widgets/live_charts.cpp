@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace apiq::widgets {
 
@@ -26,6 +27,7 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent), plot_(embedPlot(this)) 
   plot_->xAxis->setLabel(tr("Optimizer step"));
   plot_->yAxis->setLabel(tr("Training loss"));
   plot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
+  plot_->xAxis->ticker()->setTickCount(4);  // the chart shares its row with the heat map
   plot_->legend->setVisible(true);
   timer_.setInterval(33);
   connect(&timer_, &QTimer::timeout, this, [this] {
@@ -56,8 +58,7 @@ int LossChart::pointCount(const QString& method) const {
 ErrorHeatMap::ErrorHeatMap(QWidget* parent) : QWidget(parent), plot_(embedPlot(this)), map_(new QCPColorMap(plot_->xAxis, plot_->yAxis)) {
   plot_->xAxis->setLabel(tr("Linear (q, k, v, o, gate, up, down)"));
   plot_->yAxis->setLabel(tr("Block"));
-  map_->data()->setSize(7, 1);
-  map_->data()->setRange(QCPRange(0, 6), QCPRange(0, 0));
+  resetRows(1);
   map_->setGradient(QCPColorGradient::gpThermal);
   map_->setInterpolate(false);
   auto* scale = new QCPColorScale(plot_);
@@ -74,28 +75,38 @@ ErrorHeatMap::ErrorHeatMap(QWidget* parent) : QWidget(parent), plot_(embedPlot(t
   timer_.start();
 }
 
+void ErrorHeatMap::resetRows(int blocks) {
+  blocks_ = std::max(1, blocks);
+  map_->data()->setSize(7, blocks_);
+  map_->data()->setRange(QCPRange(0, 6), QCPRange(0, blocks_ - 1));
+  map_->data()->fill(0);
+}
+
+void ErrorHeatMap::growRows(int blocks) {
+  if (blocks <= blocks_) return;
+  // Grow by whole rows, keeping what is there.
+  QVector<double> old;
+  for (int b = 0; b < blocks_; ++b)
+    for (int l = 0; l < 7; ++l) old << map_->data()->cell(l, b);
+  const int oldBlocks = blocks_;
+  resetRows(blocks);
+  for (int b = 0; b < oldBlocks; ++b)
+    for (int l = 0; l < 7; ++l) map_->data()->setCell(l, b, old[b * 7 + l]);
+}
+
+void ErrorHeatMap::setBlockCount(int blocks) {
+  expected_ = std::max(1, blocks);
+  growRows(expected_);
+  dirty_ = true;
+}
+
 void ErrorHeatMap::setValue(const QString& method, qint64 block, int linear, double err) {
   if (method != method_) {
     method_ = method;
-    blocks_ = 1;
-    map_->data()->setSize(7, 1);
-    map_->data()->setRange(QCPRange(0, 6), QCPRange(0, 0));
-    map_->data()->fill(0);
+    resetRows(expected_);
     map_->setName(method);
   }
-  if (block + 1 > blocks_) {
-    // Grow by whole rows, keeping what is there.
-    QVector<double> old;
-    for (int b = 0; b < blocks_; ++b)
-      for (int l = 0; l < 7; ++l) old << map_->data()->cell(l, b);
-    const int oldBlocks = blocks_;
-    blocks_ = static_cast<int>(block) + 1;
-    map_->data()->setSize(7, blocks_);
-    map_->data()->setRange(QCPRange(0, 6), QCPRange(0, blocks_ - 1));
-    map_->data()->fill(0);
-    for (int b = 0; b < oldBlocks; ++b)
-      for (int l = 0; l < 7; ++l) map_->data()->setCell(l, b, old[b * 7 + l]);
-  }
+  growRows(static_cast<int>(block) + 1);
   map_->data()->setCell(linear, static_cast<int>(block), err);
   dirty_ = true;
 }

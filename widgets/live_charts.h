@@ -35,14 +35,20 @@ class ErrorHeatMap : public QWidget {
   void setValue(const QString& method, qint64 block, int linear, double err);
   double value(qint64 block, int linear) const;
   const QString& method() const { return method_; }
+  // The model's depth, so the map has all its rows from the first value on (it grows if exceeded).
+  void setBlockCount(int blocks);
+  int blockCount() const { return blocks_; }
 
  private:
+  void resetRows(int blocks);
+  void growRows(int blocks);
   QCustomPlot* plot_;
   QCPColorMap* map_;
   QString method_;
   QTimer timer_;
   bool dirty_ = false;
   int blocks_ = 1;
+  int expected_ = 1;
 };
 
 }  // namespace apiq::widgets

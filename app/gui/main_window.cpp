@@ -26,7 +26,10 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <filesystem>
+
 #include "activation_error_chart.h"
+#include "apiq/config.h"
 #include "device_status_label.h"
 #include "export_dialog.h"
 #include "job_wizard.h"
@@ -68,6 +71,10 @@ MainWindow::MainWindow(QWidget* parent)
   auto* lower = new QSplitter(Qt::Horizontal, live);
   lower->addWidget(loss_);
   lower->addWidget(heat_);
+  lower->setStretchFactor(0, 1);
+  lower->setStretchFactor(1, 1);
+  loss_->setMinimumWidth(240);
+  heat_->setMinimumWidth(240);
   live->addWidget(lower);
   live->setStretchFactor(0, 3);
   live->setStretchFactor(1, 2);
@@ -320,6 +327,12 @@ QVector<widgets::CalibrationJob*> MainWindow::startJobs(const QVector<widgets::C
   QVector<widgets::CalibrationJob*> started;
   tabs_->setCurrentIndex(1);
   for (const auto& spec : specs) {
+    try {
+      const auto cfg = apiq::LlamaConfig::from_file(std::filesystem::path(spec.modelDir.toStdString()) / "config.json");
+      heat_->setBlockCount(static_cast<int>(cfg.num_hidden_layers));
+    } catch (const std::exception&) {
+      // The job reports the bad config itself; the map then grows as values arrive.
+    }
     jobs_.push_back(std::make_unique<widgets::CalibrationJob>(spec));
     widgets::CalibrationJob* job = jobs_.back().get();
     connect(job, &widgets::CalibrationJob::layerFinished, chart_,

@@ -57,6 +57,7 @@ class TstMainWindow : public QObject {
     QSignalSpy allDone(&w, &app::MainWindow::allJobsFinished);
     const QString a = dir.filePath(QStringLiteral("qlora")), b = dir.filePath(QStringLiteral("apiq-bw"));
     w.startJobs({spec(Method::Qlora, a), spec(Method::ApiqBw, b)});
+    QCOMPARE(w.heatMap()->blockCount(), 5);  // all rows from the start, from the model's config
     clock.start();
     tick.start(10);
     QTRY_COMPARE_WITH_TIMEOUT(allDone.count(), 1, 300000);
@@ -71,6 +72,8 @@ class TstMainWindow : public QObject {
     QCOMPARE(w.lossChart()->pointCount(QStringLiteral("qlora")), 0);
     QCOMPARE(w.heatMap()->method(), QStringLiteral("apiq-bw"));
     QVERIFY(w.heatMap()->value(4, 6) > 0);
+    QVERIFY(w.heatMap()->value(0, 0) > 0);
+    QCOMPARE(w.heatMap()->blockCount(), 5);
 
     QVERIFY(w.compareRuns({a, b}));
     QCOMPARE(w.comparison()->table()->rowCount(), 37);
