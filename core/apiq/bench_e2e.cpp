@@ -39,8 +39,22 @@ BlockWeights random_block(const LlamaConfig& cfg, torch::Device dev) {
 
 }  // namespace
 
-void bench_apiq_bw_step(const BenchOptions& o, BenchTimer& timer, std::vector<BenchRow>& rows) {
-  const auto dev = timer.device();
+namespace {
+// A timer for end-to-end rows: wall time of the whole operation, host dispatch included (no
+// spin kernel, no cache flush: these rows run long enough that neither matters).
+BenchTimer wall_timer(torch::Device dev, int warmup, int runs) {
+  TimingOptions to;
+  to.warmup = warmup;
+  to.runs = runs;
+  to.flush_l2 = false;
+  to.queue_behind_spin = false;
+  return BenchTimer(dev, to);
+}
+}  // namespace
+
+void bench_apiq_bw_step(const BenchOptions& o, std::vector<BenchRow>& rows) {
+  const auto dev = o.device;
+  BenchTimer timer = wall_timer(dev, o.warmup, o.runs);
   const int64_t L = o.e2e_seq_len;
   const auto cfg = llama2_7b_config(1, L);
   CalibrationOptions co;
@@ -58,9 +72,8 @@ void bench_apiq_bw_step(const BenchOptions& o, BenchTimer& timer, std::vector<Be
   auto X = torch::randn({n, L, cfg.hidden_size}, cache);
   auto Y = torch::randn({n, L, cfg.hidden_size}, cache) * 0.5 + X;
 
-  timer.set_queue_behind_spin(false);  // wall time of the whole step, host dispatch included
   for (bool kernels : {true, false}) {
-    set_cuda_kernels_enabled(kernels);
+    ScopedCudaKernels switch_kernels(kernels);
     if (dev.is_cuda()) cuda_reset_peak_memory(dev);
     auto qb = init_block(ctx, weights);
     std::vector<double> losses;
@@ -76,8 +89,6 @@ void bench_apiq_bw_step(const BenchOptions& o, BenchTimer& timer, std::vector<Be
              " MiB; loss " + std::to_string(losses.empty() ? 0.0 : losses.back());
     rows.push_back(r);
   }
-  set_cuda_kernels_enabled(true);
-  timer.set_queue_behind_spin(true);
   if (rows.size() >= 2) {
     auto& ours = rows[rows.size() - 2];
     ours.ref_ms = rows.back().ms;
@@ -87,11 +98,7 @@ void bench_apiq_bw_step(const BenchOptions& o, BenchTimer& timer, std::vector<Be
 void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
   const auto dev = o.device;
   const auto cfg = llama2_7b_config(o.decode_layers, 4096);
-  TimingOptions to;
-  to.warmup = 1;
-  to.runs = 3;
-  to.queue_behind_spin = false;  // tokens per second as a user sees them, host dispatch included
-  BenchTimer timer(dev, to);
+  BenchTimer timer = wall_timer(dev, 1, 3);  // tokens per second as a user sees them
   const int64_t new_tokens = 64;
   for (int64_t rank : {int64_t{0}, o.e2e_rank}) {
     RandomPackedModelOptions mo;

@@ -31,7 +31,6 @@ class BenchTimer {
   // Device-to-device copy of a large buffer, bytes read + written per second (GB/s = 1e9 B/s).
   double copy_bandwidth_gbps();
   torch::Device device() const { return device_; }
-  void set_queue_behind_spin(bool on) { opts_.queue_behind_spin = on; }
 
  private:
   torch::Device device_;

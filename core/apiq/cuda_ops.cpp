@@ -19,7 +19,9 @@ namespace apiq {
 
 bool cuda_kernels_available() {
 #ifdef APIQ_WITH_CUDA
-  return torch::cuda::is_available();
+  // Asked on every dispatch (each matmul, fake-quant, norm): look the devices up once.
+  static const bool available = torch::cuda::is_available();
+  return available;
 #else
   return false;
 #endif
@@ -29,8 +31,10 @@ namespace {
 std::atomic<bool> g_kernels_enabled{true};
 }
 
-void set_cuda_kernels_enabled(bool on) { g_kernels_enabled = on; }
 bool cuda_kernels_enabled() { return g_kernels_enabled && cuda_kernels_available(); }
+
+ScopedCudaKernels::ScopedCudaKernels(bool on) : prev_(g_kernels_enabled.exchange(on)) {}
+ScopedCudaKernels::~ScopedCudaKernels() { g_kernels_enabled = prev_; }
 
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
 #ifdef APIQ_WITH_CUDA

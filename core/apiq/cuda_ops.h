@@ -13,8 +13,19 @@ bool cuda_kernels_available();
 
 // Process-wide switch (default on) so benchmarks and tests can run the composed reference on
 // CUDA too. cuda_kernels_enabled() implies cuda_kernels_available().
-void set_cuda_kernels_enabled(bool on);
 bool cuda_kernels_enabled();
+
+// Sets the switch for a scope and restores the previous setting on exit (exceptions included).
+class ScopedCudaKernels {
+ public:
+  explicit ScopedCudaKernels(bool on);
+  ~ScopedCudaKernels();
+  ScopedCudaKernels(const ScopedCudaKernels&) = delete;
+  ScopedCudaKernels& operator=(const ScopedCudaKernels&) = delete;
+
+ private:
+  bool prev_;
+};
 
 // RMSNorm: our kernel for contiguous CUDA tensors, else the LibTorch reference.
 torch::Tensor rms_norm_dispatch(const torch::Tensor& x, const torch::Tensor& weight, double eps);

@@ -9,7 +9,6 @@
 #include "apiq/cuda_ops.h"
 #include "apiq/finetune_model.h"
 #include "apiq/llama_model.h"
-#include "apiq/quant_linear.h"
 #include "apiq/random_packed_model.h"
 
 namespace apiq {

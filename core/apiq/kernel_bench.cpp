@@ -11,6 +11,7 @@
 #include "apiq/group_quantizer.h"
 #include "apiq/packed_matmul.h"
 #include "apiq/packing.h"
+#include "apiq/random_packed_model.h"
 
 namespace apiq {
 
@@ -23,15 +24,8 @@ std::string shape_name(const LinearShape& s) {
 // Runs f with our kernels off: the composed LibTorch ops on the same device.
 template <typename F>
 auto reference(F&& f) {
-  set_cuda_kernels_enabled(false);
-  try {
-    auto r = f();
-    set_cuda_kernels_enabled(true);
-    return r;
-  } catch (...) {
-    set_cuda_kernels_enabled(true);
-    throw;
-  }
+  ScopedCudaKernels off(false);
+  return f();
 }
 
 double ms_ref(BenchTimer& t, const std::function<void()>& fn) {
@@ -43,17 +37,6 @@ double max_abs(const torch::Tensor& a, const torch::Tensor& b) {
 }
 
 int64_t bytes_of(const torch::Tensor& t) { return t.numel() * static_cast<int64_t>(t.element_size()); }
-
-PackedLinear random_packed(int64_t n, int64_t k, int bits, int64_t group, torch::Device dev) {
-  const auto on = torch::TensorOptions().device(dev);
-  QuantizedCodes q;
-  q.bits = bits;
-  q.group_size = group;
-  q.codes = torch::randint(0, 1 << bits, {n, k}, on.dtype(torch::kByte));
-  q.scales = torch::rand({n, num_groups(k, group)}, on) * 0.02 + 1e-3;
-  q.zeros = torch::randint(0, 1 << bits, {n, num_groups(k, group)}, on.dtype(torch::kInt));
-  return pack(q);
-}
 
 struct Ctx {
   BenchTimer& timer;
@@ -71,7 +54,7 @@ struct Ctx {
 
 void bench_gemv(Ctx& c, const LinearShape& s, int bits, int64_t group) {
   const auto dev = c.timer.device();
-  auto p = random_packed(s.n, s.k, bits, group, dev);
+  auto p = random_packed_linear(s.n, s.k, bits, group, dev);
   auto x = torch::randn({s.m, s.k}, torch::TensorOptions().device(dev).dtype(torch::kBFloat16));
   torch::NoGradGuard ng;
   auto y = packed_matmul(x, p);
@@ -86,7 +69,7 @@ void bench_gemv(Ctx& c, const LinearShape& s, int bits, int64_t group) {
 
 void bench_dequant_matmul(Ctx& c, const LinearShape& s) {
   const auto dev = c.timer.device();
-  auto p = random_packed(s.n, s.k, 2, 64, dev);
+  auto p = random_packed_linear(s.n, s.k, 2, 64, dev);
   auto x = torch::randn({s.m, s.k}, torch::TensorOptions().device(dev).dtype(torch::kBFloat16));
   auto dy = torch::randn({s.m, s.n}, x.options());
   auto step = [&] {
@@ -132,7 +115,7 @@ void bench_pack(Ctx& c, const LinearShape& s, int bits) {
 
 void bench_dequantize(Ctx& c, const LinearShape& s) {
   const auto dev = c.timer.device();
-  auto p = random_packed(s.n, s.k, 2, 64, dev);
+  auto p = random_packed_linear(s.n, s.k, 2, 64, dev);
   auto w = dequantize_packed(p, torch::kBFloat16);
   auto wr = reference([&] { return dequantize_packed(p, torch::kBFloat16); });
   BenchRow r{"dequantize W2 g64 -> bf16", "N=" + std::to_string(s.n) + " K=" + std::to_string(s.k)};
@@ -210,7 +193,7 @@ BenchReport run_bench(const BenchOptions& o, ProgressObserver* obs) {
   }
   if (o.end_to_end && o.device.is_cuda()) {
     if (obs) obs->on_progress("bench ApiQ-bw step", done++, total);
-    bench_apiq_bw_step(o, timer, rep.rows);
+    bench_apiq_bw_step(o, rep.rows);
     if (obs) obs->on_progress("bench decode", done++, total);
     bench_decode(o, rep.rows);
   }

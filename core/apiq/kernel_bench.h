@@ -50,7 +50,7 @@ struct BenchReport {
 BenchReport run_bench(const BenchOptions& opts, ProgressObserver* obs = nullptr);
 
 // Rows for the end-to-end measurements (bench_e2e.cpp).
-void bench_apiq_bw_step(const BenchOptions& opts, class BenchTimer& timer, std::vector<BenchRow>& rows);
+void bench_apiq_bw_step(const BenchOptions& opts, std::vector<BenchRow>& rows);
 void bench_decode(const BenchOptions& opts, std::vector<BenchRow>& rows);
 
 }  // namespace apiq

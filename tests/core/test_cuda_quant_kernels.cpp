@@ -19,10 +19,8 @@ const torch::Device kCuda(torch::kCUDA);
 // Runs `f` with our kernels switched off (the composed reference on the same GPU).
 template <typename F>
 auto with_reference(F&& f) {
-  set_cuda_kernels_enabled(false);
-  auto r = f();
-  set_cuda_kernels_enabled(true);
-  return r;
+  ScopedCudaKernels off(false);
+  return f();
 }
 
 struct Shape {
