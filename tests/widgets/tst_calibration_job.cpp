@@ -8,26 +8,16 @@
 
 #include "activation_error_chart.h"
 #include "calibration_job.h"
+#include "stories_job_spec.h"
 
 using apiq::widgets::ActivationErrorChart;
 using apiq::widgets::CalibrationJob;
 using apiq::widgets::CalibrationJobSpec;
 
 namespace {
-QString shared(const QString& rel) { return QStringLiteral(APIQ_SHARED_DIR "/") + rel; }
-
-CalibrationJobSpec spec(apiq::Method m, const QString& out) {
-  CalibrationJobSpec s;
-  s.modelDir = shared(QStringLiteral("models/stories260K"));
-  s.calibFile = shared(QStringLiteral("data/tinystories-sample.txt"));
-  s.outDir = out;
-  s.options.method = m;
-  s.options.lora.rank = 8;
-  s.options.nsamples = 4;
-  s.options.seq_len = 64;
-  s.options.epochs = 2;
-  return s;
-}
+using apiq::widgets::test::shared;
+// The same small job as tst_main_window's.
+CalibrationJobSpec spec(apiq::Method m, const QString& out) { return apiq::widgets::test::storiesJobSpec(m, out); }
 
 // Records the longest pause between ticks of a 10 ms timer on the GUI thread.
 class StallMeter : public QObject {

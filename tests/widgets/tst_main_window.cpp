@@ -14,25 +14,15 @@
 #include "main_window.h"
 #include "model_tree_model.h"
 #include "run_comparison.h"
+#include "stories_job_spec.h"
 
 using namespace apiq;
 
 class TstMainWindow : public QObject {
   Q_OBJECT
  private:
-  static QString shared(const QString& rel) { return QStringLiteral(APIQ_SHARED_DIR "/") + rel; }
-  static widgets::CalibrationJobSpec spec(Method m, const QString& out) {
-    widgets::CalibrationJobSpec s;
-    s.modelDir = shared(QStringLiteral("models/stories260K"));
-    s.calibFile = shared(QStringLiteral("data/tinystories-sample.txt"));
-    s.outDir = out;
-    s.options.method = m;
-    s.options.lora.rank = 8;
-    s.options.nsamples = 4;
-    s.options.seq_len = 64;
-    s.options.epochs = 2;
-    return s;
-  }
+  static QString shared(const QString& rel) { return widgets::test::shared(rel); }
+  static widgets::CalibrationJobSpec spec(Method m, const QString& out) { return widgets::test::storiesJobSpec(m, out); }
 
  private Q_SLOTS:
   void init() {
