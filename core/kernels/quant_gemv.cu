@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "device_types.cuh"
+#include "fast_divmod.cuh"
 
 namespace apiq::kernels {
 namespace {
@@ -15,7 +16,7 @@ constexpr int kUnroll = 8;  // words loaded per lane before any is used
 // PER consecutive activations of row m starting at col0, as float. VEC: 16-byte loads (the caller
 // guarantees alignment and a full word).
 template <typename T, int PER, bool VEC>
-__device__ __forceinline__ void load_x(const T* __restrict__ xr, int64_t col0, int64_t cols, float (&v)[PER]) {
+__device__ __forceinline__ void load_x(const T* __restrict__ xr, uint32_t col0, uint32_t cols, float (&v)[PER]) {
   if constexpr (VEC) {
     constexpr int kPerVec = 16 / sizeof(T);
     static_assert(PER % kPerVec == 0, "a word must cover whole 16-byte vectors");
@@ -35,8 +36,8 @@ __device__ __forceinline__ void load_x(const T* __restrict__ xr, int64_t col0, i
 template <int BITS, typename T, int MT, bool VEC>
 __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     packed_gemv_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
-                       const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int64_t rows, int64_t cols,
-                       int64_t n_words, int64_t group, int64_t n_groups) {
+                       const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int64_t rows, uint32_t cols,
+                       uint32_t n_words, uint32_t group, FastDivmod by_group, uint32_t n_groups) {
   constexpr int PER = 32 / BITS;
   constexpr uint32_t MASK = (1u << BITS) - 1u;
   // A word's codes fall in at most two groups when a group holds at least a word's codes (every
@@ -53,19 +54,23 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
 #pragma unroll
   for (int m = 0; m < MT; ++m) acc[m] = 0.f;
 
-  for (int64_t base = 0; base < n_words; base += 32 * kUnroll) {
+  // Indices within a row are 32-bit and group lookups use FastDivmod: a 64-bit division by the
+  // run-time group size costs far more than the word's memory traffic.
+  for (uint32_t base = 0; base < n_words; base += 32 * kUnroll) {
     // Every load of the batch (words and their groups' scales and zeros) is issued before any is
     // used, so a lane has many independent requests in flight.
     uint32_t wv[kUnroll];
     float s0[kUnroll], z0[kUnroll], s1[kUnroll], z1[kUnroll];
+    uint32_t first_n[kUnroll];  // codes of the word in its first group
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
-      const int64_t idx = base + u * 32 + lane;
+      const uint32_t idx = base + u * 32 + lane;
       const bool ok = idx < n_words;
       wv[u] = ok ? __ldg(wr + idx) : 0u;
       if (two_groups_max) {
-        const int64_t g0 = ok ? idx * PER / group : 0;
-        const int64_t g1 = ok ? min(idx * PER + PER - 1, cols - 1) / group : 0;
+        const uint32_t g0 = ok ? by_group.div(idx * PER) : 0;
+        const uint32_t g1 = ok ? by_group.div(min(idx * PER + PER - 1, cols - 1)) : 0;
+        first_n[u] = (g0 + 1) * group - idx * PER;
         s0[u] = __half2float(__ldg(sr + g0));
         z0[u] = static_cast<float>(__ldg(zr + g0));
         s1[u] = __half2float(__ldg(sr + g1));
@@ -74,22 +79,21 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     }
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
-      const int64_t idx = base + u * 32 + lane;
+      const uint32_t idx = base + u * 32 + lane;
       if (idx >= n_words) break;
-      const int64_t col0 = idx * PER;
+      const uint32_t col0 = idx * PER;
       float wd[PER];
       if (two_groups_max) {
         // Codes before the boundary belong to the first group (g0 == g1 for whole-word groups).
-        const int64_t boundary = (col0 / group + 1) * group - col0;
 #pragma unroll
         for (int k = 0; k < PER; ++k) {
-          const bool first = k < boundary;
+          const bool first = static_cast<uint32_t>(k) < first_n[u];
           wd[k] = (static_cast<float>((wv[u] >> (k * BITS)) & MASK) - (first ? z0[u] : z1[u])) * (first ? s0[u] : s1[u]);
         }
       } else {
 #pragma unroll
         for (int k = 0; k < PER; ++k) {
-          const int64_t g = min(col0 + k, cols - 1) / group;
+          const uint32_t g = by_group.div(min(col0 + k, cols - 1));
           wd[k] = (static_cast<float>((wv[u] >> (k * BITS)) & MASK) - static_cast<float>(__ldg(zr + g))) *
                   __half2float(__ldg(sr + g));
         }
@@ -100,9 +104,9 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
         if (m >= M) break;
         float xv[PER];
         if (VEC && full)
-          load_x<T, PER, VEC>(x + m * cols, col0, cols, xv);
+          load_x<T, PER, VEC>(x + static_cast<int64_t>(m) * cols, col0, cols, xv);
         else
-          load_x<T, PER, false>(x + m * cols, col0, cols, xv);  // zero beyond cols; padded codes are 0 too
+          load_x<T, PER, false>(x + static_cast<int64_t>(m) * cols, col0, cols, xv);  // zero beyond cols; padded codes are 0 too
         float a = 0.f;
 #pragma unroll
         for (int k = 0; k < PER; ++k) a = fmaf(wd[k], xv[k], a);
@@ -123,6 +127,7 @@ int launch_mt(const void* x, const int32_t* words, const void* scales, const int
               int64_t rows, int64_t cols, int64_t group, cudaStream_t stream) {
   constexpr int PER = 32 / BITS;
   const int64_t n_words = (cols + PER - 1) / PER, n_groups = (cols + group - 1) / group;
+  if (cols >= (int64_t{1} << 30) || group >= (int64_t{1} << 30)) return static_cast<int>(cudaErrorInvalidValue);
   // 16-byte loads of x need whole vectors per word and 16-byte aligned rows.
   const bool vec = (PER * sizeof(T)) % 16 == 0 && (cols * sizeof(T)) % 16 == 0 &&
                    reinterpret_cast<uintptr_t>(x) % 16 == 0;
@@ -130,7 +135,8 @@ int launch_mt(const void* x, const int32_t* words, const void* scales, const int
   auto args = [&](auto kernel) {
     kernel<<<blocks, kWarpsPerBlock * 32, 0, stream>>>(
         static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words), static_cast<const __half*>(scales), zeros,
-        static_cast<T*>(y), M, rows, cols, n_words, group, n_groups);
+        static_cast<T*>(y), M, rows, static_cast<uint32_t>(cols), static_cast<uint32_t>(n_words),
+        static_cast<uint32_t>(group), FastDivmod(static_cast<uint32_t>(group)), static_cast<uint32_t>(n_groups));
   };
   if constexpr ((PER * sizeof(T)) % 16 == 0) {
     if (vec) args(packed_gemv_kernel<BITS, T, MT, true>);
