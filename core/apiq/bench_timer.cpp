@@ -67,7 +67,7 @@ double BenchTimer::median_ms(const std::function<void()>& fn) {
     const auto a = static_cast<cudaEvent_t>(start_), b = static_cast<cudaEvent_t>(stop_);
     for (int i = 0; i < opts_.runs; ++i) {
       if (flush_.defined()) flush_.zero_();
-      if (opts_.queue_behind_spin) check(static_cast<cudaError_t>(kernels::launch_spin(200000, stream)), "spin kernel");
+      if (opts_.queue_behind_spin) check(static_cast<cudaError_t>(kernels::launch_spin(opts_.spin_ns, stream)), "spin kernel");
       check(cudaEventRecord(a, stream), "cudaEventRecord");
       fn();
       check(cudaEventRecord(b, stream), "cudaEventRecord");

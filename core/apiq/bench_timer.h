@@ -17,6 +17,7 @@ struct TimingOptions {
   // CUDA: queue the timed work behind a 0.2 ms spin kernel, so the events time the GPU work and
   // not the host's dispatch of it (kernel rows); off for end-to-end rows, which include it.
   bool queue_behind_spin = true;
+  int64_t spin_ns = 200000;  // long enough for the host to queue the timed work
 };
 
 class BenchTimer {
@@ -31,6 +32,7 @@ class BenchTimer {
   // Device-to-device copy of a large buffer, bytes read + written per second (GB/s = 1e9 B/s).
   double copy_bandwidth_gbps();
   torch::Device device() const { return device_; }
+  const TimingOptions& options() const { return opts_; }
 
  private:
   torch::Device device_;

@@ -44,7 +44,10 @@ torch::Tensor unpack_codes_kernel(const torch::Tensor& packed, int bits, int64_t
 torch::Tensor dequantize_kernel(const PackedLinear& p, torch::ScalarType dtype);
 // y = x Ŵᵀ reading packed codes directly; x [..., in] fp16/bf16 with at most 16 rows.
 bool packed_gemv_kernel_supports(const PackedLinear& p, const torch::Tensor& x);
-torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p);
+// Whether packed_gemv_kernel(x, p) takes the tensor-core kernel (2/4-bit, ≤ 8 rows, compatible group).
+bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x);
+// tensor_cores = false forces the CUDA-core kernel even where the tensor-core one applies.
+torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores = true);
 
 // Peak bytes allocated on a CUDA device by LibTorch's caching allocator since the last reset.
 int64_t cuda_peak_memory_bytes(torch::Device device);

@@ -132,7 +132,14 @@ bool packed_gemv_kernel_supports(const PackedLinear& p, const torch::Tensor& x) 
   return kernels::packed_gemv_supported(p.bits, elem_type(x.scalar_type(), "gemv"), x.numel() / std::max<int64_t>(p.in, 1));
 }
 
-torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p) {
+bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x) {
+  if (!packed_gemv_kernel_supports(p, x)) return false;
+  c10::cuda::CUDAGuard guard(x.device());
+  return kernels::packed_gemv_mma_supported(p.bits, elem_type(x.scalar_type(), "gemv"), x.numel() / p.in, p.out, p.in,
+                                            p.group_size, p.scales.data_ptr(), p.zeros.data_ptr());
+}
+
+torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores) {
   check_packed(p, "packed_gemv_kernel");
   TORCH_CHECK(packed_gemv_kernel_supports(p, x), "packed_gemv_kernel: unsupported input (needs fp16/bf16 CUDA x with ",
               "at most ", kernels::kMaxGemvRows, " rows of ", p.in, " features and 2/3/4-bit codes)");
@@ -144,7 +151,8 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p) 
   check_launch(kernels::launch_packed_gemv(xc.data_ptr(), elem_type(xc.scalar_type(), "gemv"),
                                            p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
                                            p.zeros.contiguous().data_ptr<int32_t>(), y.data_ptr(), xc.size(0), p.out,
-                                           p.in, p.group_size, p.bits, stream()),
+                                           p.in, p.group_size, p.bits, stream(),
+                                           tensor_cores ? kernels::GemvPath::Auto : kernels::GemvPath::CudaCores),
                "packed gemv");
   return y.view(out_sizes);
 }
@@ -160,7 +168,8 @@ torch::Tensor pack_codes_kernel(const torch::Tensor&, int) { no_kernels(); }
 torch::Tensor unpack_codes_kernel(const torch::Tensor&, int, int64_t) { no_kernels(); }
 torch::Tensor dequantize_kernel(const PackedLinear&, torch::ScalarType) { no_kernels(); }
 bool packed_gemv_kernel_supports(const PackedLinear&, const torch::Tensor&) { return false; }
-torch::Tensor packed_gemv_kernel(const torch::Tensor&, const PackedLinear&) { no_kernels(); }
+bool packed_gemv_uses_tensor_cores(const PackedLinear&, const torch::Tensor&) { return false; }
+torch::Tensor packed_gemv_kernel(const torch::Tensor&, const PackedLinear&, bool) { no_kernels(); }
 
 #endif
 

@@ -13,6 +13,11 @@
 #include "apiq/packing.h"
 #include "apiq/random_packed_model.h"
 
+#ifdef APIQ_WITH_CUDA
+#include <c10/cuda/CUDAGuard.h>
+#include <cuda_runtime_api.h>
+#endif
+
 namespace apiq {
 
 namespace {
@@ -65,6 +70,37 @@ void bench_gemv(Ctx& c, const LinearShape& s, int bits, int64_t group) {
   r.max_err = max_abs(y, yr);
   r.note = dev.is_cuda() ? "ref: LibTorch dequantize + matmul" : "CPU: reference path";
   c.add(r, p.storage_bytes() + bytes_of(x) + bytes_of(y), 2.0 * s.m * s.n * s.k);
+#ifdef APIQ_WITH_CUDA
+  if (!dev.is_cuda() || !packed_gemv_uses_tensor_cores(p, x)) return;
+
+  // The CUDA-core kernel on the same input, for comparison with the tensor-core one above.
+  BenchRow k{r.kernel + " (CUDA cores)", r.shape};
+  k.ms = c.timer.median_ms([&] { packed_gemv_kernel(x, p, false); });
+  k.ref_ms = r.ref_ms;
+  k.max_err = max_abs(packed_gemv_kernel(x, p, false), yr);
+  k.note = "quant_gemv.cu instead of quant_gemv_mma.cu";
+  c.add(k, p.storage_bytes() + bytes_of(x) + bytes_of(y), 2.0 * s.m * s.n * s.k);
+
+  // Back to back over distinct weights, as decode runs them: one timed run is `copies` products of
+  // different matrices (together 3× the L2 cache, so none is cached), per product = time / copies.
+  // This hides the fixed launch-to-first-byte latency that a single timed product includes.
+  int dev_index = dev.has_index() ? dev.index() : 0, l2 = 0;
+  c10::cuda::CUDAGuard guard(dev);
+  cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, dev_index);
+  const int64_t copies = std::max<int64_t>(4, 3 * int64_t{l2} / std::max<int64_t>(p.storage_bytes(), 1) + 1);
+  std::vector<PackedLinear> ws;
+  for (int64_t i = 0; i < copies; ++i) ws.push_back(random_packed_linear(s.n, s.k, bits, group, dev));
+  TimingOptions to = c.timer.options();
+  to.flush_l2 = false;
+  to.spin_ns = 2000000;  // the host queues every product before the first starts
+  BenchTimer stream_timer(dev, to);
+  BenchRow b{r.kernel + " back-to-back", r.shape + " x" + std::to_string(copies)};
+  b.ms = stream_timer.median_ms([&] {
+           for (const auto& w : ws) packed_gemv_kernel(x, w);
+         }) / static_cast<double>(copies);
+  b.note = "per product, " + std::to_string(copies) + " distinct weights in a row";
+  c.add(b, p.storage_bytes() + bytes_of(x) + bytes_of(y), 2.0 * s.m * s.n * s.k);
+#endif
 }
 
 void bench_dequant_matmul(Ctx& c, const LinearShape& s) {

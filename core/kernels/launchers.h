@@ -31,12 +31,22 @@ int launch_dequantize(const int32_t* words, const void* scales_f16, const int32_
                       int64_t rows, int64_t cols, int64_t group, int bits, void* stream);
 
 // y [m, rows] = x [m, cols] Ŵᵀ from packed words, for 1 ≤ m ≤ kMaxGemvRows, bits 2/3/4,
-// x and y in fp16 or bf16 (same type), float32 accumulation.
+// x and y in fp16 or bf16 (same type), float32 accumulation. Picks the tensor-core kernel
+// (quant_gemv_mma.cu) where it applies, else the CUDA-core kernel (quant_gemv.cu);
+// GemvPath::CudaCores forces the latter (benchmarks and tests compare the two).
 constexpr int64_t kMaxGemvRows = 16;
+enum class GemvPath { Auto = 0, CudaCores = 1 };
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                        const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
-                       void* stream);
+                       void* stream, GemvPath path = GemvPath::Auto);
+// The tensor-core kernel alone: bits 2 or 4, 1 ≤ m ≤ 8, group = 1, 2 or 4 × (4 words of codes),
+// cols a multiple of 16 words of codes, compute capability ≥ 8.0.
+bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
+                               const void* scales, const void* zeros);
+int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
+                           const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
+                           int bits, void* stream);
 
 // Keeps the stream busy for about `ns` nanoseconds (benchmarks queue the timed work behind it so
 // host-side dispatch does not show up as GPU idle time between the events).

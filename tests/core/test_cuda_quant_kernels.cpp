@@ -133,34 +133,79 @@ TEST(CudaQuantKernels, PackUnpackAndDequantizeMatchReference) {
   }
 }
 
-TEST(CudaQuantKernels, PackedGemvMatchesFloat64Reference) {
-  APIQ_REQUIRE_CUDA();
-  torch::manual_seed(13);
-  for (int bits : {2, 3, 4}) {
-    for (auto s : std::vector<Shape>{{1, 16, 32}, {7, 100, 32}, {33, 130, 64}, {64, 4096, 64}, {256, 11008, 128}, {19, 1000, 50}}) {
-      auto p = random_packed(s.out, s.in, bits, s.group, kCuda);
-      const auto w64 = dequantize_kernel(p, torch::kFloat).to(torch::kDouble);
-      for (auto dtype : {torch::kHalf, torch::kBFloat16}) {
-        for (int64_t m : {1, 3, 16}) {
-          for (bool misaligned : {false, true}) {
-            SCOPED_TRACE(std::to_string(bits) + "-bit " + std::to_string(s.out) + "x" + std::to_string(s.in) + " g" +
-                         std::to_string(s.group) + " m" + std::to_string(m) + " " + c10::toString(dtype) +
-                         (misaligned ? " misaligned" : ""));
-            // A view one element into a larger buffer is not 16-byte aligned: the scalar load path.
-            auto buf = torch::randn({m * s.in + 1}, torch::TensorOptions().device(kCuda).dtype(dtype));
-            auto x = buf.narrow(0, misaligned ? 1 : 0, m * s.in).view({m, s.in});
-            ASSERT_TRUE(packed_gemv_kernel_supports(p, x));
-            auto y = packed_gemv_kernel(x, p);
-            auto ref = x.to(torch::kDouble).matmul(w64.t());
-            // float32 accumulation, output rounded to the 16-bit type.
-            auto scale = x.to(torch::kDouble).abs().matmul(w64.abs().t()) + 1e-3;
-            const double eps = dtype == torch::kHalf ? 2e-3 : 1.6e-2;
-            EXPECT_LT(((y.to(torch::kDouble) - ref).abs() / scale).max().item<double>(), eps);
-          }
+struct GemvCase {
+  int bits;
+  Shape s;
+};
+
+// Calls f(p, w64, x, dtype) for every case × fp16/bf16 × row count × aligned/misaligned x (a view
+// one element into a larger buffer is not 16-byte aligned: the scalar load paths).
+template <typename F>
+void for_each_gemv_input(const std::vector<GemvCase>& cases, const std::vector<int64_t>& ms, F&& f) {
+  for (const auto& [bits, s] : cases) {
+    auto p = random_packed(s.out, s.in, bits, s.group, kCuda);
+    const auto w64 = dequantize_kernel(p, torch::kFloat).to(torch::kDouble);
+    for (auto dtype : {torch::kHalf, torch::kBFloat16}) {
+      for (int64_t m : ms) {
+        for (bool misaligned : {false, true}) {
+          SCOPED_TRACE(std::to_string(bits) + "-bit " + std::to_string(s.out) + "x" + std::to_string(s.in) + " g" +
+                       std::to_string(s.group) + " m" + std::to_string(m) + " " + c10::toString(dtype) +
+                       (misaligned ? " misaligned" : ""));
+          auto buf = torch::randn({m * s.in + 1}, torch::TensorOptions().device(kCuda).dtype(dtype));
+          f(p, w64, buf.narrow(0, misaligned ? 1 : 0, m * s.in).view({m, s.in}), dtype);
         }
       }
     }
   }
+}
+
+// max |y − ref| relative to Σ|x||w| (the scale of each output's rounding errors).
+double gemv_error(const torch::Tensor& y, const torch::Tensor& ref, const torch::Tensor& x, const torch::Tensor& w64) {
+  auto scale = x.to(torch::kDouble).abs().matmul(w64.abs().t()) + 1e-3;
+  return ((y.to(torch::kDouble) - ref.to(torch::kDouble)).abs() / scale).max().item<double>();
+}
+
+// The CUDA-core kernel (quant_gemv.cu), every bit width and group shape, ragged groups included.
+TEST(CudaQuantKernels, PackedGemvMatchesFloat64Reference) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(13);
+  std::vector<GemvCase> cases;
+  for (int bits : {2, 3, 4})
+    for (auto s : std::vector<Shape>{{1, 16, 32}, {7, 100, 32}, {33, 130, 64}, {64, 4096, 64}, {256, 11008, 128}, {19, 1000, 50}})
+      cases.push_back({bits, s});
+  for_each_gemv_input(cases, {1, 3, 16}, [](const PackedLinear& p, const torch::Tensor& w64, const torch::Tensor& x,
+                                            torch::ScalarType dtype) {
+    ASSERT_TRUE(packed_gemv_kernel_supports(p, x));
+    auto y = packed_gemv_kernel(x, p, /*tensor_cores=*/false);
+    // float32 accumulation, output rounded to the 16-bit type.
+    EXPECT_LT(gemv_error(y, x.to(torch::kDouble).matmul(w64.t()), x, w64), dtype == torch::kHalf ? 2e-3 : 1.6e-2);
+  });
+}
+
+// The tensor-core kernel (quant_gemv_mma.cu): exact (q − z)·x products and float32 sums, so only the
+// output rounding remains. Ragged row counts (not a multiple of the 16-row tile), 1..8 activation
+// rows, every supported group shape, zeros outside the code range, misaligned x.
+TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(17);
+  const std::vector<GemvCase> cases{{2, {16, 256, 64}},  {2, {37, 512, 64}},   {2, {200, 4096, 128}},
+                                    {2, {9, 11008, 64}},  {4, {16, 128, 32}},   {4, {45, 384, 64}},
+                                    {4, {100, 1024, 128}}, {4, {300, 2048, 32}}};
+  for_each_gemv_input(cases, {1, 2, 5, 8}, [](const PackedLinear& p, const torch::Tensor& w64, const torch::Tensor& x,
+                                              torch::ScalarType dtype) {
+    ASSERT_TRUE(packed_gemv_uses_tensor_cores(p, x));
+    auto y = packed_gemv_kernel(x, p);
+    // One rounding of the output to the 16-bit type (2^-8 bf16, 2^-11 fp16) plus float32 sums.
+    const double eps = dtype == torch::kHalf ? 1e-3 : 8e-3;
+    EXPECT_LT(gemv_error(y, x.to(torch::kDouble).matmul(w64.t()), x, w64), eps);
+    EXPECT_LT(gemv_error(y, packed_gemv_kernel(x, p, /*tensor_cores=*/false), x, w64), 2 * eps);
+  });
+  // Shapes the tensor-core kernel does not take go to the CUDA-core one.
+  auto x = torch::randn({1, 100}, torch::TensorOptions().device(kCuda).dtype(torch::kBFloat16));
+  EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 100, 2, 50, kCuda), x));
+  auto x16 = torch::randn({16, 256}, torch::TensorOptions().device(kCuda).dtype(torch::kBFloat16));
+  EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 256, 2, 64, kCuda), x16));
+  EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 256, 3, 64, kCuda), x16.narrow(0, 0, 1)));
 }
 
 TEST(CudaQuantKernels, PackedMatmulForwardAndInputGradientMatchReference) {
