@@ -2,24 +2,25 @@
 // y[m, :] = x[m, :] Ŵᵀ for 1 ≤ M ≤ 8 activation rows, 2- or 4-bit codes, on the tensor cores.
 //
 // Why tensor cores for a memory-bound product: dequantizing and multiplying in float32 costs about
-// six instructions per weight, which at 2 bits per weight is more than the SMs can issue in the time
-// HBM delivers the codes. Here each pair of codes becomes a pair of 16-bit values with one shift and
-// one LOP3 (the code lands in the mantissa of 128.0 / 1024.0), one FMA2 subtracts (magic + zero)
-// exactly, and mma.m16n8k16 does the multiply-adds with float32 accumulation; the fp16 scale is
-// applied in float32 once per group. Products of (q − z) and x are exact, so the result is as
-// accurate as a float32 dot product.
+// six instructions per weight, more than the SMs can issue in the time HBM delivers 2-bit codes.
+// Here one LOP3 turns a pair of codes q into the pair of 16-bit numbers M_p + q (the code lands in
+// the mantissa of a power of two M_p chosen so that its unit is 1), mma.m16n8k16 multiplies them by
+// x with float32 sums, and per group the exact correction is applied in float32:
+//   Σ_k (q_k − z)·x_k = Σ_k (M_p(k) + q_k)·x_k − Σ_k M_p(k)·x_k − z·Σ_k x_k,
+// where the two sums over x alone are computed once per block. The fp16 scale multiplies the result.
 //
 // Fragment mapping: an mma sums over 16 k-slots held four by four by the lanes t = lane % 4. The
-// k order inside a dot product is free, so lane t's slots are simply the codes of word t of a quad
-// (four consecutive words of a row, which lie in one quantization group) in the order in which the
-// shift-and-mask extraction produces them: pair j = codes (j, j + PER/2). The activations are staged
-// once per block in shared memory in that same permuted order, so the A (weights, rows g and g+8)
-// and B (activations, batch row g) fragments of a lane refer to the same columns.
+// k order inside a dot product is free, so lane t's slots are the codes of word t of a quad (four
+// consecutive words of a row, which lie in one quantization group) in the order in which the masks
+// extract them: pair j = codes (j, j + PER/2). The activations are staged once per block in shared
+// memory in that same order, so the A (weights, rows g and g+8) and B (activations, batch row g)
+// fragments of a lane refer to the same columns.
 //
 // Work split: a tile is 16 rows (one mma M); an item is one tile × one chunk of four quads. Each
-// block (one per SM, persistent) owns a contiguous range of tiles and its 16 warps take the items
-// of that range in turn, keeping partial sums in registers and adding them to shared accumulators
-// when the tile changes. Loads for two items are issued before either is used.
+// block (one per SM, persistent) owns a contiguous range of tiles; its 16 warps take the items of
+// that range in turn, two in flight per warp (the next item's loads are issued while the other one
+// is computed; the first ones before the activations are staged), keep partial sums in registers
+// and add them to shared accumulators when the tile changes.
 #include <cstdint>
 
 #include "device_types.cuh"
@@ -29,60 +30,47 @@ namespace {
 
 constexpr int kWarps = 16;
 constexpr int kThreads = kWarps * 32;
-constexpr int kItemsInFlight = 2;
 
 template <typename T> struct Mma;
 template <> struct Mma<__nv_bfloat16> {
-  static constexpr uint32_t kMagic = 0x4300;  // bf16 128.0: integers 128..255 are exact, ulp 1
-  // (128 + z) in both halves: exact for −384 ≤ z ≤ 128 (every zero an LWC fit of 2..4 bits makes
-  // in practice); beyond that it rounds like the bf16 dequantized weight of the reference path.
-  __device__ static uint32_t offset(int32_t z) {
-    const __nv_bfloat16 v = __float2bfloat16_rn(128.f + static_cast<float>(z));
-    const uint32_t u = *reinterpret_cast<const uint16_t*>(&v);
-    return u | (u << 16);
-  }
+  // Bits of the bf16 power of two 2^(7−p): a code at mantissa bits p, p+1, … adds q · 1.
+  static constexpr uint32_t magic_bits(int p) { return static_cast<uint32_t>(134 - p) << 7; }
+  static constexpr float magic_value(int p) { return static_cast<float>(1 << (7 - p)); }
   __device__ static void run(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
     asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
                  "{%0,%1,%2,%3};"
                  : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
                  : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
   }
-  // v − zz on both halves, exact for small integers (an FMA2 with 1, native on sm_80 and later).
-  __device__ static uint32_t sub(uint32_t v, uint32_t zz) {
-    const __nv_bfloat162 r = __hfma2(*reinterpret_cast<const __nv_bfloat162*>(&v), __float2bfloat162_rn(1.f),
-                                     __hneg2(*reinterpret_cast<const __nv_bfloat162*>(&zz)));
-    return *reinterpret_cast<const uint32_t*>(&r);
-  }
 };
 template <> struct Mma<__half> {
-  static constexpr uint32_t kMagic = 0x6400;  // fp16 1024.0: integers 1024..2047 are exact, ulp 1
-  __device__ static uint32_t offset(int32_t z) {  // exact for −3072 ≤ z ≤ 1024
-    const __half v = __float2half_rn(1024.f + static_cast<float>(z));
-    const uint32_t u = *reinterpret_cast<const uint16_t*>(&v);
-    return u | (u << 16);
-  }
+  static constexpr uint32_t magic_bits(int p) { return static_cast<uint32_t>(25 - p) << 10; }  // 2^(10−p)
+  static constexpr float magic_value(int p) { return static_cast<float>(1 << (10 - p)); }
   __device__ static void run(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
     asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
                  "{%0,%1,%2,%3};"
                  : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
                  : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
   }
-  __device__ static uint32_t sub(uint32_t v, uint32_t zz) {
-    const __half2 r = __hsub2(*reinterpret_cast<const __half2*>(&v), *reinterpret_cast<const __half2*>(&zz));
-    return *reinterpret_cast<const uint32_t*>(&r);
-  }
 };
 
 // Geometry of one (bits, quads-per-group) instantiation.
 template <int BITS, int QPG>
 struct Geo {
-  static constexpr int PER = 32 / BITS;          // codes per word
-  static constexpr int PAIRS = PER / 2;          // 16-bit pairs per word
-  static constexpr int MMAS = PER / 4;           // mma k-steps per quad (4 lanes × PER codes / 16)
-  static constexpr int QUADS = 4;                // quads per chunk
-  static constexpr int CHUNK_COLS = QUADS * 4 * PER;
-  static constexpr int GPC = QUADS / QPG;        // groups per chunk
-  static constexpr uint32_t MASK2 = ((1u << BITS) - 1u) * 0x10001u;
+  static constexpr int PER = 32 / BITS;    // codes per word
+  static constexpr int PAIRS = PER / 2;    // 16-bit pairs per word: pair j = codes (j, j + PAIRS)
+  static constexpr int MMAS = PER / 4;     // mma k-steps per quad (4 lanes × PER codes / 16)
+  static constexpr int QUADS = 4;          // quads per chunk
+  static constexpr int CHUNK_WORDS = QUADS * 4;
+  static constexpr int CHUNK_COLS = CHUNK_WORDS * PER;
+  static constexpr int GPC = QUADS / QPG;  // groups per chunk
+  static constexpr int GROUP_WORDS = QPG * 4;
+  // Pairs read from one shifted copy of the word: the codes must stay inside the 7-bit bf16
+  // mantissa, so 2-bit codes at bits 0, 2, 4 and 4-bit codes at bit 0 only.
+  static constexpr int KP = BITS == 2 ? 3 : 1;
+  static constexpr int shift(int j) { return BITS * KP * (j / KP); }
+  static constexpr int pos(int j) { return BITS * (j % KP); }
+  static constexpr uint32_t mask(int j) { return (((1u << BITS) - 1u) << pos(j)) * 0x10001u; }
   static constexpr int PAD_U32 = BITS == 2 ? 4 : 16;  // row padding: conflict-free B loads for M > 1
 };
 
@@ -91,7 +79,6 @@ template <> struct IntVec<1> { using type = int; };
 template <> struct IntVec<2> { using type = int2; };
 template <> struct IntVec<4> { using type = int4; };
 
-// Loads N consecutive 32-bit (or 16-bit, HALF) values as one vector; N ∈ {1, 2, 4}.
 template <int N>
 __device__ __forceinline__ void load_vec(const int32_t* p, int32_t (&out)[N]) {
   const auto v = __ldg(reinterpret_cast<const typename IntVec<N>::type*>(p));
@@ -115,14 +102,26 @@ __device__ __forceinline__ void load_halves(const __half* p, float (&out)[N]) {
   }
 }
 
-// Everything one lane loads for one item: its word of each quad for rows g and g+8, and those rows'
-// zeros and scales for the chunk's groups.
+// One warp's position in its block's items (tile-major), advanced without divisions.
+struct Cursor {
+  int item, tile, chunk;
+  __device__ void advance(int by, int chunks) {
+    item += by;
+    chunk += by;
+    while (chunk >= chunks) chunk -= chunks, ++tile;
+  }
+};
+
+// What one lane loads for one item: its word of each quad for rows g and g+8, and those rows'
+// zeros and scales for the chunk's groups; plus its partial sums for the item's tile.
 template <int BITS, int QPG>
-struct ItemLoad {
+struct Slot {
   using G = Geo<BITS, QPG>;
   uint32_t w[2][G::QUADS];
   int32_t z[2][G::GPC];
   float s[2][G::GPC];
+  float acc[4] = {0.f, 0.f, 0.f, 0.f};
+  int acc_tile = -1;
 };
 
 template <int BITS, typename T, int QPG>
@@ -131,44 +130,28 @@ __global__ void __launch_bounds__(kThreads, 1)
                     const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int rows, int cols) {
   using G = Geo<BITS, QPG>;
   extern __shared__ uint32_t smem[];
-  const int n_words = cols / G::PER, n_groups = cols / (QPG * 4 * G::PER), chunks = cols / G::CHUNK_COLS;
+  const int n_words = cols / G::PER, n_groups = n_words / G::GROUP_WORDS, chunks = n_words / G::CHUNK_WORDS;
   const int row_u32 = cols / 2 + G::PAD_U32;  // one activation row, permuted into pairs
   uint32_t* xs = smem;
-  float* acc_s = reinterpret_cast<float*>(smem + M * row_u32);
+  float2* sums = reinterpret_cast<float2*>(smem + M * row_u32);  // [group][m]: Σx, Σ M_p·x
+  float* acc_s = reinterpret_cast<float*>(sums + n_groups * M);
 
   const int n_tiles = (rows + 15) / 16;
   const int t_begin = static_cast<int>(static_cast<int64_t>(blockIdx.x) * n_tiles / gridDim.x);
   const int t_end = static_cast<int>(static_cast<int64_t>(blockIdx.x + 1) * n_tiles / gridDim.x);
-
-  // Stage x: word w of row m holds codes' columns w·PER .. w·PER+PER−1; pair j = (j, j + PER/2).
-  for (int i = threadIdx.x; i < M * n_words; i += kThreads) {
-    const int m = i / n_words, wd = i - m * n_words;
-    const T* src = x + static_cast<int64_t>(m) * cols + wd * G::PER;
-    uint32_t* dst = xs + m * row_u32 + wd * G::PAIRS;
-#pragma unroll
-    for (int j = 0; j < G::PAIRS; ++j) {
-      const T lo = src[j], hi = src[j + G::PAIRS];
-      dst[j] = static_cast<uint32_t>(*reinterpret_cast<const uint16_t*>(&lo)) |
-               (static_cast<uint32_t>(*reinterpret_cast<const uint16_t*>(&hi)) << 16);
-    }
-  }
-  for (int i = threadIdx.x; i < (t_end - t_begin) * 16 * M; i += kThreads) acc_s[i] = 0.f;
-  __syncthreads();
-
+  const int n_items = (t_end - t_begin) * chunks;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int g = lane / 4, t = lane % 4;
-  const int n_items = (t_end - t_begin) * chunks;
 
-  auto load_item = [&](int item, ItemLoad<BITS, QPG>& L) {
-    const int tile = t_begin + item / chunks, chunk = item - (item / chunks) * chunks;
+  auto load = [&](const Cursor& c, Slot<BITS, QPG>& L) {
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
-      const int row = tile * 16 + g + 8 * h;
-      if (item < n_items && row < rows) {
-        const uint32_t* wr = words + static_cast<int64_t>(row) * n_words + chunk * (G::QUADS * 4) + t;
+      const int row = c.tile * 16 + g + 8 * h;
+      if (c.item < n_items && row < rows) {
+        const uint32_t* wr = words + static_cast<int64_t>(row) * n_words + c.chunk * G::CHUNK_WORDS + t;
 #pragma unroll
         for (int q = 0; q < G::QUADS; ++q) L.w[h][q] = __ldg(wr + 4 * q);
-        const int64_t gofs = static_cast<int64_t>(row) * n_groups + chunk * G::GPC;
+        const int64_t gofs = static_cast<int64_t>(row) * n_groups + c.chunk * G::GPC;
         load_vec<G::GPC>(zeros + gofs, L.z[h]);
         load_halves<G::GPC>(scales + gofs, L.s[h]);
       } else {
@@ -180,38 +163,76 @@ __global__ void __launch_bounds__(kThreads, 1)
     }
   };
 
-  float acc[4] = {0.f, 0.f, 0.f, 0.f};
-  int acc_tile = -1;
-  auto flush = [&] {
-    if (acc_tile < 0) return;
-    float* a = acc_s + (acc_tile - t_begin) * 16 * M;
+  // The first two items' loads go out before the activations are staged.
+  Cursor cur[2];
+  Slot<BITS, QPG> slot[2];
+#pragma unroll
+  for (int u = 0; u < 2; ++u) {
+    const int item = warp + u * kWarps;
+    cur[u] = Cursor{item, t_begin + item / chunks, item % chunks};
+    load(cur[u], slot[u]);
+  }
+
+  // Stage x: word wd of row m covers columns wd·PER … wd·PER+PER−1; pair j = (j, j + PAIRS).
+  for (int i = threadIdx.x; i < M * n_words; i += kThreads) {
+    const int m = i / n_words, wd = i - m * n_words;
+    const T* src = x + static_cast<int64_t>(m) * cols + wd * G::PER;
+    uint32_t* dst = xs + m * row_u32 + wd * G::PAIRS;
+    uint16_t v[G::PER];
+#pragma unroll
+    for (int k = 0; k < G::PER; ++k) {
+      const T e = src[k];
+      v[k] = *reinterpret_cast<const uint16_t*>(&e);
+    }
+#pragma unroll
+    for (int j = 0; j < G::PAIRS; ++j) dst[j] = static_cast<uint32_t>(v[j]) | (static_cast<uint32_t>(v[j + G::PAIRS]) << 16);
+  }
+  for (int i = threadIdx.x; i < (t_end - t_begin) * 16 * M; i += kThreads) acc_s[i] = 0.f;
+  __syncthreads();
+  // Per group and activation row: Σ x and Σ M_p·x, from the staged (exact) values.
+  for (int i = threadIdx.x; i < M * n_groups; i += kThreads) {
+    const int m = i / n_groups, gi = i - m * n_groups;
+    const uint32_t* src = xs + m * row_u32 + gi * G::GROUP_WORDS * G::PAIRS;
+    float sx = 0.f, sm = 0.f;
+    for (int wd = 0; wd < G::GROUP_WORDS; ++wd) {
+#pragma unroll
+      for (int j = 0; j < G::PAIRS; ++j) {
+        const uint32_t u = src[wd * G::PAIRS + j];
+        const uint16_t lo = static_cast<uint16_t>(u & 0xffffu), hi = static_cast<uint16_t>(u >> 16);
+        const float a = to_f(*reinterpret_cast<const T*>(&lo)) + to_f(*reinterpret_cast<const T*>(&hi));
+        sx += a;
+        sm = fmaf(Mma<T>::magic_value(G::pos(j)), a, sm);
+      }
+    }
+    sums[gi * M + m] = make_float2(sx, sm);
+  }
+  __syncthreads();
+
+  auto flush = [&](Slot<BITS, QPG>& L) {
+    if (L.acc_tile < 0) return;
+    float* a = acc_s + (L.acc_tile - t_begin) * 16 * M;
     // c0, c1: row g, batch rows 2t, 2t+1; c2, c3: row g+8.
-    if (2 * t < M) atomicAdd(a + (2 * t) * 16 + g, acc[0]), atomicAdd(a + (2 * t) * 16 + g + 8, acc[2]);
-    if (2 * t + 1 < M) atomicAdd(a + (2 * t + 1) * 16 + g, acc[1]), atomicAdd(a + (2 * t + 1) * 16 + g + 8, acc[3]);
-    acc[0] = acc[1] = acc[2] = acc[3] = 0.f;
+    if (2 * t < M) atomicAdd(a + (2 * t) * 16 + g, L.acc[0]), atomicAdd(a + (2 * t) * 16 + g + 8, L.acc[2]);
+    if (2 * t + 1 < M) atomicAdd(a + (2 * t + 1) * 16 + g, L.acc[1]), atomicAdd(a + (2 * t + 1) * 16 + g + 8, L.acc[3]);
+    L.acc[0] = L.acc[1] = L.acc[2] = L.acc[3] = 0.f;
   };
 
-  auto compute_item = [&](int item, const ItemLoad<BITS, QPG>& L) {
-    const int tile = t_begin + item / chunks, chunk = item - (item / chunks) * chunks;
-    if (tile != acc_tile) {
-      flush();
-      acc_tile = tile;
+  const uint32_t* xrow = xs + g * row_u32;
+  const int m0 = min(2 * t, M - 1), m1 = min(2 * t + 1, M - 1);  // batch rows of c0/c2 and c1/c3
+  auto compute = [&](const Cursor& c, Slot<BITS, QPG>& L) {
+    if (c.tile != L.acc_tile) {
+      flush(L);
+      L.acc_tile = c.tile;
     }
-    const uint32_t* xrow = xs + g * row_u32;
 #pragma unroll
     for (int gi = 0; gi < G::GPC; ++gi) {
-      float c[4] = {0.f, 0.f, 0.f, 0.f};
-      uint32_t zz[2];
-#pragma unroll
-      for (int h = 0; h < 2; ++h) zz[h] = Mma<T>::offset(L.z[h][gi]);
+      float acc[4] = {0.f, 0.f, 0.f, 0.f};
 #pragma unroll
       for (int qq = 0; qq < QPG; ++qq) {
         const int q = gi * QPG + qq;
-        // Activations of this lane's word of the quad (batch row g; zero beyond M).
-        uint32_t b[G::PAIRS];
-        const int wd = chunk * (G::QUADS * 4) + 4 * q + t;
+        uint32_t b[G::PAIRS];  // this lane's activation pairs for its word of the quad (zero beyond M)
         if (g < M) {
-          const uint4* src = reinterpret_cast<const uint4*>(xrow + wd * G::PAIRS);
+          const uint4* src = reinterpret_cast<const uint4*>(xrow + (c.chunk * G::CHUNK_WORDS + 4 * q + t) * G::PAIRS);
 #pragma unroll
           for (int v = 0; v < G::PAIRS / 4; ++v) {
             const uint4 u = src[v];
@@ -227,30 +248,39 @@ __global__ void __launch_bounds__(kThreads, 1)
 #pragma unroll
           for (int h = 0; h < 2; ++h) {
             const uint32_t w = L.w[h][q];
-            const uint32_t p0 = ((w >> (BITS * 2 * s)) & G::MASK2) | (Mma<T>::kMagic * 0x10001u);
-            const uint32_t p1 = ((w >> (BITS * (2 * s + 1))) & G::MASK2) | (Mma<T>::kMagic * 0x10001u);
-            a[h] = Mma<T>::sub(p0, zz[h]);      // a0a1 (row g) / a2a3 (row g+8): pair 2s
-            a[2 + h] = Mma<T>::sub(p1, zz[h]);  // a4a5 / a6a7: pair 2s+1
+            constexpr auto lop = [](uint32_t v, int j) {
+              return (v >> G::shift(j) & G::mask(j)) | (Mma<T>::magic_bits(G::pos(j)) * 0x10001u);
+            };
+            a[h] = lop(w, 2 * s);          // a0a1 (row g) / a2a3 (row g+8): pair 2s
+            a[2 + h] = lop(w, 2 * s + 1);  // a4a5 / a6a7: pair 2s+1
           }
-          Mma<T>::run(c, a, b[2 * s], b[2 * s + 1]);
+          Mma<T>::run(acc, a, b[2 * s], b[2 * s + 1]);
         }
       }
-      acc[0] = fmaf(c[0], L.s[0][gi], acc[0]);
-      acc[1] = fmaf(c[1], L.s[0][gi], acc[1]);
-      acc[2] = fmaf(c[2], L.s[1][gi], acc[2]);
-      acc[3] = fmaf(c[3], L.s[1][gi], acc[3]);
+      const int grp = c.chunk * G::GPC + gi;
+      const float2 x0 = sums[grp * M + m0], x1 = sums[grp * M + m1];
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        const float z = static_cast<float>(L.z[h][gi]), sc = L.s[h][gi];
+        L.acc[2 * h] = fmaf(sc, acc[2 * h] - fmaf(z, x0.x, x0.y), L.acc[2 * h]);
+        L.acc[2 * h + 1] = fmaf(sc, acc[2 * h + 1] - fmaf(z, x1.x, x1.y), L.acc[2 * h + 1]);
+      }
     }
   };
 
-  for (int base = warp; base < n_items; base += kWarps * kItemsInFlight) {
-    ItemLoad<BITS, QPG> L[kItemsInFlight];
+  // Two items in flight: while one is computed, the other's loads are outstanding.
+  while (cur[0].item < n_items) {
 #pragma unroll
-    for (int u = 0; u < kItemsInFlight; ++u) load_item(base + u * kWarps, L[u]);
-#pragma unroll
-    for (int u = 0; u < kItemsInFlight; ++u)
-      if (base + u * kWarps < n_items) compute_item(base + u * kWarps, L[u]);
+    for (int u = 0; u < 2; ++u) {
+      if (cur[u].item < n_items) {
+        compute(cur[u], slot[u]);
+        cur[u].advance(2 * kWarps, chunks);
+        load(cur[u], slot[u]);
+      }
+    }
   }
-  flush();
+  flush(slot[0]);
+  flush(slot[1]);
   __syncthreads();
   for (int i = threadIdx.x; i < (t_end - t_begin) * 16 * M; i += kThreads) {
     const int lt = i / (16 * M), r = i - lt * 16 * M, m = r / 16, row = (t_begin + lt) * 16 + r % 16;
@@ -290,7 +320,8 @@ int quads_per_group(int bits, int64_t group) {
 size_t smem_bytes(int bits, int64_t m, int64_t rows, int64_t cols, int blocks) {
   const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16);
   const int64_t tiles = (rows + 15) / 16, max_tiles = (tiles + blocks - 1) / blocks;
-  return static_cast<size_t>(4 * (m * row_u32 + max_tiles * 16 * m));
+  const int64_t group_sums = 2 * m * (cols / (16 * (32 / bits)));  // at most one group per quad
+  return static_cast<size_t>(4 * (m * row_u32 + group_sums + max_tiles * 16 * m));
 }
 
 int grid_blocks(int64_t rows) {
