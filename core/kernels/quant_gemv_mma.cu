@@ -62,7 +62,6 @@ struct Geo {
   static constexpr int MMAS = PER / 4;     // mma k-steps per quad (4 lanes × PER codes / 16)
   static constexpr int QUADS = 4;          // quads per chunk
   static constexpr int CHUNK_WORDS = QUADS * 4;
-  static constexpr int CHUNK_COLS = CHUNK_WORDS * PER;
   static constexpr int GPC = QUADS / QPG;  // groups per chunk
   static constexpr int GROUP_WORDS = QPG * 4;
   // Pairs read from one shifted copy of the word: the codes must stay inside the 7-bit bf16
