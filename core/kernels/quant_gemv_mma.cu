@@ -319,7 +319,7 @@ int quads_per_group(int bits, int64_t group) {
 size_t smem_bytes(int bits, int64_t m, int64_t rows, int64_t cols, int blocks) {
   const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16);
   const int64_t tiles = (rows + 15) / 16, max_tiles = (tiles + blocks - 1) / blocks;
-  const int64_t group_sums = 2 * m * (cols / (16 * (32 / bits)));  // at most one group per quad
+  const int64_t group_sums = 2 * m * (cols / (4 * (32 / bits)));  // at most one group per quad (4 words)
   return static_cast<size_t>(4 * (m * row_u32 + group_sums + max_tiles * 16 * m));
 }
 
