@@ -85,22 +85,6 @@ __device__ __forceinline__ void load_vec(const int32_t* p, int32_t (&out)[N]) {
 #pragma unroll
   for (int i = 0; i < N; ++i) out[i] = e[i];
 }
-template <int N>
-__device__ __forceinline__ void load_halves(const __half* p, float (&out)[N]) {
-  if constexpr (N == 4) {
-    const uint2 v = __ldg(reinterpret_cast<const uint2*>(p));
-    const __half* e = reinterpret_cast<const __half*>(&v);
-#pragma unroll
-    for (int i = 0; i < 4; ++i) out[i] = __half2float(e[i]);
-  } else if constexpr (N == 2) {
-    const __half2 v = __ldg(reinterpret_cast<const __half2*>(p));
-    out[0] = __low2float(v);
-    out[1] = __high2float(v);
-  } else {
-    out[0] = __half2float(__ldg(p));
-  }
-}
-
 // One warp's position in its block's items (tile-major), advanced without divisions.
 struct Cursor {
   int item, tile, chunk;
@@ -112,52 +96,71 @@ struct Cursor {
 };
 
 // What one lane loads for one item: its word of each quad for rows g and g+8, and those rows'
-// zeros and scales for the chunk's groups; plus its partial sums for the item's tile.
+// zeros and (raw fp16) scales for the chunk's groups; plus its partial sums for the item's tile.
+// Nothing is converted at load time, so issuing the loads never waits for them.
 template <int BITS, int QPG>
 struct Slot {
   using G = Geo<BITS, QPG>;
   uint32_t w[2][G::QUADS];
   int32_t z[2][G::GPC];
-  float s[2][G::GPC];
+  __half s[2][G::GPC];
   float acc[4] = {0.f, 0.f, 0.f, 0.f};
   int acc_tile = -1;
 };
 
+template <int N>
+__device__ __forceinline__ void load_halves(const __half* p, __half (&out)[N]) {
+  if constexpr (N == 4) {
+    const uint2 v = __ldg(reinterpret_cast<const uint2*>(p));
+    const __half* e = reinterpret_cast<const __half*>(&v);
+#pragma unroll
+    for (int i = 0; i < 4; ++i) out[i] = e[i];
+  } else if constexpr (N == 2) {
+    const __half2 v = __ldg(reinterpret_cast<const __half2*>(p));
+    out[0] = __low2half(v);
+    out[1] = __high2half(v);
+  } else {
+    out[0] = __ldg(p);
+  }
+}
+
+// Block b owns tiles [b·base + min(b, rem), …): the host splits the tiles, so no 64-bit division here.
 template <int BITS, typename T, int QPG>
 __global__ void __launch_bounds__(kThreads, 1)
     gemv_mma_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
-                    const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int rows, int cols) {
+                    const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int rows, int cols, int tiles_base,
+                    int tiles_rem) {
   using G = Geo<BITS, QPG>;
   extern __shared__ uint32_t smem[];
   const int n_words = cols / G::PER, n_groups = n_words / G::GROUP_WORDS, chunks = n_words / G::CHUNK_WORDS;
+  const int b = static_cast<int>(blockIdx.x);
+  const int t_begin = b * tiles_base + min(b, tiles_rem);
+  const int n_tiles = tiles_base + (b < tiles_rem ? 1 : 0);
+  const int n_items = n_tiles * chunks;
   const int row_u32 = cols / 2 + G::PAD_U32;  // one activation row, permuted into pairs
   uint32_t* xs = smem;
   float2* sums = reinterpret_cast<float2*>(smem + M * row_u32);  // [group][m]: Σx, Σ M_p·x
-  float* acc_s = reinterpret_cast<float*>(sums + n_groups * M);
-
-  const int n_tiles = (rows + 15) / 16;
-  const int t_begin = static_cast<int>(static_cast<int64_t>(blockIdx.x) * n_tiles / gridDim.x);
-  const int t_end = static_cast<int>(static_cast<int64_t>(blockIdx.x + 1) * n_tiles / gridDim.x);
-  const int n_items = (t_end - t_begin) * chunks;
+  float* part = reinterpret_cast<float*>(sums + n_groups * M);    // [warp][tile][m][16] partial sums
+  const int part_warp = (tiles_base + 1) * 16 * M;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int g = lane / 4, t = lane % 4;
 
   auto load = [&](const Cursor& c, Slot<BITS, QPG>& L) {
+    if (c.item >= n_items) return;
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
       const int row = c.tile * 16 + g + 8 * h;
-      if (c.item < n_items && row < rows) {
-        const uint32_t* wr = words + static_cast<int64_t>(row) * n_words + c.chunk * G::CHUNK_WORDS + t;
+      const bool ok = row < rows;
+      // 32-bit offsets: rows × words per row stays far below 2^31 for any layer (checked on the host).
+      const uint32_t* wr = words + (ok ? row * n_words + c.chunk * G::CHUNK_WORDS + t : 0);
 #pragma unroll
-        for (int q = 0; q < G::QUADS; ++q) L.w[h][q] = __ldg(wr + 4 * q);
-        const int64_t gofs = static_cast<int64_t>(row) * n_groups + c.chunk * G::GPC;
-        load_vec<G::GPC>(zeros + gofs, L.z[h]);
-        load_halves<G::GPC>(scales + gofs, L.s[h]);
-      } else {
+      for (int q = 0; q < G::QUADS; ++q) L.w[h][q] = ok ? __ldg(wr + 4 * q) : 0u;
+      const int gofs = ok ? row * n_groups + c.chunk * G::GPC : 0;
+      load_vec<G::GPC>(zeros + gofs, L.z[h]);
+      load_halves<G::GPC>(scales + gofs, L.s[h]);
+      if (!ok) {
 #pragma unroll
-        for (int q = 0; q < G::QUADS; ++q) L.w[h][q] = 0u;
-#pragma unroll
-        for (int k = 0; k < G::GPC; ++k) L.z[h][k] = 0, L.s[h][k] = 0.f;
+        for (int k = 0; k < G::GPC; ++k) L.s[h][k] = __float2half(0.f);
       }
     }
   };
@@ -172,47 +175,49 @@ __global__ void __launch_bounds__(kThreads, 1)
     load(cur[u], slot[u]);
   }
 
-  // Stage x: word wd of row m covers columns wd·PER … wd·PER+PER−1; pair j = (j, j + PAIRS).
-  for (int i = threadIdx.x; i < M * n_words; i += kThreads) {
-    const int m = i / n_words, wd = i - m * n_words;
-    const T* src = x + static_cast<int64_t>(m) * cols + wd * G::PER;
-    uint32_t* dst = xs + m * row_u32 + wd * G::PAIRS;
-    uint16_t v[G::PER];
-#pragma unroll
-    for (int k = 0; k < G::PER; ++k) {
-      const T e = src[k];
-      v[k] = *reinterpret_cast<const uint16_t*>(&e);
-    }
-#pragma unroll
-    for (int j = 0; j < G::PAIRS; ++j) dst[j] = static_cast<uint32_t>(v[j]) | (static_cast<uint32_t>(v[j + G::PAIRS]) << 16);
-  }
-  for (int i = threadIdx.x; i < (t_end - t_begin) * 16 * M; i += kThreads) acc_s[i] = 0.f;
-  __syncthreads();
-  // Per group and activation row: Σ x and Σ M_p·x, from the staged (exact) values.
-  for (int i = threadIdx.x; i < M * n_groups; i += kThreads) {
-    const int m = i / n_groups, gi = i - m * n_groups;
-    const uint32_t* src = xs + m * row_u32 + gi * G::GROUP_WORDS * G::PAIRS;
+  // Stage x: word wd of row m covers columns wd·PER … wd·PER+PER−1; pair j = (j, j + PAIRS). The same
+  // pass sums each group's x and M_p·x: consecutive lanes hold consecutive words, and a group's words
+  // (4, 8 or 16) never straddle a row, so a shuffle reduction over the group's lanes finishes them.
+  const int staged = M * n_words;
+  for (int i0 = warp * 32; i0 < staged; i0 += kThreads) {
+    const int i = i0 + lane;
     float sx = 0.f, sm = 0.f;
-    for (int wd = 0; wd < G::GROUP_WORDS; ++wd) {
+    if (i < staged) {
+      const int m = i / n_words, wd = i - m * n_words;
+      const T* src = x + m * cols + wd * G::PER;
+      uint32_t* dst = xs + m * row_u32 + wd * G::PAIRS;
+      T v[G::PER];
+#pragma unroll
+      for (int k = 0; k < G::PER; ++k) v[k] = src[k];
 #pragma unroll
       for (int j = 0; j < G::PAIRS; ++j) {
-        const uint32_t u = src[wd * G::PAIRS + j];
-        const uint16_t lo = static_cast<uint16_t>(u & 0xffffu), hi = static_cast<uint16_t>(u >> 16);
-        const float a = to_f(*reinterpret_cast<const T*>(&lo)) + to_f(*reinterpret_cast<const T*>(&hi));
-        sx += a;
-        sm = fmaf(Mma<T>::magic_value(G::pos(j)), a, sm);
+        dst[j] = static_cast<uint32_t>(*reinterpret_cast<const uint16_t*>(&v[j])) |
+                 (static_cast<uint32_t>(*reinterpret_cast<const uint16_t*>(&v[j + G::PAIRS])) << 16);
+        const float a2 = to_f(v[j]) + to_f(v[j + G::PAIRS]);
+        sx += a2;
+        sm = fmaf(Mma<T>::magic_value(G::pos(j)), a2, sm);
       }
     }
-    sums[gi * M + m] = make_float2(sx, sm);
+#pragma unroll
+    for (int off = 1; off < G::GROUP_WORDS; off *= 2) {
+      sx += __shfl_xor_sync(0xffffffffu, sx, off);
+      sm += __shfl_xor_sync(0xffffffffu, sm, off);
+    }
+    if (i < staged && lane % G::GROUP_WORDS == 0) {
+      const int m = i / n_words, gi = (i - m * n_words) / G::GROUP_WORDS;
+      sums[gi * M + m] = make_float2(sx, sm);
+    }
   }
+  for (int i = threadIdx.x; i < kWarps * part_warp; i += kThreads) part[i] = 0.f;
   __syncthreads();
 
+  float* my_part = part + warp * part_warp;
   auto flush = [&](Slot<BITS, QPG>& L) {
     if (L.acc_tile < 0) return;
-    float* a = acc_s + (L.acc_tile - t_begin) * 16 * M;
-    // c0, c1: row g, batch rows 2t, 2t+1; c2, c3: row g+8.
-    if (2 * t < M) atomicAdd(a + (2 * t) * 16 + g, L.acc[0]), atomicAdd(a + (2 * t) * 16 + g + 8, L.acc[2]);
-    if (2 * t + 1 < M) atomicAdd(a + (2 * t + 1) * 16 + g, L.acc[1]), atomicAdd(a + (2 * t + 1) * 16 + g + 8, L.acc[3]);
+    float* a = my_part + (L.acc_tile - t_begin) * 16 * M;
+    // c0, c1: row g, batch rows 2t, 2t+1; c2, c3: row g+8. Only this lane writes these addresses.
+    if (2 * t < M) a[(2 * t) * 16 + g] += L.acc[0], a[(2 * t) * 16 + g + 8] += L.acc[2];
+    if (2 * t + 1 < M) a[(2 * t + 1) * 16 + g] += L.acc[1], a[(2 * t + 1) * 16 + g + 8] += L.acc[3];
     L.acc[0] = L.acc[1] = L.acc[2] = L.acc[3] = 0.f;
   };
 
@@ -229,17 +234,17 @@ __global__ void __launch_bounds__(kThreads, 1)
 #pragma unroll
       for (int qq = 0; qq < QPG; ++qq) {
         const int q = gi * QPG + qq;
-        uint32_t b[G::PAIRS];  // this lane's activation pairs for its word of the quad (zero beyond M)
+        uint32_t bx[G::PAIRS];  // this lane's activation pairs for its word of the quad (zero beyond M)
         if (g < M) {
           const uint4* src = reinterpret_cast<const uint4*>(xrow + (c.chunk * G::CHUNK_WORDS + 4 * q + t) * G::PAIRS);
 #pragma unroll
           for (int v = 0; v < G::PAIRS / 4; ++v) {
             const uint4 u = src[v];
-            b[4 * v] = u.x, b[4 * v + 1] = u.y, b[4 * v + 2] = u.z, b[4 * v + 3] = u.w;
+            bx[4 * v] = u.x, bx[4 * v + 1] = u.y, bx[4 * v + 2] = u.z, bx[4 * v + 3] = u.w;
           }
         } else {
 #pragma unroll
-          for (int j = 0; j < G::PAIRS; ++j) b[j] = 0u;
+          for (int j = 0; j < G::PAIRS; ++j) bx[j] = 0u;
         }
 #pragma unroll
         for (int s = 0; s < G::MMAS; ++s) {
@@ -253,14 +258,14 @@ __global__ void __launch_bounds__(kThreads, 1)
             a[h] = lop(w, 2 * s);          // a0a1 (row g) / a2a3 (row g+8): pair 2s
             a[2 + h] = lop(w, 2 * s + 1);  // a4a5 / a6a7: pair 2s+1
           }
-          Mma<T>::run(acc, a, b[2 * s], b[2 * s + 1]);
+          Mma<T>::run(acc, a, bx[2 * s], bx[2 * s + 1]);
         }
       }
       const int grp = c.chunk * G::GPC + gi;
       const float2 x0 = sums[grp * M + m0], x1 = sums[grp * M + m1];
 #pragma unroll
       for (int h = 0; h < 2; ++h) {
-        const float z = static_cast<float>(L.z[h][gi]), sc = L.s[h][gi];
+        const float z = static_cast<float>(L.z[h][gi]), sc = __half2float(L.s[h][gi]);
         L.acc[2 * h] = fmaf(sc, acc[2 * h] - fmaf(z, x0.x, x0.y), L.acc[2 * h]);
         L.acc[2 * h + 1] = fmaf(sc, acc[2 * h + 1] - fmaf(z, x1.x, x1.y), L.acc[2 * h + 1]);
       }
@@ -281,9 +286,12 @@ __global__ void __launch_bounds__(kThreads, 1)
   flush(slot[0]);
   flush(slot[1]);
   __syncthreads();
-  for (int i = threadIdx.x; i < (t_end - t_begin) * 16 * M; i += kThreads) {
+  for (int i = threadIdx.x; i < n_tiles * 16 * M; i += kThreads) {
     const int lt = i / (16 * M), r = i - lt * 16 * M, m = r / 16, row = (t_begin + lt) * 16 + r % 16;
-    if (row < rows) y[static_cast<int64_t>(m) * rows + row] = from_f<T>(acc_s[i]);
+    float v = 0.f;
+#pragma unroll 4
+    for (int w = 0; w < kWarps; ++w) v += part[w * part_warp + i];
+    if (row < rows) y[static_cast<int64_t>(m) * rows + row] = from_f<T>(v);
   }
 }
 
@@ -301,13 +309,12 @@ int launch(const void* x, const int32_t* words, const void* scales, const int32_
     if (e != cudaSuccess) return static_cast<int>(e);
     limit = smem;
   }
+  const int tiles = (rows + 15) / 16;
   kernel<<<blocks, kThreads, smem, stream>>>(static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
                                              static_cast<const __half*>(scales), zeros, static_cast<T*>(y), M, rows,
-                                             cols);
+                                             cols, tiles / blocks, tiles % blocks);
   return static_cast<int>(cudaGetLastError());
 }
-
-constexpr size_t kMaxSmem = 200 * 1024;
 
 int quads_per_group(int bits, int64_t group) {
   const int64_t quad_cols = 4 * (32 / bits);
@@ -318,9 +325,9 @@ int quads_per_group(int bits, int64_t group) {
 
 size_t smem_bytes(int bits, int64_t m, int64_t rows, int64_t cols, int blocks) {
   const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16);
-  const int64_t tiles = (rows + 15) / 16, max_tiles = (tiles + blocks - 1) / blocks;
+  const int64_t tiles = (rows + 15) / 16, max_tiles = tiles / blocks + 1;  // as the kernel lays it out
   const int64_t group_sums = 2 * m * (cols / (4 * (32 / bits)));  // at most one group per quad (4 words)
-  return static_cast<size_t>(4 * (m * row_u32 + group_sums + max_tiles * 16 * m));
+  return static_cast<size_t>(4 * (m * row_u32 + group_sums + kWarps * max_tiles * 16 * m));
 }
 
 int grid_blocks(int64_t rows) {
@@ -338,15 +345,19 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
   if ((bits != 2 && bits != 4) || x_type == ElemType::F32 || m < 1 || m > 8 || rows < 1) return false;
   const int qpg = quads_per_group(bits, group);
   const int64_t chunk_cols = 16 * (32 / bits);
-  if (qpg == 0 || cols % chunk_cols != 0 || cols > (int64_t{1} << 24) || rows > (int64_t{1} << 30)) return false;
+  // 32-bit element offsets inside the kernel.
+  if (qpg == 0 || cols % chunk_cols != 0 || m * cols >= (int64_t{1} << 31) || rows * cols / (32 / bits) >= (int64_t{1} << 31))
+    return false;
   // Zeros and scales of a chunk are read as one vector of 4/qpg elements.
   const int gpc = 4 / qpg;
   if (reinterpret_cast<uintptr_t>(zeros) % (4 * gpc) != 0 || reinterpret_cast<uintptr_t>(scales) % (2 * gpc) != 0)
     return false;
-  int dev = 0, major = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess)
+  int dev = 0, major = 0, smem_max = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess ||
+      cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess ||
+      cudaDeviceGetAttribute(&smem_max, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) != cudaSuccess)
     return false;
-  return major >= 8 && smem_bytes(bits, m, rows, cols, grid_blocks(rows)) <= kMaxSmem;
+  return major >= 8 && smem_bytes(bits, m, rows, cols, grid_blocks(rows)) <= static_cast<size_t>(smem_max);
 }
 
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
