@@ -165,7 +165,31 @@ __global__ void __launch_bounds__(kThreads, 1)
     }
   };
 
-  // The first two items' loads go out before the activations are staged.
+  // Stage x: word wd of row m covers columns wd·PER … wd·PER+PER−1; pair j = (j, j + PAIRS). A lane
+  // reads its word's PER values with 16-byte loads (whole sectors: every block reads all of x, so
+  // partial-sector reads would queue on the few L2 lines that hold it).
+  const int staged = M * n_words;
+  const bool x_vec = reinterpret_cast<uintptr_t>(x) % 16 == 0;
+  auto load_x = [&](int i, T (&v)[G::PER]) {
+    if (i >= staged) return;
+    const T* src = x + i * G::PER;  // rows of x are contiguous: word i of the flattened [M, cols]
+    if (x_vec) {
+#pragma unroll
+      for (int k = 0; k < G::PER * 2 / 16; ++k) {
+        const uint4 u = __ldg(reinterpret_cast<const uint4*>(src) + k);
+        const T* e = reinterpret_cast<const T*>(&u);
+#pragma unroll
+        for (int e8 = 0; e8 < 8; ++e8) v[8 * k + e8] = e[e8];
+      }
+    } else {
+#pragma unroll
+      for (int k = 0; k < G::PER; ++k) v[k] = src[k];
+    }
+  };
+  T xv[G::PER];
+  load_x(warp * 32 + lane, xv);  // the first pass's activations go out first: they gate the barrier
+
+  // Then the first two items' weights, zeros and scales.
   Cursor cur[2];
   Slot<BITS, QPG> slot[2];
 #pragma unroll
@@ -175,25 +199,21 @@ __global__ void __launch_bounds__(kThreads, 1)
     load(cur[u], slot[u]);
   }
 
-  // Stage x: word wd of row m covers columns wd·PER … wd·PER+PER−1; pair j = (j, j + PAIRS). The same
-  // pass sums each group's x and M_p·x: consecutive lanes hold consecutive words, and a group's words
-  // (4, 8 or 16) never straddle a row, so a shuffle reduction over the group's lanes finishes them.
-  const int staged = M * n_words;
+  // The staging pass also sums each group's x and M_p·x: consecutive lanes hold consecutive words,
+  // and a group's words (4, 8 or 16) never straddle a row, so a shuffle over the group's lanes
+  // finishes the sums.
   for (int i0 = warp * 32; i0 < staged; i0 += kThreads) {
     const int i = i0 + lane;
+    if (i0 != warp * 32) load_x(i, xv);
     float sx = 0.f, sm = 0.f;
     if (i < staged) {
       const int m = i / n_words, wd = i - m * n_words;
-      const T* src = x + m * cols + wd * G::PER;
       uint32_t* dst = xs + m * row_u32 + wd * G::PAIRS;
-      T v[G::PER];
-#pragma unroll
-      for (int k = 0; k < G::PER; ++k) v[k] = src[k];
 #pragma unroll
       for (int j = 0; j < G::PAIRS; ++j) {
-        dst[j] = static_cast<uint32_t>(*reinterpret_cast<const uint16_t*>(&v[j])) |
-                 (static_cast<uint32_t>(*reinterpret_cast<const uint16_t*>(&v[j + G::PAIRS])) << 16);
-        const float a2 = to_f(v[j]) + to_f(v[j + G::PAIRS]);
+        dst[j] = static_cast<uint32_t>(*reinterpret_cast<const uint16_t*>(&xv[j])) |
+                 (static_cast<uint32_t>(*reinterpret_cast<const uint16_t*>(&xv[j + G::PAIRS])) << 16);
+        const float a2 = to_f(xv[j]) + to_f(xv[j + G::PAIRS]);
         sx += a2;
         sm = fmaf(Mma<T>::magic_value(G::pos(j)), a2, sm);
       }
@@ -286,12 +306,15 @@ __global__ void __launch_bounds__(kThreads, 1)
   flush(slot[0]);
   flush(slot[1]);
   __syncthreads();
-  for (int i = threadIdx.x; i < n_tiles * 16 * M; i += kThreads) {
-    const int lt = i / (16 * M), r = i - lt * 16 * M, m = r / 16, row = (t_begin + lt) * 16 + r % 16;
-    float v = 0.f;
-#pragma unroll 4
-    for (int w = 0; w < kWarps; ++w) v += part[w * part_warp + i];
-    if (row < rows) y[static_cast<int64_t>(m) * rows + row] = from_f<T>(v);
+  // Each output is the sum of the 16 warps' partials: 16 consecutive lanes take one output each.
+  for (int i0 = threadIdx.x - lane; i0 < n_tiles * 16 * M * kWarps; i0 += kThreads) {
+    const int i = i0 + lane, o = i / kWarps, w = i % kWarps;
+    const bool ok = o < n_tiles * 16 * M;
+    float v = ok ? part[w * part_warp + o] : 0.f;
+#pragma unroll
+    for (int off = 1; off < kWarps; off *= 2) v += __shfl_xor_sync(0xffffffffu, v, off);
+    const int lt = o / (16 * M), r = o - lt * 16 * M, m = r / 16, row = (t_begin + lt) * 16 + r % 16;
+    if (ok && w == 0 && row < rows) y[static_cast<int64_t>(m) * rows + row] = from_f<T>(v);
   }
 }
 
