@@ -81,6 +81,16 @@ void bench_gemv(Ctx& c, const LinearShape& s, int bits, int64_t group) {
   k.note = "quant_gemv.cu instead of quant_gemv_mma.cu";
   c.add(k, p.storage_bytes() + bytes_of(x) + bytes_of(y), 2.0 * s.m * s.n * s.k);
 
+  // What a plain device-to-device copy moving the same number of bytes (read + written) achieves at
+  // this size, timed the same way: the practical ceiling for one kernel of this much traffic.
+  const int64_t gemv_bytes = p.storage_bytes() + bytes_of(x) + bytes_of(y);
+  auto src = torch::ones({gemv_bytes / 2}, torch::TensorOptions().device(dev).dtype(torch::kByte));
+  auto dst = torch::empty_like(src);
+  BenchRow cp{"copy, same bytes as " + r.kernel, r.shape};
+  cp.ms = c.timer.median_ms([&] { dst.copy_(src); });
+  cp.note = "device copy of " + std::to_string(gemv_bytes / 2) + " B (read + write = the product's bytes)";
+  c.add(cp, 2 * (gemv_bytes / 2));
+
   // Back to back over distinct weights, as decode runs them: one timed run is `copies` products of
   // different matrices (together 3× the L2 cache, so none is cached), per product = time / copies.
   // This hides the fixed launch-to-first-byte latency that a single timed product includes.

@@ -85,6 +85,18 @@ __device__ __forceinline__ void load_vec(const int32_t* p, int32_t (&out)[N]) {
 #pragma unroll
   for (int i = 0; i < N; ++i) out[i] = e[i];
 }
+// (v & mask) | bits in one LOP3.
+__device__ __forceinline__ uint32_t and_or(uint32_t v, uint32_t mask, uint32_t bits) {
+  uint32_t r;
+  asm("lop3.b32 %0, %1, %2, %3, 0xEA;" : "=r"(r) : "r"(v), "r"(mask), "r"(bits));
+  return r;
+}
+// A value the compiler cannot fold into an immediate.
+__device__ __forceinline__ uint32_t keep_in_register(uint32_t v) {
+  asm volatile("mov.b32 %0, %0;" : "+r"(v));
+  return v;
+}
+
 // One warp's position in its block's items (tile-major), advanced without divisions.
 struct Cursor {
   int item, tile, chunk;
@@ -242,6 +254,10 @@ __global__ void __launch_bounds__(kThreads, 1)
   };
 
   const uint32_t* xrow = xs + g * row_u32;
+  // The magic numbers live in registers so that mask-and-insert is one LOP3 (it takes one immediate).
+  uint32_t magic[G::KP];
+#pragma unroll
+  for (int k = 0; k < G::KP; ++k) magic[k] = keep_in_register(Mma<T>::magic_bits(G::pos(k)) * 0x10001u);
   const int m0 = min(2 * t, M - 1), m1 = min(2 * t + 1, M - 1);  // batch rows of c0/c2 and c1/c3
   auto compute = [&](const Cursor& c, Slot<BITS, QPG>& L) {
     if (c.tile != L.acc_tile) {
@@ -272,9 +288,7 @@ __global__ void __launch_bounds__(kThreads, 1)
 #pragma unroll
           for (int h = 0; h < 2; ++h) {
             const uint32_t w = L.w[h][q];
-            constexpr auto lop = [](uint32_t v, int j) {
-              return (v >> G::shift(j) & G::mask(j)) | (Mma<T>::magic_bits(G::pos(j)) * 0x10001u);
-            };
+            auto lop = [&](uint32_t v, int j) { return and_or(v >> G::shift(j), G::mask(j), magic[j % G::KP]); };
             a[h] = lop(w, 2 * s);          // a0a1 (row g) / a2a3 (row g+8): pair 2s
             a[2 + h] = lop(w, 2 * s + 1);  // a4a5 / a6a7: pair 2s+1
           }
