@@ -45,7 +45,8 @@ BenchTimer::BenchTimer(torch::Device device, TimingOptions opts) : device_(devic
     int l2 = 0;
     check(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, device_.has_index() ? device_.index() : 0),
           "cudaDeviceGetAttribute");
-    if (opts_.flush_l2) flush_ = torch::empty({std::max<int64_t>(4 * int64_t{l2}, 1 << 20)}, torch::TensorOptions().device(device_).dtype(torch::kByte));
+    l2_bytes_ = l2;
+    if (opts_.flush_l2) flush_ = torch::empty({std::max<int64_t>(4 * l2_bytes_, 1 << 20)}, torch::TensorOptions().device(device_).dtype(torch::kByte));
   }
 #endif
 }

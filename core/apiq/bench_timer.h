@@ -33,11 +33,13 @@ class BenchTimer {
   double copy_bandwidth_gbps();
   torch::Device device() const { return device_; }
   const TimingOptions& options() const { return opts_; }
+  int64_t l2_bytes() const { return l2_bytes_; }  // 0 on the CPU
 
  private:
   torch::Device device_;
   TimingOptions opts_;
   torch::Tensor flush_;  // larger than the L2 cache
+  int64_t l2_bytes_ = 0;
   void* start_ = nullptr;
   void* stop_ = nullptr;
 };

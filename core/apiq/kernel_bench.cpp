@@ -13,10 +13,6 @@
 #include "apiq/packing.h"
 #include "apiq/random_packed_model.h"
 
-#ifdef APIQ_WITH_CUDA
-#include <c10/cuda/CUDAGuard.h>
-#include <cuda_runtime_api.h>
-#endif
 
 namespace apiq {
 
@@ -69,8 +65,9 @@ void bench_gemv(Ctx& c, const LinearShape& s, int bits, int64_t group) {
   r.ref_ms = ms_ref(c.timer, [&] { packed_matmul(x, p); });
   r.max_err = max_abs(y, yr);
   r.note = dev.is_cuda() ? "ref: LibTorch dequantize + matmul" : "CPU: reference path";
-  c.add(r, p.storage_bytes() + bytes_of(x) + bytes_of(y), 2.0 * s.m * s.n * s.k);
-#ifdef APIQ_WITH_CUDA
+  const int64_t bytes = p.storage_bytes() + bytes_of(x) + bytes_of(y);
+  const double flops = 2.0 * s.m * s.n * s.k;
+  c.add(r, bytes, flops);
   if (!dev.is_cuda() || !packed_gemv_uses_tensor_cores(p, x)) return;
 
   // The CUDA-core kernel on the same input, for comparison with the tensor-core one above.
@@ -79,25 +76,21 @@ void bench_gemv(Ctx& c, const LinearShape& s, int bits, int64_t group) {
   k.ref_ms = r.ref_ms;
   k.max_err = max_abs(packed_gemv_kernel(x, p, false), yr);
   k.note = "quant_gemv.cu instead of quant_gemv_mma.cu";
-  c.add(k, p.storage_bytes() + bytes_of(x) + bytes_of(y), 2.0 * s.m * s.n * s.k);
+  c.add(k, bytes, flops);
 
   // What a plain device-to-device copy moving the same number of bytes (read + written) achieves at
   // this size, timed the same way: the practical ceiling for one kernel of this much traffic.
-  const int64_t gemv_bytes = p.storage_bytes() + bytes_of(x) + bytes_of(y);
-  auto src = torch::ones({gemv_bytes / 2}, torch::TensorOptions().device(dev).dtype(torch::kByte));
+  auto src = torch::ones({bytes / 2}, torch::TensorOptions().device(dev).dtype(torch::kByte));
   auto dst = torch::empty_like(src);
   BenchRow cp{"copy, same bytes as " + r.kernel, r.shape};
   cp.ms = c.timer.median_ms([&] { dst.copy_(src); });
-  cp.note = "device copy of " + std::to_string(gemv_bytes / 2) + " B (read + write = the product's bytes)";
-  c.add(cp, 2 * (gemv_bytes / 2));
+  cp.note = "device copy of " + std::to_string(bytes / 2) + " B (read + write = the product's bytes)";
+  c.add(cp, 2 * (bytes / 2));
 
   // Back to back over distinct weights, as decode runs them: one timed run is `copies` products of
   // different matrices (together 3× the L2 cache, so none is cached), per product = time / copies.
   // This hides the fixed launch-to-first-byte latency that a single timed product includes.
-  int dev_index = dev.has_index() ? dev.index() : 0, l2 = 0;
-  c10::cuda::CUDAGuard guard(dev);
-  cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, dev_index);
-  const int64_t copies = std::max<int64_t>(4, 3 * int64_t{l2} / std::max<int64_t>(p.storage_bytes(), 1) + 1);
+  const int64_t copies = std::max<int64_t>(4, 3 * c.timer.l2_bytes() / std::max<int64_t>(p.storage_bytes(), 1) + 1);
   std::vector<PackedLinear> ws;
   for (int64_t i = 0; i < copies; ++i) ws.push_back(random_packed_linear(s.n, s.k, bits, group, dev));
   TimingOptions to = c.timer.options();
@@ -109,8 +102,7 @@ void bench_gemv(Ctx& c, const LinearShape& s, int bits, int64_t group) {
            for (const auto& w : ws) packed_gemv_kernel(x, w);
          }) / static_cast<double>(copies);
   b.note = "per product, " + std::to_string(copies) + " distinct weights in a row";
-  c.add(b, p.storage_bytes() + bytes_of(x) + bytes_of(y), 2.0 * s.m * s.n * s.k);
-#endif
+  c.add(b, bytes, flops);
 }
 
 void bench_dequant_matmul(Ctx& c, const LinearShape& s) {

@@ -21,7 +21,9 @@
 // that range in turn, two in flight per warp (the next item's loads are issued while the other one
 // is computed; the first ones before the activations are staged), keep partial sums in registers
 // and add them to shared accumulators when the tile changes.
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 
 #include "device_types.cuh"
 
@@ -332,19 +334,44 @@ __global__ void __launch_bounds__(kThreads, 1)
   }
 }
 
+// Per-device limits, looked up once: the product runs per linear per token in decode, so these
+// queries would otherwise sit on its hot path.
+struct DeviceLimits {
+  int index = -1, sms = 1, major = 0;
+  size_t smem_optin = 0;
+};
+DeviceLimits* current_device() {
+  constexpr int kMaxDevices = 64;
+  static DeviceLimits table[kMaxDevices];
+  static std::once_flag once[kMaxDevices];
+  int dev = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess || dev < 0 || dev >= kMaxDevices) return nullptr;
+  std::call_once(once[dev], [dev] {
+    DeviceLimits& d = table[dev];
+    int smem = 0;
+    if (cudaDeviceGetAttribute(&d.sms, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess ||
+        cudaDeviceGetAttribute(&d.major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess ||
+        cudaDeviceGetAttribute(&smem, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) != cudaSuccess)
+      return;  // index stays −1: the kernel is not offered
+    d.smem_optin = static_cast<size_t>(smem);
+    d.index = dev;
+  });
+  return table[dev].index < 0 ? nullptr : &table[dev];
+}
+
 template <int BITS, typename T, int QPG>
 int launch(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, void* y, int M, int rows,
            int cols, size_t smem, int blocks, cudaStream_t stream) {
   auto kernel = gemv_mma_kernel<BITS, T, QPG>;
-  // Beyond the default 48 KiB the limit must be raised, per device; remember what each allows.
-  static thread_local size_t raised[64] = {};
+  // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
+  static std::atomic<size_t> raised[64] = {};
   int dev = 0;
   if (const auto e = cudaGetDevice(&dev); e != cudaSuccess) return static_cast<int>(e);
-  size_t& limit = raised[dev & 63];
-  if (smem > 48 * 1024 && smem > limit) {
+  auto& limit = raised[dev & 63];
+  if (smem > 48 * 1024 && smem > limit.load()) {
     const auto e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem));
     if (e != cudaSuccess) return static_cast<int>(e);
-    limit = smem;
+    limit.store(smem);
   }
   const int tiles = (rows + 15) / 16;
   kernel<<<blocks, kThreads, smem, stream>>>(static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
@@ -353,67 +380,60 @@ int launch(const void* x, const int32_t* words, const void* scales, const int32_
   return static_cast<int>(cudaGetLastError());
 }
 
-int quads_per_group(int bits, int64_t group) {
-  const int64_t quad_cols = 4 * (32 / bits);
-  if (group % quad_cols != 0) return 0;
-  const int64_t q = group / quad_cols;
-  return q == 1 || q == 2 || q == 4 ? static_cast<int>(q) : 0;
-}
+// How one product would run: grid, shared memory and group shape; qpg 0 when the kernel does not apply.
+struct Plan {
+  int qpg = 0, blocks = 0;
+  size_t smem = 0;
+};
 
-size_t smem_bytes(int bits, int64_t m, int64_t rows, int64_t cols, int blocks) {
-  const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16);
-  const int64_t tiles = (rows + 15) / 16, max_tiles = tiles / blocks + 1;  // as the kernel lays it out
-  const int64_t group_sums = 2 * m * (cols / (4 * (32 / bits)));  // at most one group per quad (4 words)
-  return static_cast<size_t>(4 * (m * row_u32 + group_sums + kWarps * max_tiles * 16 * m));
-}
-
-int grid_blocks(int64_t rows) {
-  int dev = 0, sms = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess)
-    sms = 1;
+Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group, const void* scales,
+          const void* zeros) {
+  if ((bits != 2 && bits != 4) || x_type == ElemType::F32 || m < 1 || m > 8 || rows < 1) return {};
+  const int64_t quad_cols = 4 * (32 / bits), q = group % quad_cols == 0 ? group / quad_cols : 0;
+  if (q != 1 && q != 2 && q != 4) return {};
+  const int qpg = static_cast<int>(q);
+  // Whole chunks of 16 words per row, and 32-bit element offsets inside the kernel.
+  if (cols % (4 * quad_cols) != 0 || m * cols >= (int64_t{1} << 31) || rows * cols / (32 / bits) >= (int64_t{1} << 31))
+    return {};
+  // Zeros and scales of a chunk are read as one vector of 4/qpg elements.
+  const int gpc = 4 / qpg;
+  if (reinterpret_cast<uintptr_t>(zeros) % (4 * gpc) != 0 || reinterpret_cast<uintptr_t>(scales) % (2 * gpc) != 0)
+    return {};
+  const DeviceLimits* d = current_device();
+  if (!d || d->major < 8) return {};
   const int64_t tiles = (rows + 15) / 16;
-  return static_cast<int>(tiles < sms ? tiles : sms);
+  Plan p;
+  p.blocks = static_cast<int>(tiles < d->sms ? tiles : d->sms);
+  // Shared memory as the kernel lays it out: x in pairs (+ row padding), the per-group sums (at most
+  // one group per quad), and each warp's partial sums for up to tiles/blocks + 1 tiles.
+  const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16), group_sums = 2 * m * (cols / quad_cols);
+  p.smem = static_cast<size_t>(4 * (m * row_u32 + group_sums + kWarps * (tiles / p.blocks + 1) * 16 * m));
+  if (p.smem > d->smem_optin) return {};
+  p.qpg = qpg;
+  return p;
 }
 
 }  // namespace
 
 bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
                                const void* scales, const void* zeros) {
-  if ((bits != 2 && bits != 4) || x_type == ElemType::F32 || m < 1 || m > 8 || rows < 1) return false;
-  const int qpg = quads_per_group(bits, group);
-  const int64_t chunk_cols = 16 * (32 / bits);
-  // 32-bit element offsets inside the kernel.
-  if (qpg == 0 || cols % chunk_cols != 0 || m * cols >= (int64_t{1} << 31) || rows * cols / (32 / bits) >= (int64_t{1} << 31))
-    return false;
-  // Zeros and scales of a chunk are read as one vector of 4/qpg elements.
-  const int gpc = 4 / qpg;
-  if (reinterpret_cast<uintptr_t>(zeros) % (4 * gpc) != 0 || reinterpret_cast<uintptr_t>(scales) % (2 * gpc) != 0)
-    return false;
-  int dev = 0, major = 0, smem_max = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess ||
-      cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess ||
-      cudaDeviceGetAttribute(&smem_max, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) != cudaSuccess)
-    return false;
-  return major >= 8 && smem_bytes(bits, m, rows, cols, grid_blocks(rows)) <= static_cast<size_t>(smem_max);
+  return plan(bits, x_type, m, rows, cols, group, scales, zeros).qpg != 0;
 }
 
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
                            int bits, void* stream) {
-  if (!packed_gemv_mma_supported(bits, x_type, m, rows, cols, group, scales_f16, zeros))
-    return static_cast<int>(cudaErrorInvalidValue);
-  const int blocks = grid_blocks(rows);
-  const size_t smem = smem_bytes(bits, m, rows, cols, blocks);
+  const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros);
+  if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
   const auto s = static_cast<cudaStream_t>(stream);
-  const int qpg = quads_per_group(bits, group);
   const int M = static_cast<int>(m), R = static_cast<int>(rows), C = static_cast<int>(cols);
   auto by_qpg = [&](auto t, auto bits_c) {
     using T = decltype(t);
     constexpr int B = decltype(bits_c)::value;
-    switch (qpg) {
-      case 1: return launch<B, T, 1>(x, words, scales_f16, zeros, y, M, R, C, smem, blocks, s);
-      case 2: return launch<B, T, 2>(x, words, scales_f16, zeros, y, M, R, C, smem, blocks, s);
-      default: return launch<B, T, 4>(x, words, scales_f16, zeros, y, M, R, C, smem, blocks, s);
+    switch (pl.qpg) {
+      case 1: return launch<B, T, 1>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, s);
+      case 2: return launch<B, T, 2>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, s);
+      default: return launch<B, T, 4>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, s);
     }
   };
   auto by_bits = [&](auto t) {
