@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "apiq/block_calibrator.h"
+#include "apiq/deferred_scalar.h"
 
 namespace apiq {
 namespace F = torch::nn::functional;
@@ -24,13 +25,25 @@ std::unique_ptr<torch::optim::AdamW> make_optimizer(const CalibrationOptions& o,
   return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(o.lora_lr).weight_decay(o.weight_decay));
 }
 
-double checked_loss(const torch::Tensor& loss, const BlockContext& ctx, const std::string& where, int64_t step) {
-  double v = loss.item<double>();
+double checked_loss(double v, const BlockContext& ctx, const std::string& where, int64_t step) {
   if (ctx.block == ctx.opts.inject_nan_block && step == 1) v = std::nan("");
   if (!std::isfinite(v))
     throw NonFiniteLossError("non-finite loss (" + std::to_string(v) + ") in block " + std::to_string(ctx.block) +
                              where + " at step " + std::to_string(step));
   return v;
+}
+
+// One optimizer step on `loss`; returns its (checked) value. The loss is read only after the backward
+// and the optimizer step are queued (DeferredScalar), so on a GPU the host dispatches them while the
+// forward still runs. A non-finite loss is therefore found after the step has touched the
+// parameters; the block is abandoned then anyway.
+double optimizer_step(torch::optim::Optimizer& opt, const torch::Tensor& loss, const BlockContext& ctx,
+                      const std::string& where, int64_t step) {
+  DeferredScalar loss_on_host(loss);
+  opt.zero_grad();
+  loss.backward();
+  opt.step();
+  return checked_loss(loss_on_host.value(), ctx, where, step);
 }
 
 void freeze(std::vector<torch::Tensor> params) {
@@ -59,10 +72,7 @@ void train_block_bw(const BlockContext& ctx, QuantBlockLinears& qb, const torch:
       out = out.to(torch::kFloat);
       auto loss = F::mse_loss(out, batch_slice(Y, j, 1, ctx.device));
       if (Yq.defined()) loss = loss + F::mse_loss(out, batch_slice(Yq, j, 1, ctx.device));
-      const double v = checked_loss(loss, ctx, "", step);
-      opt->zero_grad();
-      loss.backward();
-      opt->step();
+      const double v = optimizer_step(*opt, loss, ctx, "", step);
       losses.push_back(v);
       if (ctx.obs) ctx.obs->on_step(ctx.block, -1, step, v);
       ++step;
@@ -130,10 +140,7 @@ void train_block_lw(const BlockContext& ctx, QuantBlockLinears& qb, const torch:
           }
           auto out = l.forward(q_in[j].to(torch::kFloat), l.current_weight_hat());
           auto loss = F::mse_loss(out.to(torch::kFloat), target.to(torch::kFloat));
-          const double v = checked_loss(loss, ctx, std::string(" ") + linear_short_name(k), step);
-          opt->zero_grad();
-          loss.backward();
-          opt->step();
+          const double v = optimizer_step(*opt, loss, ctx, std::string(" ") + linear_short_name(k), step);
           losses.push_back(v);
           if (ctx.obs) ctx.obs->on_step(ctx.block, i, step, v);
           ++step;
