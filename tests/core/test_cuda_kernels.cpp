@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "apiq/cuda_ops.h"
+#include "apiq/deferred_scalar.h"
 #include "apiq/evaluation.h"
 #include "apiq/llama_model.h"
 #include "test_util.h"
@@ -66,4 +67,20 @@ TEST(CudaModel, BlockOnCudaMatchesCpu) {
   auto a = cpu.forward(ids);
   auto b = gpu.forward(ids).cpu();
   EXPECT_LT((a - b).abs().max().item<double>(), 2e-3);
+}
+
+// DeferredScalar reads the value the scalar had when it was queued, even with later work on the
+// stream that overwrites it, and agrees with item(); on the CPU it is item().
+TEST(CudaKernels, DeferredScalarReadsTheQueuedValue) {
+  auto cpu = torch::tensor(2.5);
+  EXPECT_EQ(apiq::DeferredScalar(cpu).value(), 2.5);
+  APIQ_REQUIRE_CUDA();
+  auto big = torch::randn({4096, 4096}, torch::TensorOptions().device(torch::kCUDA));
+  auto s = big.square().mean();
+  const double expected = s.item<double>();
+  apiq::DeferredScalar d(s);
+  for (int i = 0; i < 20; ++i) big = big.matmul(big) * 1e-2;  // later work keeps the stream busy
+  s.fill_(-1.0);                                               // and overwrites the scalar
+  EXPECT_EQ(d.value(), expected);
+  EXPECT_EQ(s.item<double>(), -1.0);
 }
