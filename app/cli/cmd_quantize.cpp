@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // apiq quantize (calibrate and write a quantized checkpoint) and apiq compare (runs side by side).
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +11,7 @@
 #include "apiq/calibration_report.h"
 #include "apiq/errors.h"
 #include "apiq/evaluation.h"
+#include "apiq/heldout_error.h"
 #include "apiq/llama_model.h"
 #include "apiq/tokenizer.h"
 #include "commands.h"
@@ -79,7 +82,60 @@ struct CompareArgs {
   std::vector<std::string> dirs;
   std::string data, device = "cpu";
   int64_t seq_len = 256, max_windows = -1;
+  std::string act_data, fp_model;  // held-out activation error; fp model: --fp-model or report options.model
+  int64_t act_windows = 64, act_seq_len = 256;
+  uint64_t act_seed = 2;
 };
+
+// Mean held-out activation error (report-schema.md's definition, on windows of --act-data) of
+// each run, overall and per linear kind next to the calibration-window means of report.json.
+void print_heldout(const CompareArgs& a, const std::vector<nlohmann::json>& reports) {
+  const std::string text = read_text_file(a.act_data);
+  std::map<std::string, torch::Tensor> windows_of;  // per full-precision model (its tokenizer)
+  std::vector<HeldoutResult> results;
+  std::string fp_shown;
+  for (size_t i = 0; i < a.dirs.size(); ++i) {
+    std::string fp = a.fp_model;
+    if (fp.empty()) {
+      const auto& o = reports[i]["options"];
+      if (!o.contains("model") || !o["model"].is_string())
+        throw InputError(a.dirs[i] + "/report.json", "names no full-precision model; give --fp-model");
+      fp = o["model"].get<std::string>();
+    }
+    if (!windows_of.count(fp)) {
+      windows_of[fp] = sample_windows(tokenize_stream(Tokenizer::load_from_dir(fp), text), a.act_windows,
+                                      a.act_seq_len, a.act_seed, a.act_data);
+      fp_shown += (fp_shown.empty() ? "" : ", ") + fp;
+    }
+    HeldoutOptions ho;
+    ho.device = parse_device(a.device).str();
+    results.push_back(heldout_activation_error(fp, a.dirs[i], windows_of[fp], ho));
+  }
+  std::printf("held-out: %lld windows of %lld tokens of %s (seed %llu); full precision: %s\n",
+              static_cast<long long>(a.act_windows), static_cast<long long>(a.act_seq_len), a.act_data.c_str(),
+              static_cast<unsigned long long>(a.act_seed), fp_shown.c_str());
+  std::printf("%-17s", "held-out act err");
+  for (const auto& r : results) std::printf(" %14.6g", r.mean_act_err());
+  std::printf("\n%-17s", "held-out blk MSE");
+  for (const auto& r : results) std::printf(" %14.6g", r.mean_block_mse());
+  std::printf("\n");
+  for (LinearKind k : kAllLinears) {
+    const std::string name = linear_short_name(k), shortn = name.substr(0, name.find("_proj"));
+    std::printf("%-17s", (shortn + " calib").c_str());
+    for (const auto& rep : reports) {
+      double s = 0;
+      int n = 0;
+      for (const auto& l : rep["layers"])
+        if (l["linear"].get<std::string>() == name) s += l["act_err"].get<double>(), ++n;
+      std::printf(" %14.6g", n ? s / n : std::nan(""));
+    }
+    std::printf("\n%-17s", (shortn + " held-out").c_str());
+    for (const auto& r : results) std::printf(" %14.6g", r.mean_act_err_by_kind()[static_cast<int>(k)]);
+    std::printf("\n");
+  }
+}
+
+void print_perplexities(const CompareArgs& a);
 
 void run_compare(const CompareArgs& a) {
   const auto& dirs = a.dirs;
@@ -112,7 +168,12 @@ void run_compare(const CompareArgs& a) {
     std::printf(" %14.6g", s / static_cast<double>(std::max<size_t>(1, r["blocks"].size())));
   }
   std::printf("\n");
-  if (a.data.empty()) return;
+  if (!a.data.empty()) print_perplexities(a);
+  if (!a.act_data.empty()) print_heldout(a, reports);
+}
+
+void print_perplexities(const CompareArgs& a) {
+  const auto& dirs = a.dirs;
   const std::string text = read_text_file(a.data);
   std::printf("%-17s", "perplexity");
   for (const auto& d : dirs) {
@@ -167,6 +228,12 @@ void add_compare(CLI::App& app) {
   c->add_option("--data", a->data, "text file: also print each run's perplexity");
   c->add_option("--seq-len", a->seq_len, "perplexity window")->capture_default_str()->check(CLI::Range(2, 1 << 20));
   c->add_option("--max-windows", a->max_windows, "score at most this many windows")->check(CLI::PositiveNumber);
+  c->add_option("--act-data", a->act_data, "text file: also print each run's activation error on windows of it (held out)");
+  c->add_option("--act-windows", a->act_windows, "held-out windows, drawn as calibration draws its samples")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--act-seq-len", a->act_seq_len, "tokens per held-out window")->capture_default_str()->check(CLI::Range(2, 1 << 20));
+  c->add_option("--act-seed", a->act_seed, "seed of the held-out window positions")->capture_default_str();
+  c->add_option("--fp-model", a->fp_model, "full-precision model of the runs (default: the model in each report.json)");
   c->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
   c->callback([a] { run_compare(*a); });
 }

@@ -171,14 +171,14 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
   std::array<double, kNumLinears> err_sum{};
   double mse_sum = 0;
   int64_t tokens = 0;
-  std::vector<torch::Tensor> outs;
+  std::vector<torch::Tensor> outs, outs_fp;
   for (int64_t b = 0; b < n; b += bs) {
     const int64_t c = std::min(bs, n - b);
     RecordingLinears rf(dense), rq(qb);
-    run_block(ctx, dense, rf, X.narrow(0, b, c));
+    auto out_fp = run_block(ctx, dense, rf, X.narrow(0, b, c));
     auto out_q = run_block(ctx, qb, rq, Xq.narrow(0, b, c));
-    mse_sum += F::mse_loss(out_q.to(torch::kFloat), batch_slice(Y, b, c, ctx.device), F::MSELossFuncOptions(torch::kSum))
-                   .item<double>();
+    auto ref = Y.defined() ? batch_slice(Y, b, c, ctx.device) : out_fp.to(torch::kFloat);
+    mse_sum += F::mse_loss(out_q.to(torch::kFloat), ref, F::MSELossFuncOptions(torch::kSum)).item<double>();
     for (int i = 0; i < kNumLinears; ++i) {
       const auto& l = qb.linears[i];
       auto target = F::linear(rf.inputs[i].to(torch::kFloat), l.W);
@@ -188,6 +188,7 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
     }
     tokens += c * X.size(1);
     if (keep_output) outs.push_back(out_q.to(Xq.device(), Xq.scalar_type()));
+    if (keep_output && !Y.defined()) outs_fp.push_back(out_fp.to(X.device(), X.scalar_type()));
   }
   for (int i = 0; i < kNumLinears; ++i) {
     m.act_err[i] = err_sum[i] / static_cast<double>(tokens);
@@ -196,8 +197,9 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
     if (l.state != QuantLinear::State::Dense && l.lora.defined()) eff = eff + l.lora.delta();
     m.weight_err[i] = (l.W - eff).norm().item<double>();
   }
-  m.out_mse = mse_sum / static_cast<double>(Y.numel());
+  m.out_mse = mse_sum / static_cast<double>(X.numel());
   if (keep_output) m.out_q = torch::cat(outs, 0);
+  if (!outs_fp.empty()) m.out_fp = torch::cat(outs_fp, 0);
   return m;
 }
 

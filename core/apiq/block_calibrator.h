@@ -45,10 +45,14 @@ struct BlockMeasurement {
   std::array<double, kNumLinears> act_err{};
   std::array<double, kNumLinears> weight_err{};
   double out_mse = 0;
-  torch::Tensor out_q;  // block_q(X^q) (only when requested)
+  torch::Tensor out_q;   // block_q(X^q) (only when requested)
+  torch::Tensor out_fp;  // block_fp(X) (only when requested and `Y` is undefined)
 };
 
-// Compares the quantized block on X^q with the dense block on X, linear by linear.
+// Compares the quantized block on X^q with the dense block on X, linear by linear: the
+// activation error of report-schema.md, the weight error, and MSE(block_q(X^q), Y). `Y` is
+// block_fp(X) when the caller has it; undefined, the dense pass made here is the reference.
+// Calibration and the held-out measurement (heldout_error.h) share this one definition.
 BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears& qb, const torch::Tensor& X,
                                const torch::Tensor& Xq, const torch::Tensor& Y, bool keep_output);
 

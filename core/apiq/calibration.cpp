@@ -33,24 +33,6 @@ constexpr struct {
 
 std::string read_text(const fs::path& p) { return read_nonempty_file(p, "calibration text"); }
 
-// N random windows of L tokens from the token stream (uniform start positions, seeded).
-torch::Tensor sample_windows(const std::vector<int64_t>& stream, int64_t n, int64_t len, uint64_t seed,
-                             const fs::path& origin) {
-  const int64_t total = static_cast<int64_t>(stream.size());
-  if (total <= len)
-    throw InputError(origin, "the calibration text has " + std::to_string(total) + " tokens, not more than one window of " +
-                                 std::to_string(len));
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int64_t> start(0, total - len - 1);
-  auto out = torch::empty({n, len}, torch::kInt64);
-  auto acc = out.accessor<int64_t, 2>();
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t s = start(rng);
-    for (int64_t t = 0; t < len; ++t) acc[i][t] = stream[s + t];
-  }
-  return out;
-}
-
 json options_fingerprint(const CalibrationOptions& o, const fs::path& model_dir, const fs::path& calib) {
   return {{"method", method_name(o.method)}, {"quantization", QuantizationInfo::from_options(o).to_json()},
           {"nsamples", o.nsamples}, {"seq_len", o.seq_len}, {"epochs", o.epochs}, {"seed", o.seed},
@@ -121,6 +103,23 @@ double CalibrationResult::mean_act_err() const {
   double s = 0;
   for (const auto& l : layers) s += l.act_err;
   return s / static_cast<double>(layers.size());
+}
+
+torch::Tensor sample_windows(const std::vector<int64_t>& stream, int64_t n, int64_t len, uint64_t seed,
+                             const fs::path& origin) {
+  const int64_t total = static_cast<int64_t>(stream.size());
+  if (total <= len)
+    throw InputError(origin, "the text has " + std::to_string(total) + " tokens, not more than one window of " +
+                                 std::to_string(len));
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int64_t> start(0, total - len - 1);
+  auto out = torch::empty({n, len}, torch::kInt64);
+  auto acc = out.accessor<int64_t, 2>();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t s = start(rng);
+    for (int64_t t = 0; t < len; ++t) acc[i][t] = stream[s + t];
+  }
+  return out;
 }
 
 fs::path partial_dir(const fs::path& out_dir) {

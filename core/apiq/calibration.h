@@ -103,4 +103,9 @@ CalibrationResult calibrate_model(const std::filesystem::path& model_dir, const 
 
 std::filesystem::path partial_dir(const std::filesystem::path& out_dir);
 
+// N windows of L tokens of a token stream at uniform random start positions (std::mt19937_64
+// seeded with `seed`): how calibration draws its samples. `origin` names the text in errors.
+torch::Tensor sample_windows(const std::vector<int64_t>& stream, int64_t n, int64_t len, uint64_t seed,
+                             const std::filesystem::path& origin);
+
 }  // namespace apiq

@@ -73,6 +73,11 @@ if [[ -d "$SHARED/models/stories260K" ]]; then
   if "$APIQ" quantize "$M" --method rtn --targets q,v,down --calib "$C" --nsamples 2 --seq-len 32 --out "$work/t" >/dev/null 2>&1 \
      && python3 -c "import json,sys; q=json.load(open(sys.argv[1]))['quantization_config']; sys.exit(0 if q['target_modules']==['q_proj','v_proj','down_proj'] else 1)" "$work/t/config.json"
   then ok "quantize --targets q,v,down records the target modules"; else bad "quantize --targets"; fi
+  # Held-out activation error next to the calibration columns; the full-precision model must be one.
+  if out=$("$APIQ" compare "$work/q" "$work/q" --act-data "$SHARED/data/tinystories-valid-head.txt" --act-windows 2 --act-seq-len 32 2>&1) \
+     && echo "$out" | grep -Eq "^held-out act err +[0-9.e+-]+ +[0-9.e+-]+$" && echo "$out" | grep -Eq "^down held-out +[0-9.e+-]+ "
+  then ok "compare --act-data prints held-out activation errors"; else bad "compare --act-data ($(tail -c 300 <<<"$out"))"; fi
+  expect_error "compare: quantized fp model" "is a quantized checkpoint" "$APIQ" compare "$work/q" --act-data "$C" --fp-model "$work/q"
   expect_error "export gptq: dense modules refused" "these stay dense here: k_proj, o_proj" "$APIQ" export "$work/t" --format gptq --out "$work/tg"
   if "$APIQ" bench-finetune --device cpu --shape tiny --layers 1 --seq-len 32 --rank 4 --steps 2 --dtype f32 2>/dev/null | grep -q "^tokens/s"
   then ok "bench-finetune runs a tiny shape on the CPU"; else bad "bench-finetune tiny"; fi
