@@ -65,6 +65,7 @@ void run_eval(const EvalArgs& a) {
 struct GenerateArgs : ModelArgs {
   std::string prompt;
   int64_t max_new_tokens = 64;
+  bool no_cuda_graph = false;
 };
 
 void run_generate(const GenerateArgs& a) {
@@ -81,6 +82,7 @@ void run_generate(const GenerateArgs& a) {
   std::fflush(stdout);
   GenerateOptions go;
   go.max_new_tokens = a.max_new_tokens;
+  go.cuda_graph = !a.no_cuda_graph;
   generate_greedy(model, ids, go, [&](int64_t id) {
     ids.push_back(id);
     const std::string now = tok.decode({ids.begin() + 1, ids.end()});
@@ -111,6 +113,8 @@ void add_generate(CLI::App& app) {
   add_model_options(cmd, *a);
   cmd->add_option("--prompt", a->prompt, "prompt text")->required();
   cmd->add_option("--max-new-tokens", a->max_new_tokens, "tokens to generate")->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  cmd->add_flag("--no-cuda-graph", a->no_cuda_graph, "on CUDA, dispatch every kernel from the host instead of replaying "
+                "one captured graph per token");
   cmd->callback([a] { run_generate(*a); });
 }
 

@@ -36,6 +36,13 @@ bool cuda_kernels_enabled() { return g_kernels_enabled && cuda_kernels_available
 ScopedCudaKernels::ScopedCudaKernels(bool on) : prev_(g_kernels_enabled.exchange(on)) {}
 ScopedCudaKernels::~ScopedCudaKernels() { g_kernels_enabled = prev_; }
 
+namespace {
+thread_local bool t_gemv_overlap = false;  // per thread: another thread's kernels may be packing
+}
+ScopedGemvOverlap::ScopedGemvOverlap(bool on) : prev_(t_gemv_overlap) { t_gemv_overlap = on; }
+ScopedGemvOverlap::~ScopedGemvOverlap() { t_gemv_overlap = prev_; }
+bool gemv_overlap_enabled() { return t_gemv_overlap; }
+
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
 #ifdef APIQ_WITH_CUDA
   TORCH_CHECK(x.is_cuda() && weight.is_cuda(), "rms_norm_kernel needs CUDA tensors");

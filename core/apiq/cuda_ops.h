@@ -27,6 +27,21 @@ class ScopedCudaKernels {
   bool prev_;
 };
 
+// Within this scope, on this thread, packed GEMVs may start during the previous kernel's tail and
+// request their weights before waiting for it (programmatic dependent launch, sm_90+; x is read
+// only after the wait). Only where no kernel queued just before writes packed weights: decode.
+class ScopedGemvOverlap {
+ public:
+  explicit ScopedGemvOverlap(bool on = true);
+  ~ScopedGemvOverlap();
+  ScopedGemvOverlap(const ScopedGemvOverlap&) = delete;
+  ScopedGemvOverlap& operator=(const ScopedGemvOverlap&) = delete;
+
+ private:
+  bool prev_;
+};
+bool gemv_overlap_enabled();
+
 // RMSNorm: our kernel for contiguous CUDA tensors, else the LibTorch reference.
 torch::Tensor rms_norm_dispatch(const torch::Tensor& x, const torch::Tensor& weight, double eps);
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps);  // CUDA only

@@ -152,7 +152,8 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, 
                                            p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
                                            p.zeros.contiguous().data_ptr<int32_t>(), y.data_ptr(), xc.size(0), p.out,
                                            p.in, p.group_size, p.bits, stream(),
-                                           tensor_cores ? kernels::GemvPath::Auto : kernels::GemvPath::CudaCores),
+                                           tensor_cores ? kernels::GemvPath::Auto : kernels::GemvPath::CudaCores,
+                                           gemv_overlap_enabled()),
                "packed gemv");
   return y.view(out_sizes);
 }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "apiq/evaluation.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "apiq/cuda_ops.h"
+#include "apiq/static_decoder.h"
 
 namespace apiq {
 
@@ -58,6 +62,21 @@ std::vector<int64_t> generate_greedy(const LlamaModel& model, const std::vector<
   if (prompt_ids.empty()) throw std::invalid_argument("generation needs at least one prompt token");
   torch::NoGradGuard no_grad;
   const auto& eos = model.config().eos_token_ids;
+  auto is_eos = [&](int64_t id) { return std::find(eos.begin(), eos.end(), id) != eos.end(); };
+  if (opts.cuda_graph && opts.max_new_tokens > 0 && model.options().device.is_cuda() &&
+      !model.options().stream_blocks) {
+    StaticDecoder dec(model, static_cast<int64_t>(prompt_ids.size()) + opts.max_new_tokens, true);
+    std::vector<int64_t> out;
+    for (int64_t i = 0; i < opts.max_new_tokens; ++i) {
+      checkpoint(cancel);
+      const int64_t id = i == 0 ? dec.prefill(prompt_ids) : dec.step();
+      if (opts.stop_at_eos && is_eos(id)) break;
+      out.push_back(id);
+      if (on_token) on_token(id);
+    }
+    return out;
+  }
+  ScopedGemvOverlap overlap;  // weights are constant while decoding
   KVCache cache;
   std::vector<int64_t> out;
   auto next_input = torch::tensor(prompt_ids, torch::kInt64).unsqueeze(0);
@@ -65,7 +84,7 @@ std::vector<int64_t> generate_greedy(const LlamaModel& model, const std::vector<
     checkpoint(cancel);
     auto logits = model.forward(next_input, &cache);
     const int64_t id = logits.select(1, logits.size(1) - 1).argmax(-1).item<int64_t>();
-    if (opts.stop_at_eos && std::find(eos.begin(), eos.end(), id) != eos.end()) break;
+    if (opts.stop_at_eos && is_eos(id)) break;
     out.push_back(id);
     if (on_token) on_token(id);
     next_input = torch::tensor({id}, torch::kInt64).unsqueeze(0);

@@ -40,6 +40,9 @@ PerplexityResult evaluate_perplexity(const LlamaModel& model, const std::vector<
 struct GenerateOptions {
   int64_t max_new_tokens = 64;
   bool stop_at_eos = true;
+  // On CUDA (model resident on the device): decode with a fixed-capacity cache replayed from a
+  // CUDA graph (StaticDecoder). Off: the growing cache, one host dispatch per kernel.
+  bool cuda_graph = true;
 };
 
 // Greedy decoding with a key/value cache. `on_token` (optional) sees each new id as it comes.

@@ -103,6 +103,18 @@ void bench_gemv(Ctx& c, const LinearShape& s, int bits, int64_t group) {
          }) / static_cast<double>(copies);
   b.note = "per product, " + std::to_string(copies) + " distinct weights in a row";
   c.add(b, bytes, flops);
+
+  // The same with programmatic dependent launch, as decode queues them (ScopedGemvOverlap): each
+  // product's weights are requested during the previous one's tail.
+  BenchRow bp{r.kernel + " back-to-back, PDL", b.shape};
+  {
+    ScopedGemvOverlap overlap;
+    bp.ms = stream_timer.median_ms([&] {
+              for (const auto& w : ws) packed_gemv_kernel(x, w);
+            }) / static_cast<double>(copies);
+  }
+  bp.note = "as above, each launch overlapping the previous one's tail (sm_90+)";
+  c.add(bp, bytes, flops);
 }
 
 void bench_dequant_matmul(Ctx& c, const LinearShape& s) {

@@ -71,20 +71,47 @@ torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, con
   return x * cos + rotated * sin;
 }
 
-torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
-                                    const torch::Tensor& mlp_norm, const BlockLinears& linears,
-                                    const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                                    KVEntry* cache) {
+namespace {
+
+struct Attention {
+  torch::Tensor q, k, v;  // [B, heads, T, head_dim], rotated
+};
+
+Attention project_qkv(const LlamaConfig& cfg, const torch::Tensor& attn_norm, const BlockLinears& linears,
+                      const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
   const int64_t B = x.size(0), T = x.size(1);
   const int64_t H = cfg.num_attention_heads, KVH = cfg.num_key_value_heads, D = cfg.head_dim;
-
   auto h = rms_norm_dispatch(x, attn_norm, cfg.rms_norm_eps);
   auto q = linears.apply(LinearKind::Q, h).view({B, T, H, D}).transpose(1, 2);
   auto k = linears.apply(LinearKind::K, h).view({B, T, KVH, D}).transpose(1, 2);
   auto v = linears.apply(LinearKind::V, h).view({B, T, KVH, D}).transpose(1, 2);
-  q = apply_rotary(q, cos, sin);
-  k = apply_rotary(k, cos, sin);
+  return {apply_rotary(q, cos, sin), apply_rotary(k, cos, sin), v};
+}
 
+// Attention over (keys, values), then o_proj, the residual and the MLP.
+torch::Tensor finish_block(const LlamaConfig& cfg, const torch::Tensor& mlp_norm, const BlockLinears& linears,
+                           const torch::Tensor& x, const torch::Tensor& q, const torch::Tensor& keys,
+                           const torch::Tensor& values, const std::optional<torch::Tensor>& mask, bool causal) {
+  const int64_t B = x.size(0), T = x.size(1);
+  const int64_t H = cfg.num_attention_heads, KVH = cfg.num_key_value_heads, D = cfg.head_dim;
+  const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+  auto attn = at::scaled_dot_product_attention(q, keys, values, mask, 0.0, causal, scale, /*enable_gqa=*/H != KVH);
+  attn = attn.transpose(1, 2).reshape({B, T, H * D});
+  auto out = x + linears.apply(LinearKind::O, attn);
+
+  auto m = rms_norm_dispatch(out, mlp_norm, cfg.rms_norm_eps);
+  auto act = F::silu(linears.apply(LinearKind::Gate, m)) * linears.apply(LinearKind::Up, m);
+  return out + linears.apply(LinearKind::Down, act);
+}
+
+}  // namespace
+
+torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
+                                    const torch::Tensor& mlp_norm, const BlockLinears& linears,
+                                    const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                    KVEntry* cache) {
+  const int64_t T = x.size(1);
+  auto [q, k, v] = project_qkv(cfg, attn_norm, linears, x, cos, sin);
   int64_t past = 0;
   if (cache) {
     past = cache->length();
@@ -106,14 +133,18 @@ torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const torch::Tensor&
       mask = ki <= qi;
     }
   }
-  const double scale = 1.0 / std::sqrt(static_cast<double>(D));
-  auto attn = at::scaled_dot_product_attention(q, k, v, mask, 0.0, causal, scale, /*enable_gqa=*/H != KVH);
-  attn = attn.transpose(1, 2).reshape({B, T, H * D});
-  auto out = x + linears.apply(LinearKind::O, attn);
+  return finish_block(cfg, mlp_norm, linears, x, q, k, v, mask, causal);
+}
 
-  auto m = rms_norm_dispatch(out, mlp_norm, cfg.rms_norm_eps);
-  auto act = F::silu(linears.apply(LinearKind::Gate, m)) * linears.apply(LinearKind::Up, m);
-  return out + linears.apply(LinearKind::Down, act);
+torch::Tensor decoder_block_step(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
+                                 const torch::Tensor& mlp_norm, const BlockLinears& linears, const torch::Tensor& x,
+                                 const torch::Tensor& cos, const torch::Tensor& sin, StaticKV& kv,
+                                 const torch::Tensor& pos, const torch::Tensor& key_mask) {
+  TORCH_CHECK(x.size(1) == 1, "decoder_block_step takes one new position");
+  auto [q, k, v] = project_qkv(cfg, attn_norm, linears, x, cos, sin);
+  kv.k.index_copy_(2, pos, k);
+  kv.v.index_copy_(2, pos, v);
+  return finish_block(cfg, mlp_norm, linears, x, q, kv.k, kv.v, key_mask.view({1, 1, 1, -1}), false);
 }
 
 }  // namespace apiq

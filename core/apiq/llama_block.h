@@ -70,4 +70,16 @@ torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const torch::Tensor&
                                     const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                                     KVEntry* cache = nullptr);
 
+// A key/value cache of fixed capacity whose write position lives on the device, so that a decode
+// step has the same shapes and host work every time and can be captured in a CUDA graph.
+struct StaticKV {
+  torch::Tensor k, v;  // [B, kv_heads, capacity, head_dim]
+};
+// One decode step of a block: x [B, 1, hidden]; the new key and value go to position `pos`
+// (device int64 [1]); attention sees the positions where `key_mask` ([capacity] bool) is true.
+torch::Tensor decoder_block_step(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
+                                 const torch::Tensor& mlp_norm, const BlockLinears& linears, const torch::Tensor& x,
+                                 const torch::Tensor& cos, const torch::Tensor& sin, StaticKV& kv,
+                                 const torch::Tensor& pos, const torch::Tensor& key_mask);
+
 }  // namespace apiq

@@ -132,19 +132,31 @@ torch::Tensor LlamaModel::embed(const torch::Tensor& ids) const {
   return torch::embedding(w_.embed, ids.to(opts_.device));
 }
 
+template <class F>
+torch::Tensor LlamaModel::with_block(int64_t i, const torch::Tensor& x, F&& f) const {
+  const BlockWeights& bw = w_.blocks.at(static_cast<size_t>(i));
+  if (const BlockLinears* custom = block_linears(i))
+    return f(bw.attn_norm.to(x.device(), x.scalar_type()), bw.mlp_norm.to(x.device(), x.scalar_type()), *custom);
+  if (opts_.stream_blocks) {
+    BlockWeights moved = block_on_device(i);
+    return f(moved.attn_norm, moved.mlp_norm, DenseLinears(moved));
+  }
+  return f(bw.attn_norm, bw.mlp_norm, DenseLinears(bw));
+}
+
 torch::Tensor LlamaModel::block_forward(int64_t i, const torch::Tensor& x, int64_t pos0, KVEntry* cache) const {
   auto [cos, sin] = rope_.cos_sin(pos0, x.size(1), x.device(), x.scalar_type());
-  if (const BlockLinears* custom = block_linears(i)) {
-    const BlockWeights& bw = w_.blocks.at(static_cast<size_t>(i));
-    return decoder_block_forward(cfg_, bw.attn_norm.to(x.device(), x.scalar_type()),
-                                 bw.mlp_norm.to(x.device(), x.scalar_type()), *custom, x, cos, sin, cache);
-  }
-  if (opts_.stream_blocks) {
-    BlockWeights bw = block_on_device(i);
-    return decoder_block_forward(cfg_, bw.attn_norm, bw.mlp_norm, DenseLinears(bw), x, cos, sin, cache);
-  }
-  const BlockWeights& bw = w_.blocks.at(static_cast<size_t>(i));
-  return decoder_block_forward(cfg_, bw.attn_norm, bw.mlp_norm, DenseLinears(bw), x, cos, sin, cache);
+  return with_block(i, x, [&](const torch::Tensor& an, const torch::Tensor& mn, const BlockLinears& l) {
+    return decoder_block_forward(cfg_, an, mn, l, x, cos, sin, cache);
+  });
+}
+
+torch::Tensor LlamaModel::block_step(int64_t i, const torch::Tensor& x, const torch::Tensor& cos,
+                                     const torch::Tensor& sin, StaticKV& kv, const torch::Tensor& pos,
+                                     const torch::Tensor& key_mask) const {
+  return with_block(i, x, [&](const torch::Tensor& an, const torch::Tensor& mn, const BlockLinears& l) {
+    return decoder_block_step(cfg_, an, mn, l, x, cos, sin, kv, pos, key_mask);
+  });
 }
 
 torch::Tensor LlamaModel::head(const torch::Tensor& hidden) const {

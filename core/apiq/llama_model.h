@@ -55,6 +55,9 @@ class LlamaModel {
   BlockWeights block_on_device(int64_t i) const;
   torch::Tensor embed(const torch::Tensor& ids) const;  // [B, T] int64 -> [B, T, hidden]
   torch::Tensor block_forward(int64_t i, const torch::Tensor& x, int64_t pos0 = 0, KVEntry* cache = nullptr) const;
+  // One decode step of block i with a fixed-capacity cache (decoder_block_step); cos/sin [1, head_dim].
+  torch::Tensor block_step(int64_t i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                           StaticKV& kv, const torch::Tensor& pos, const torch::Tensor& key_mask) const;
   torch::Tensor head(const torch::Tensor& hidden) const;  // final norm + lm_head -> [B, T, vocab]
   // Full forward; with a cache, `ids` continue the cached sequence.
   torch::Tensor forward(const torch::Tensor& ids, KVCache* cache = nullptr) const;
@@ -65,6 +68,10 @@ class LlamaModel {
   bool is_quantized() const { return quantized_; }
 
  private:
+  // Calls f(attn_norm, mlp_norm, linears) with block i's norms and linears on x's device.
+  template <class F>
+  torch::Tensor with_block(int64_t i, const torch::Tensor& x, F&& f) const;
+
   LlamaConfig cfg_;
   ModelWeights w_;
   ModelOptions opts_;

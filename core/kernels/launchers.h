@@ -39,14 +39,17 @@ enum class GemvPath { Auto = 0, CudaCores = 1 };
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                        const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
-                       void* stream, GemvPath path = GemvPath::Auto);
+                       void* stream, GemvPath path = GemvPath::Auto, bool overlap_previous = false);
 // The tensor-core kernel alone: bits 2 or 4, 1 ≤ m ≤ 8, group = 1, 2 or 4 × (4 words of codes),
 // cols a multiple of 16 words of codes, compute capability ≥ 8.0.
+// overlap_previous: the kernels queued just before did not write words, scales or zeros, so on
+// sm_90+ the launch may start during their tail and request the weights before waiting for them
+// (programmatic dependent launch; x is read only after the wait). Decode of a loaded model.
 bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
                                const void* scales, const void* zeros);
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                           int bits, void* stream);
+                           int bits, void* stream, bool overlap_previous = false);
 
 // Keeps the stream busy for about `ns` nanoseconds (benchmarks queue the timed work behind it so
 // host-side dispatch does not show up as GPU idle time between the events).

@@ -165,11 +165,12 @@ bool packed_gemv_supported(int bits, ElemType x_type, int64_t m) {
 
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                        const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
-                       void* stream, GemvPath path) {
+                       void* stream, GemvPath path, bool overlap_previous) {
   if (!packed_gemv_supported(bits, x_type, m) || group <= 0) return static_cast<int>(cudaErrorInvalidValue);
   if (rows == 0 || cols == 0) return 0;
   if (path == GemvPath::Auto && packed_gemv_mma_supported(bits, x_type, m, rows, cols, group, scales_f16, zeros))
-    return launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, m, rows, cols, group, bits, stream);
+    return launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, m, rows, cols, group, bits, stream,
+                                  overlap_previous);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m);
   auto by_bits = [&](auto t) {

@@ -30,8 +30,12 @@
 namespace apiq::kernels {
 namespace {
 
-constexpr int kWarps = 16;
+#ifndef APIQ_GEMV_WARPS
+#define APIQ_GEMV_WARPS 16
+#endif
+constexpr int kWarps = APIQ_GEMV_WARPS;
 constexpr int kThreads = kWarps * 32;
+constexpr int kBlocksPerSm = 16 / kWarps;  // register-limited: 512 threads per SM
 
 template <typename T> struct Mma;
 template <> struct Mma<__nv_bfloat16> {
@@ -140,7 +144,7 @@ __device__ __forceinline__ void load_halves(const __half* p, __half (&out)[N]) {
 
 // Block b owns tiles [b·base + min(b, rem), …): the host splits the tiles, so no 64-bit division here.
 template <int BITS, typename T, int QPG>
-__global__ void __launch_bounds__(kThreads, 1)
+__global__ void __launch_bounds__(kThreads, kBlocksPerSm)
     gemv_mma_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
                     const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int rows, int cols, int tiles_base,
                     int tiles_rem) {
@@ -200,10 +204,14 @@ __global__ void __launch_bounds__(kThreads, 1)
       for (int k = 0; k < G::PER; ++k) v[k] = src[k];
     }
   };
-  T xv[G::PER];
-  load_x(warp * 32 + lane, xv);  // the first pass's activations go out first: they gate the barrier
-
-  // Then the first two items' weights, zeros and scales.
+  // Programmatic dependent launch (sm_90+, when the host asks for it): the next product on the
+  // stream may be scheduled as soon as this one's blocks leave, and the weights never depend on
+  // the previous kernel, so the first two items' weights, zeros and scales are requested before
+  // waiting for it; only x (its output) is read after the wait. Without the launch attribute both
+  // instructions return at once.
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.launch_dependents;");
+#endif
   Cursor cur[2];
   Slot<BITS, QPG> slot[2];
 #pragma unroll
@@ -212,6 +220,11 @@ __global__ void __launch_bounds__(kThreads, 1)
     cur[u] = Cursor{item, t_begin + item / chunks, item % chunks};
     load(cur[u], slot[u]);
   }
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+  T xv[G::PER];
+  load_x(warp * 32 + lane, xv);
 
   // The staging pass also sums each group's x and M_p·x: consecutive lanes hold consecutive words,
   // and a group's words (4, 8 or 16) never straddle a row, so a shuffle over the group's lanes
@@ -361,7 +374,7 @@ DeviceLimits* current_device() {
 
 template <int BITS, typename T, int QPG>
 int launch(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, void* y, int M, int rows,
-           int cols, size_t smem, int blocks, cudaStream_t stream) {
+           int cols, size_t smem, int blocks, bool overlap, cudaStream_t stream) {
   auto kernel = gemv_mma_kernel<BITS, T, QPG>;
   // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
   static std::atomic<size_t> raised[64] = {};
@@ -374,16 +387,27 @@ int launch(const void* x, const int32_t* words, const void* scales, const int32_
     limit.store(smem);
   }
   const int tiles = (rows + 15) / 16;
-  kernel<<<blocks, kThreads, smem, stream>>>(static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
+  cudaLaunchConfig_t cfg = {};
+  cfg.gridDim = dim3(static_cast<unsigned>(blocks));
+  cfg.blockDim = dim3(kThreads);
+  cfg.dynamicSmemBytes = smem;
+  cfg.stream = stream;
+  cudaLaunchAttribute attr[1];
+  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attr[0].val.programmaticStreamSerializationAllowed = 1;
+  cfg.attrs = attr;
+  cfg.numAttrs = overlap ? 1 : 0;
+  return static_cast<int>(cudaLaunchKernelEx(&cfg, kernel, static_cast<const T*>(x),
+                                             reinterpret_cast<const uint32_t*>(words),
                                              static_cast<const __half*>(scales), zeros, static_cast<T*>(y), M, rows,
-                                             cols, tiles / blocks, tiles % blocks);
-  return static_cast<int>(cudaGetLastError());
+                                             cols, tiles / blocks, tiles % blocks));
 }
 
 // How one product would run: grid, shared memory and group shape; qpg 0 when the kernel does not apply.
 struct Plan {
   int qpg = 0, blocks = 0;
   size_t smem = 0;
+  bool pdl = false;  // programmatic dependent launch available (sm_90+)
 };
 
 Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group, const void* scales,
@@ -403,13 +427,15 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   if (!d || d->major < 8) return {};
   const int64_t tiles = (rows + 15) / 16;
   Plan p;
-  p.blocks = static_cast<int>(tiles < d->sms ? tiles : d->sms);
+  const int64_t slots = int64_t{d->sms} * kBlocksPerSm;
+  p.blocks = static_cast<int>(tiles < slots ? tiles : slots);
   // Shared memory as the kernel lays it out: x in pairs (+ row padding), the per-group sums (at most
   // one group per quad), and each warp's partial sums for up to tiles/blocks + 1 tiles.
   const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16), group_sums = 2 * m * (cols / quad_cols);
   p.smem = static_cast<size_t>(4 * (m * row_u32 + group_sums + kWarps * (tiles / p.blocks + 1) * 16 * m));
   if (p.smem > d->smem_optin) return {};
   p.qpg = qpg;
+  p.pdl = d->major >= 9;
   return p;
 }
 
@@ -422,18 +448,19 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
 
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                           int bits, void* stream) {
+                           int bits, void* stream, bool overlap_previous) {
   const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m), R = static_cast<int>(rows), C = static_cast<int>(cols);
+  const bool ov = overlap_previous && pl.pdl;
   auto by_qpg = [&](auto t, auto bits_c) {
     using T = decltype(t);
     constexpr int B = decltype(bits_c)::value;
     switch (pl.qpg) {
-      case 1: return launch<B, T, 1>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, s);
-      case 2: return launch<B, T, 2>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, s);
-      default: return launch<B, T, 4>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, s);
+      case 1: return launch<B, T, 1>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
+      case 2: return launch<B, T, 2>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
+      default: return launch<B, T, 4>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
     }
   };
   auto by_bits = [&](auto t) {

@@ -5,7 +5,9 @@
 #include "apiq/errors.h"
 #include "apiq/evaluation.h"
 #include "apiq/llama_model.h"
+#include "apiq/random_packed_model.h"
 #include "apiq/safetensors.h"
+#include "decode_check.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -171,6 +173,39 @@ TEST(LlamaModel, GreedyStoryAndKvCacheConsistency) {
   EXPECT_LT((part[0] - full[0].narrow(0, 0, 4)).abs().max().item<double>(), 1e-4);
   EXPECT_LT((chunk[0] - full[0].narrow(0, 4, 3)).abs().max().item<double>(), 1e-4);
   EXPECT_LT((step[0][0] - full[0][7]).abs().max().item<double>(), 1e-4);
+}
+
+TEST(StaticDecoder, StepsMatchTheFullForwardAndGreedyDecode) {
+  APIQ_REQUIRE_SHARED("models/stories260K/model.safetensors");
+  auto dir = apiq::test::shared("models/stories260K");
+  auto tok = Tokenizer::load_from_dir(dir);
+  auto m = LlamaModel::load(dir);
+  auto ids = tokenize_stream(tok, "Once upon a time");
+  auto r = apiq::test::check_static_decode(m, ids, 20, /*graph=*/true);
+  EXPECT_FALSE(r.used_graph);  // no graph on the CPU: the same step runs eagerly
+  EXPECT_LT(r.max_err, 1e-4) << "logits up to " << r.max_ref;
+  GenerateOptions go;
+  go.max_new_tokens = 21;
+  go.stop_at_eos = false;
+  EXPECT_EQ(r.tokens, generate_greedy(m, ids, go));
+
+  StaticDecoder small(m, 4, false);
+  EXPECT_THROW(small.step(), std::logic_error);  // no prefill yet
+  EXPECT_THROW(small.prefill({1, 2, 3, 4}), std::invalid_argument);  // no room left for a new token
+  small.prefill({1, 2, 3});
+  EXPECT_NO_THROW(small.step());
+  EXPECT_THROW(small.step(), std::out_of_range);
+}
+
+TEST(StaticDecoder, PackedModelWithLoraAndGroupedQueries) {
+  auto cfg = apiq::test::small_config(128, 256, 4, 2, 2, 300);
+  RandomPackedModelOptions o;
+  o.rank = 8;
+  o.dtype = torch::kFloat;
+  torch::manual_seed(5);
+  auto built = make_random_packed_model(cfg, o);
+  auto r = apiq::test::check_static_decode(built.model, {1, 7, 42, 99, 3}, 12, false);
+  EXPECT_LT(r.max_err, 1e-4 * std::max(1.0, r.max_ref)) << "logits up to " << r.max_ref;
 }
 
 TEST(LlamaModel, StreamedBlocksEqualResident) {
