@@ -100,9 +100,14 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
   const auto cfg = llama2_7b_config(o.decode_layers, 4096);
   BenchTimer timer = wall_timer(dev, 1, 3);  // tokens per second as a user sees them
   const int64_t new_tokens = 64;
-  for (int64_t rank : {int64_t{0}, o.e2e_rank}) {
+  struct Variant {
+    int64_t rank;
+    bool graph;
+  };
+  for (const Variant v : {Variant{0, true}, Variant{0, false}, Variant{o.e2e_rank, true}}) {
+    if (!dev.is_cuda() && !v.graph) continue;  // on the CPU both variants are the same path
     RandomPackedModelOptions mo;
-    mo.rank = rank;
+    mo.rank = v.rank;
     mo.device = dev;
     mo.dtype = torch::kBFloat16;
     auto built = make_random_packed_model(cfg, mo);
@@ -111,14 +116,17 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     GenerateOptions go;
     go.max_new_tokens = new_tokens;
     go.stop_at_eos = false;
+    go.cuda_graph = v.graph;
     const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
-    BenchRow r{"decode 2-bit 7B-shaped" + std::string(rank ? ", LoRA r" + std::to_string(rank) : ""),
+    BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
+                   (dev.is_cuda() && !v.graph ? ", no graph" : ""),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;
     // Packed weights and the head read once per token (embeddings: one row).
     const double bytes = static_cast<double>(built.packed_bytes) + 2.0 * cfg.vocab_size * cfg.hidden_size;
     r.gbps = bytes / (ms * 1e-3) / 1e9;
-    r.note = std::to_string(static_cast<int64_t>(1000.0 / ms)) + " tokens/s (8-token prompt + 64 new, per new token)";
+    r.note = std::to_string(static_cast<int64_t>(1000.0 / ms)) + " tokens/s (8-token prompt + 64 new, per new token" +
+             (dev.is_cuda() ? (v.graph ? "; one CUDA graph per token)" : "; host dispatch per kernel)") : ")");
     rows.push_back(r);
   }
 }
