@@ -4,6 +4,7 @@
 
 #include "apiq/block_calibrator.h"
 #include "apiq/deferred_scalar.h"
+#include "apiq/fused_adamw.h"
 
 namespace apiq {
 namespace F = torch::nn::functional;
@@ -22,7 +23,7 @@ std::unique_ptr<torch::optim::AdamW> make_optimizer(const CalibrationOptions& o,
   if (!lora.empty())
     groups.emplace_back(lora, std::make_unique<torch::optim::AdamWOptions>(
                                   torch::optim::AdamWOptions(o.lora_lr).weight_decay(o.weight_decay)));
-  return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(o.lora_lr).weight_decay(o.weight_decay));
+  return std::make_unique<FusedAdamW>(groups, torch::optim::AdamWOptions(o.lora_lr).weight_decay(o.weight_decay));
 }
 
 double checked_loss(double v, const BlockContext& ctx, const std::string& where, int64_t step) {

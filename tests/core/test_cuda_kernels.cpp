@@ -6,6 +6,7 @@
 #include "apiq/cuda_ops.h"
 #include "apiq/deferred_scalar.h"
 #include "apiq/evaluation.h"
+#include "apiq/fused_adamw.h"
 #include "apiq/llama_model.h"
 #include "apiq/random_packed_model.h"
 #include "decode_check.h"
@@ -116,4 +117,45 @@ TEST(CudaModel, GraphDecodeMatchesFullForward) {
   auto p = apiq::test::check_static_decode(built.model, {1, 17, 5, 250}, 14, true);
   EXPECT_TRUE(p.used_graph);
   EXPECT_LT(p.max_err, 2e-2 * std::max(1.0, p.max_ref)) << "logits up to " << p.max_ref;
+}
+
+TEST(CudaKernels, FusedAdamWMatchesAdamW) {
+  APIQ_REQUIRE_CUDA();
+  // Two groups (different learning rates) of ragged float32 tensors; both optimizers see the same
+  // gradients for four steps; odd shapes and a one-element tensor included.
+  torch::manual_seed(3);
+  const std::vector<std::vector<int64_t>> shapes = {{7, 5}, {64, 33}, {1}, {129}};
+  std::vector<torch::Tensor> a, b, start;
+  for (const auto& s : shapes) {
+    auto t = torch::randn(s, torch::TensorOptions().device(torch::kCUDA));
+    start.push_back(t);
+    a.push_back(t.clone().requires_grad_(true));
+    b.push_back(t.clone().requires_grad_(true));
+  }
+  auto make = [](std::vector<torch::Tensor>& p, bool fused) -> std::unique_ptr<torch::optim::Optimizer> {
+    std::vector<torch::optim::OptimizerParamGroup> g;
+    g.emplace_back(std::vector<torch::Tensor>{p[0], p[1]},
+                   std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(5e-3).weight_decay(0.1)));
+    g.emplace_back(std::vector<torch::Tensor>{p[2], p[3]},
+                   std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(5e-4).weight_decay(0.1)));
+    const auto d = torch::optim::AdamWOptions(5e-4);
+    if (fused) return std::make_unique<apiq::FusedAdamW>(g, d);
+    return std::make_unique<torch::optim::AdamW>(g, d);
+  };
+  auto fa = make(a, true), ref = make(b, false);
+  for (int step = 0; step < 4; ++step) {
+    fa->zero_grad();
+    ref->zero_grad();
+    for (size_t i = 0; i < a.size(); ++i) {
+      auto g = torch::randn_like(a[i]) * (i + 1);
+      a[i].mutable_grad() = g.clone();
+      b[i].mutable_grad() = g.clone();
+    }
+    fa->step();
+    ref->step();
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_LT((a[i] - b[i]).abs().max().item<double>(), 1e-6) << "tensor " << i;
+    EXPECT_GT((a[i] - start[i]).abs().max().item<double>(), 1e-4) << "tensor " << i << " did not move";
+  }
 }
