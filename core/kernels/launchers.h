@@ -40,7 +40,8 @@ bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                        const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
                        void* stream, GemvPath path = GemvPath::Auto, bool overlap_previous = false);
-// The tensor-core kernel alone: bits 2 or 4, 1 ≤ m ≤ 8, group = 1, 2 or 4 × (4 words of codes),
+// The tensor-core kernel alone: bits 2 or 4, 1 ≤ m ≤ 16 (9–16 rows in two launches where x does not
+// fit in shared memory at once), group = 1, 2 or 4 × (4 words of codes),
 // cols a multiple of 16 words of codes, compute capability ≥ 8.0.
 // overlap_previous: the kernels queued just before did not write words, scales or zeros, so on
 // sm_90+ the launch may start during their tail and request the weights before waiting for them

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// y[m, :] = x[m, :] Ŵᵀ for 1 ≤ M ≤ 8 activation rows, 2- or 4-bit codes, on the tensor cores.
+// y[m, :] = x[m, :] Ŵᵀ for 1 ≤ M ≤ 16 activation rows, 2- or 4-bit codes, on the tensor cores.
 //
 // Why tensor cores for a memory-bound product: dequantizing and multiplying in float32 costs about
 // six instructions per weight, more than the SMs can issue in the time HBM delivers 2-bit codes.
@@ -14,7 +14,8 @@
 // consecutive words of a row, which lie in one quantization group) in the order in which the masks
 // extract them: pair j = codes (j, j + PER/2). The activations are staged once per block in shared
 // memory in that same order, so the A (weights, rows g and g+8) and B (activations, batch row g)
-// fragments of a lane refer to the same columns.
+// fragments of a lane refer to the same columns. Up to 8 activation rows are one mma N; 9 to 16 rows
+// take NT = 2 mma per k-step that share the weight fragment (its LOP3s and its loads).
 //
 // Work split: a tile is 16 rows (one mma M); an item is one tile × one chunk of four quads. Each
 // block (one per SM, persistent) owns a contiguous range of tiles; its 16 warps take the items of
@@ -116,13 +117,13 @@ struct Cursor {
 // What one lane loads for one item: its word of each quad for rows g and g+8, and those rows'
 // zeros and (raw fp16) scales for the chunk's groups; plus its partial sums for the item's tile.
 // Nothing is converted at load time, so issuing the loads never waits for them.
-template <int BITS, int QPG>
+template <int BITS, int QPG, int NT>
 struct Slot {
   using G = Geo<BITS, QPG>;
   uint32_t w[2][G::QUADS];
   int32_t z[2][G::GPC];
   __half s[2][G::GPC];
-  float acc[4] = {0.f, 0.f, 0.f, 0.f};
+  float acc[NT][4] = {};
   int acc_tile = -1;
 };
 
@@ -143,7 +144,7 @@ __device__ __forceinline__ void load_halves(const __half* p, __half (&out)[N]) {
 }
 
 // Block b owns tiles [b·base + min(b, rem), …): the host splits the tiles, so no 64-bit division here.
-template <int BITS, typename T, int QPG>
+template <int BITS, typename T, int QPG, int NT>
 __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
     gemv_mma_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
                     const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int rows, int cols, int tiles_base,
@@ -163,7 +164,7 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int g = lane / 4, t = lane % 4;
 
-  auto load = [&](const Cursor& c, Slot<BITS, QPG>& L) {
+  auto load = [&](const Cursor& c, Slot<BITS, QPG, NT>& L) {
     if (c.item >= n_items) return;
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
@@ -213,7 +214,7 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   asm volatile("griddepcontrol.launch_dependents;");
 #endif
   Cursor cur[2];
-  Slot<BITS, QPG> slot[2];
+  Slot<BITS, QPG, NT> slot[2];
 #pragma unroll
   for (int u = 0; u < 2; ++u) {
     const int item = warp + u * kWarps;
@@ -259,43 +260,59 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   __syncthreads();
 
   float* my_part = part + warp * part_warp;
-  auto flush = [&](Slot<BITS, QPG>& L) {
+  auto flush = [&](Slot<BITS, QPG, NT>& L) {
     if (L.acc_tile < 0) return;
     float* a = my_part + (L.acc_tile - t_begin) * 16 * M;
-    // c0, c1: row g, batch rows 2t, 2t+1; c2, c3: row g+8. Only this lane writes these addresses.
-    if (2 * t < M) a[(2 * t) * 16 + g] += L.acc[0], a[(2 * t) * 16 + g + 8] += L.acc[2];
-    if (2 * t + 1 < M) a[(2 * t + 1) * 16 + g] += L.acc[1], a[(2 * t + 1) * 16 + g + 8] += L.acc[3];
-    L.acc[0] = L.acc[1] = L.acc[2] = L.acc[3] = 0.f;
+    // c0, c1: row g, batch rows 8n+2t, 8n+2t+1; c2, c3: row g+8. Only this lane writes these addresses.
+#pragma unroll
+    for (int n = 0; n < NT; ++n) {
+      const int r0 = 8 * n + 2 * t, r1 = r0 + 1;
+      if (r0 < M) a[r0 * 16 + g] += L.acc[n][0], a[r0 * 16 + g + 8] += L.acc[n][2];
+      if (r1 < M) a[r1 * 16 + g] += L.acc[n][1], a[r1 * 16 + g + 8] += L.acc[n][3];
+#pragma unroll
+      for (int k = 0; k < 4; ++k) L.acc[n][k] = 0.f;
+    }
   };
 
-  const uint32_t* xrow = xs + g * row_u32;
+  // This lane's activation row in each mma N (batch rows g and 8 + g); clamped, read only below M.
+  const uint32_t* xrow[NT];
+  int m0[NT], m1[NT];  // batch rows of c0/c2 and c1/c3
+#pragma unroll
+  for (int n = 0; n < NT; ++n) {
+    xrow[n] = xs + min(8 * n + g, M - 1) * row_u32;
+    m0[n] = min(8 * n + 2 * t, M - 1);
+    m1[n] = min(8 * n + 2 * t + 1, M - 1);
+  }
   // The magic numbers live in registers so that mask-and-insert is one LOP3 (it takes one immediate).
   uint32_t magic[G::KP];
 #pragma unroll
   for (int k = 0; k < G::KP; ++k) magic[k] = keep_in_register(Mma<T>::magic_bits(G::pos(k)) * 0x10001u);
-  const int m0 = min(2 * t, M - 1), m1 = min(2 * t + 1, M - 1);  // batch rows of c0/c2 and c1/c3
-  auto compute = [&](const Cursor& c, Slot<BITS, QPG>& L) {
+  auto compute = [&](const Cursor& c, Slot<BITS, QPG, NT>& L) {
     if (c.tile != L.acc_tile) {
       flush(L);
       L.acc_tile = c.tile;
     }
 #pragma unroll
     for (int gi = 0; gi < G::GPC; ++gi) {
-      float acc[4] = {0.f, 0.f, 0.f, 0.f};
+      float acc[NT][4] = {};
 #pragma unroll
       for (int qq = 0; qq < QPG; ++qq) {
         const int q = gi * QPG + qq;
-        uint32_t bx[G::PAIRS];  // this lane's activation pairs for its word of the quad (zero beyond M)
-        if (g < M) {
-          const uint4* src = reinterpret_cast<const uint4*>(xrow + (c.chunk * G::CHUNK_WORDS + 4 * q + t) * G::PAIRS);
+        uint32_t bx[NT][G::PAIRS];  // this lane's activation pairs for its word of the quad (zero beyond M)
 #pragma unroll
-          for (int v = 0; v < G::PAIRS / 4; ++v) {
-            const uint4 u = src[v];
-            bx[4 * v] = u.x, bx[4 * v + 1] = u.y, bx[4 * v + 2] = u.z, bx[4 * v + 3] = u.w;
+        for (int n = 0; n < NT; ++n) {
+          if (8 * n + g < M) {
+            const uint4* src =
+                reinterpret_cast<const uint4*>(xrow[n] + (c.chunk * G::CHUNK_WORDS + 4 * q + t) * G::PAIRS);
+#pragma unroll
+            for (int v = 0; v < G::PAIRS / 4; ++v) {
+              const uint4 u = src[v];
+              bx[n][4 * v] = u.x, bx[n][4 * v + 1] = u.y, bx[n][4 * v + 2] = u.z, bx[n][4 * v + 3] = u.w;
+            }
+          } else {
+#pragma unroll
+            for (int j = 0; j < G::PAIRS; ++j) bx[n][j] = 0u;
           }
-        } else {
-#pragma unroll
-          for (int j = 0; j < G::PAIRS; ++j) bx[j] = 0u;
         }
 #pragma unroll
         for (int s = 0; s < G::MMAS; ++s) {
@@ -307,16 +324,20 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
             a[h] = lop(w, 2 * s);          // a0a1 (row g) / a2a3 (row g+8): pair 2s
             a[2 + h] = lop(w, 2 * s + 1);  // a4a5 / a6a7: pair 2s+1
           }
-          Mma<T>::run(acc, a, bx[2 * s], bx[2 * s + 1]);
+#pragma unroll
+          for (int n = 0; n < NT; ++n) Mma<T>::run(acc[n], a, bx[n][2 * s], bx[n][2 * s + 1]);
         }
       }
       const int grp = c.chunk * G::GPC + gi;
-      const float2 x0 = sums[grp * M + m0], x1 = sums[grp * M + m1];
 #pragma unroll
-      for (int h = 0; h < 2; ++h) {
-        const float z = static_cast<float>(L.z[h][gi]), sc = __half2float(L.s[h][gi]);
-        L.acc[2 * h] = fmaf(sc, acc[2 * h] - fmaf(z, x0.x, x0.y), L.acc[2 * h]);
-        L.acc[2 * h + 1] = fmaf(sc, acc[2 * h + 1] - fmaf(z, x1.x, x1.y), L.acc[2 * h + 1]);
+      for (int n = 0; n < NT; ++n) {
+        const float2 x0 = sums[grp * M + m0[n]], x1 = sums[grp * M + m1[n]];
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+          const float z = static_cast<float>(L.z[h][gi]), sc = __half2float(L.s[h][gi]);
+          L.acc[n][2 * h] = fmaf(sc, acc[n][2 * h] - fmaf(z, x0.x, x0.y), L.acc[n][2 * h]);
+          L.acc[n][2 * h + 1] = fmaf(sc, acc[n][2 * h + 1] - fmaf(z, x1.x, x1.y), L.acc[n][2 * h + 1]);
+        }
       }
     }
   };
@@ -372,10 +393,10 @@ DeviceLimits* current_device() {
   return table[dev].index < 0 ? nullptr : &table[dev];
 }
 
-template <int BITS, typename T, int QPG>
+template <int BITS, typename T, int QPG, int NT>
 int launch(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, void* y, int M, int rows,
            int cols, size_t smem, int blocks, bool overlap, cudaStream_t stream) {
-  auto kernel = gemv_mma_kernel<BITS, T, QPG>;
+  auto kernel = gemv_mma_kernel<BITS, T, QPG, NT>;
   // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
   static std::atomic<size_t> raised[64] = {};
   int dev = 0;
@@ -405,14 +426,14 @@ int launch(const void* x, const int32_t* words, const void* scales, const int32_
 
 // How one product would run: grid, shared memory and group shape; qpg 0 when the kernel does not apply.
 struct Plan {
-  int qpg = 0, blocks = 0;
+  int qpg = 0, blocks = 0, nt = 1;  // nt: mma N tiles of 8 activation rows
   size_t smem = 0;
   bool pdl = false;  // programmatic dependent launch available (sm_90+)
 };
 
 Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group, const void* scales,
           const void* zeros) {
-  if ((bits != 2 && bits != 4) || x_type == ElemType::F32 || m < 1 || m > 8 || rows < 1) return {};
+  if ((bits != 2 && bits != 4) || x_type == ElemType::F32 || m < 1 || m > 16 || rows < 1) return {};
   const int64_t quad_cols = 4 * (32 / bits), q = group % quad_cols == 0 ? group / quad_cols : 0;
   if (q != 1 && q != 2 && q != 4) return {};
   const int qpg = static_cast<int>(q);
@@ -435,32 +456,57 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   p.smem = static_cast<size_t>(4 * (m * row_u32 + group_sums + kWarps * (tiles / p.blocks + 1) * 16 * m));
   if (p.smem > d->smem_optin) return {};
   p.qpg = qpg;
+  p.nt = m > 8 ? 2 : 1;
   p.pdl = d->major >= 9;
   return p;
+}
+
+// 9 to 16 rows whose activations do not fit in shared memory at once (long rows, e.g. a down
+// projection) run as two products over rows 0–7 and 8–M−1 of x: the weights are read twice,
+// still far fewer instructions per weight than the CUDA-core kernel.
+bool split_rows(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group, const void* scales,
+                const void* zeros) {
+  return m > 8 && plan(bits, x_type, m, rows, cols, group, scales, zeros).qpg == 0 &&
+         plan(bits, x_type, 8, rows, cols, group, scales, zeros).qpg != 0 &&
+         plan(bits, x_type, m - 8, rows, cols, group, scales, zeros).qpg != 0;
 }
 
 }  // namespace
 
 bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
                                const void* scales, const void* zeros) {
-  return plan(bits, x_type, m, rows, cols, group, scales, zeros).qpg != 0;
+  return plan(bits, x_type, m, rows, cols, group, scales, zeros).qpg != 0 ||
+         split_rows(bits, x_type, m, rows, cols, group, scales, zeros);
 }
 
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
                            int bits, void* stream, bool overlap_previous) {
+  if (split_rows(bits, x_type, m, rows, cols, group, scales_f16, zeros)) {
+    const int e = launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, 8, rows, cols, group, bits, stream,
+                                         overlap_previous);
+    if (e != 0) return e;
+    // x and y are 16-bit: rows 8… start 8·cols and 8·rows elements in.
+    return launch_packed_gemv_mma(static_cast<const uint16_t*>(x) + 8 * cols, x_type, words, scales_f16, zeros,
+                                  static_cast<uint16_t*>(y) + 8 * rows, m - 8, rows, cols, group, bits, stream,
+                                  overlap_previous);
+  }
   const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m), R = static_cast<int>(rows), C = static_cast<int>(cols);
   const bool ov = overlap_previous && pl.pdl;
-  auto by_qpg = [&](auto t, auto bits_c) {
+  auto by_nt = [&](auto t, auto bits_c, auto qpg_c) {
     using T = decltype(t);
-    constexpr int B = decltype(bits_c)::value;
+    constexpr int B = decltype(bits_c)::value, Q = decltype(qpg_c)::value;
+    if (pl.nt == 2) return launch<B, T, Q, 2>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
+    return launch<B, T, Q, 1>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
+  };
+  auto by_qpg = [&](auto t, auto bits_c) {
     switch (pl.qpg) {
-      case 1: return launch<B, T, 1>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
-      case 2: return launch<B, T, 2>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
-      default: return launch<B, T, 4>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
+      case 1: return by_nt(t, bits_c, std::integral_constant<int, 1>{});
+      case 2: return by_nt(t, bits_c, std::integral_constant<int, 2>{});
+      default: return by_nt(t, bits_c, std::integral_constant<int, 4>{});
     }
   };
   auto by_bits = [&](auto t) {

@@ -183,15 +183,16 @@ TEST(CudaQuantKernels, PackedGemvMatchesFloat64Reference) {
 }
 
 // The tensor-core kernel (quant_gemv_mma.cu): exact (q − z)·x products and float32 sums, so only the
-// output rounding remains. Ragged row counts (not a multiple of the 16-row tile), 1..8 activation
-// rows, every supported group shape, zeros outside the code range, misaligned x.
+// output rounding remains. Ragged row counts (not a multiple of the 16-row tile), 1..16 activation
+// rows (9..16: two mma N tiles, or two launches where x does not fit in shared memory, as for the
+// 11008-wide case), every supported group shape, zeros outside the code range, misaligned x.
 TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
   APIQ_REQUIRE_CUDA();
   torch::manual_seed(17);
   const std::vector<GemvCase> cases{{2, {16, 256, 64}},  {2, {37, 512, 64}},   {2, {200, 4096, 128}},
                                     {2, {9, 11008, 64}},  {4, {16, 128, 32}},   {4, {45, 384, 64}},
                                     {4, {100, 1024, 128}}, {4, {300, 2048, 32}}};
-  for_each_gemv_input(cases, {1, 2, 5, 8}, [](const PackedLinear& p, const torch::Tensor& w64, const torch::Tensor& x,
+  for_each_gemv_input(cases, {1, 2, 5, 8, 9, 13, 16}, [](const PackedLinear& p, const torch::Tensor& w64, const torch::Tensor& x,
                                               torch::ScalarType dtype) {
     ASSERT_TRUE(packed_gemv_uses_tensor_cores(p, x));
     auto y = packed_gemv_kernel(x, p);
@@ -204,7 +205,9 @@ TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
   auto x = torch::randn({1, 100}, torch::TensorOptions().device(kCuda).dtype(torch::kBFloat16));
   EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 100, 2, 50, kCuda), x));
   auto x16 = torch::randn({16, 256}, torch::TensorOptions().device(kCuda).dtype(torch::kBFloat16));
-  EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 256, 2, 64, kCuda), x16));
+  EXPECT_TRUE(packed_gemv_uses_tensor_cores(random_packed(8, 256, 2, 64, kCuda), x16));
+  auto x17 = torch::randn({17, 256}, torch::TensorOptions().device(kCuda).dtype(torch::kBFloat16));
+  EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 256, 2, 64, kCuda), x17));
   EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 256, 3, 64, kCuda), x16.narrow(0, 0, 1)));
 }
 
