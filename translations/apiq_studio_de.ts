@@ -23,167 +23,167 @@
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="50"/>
+        <location filename="../app/gui/main_window.cpp" line="53"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="56"/>
+        <location filename="../app/gui/main_window.cpp" line="59"/>
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>Öffnen Sie einen Modellordner (config.json, safetensors, tokenizer.model) oder ziehen Sie ihn hierher.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="65"/>
+        <location filename="../app/gui/main_window.cpp" line="68"/>
         <source>Tensors</source>
         <translation>Tensoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="74"/>
+        <location filename="../app/gui/main_window.cpp" line="81"/>
         <source>Live activation error</source>
         <translation>Aktivierungsfehler live</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="75"/>
+        <location filename="../app/gui/main_window.cpp" line="82"/>
         <source>Comparison</source>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="76"/>
+        <location filename="../app/gui/main_window.cpp" line="83"/>
         <source>Zero points</source>
         <translation>Nullpunkte</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="81"/>
+        <location filename="../app/gui/main_window.cpp" line="88"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85"/>
+        <location filename="../app/gui/main_window.cpp" line="92"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="89"/>
+        <location filename="../app/gui/main_window.cpp" line="96"/>
         <source>Statistics</source>
         <translation>Statistik</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="100"/>
+        <location filename="../app/gui/main_window.cpp" line="107"/>
         <source>&amp;Open Model Folder…</source>
         <translation>Modellordner ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="103"/>
+        <location filename="../app/gui/main_window.cpp" line="110"/>
         <source>&amp;Quantize…</source>
         <translation>&amp;Quantisieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="106"/>
+        <location filename="../app/gui/main_window.cpp" line="113"/>
         <source>&amp;Compare Runs…</source>
         <translation>Läufe &amp;vergleichen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="108"/>
+        <location filename="../app/gui/main_window.cpp" line="115"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="111"/>
+        <location filename="../app/gui/main_window.cpp" line="118"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="114"/>
+        <location filename="../app/gui/main_window.cpp" line="121"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="116"/>
+        <location filename="../app/gui/main_window.cpp" line="123"/>
         <source>Recent Models</source>
         <translation>Zuletzt geöffnete Modelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="122"/>
+        <location filename="../app/gui/main_window.cpp" line="129"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="126"/>
+        <location filename="../app/gui/main_window.cpp" line="133"/>
         <source>&amp;Dark Palette</source>
         <translation>&amp;Dunkle Farbpalette</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="129"/>
+        <location filename="../app/gui/main_window.cpp" line="136"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="132"/>
+        <location filename="../app/gui/main_window.cpp" line="139"/>
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="141"/>
+        <location filename="../app/gui/main_window.cpp" line="148"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>Die Sprache ändert sich beim nächsten Start von ApiQ Studio.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="144"/>
+        <location filename="../app/gui/main_window.cpp" line="151"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="333"/>
+        <location filename="../app/gui/main_window.cpp" line="346"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="335"/>
+        <location filename="../app/gui/main_window.cpp" line="348"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="336"/>
+        <location filename="../app/gui/main_window.cpp" line="349"/>
         <source>Calibration failed</source>
         <translation>Kalibrierung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="194"/>
+        <location filename="../app/gui/main_window.cpp" line="201"/>
         <source>Open Model Folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238"/>
+        <location filename="../app/gui/main_window.cpp" line="245"/>
         <source>Add a Finished Run (Cancel when done)</source>
         <translation>Abgeschlossenen Lauf hinzufügen (Abbrechen, wenn fertig)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="250"/>
+        <location filename="../app/gui/main_window.cpp" line="257"/>
         <source>Could not compare the runs</source>
         <translation>Die Läufe konnten nicht verglichen werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265"/>
+        <location filename="../app/gui/main_window.cpp" line="272"/>
         <source>Reading %1…</source>
         <translation>Lese %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="280"/>
+        <location filename="../app/gui/main_window.cpp" line="287"/>
         <source>Could not open the model</source>
         <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="290"/>
+        <location filename="../app/gui/main_window.cpp" line="297"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2, %3 Blöcke, verborgene Größe %4, %5 Köpfe (%6 Key/Value), Vokabular %7 — %8 Tensoren, %9 Parameter, %10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="307"/>
+        <location filename="../app/gui/main_window.cpp" line="314"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="308"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -248,12 +248,12 @@
 <context>
     <name>apiq::widgets::ErrorHeatMap</name>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="57"/>
+        <location filename="../widgets/live_charts.cpp" line="59"/>
         <source>Linear (q, k, v, o, gate, up, down)</source>
         <translation>Schicht (q, k, v, o, gate, up, down)</translation>
     </message>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="58"/>
+        <location filename="../widgets/live_charts.cpp" line="60"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
@@ -261,208 +261,223 @@
 <context>
     <name>apiq::widgets::ExportDialog</name>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="64"/>
+        <location filename="../widgets/export_dialog.cpp" line="82"/>
         <source>Clamp zero points GPTQ v1 cannot store (--force; lossy)</source>
         <translation>Nullpunkte, die GPTQ v1 nicht speichern kann, begrenzen (--force; verlustbehaftet)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="67"/>
+        <location filename="../widgets/export_dialog.cpp" line="85"/>
         <source>Export Quantized Model</source>
         <translation>Quantisiertes Modell exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="73"/>
-        <location filename="../widgets/export_dialog.cpp" line="106"/>
+        <location filename="../widgets/export_dialog.cpp" line="91"/>
+        <location filename="../widgets/export_dialog.cpp" line="124"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="75"/>
+        <location filename="../widgets/export_dialog.cpp" line="93"/>
         <source>Quantized checkpoint:</source>
         <translation>Quantisierter Checkpoint:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="79"/>
+        <location filename="../widgets/export_dialog.cpp" line="97"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="83"/>
+        <location filename="../widgets/export_dialog.cpp" line="101"/>
         <source>About this format</source>
         <translation>Über dieses Format</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="85"/>
+        <location filename="../widgets/export_dialog.cpp" line="103"/>
         <source>Loaded by:</source>
         <translation>Geladen von:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="85"/>
+        <location filename="../widgets/export_dialog.cpp" line="103"/>
         <source>Loss:</source>
         <translation>Verlust:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="99"/>
+        <location filename="../widgets/export_dialog.cpp" line="117"/>
         <source>f16</source>
         <translation>f16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="100"/>
+        <location filename="../widgets/export_dialog.cpp" line="118"/>
         <source>bf16</source>
         <translation>bf16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="101"/>
+        <location filename="../widgets/export_dialog.cpp" line="119"/>
         <source>f32 (lossless)</source>
         <translation>f32 (verlustfrei)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="102"/>
+        <location filename="../widgets/export_dialog.cpp" line="120"/>
         <source>Dense weights:</source>
         <translation>Dichte Gewichte:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="108"/>
+        <location filename="../widgets/export_dialog.cpp" line="126"/>
         <source>Output folder (new):</source>
         <translation>Ausgabeordner (neu):</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="118"/>
+        <location filename="../widgets/export_dialog.cpp" line="142"/>
         <source>What the exporter reports appears here.</source>
         <translation>Hier erscheint, was der Exporter meldet.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="121"/>
+        <location filename="../widgets/export_dialog.cpp" line="145"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="139"/>
+        <location filename="../widgets/export_dialog.cpp" line="132"/>
+        <source>Cancel export</source>
+        <translation>Export abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="165"/>
         <source>%1, %2-bit %3 codes, group size %4, LoRA rank %5</source>
         <translation>%1, %2-Bit-%3-Codes, Gruppengröße %4, LoRA-Rang %5</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="145"/>
+        <location filename="../widgets/export_dialog.cpp" line="171"/>
         <source>Cannot export: %1</source>
         <translation>Export nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="173"/>
+        <location filename="../widgets/export_dialog.cpp" line="199"/>
         <source>Reading %1…</source>
         <translation>%1 wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="178"/>
+        <location filename="../widgets/export_dialog.cpp" line="204"/>
         <source>Quantized Checkpoint</source>
         <translation>Quantisierter Checkpoint</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="183"/>
+        <location filename="../widgets/export_dialog.cpp" line="209"/>
         <source>Folder to Export Into</source>
         <translation>Zielordner für den Export</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="203"/>
+        <location filename="../widgets/export_dialog.cpp" line="229"/>
         <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
         <translation>vLLM (2-Bit pack-quantized über die Humming-Kernel, experimentell), llm-compressor sowie transformers mit compressed-tensors. Der LoRA-Adapter wird daneben geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="206"/>
+        <location filename="../widgets/export_dialog.cpp" line="232"/>
         <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
         <translation>GPTQModel sowie transformers + optimum über GPT-QModel; die GPTQ-Kernel von vLLM, die checkpoint_format gptq_v2 lesen. AutoGPTQ lehnt gptq_v2 ab.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="209"/>
+        <location filename="../widgets/export_dialog.cpp" line="235"/>
         <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
         <translation>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel-Backend) und die 2-Bit-GPTQ-Kernel von vLLM (Versionen bis Mitte 2026). Der LoRA-Adapter wird daneben geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="212"/>
+        <location filename="../widgets/export_dialog.cpp" line="238"/>
         <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
         <translation>transformers + PEFT (PeftModel.from_pretrained), auf einem Basismodell mit den dequantisierten Gewichten dieses Checkpoints, etwa dem hf-dequantized-Export.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="215"/>
+        <location filename="../widgets/export_dialog.cpp" line="241"/>
         <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
         <translation>Jedes Hugging-Face-Werkzeug (transformers + PEFT, vLLM, TGI, der Konverter von llama.cpp): ein gewöhnlicher dichter Checkpoint plus Adapter. Keine Speicherersparnis.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="224"/>
+        <location filename="../widgets/export_dialog.cpp" line="250"/>
         <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
         <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes, Nullpunkt 0 eingeschlossen.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="226"/>
+        <location filename="../widgets/export_dialog.cpp" line="252"/>
         <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
         <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes (Nullpunkte werden unverändert gespeichert).</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="228"/>
+        <location filename="../widgets/export_dialog.cpp" line="254"/>
         <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
         <translation>GPTQ v1 speichert Nullpunkt − 1, daher kann eine Gruppe mit Nullpunkt 0 nicht gespeichert werden; ein solcher Checkpoint wird abgelehnt, sofern Sie diese Gruppen nicht begrenzen (verlustbehaftet).</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="231"/>
+        <location filename="../widgets/export_dialog.cpp" line="257"/>
         <source>Lossless: the LoRA factors are copied exactly.</source>
         <translation>Verlustfrei: Die LoRA-Faktoren werden exakt kopiert.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="233"/>
+        <location filename="../widgets/export_dialog.cpp" line="259"/>
         <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
         <translation>Verlustfrei in f32; f16 und bf16 runden die dequantisierten Gewichte.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="246"/>
+        <location filename="../widgets/export_dialog.cpp" line="272"/>
         <source>&lt;b&gt;This checkpoint:&lt;/b&gt; no group has zero point 0, so the export is lossless.</source>
         <translation>&lt;b&gt;Dieser Checkpoint:&lt;/b&gt; Keine Gruppe hat Nullpunkt 0, der Export ist also verlustfrei.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="247"/>
+        <location filename="../widgets/export_dialog.cpp" line="273"/>
         <source>&lt;b&gt;This checkpoint: %1 of %2 groups&lt;/b&gt; have zero point 0; %3 groups in all have a zero point GPTQ v1 cannot store. The clamp option (--force) exports them anyway, changing those %3 groups; gptq-v2 and compressed-tensors keep them exactly.</source>
         <translation>&lt;b&gt;Dieser Checkpoint: %1 von %2 Gruppen&lt;/b&gt; haben Nullpunkt 0; insgesamt haben %3 Gruppen einen Nullpunkt, den GPTQ v1 nicht speichern kann. Mit der Begrenzungsoption (--force) werden sie trotzdem exportiert, wobei sich diese %3 Gruppen ändern; gptq-v2 und compressed-tensors erhalten sie exakt.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="256"/>
+        <location filename="../widgets/export_dialog.cpp" line="282"/>
         <source>the checkpoint has no LoRA factors (rtn)</source>
         <translation>der Checkpoint hat keine LoRA-Faktoren (rtn)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="257"/>
+        <location filename="../widgets/export_dialog.cpp" line="283"/>
         <source>Not available for this checkpoint: %1</source>
         <translation>Für diesen Checkpoint nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="267"/>
+        <location filename="../widgets/export_dialog.cpp" line="293"/>
         <source>An export is already running.</source>
         <translation>Es läuft bereits ein Export.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="268"/>
+        <location filename="../widgets/export_dialog.cpp" line="294"/>
         <source>Choose the quantized checkpoint to export.</source>
         <translation>Wählen Sie den zu exportierenden quantisierten Checkpoint.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="269"/>
+        <location filename="../widgets/export_dialog.cpp" line="295"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="270"/>
+        <location filename="../widgets/export_dialog.cpp" line="296"/>
         <source>%1 already exists; exports never overwrite.</source>
         <translation>%1 existiert bereits; Exporte überschreiben nie.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="280"/>
+        <location filename="../widgets/export_dialog.cpp" line="306"/>
         <source>Exporting %1 as %2 to %3…</source>
         <translation>%1 wird als %2 nach %3 exportiert…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="303"/>
+        <location filename="../widgets/export_dialog.cpp" line="335"/>
+        <source>Cancelling after the current block…</source>
+        <translation>Wird nach dem aktuellen Block abgebrochen …</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="350"/>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="303"/>
+        <location filename="../widgets/export_dialog.cpp" line="351"/>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>Export abgebrochen; es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="352"/>
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
     </message>
@@ -903,12 +918,12 @@
 <context>
     <name>apiq::widgets::LossChart</name>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="26"/>
+        <location filename="../widgets/live_charts.cpp" line="27"/>
         <source>Optimizer step</source>
         <translation>Optimierungsschritt</translation>
     </message>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="27"/>
+        <location filename="../widgets/live_charts.cpp" line="28"/>
         <source>Training loss</source>
         <translation>Trainingsverlust</translation>
     </message>

@@ -23,167 +23,167 @@
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="50"/>
+        <location filename="../app/gui/main_window.cpp" line="53"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="56"/>
+        <location filename="../app/gui/main_window.cpp" line="59"/>
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>打开模型文件夹（config.json、safetensors、tokenizer.model），或将其拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="65"/>
+        <location filename="../app/gui/main_window.cpp" line="68"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="74"/>
+        <location filename="../app/gui/main_window.cpp" line="81"/>
         <source>Live activation error</source>
         <translation>实时激活误差</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="75"/>
+        <location filename="../app/gui/main_window.cpp" line="82"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="76"/>
+        <location filename="../app/gui/main_window.cpp" line="83"/>
         <source>Zero points</source>
         <translation>零点</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="81"/>
+        <location filename="../app/gui/main_window.cpp" line="88"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85"/>
+        <location filename="../app/gui/main_window.cpp" line="92"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="89"/>
+        <location filename="../app/gui/main_window.cpp" line="96"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="100"/>
+        <location filename="../app/gui/main_window.cpp" line="107"/>
         <source>&amp;Open Model Folder…</source>
         <translation>打开模型文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="103"/>
+        <location filename="../app/gui/main_window.cpp" line="110"/>
         <source>&amp;Quantize…</source>
         <translation>量化(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="106"/>
+        <location filename="../app/gui/main_window.cpp" line="113"/>
         <source>&amp;Compare Runs…</source>
         <translation>比较运行结果(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="108"/>
+        <location filename="../app/gui/main_window.cpp" line="115"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="111"/>
+        <location filename="../app/gui/main_window.cpp" line="118"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="114"/>
+        <location filename="../app/gui/main_window.cpp" line="121"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="116"/>
+        <location filename="../app/gui/main_window.cpp" line="123"/>
         <source>Recent Models</source>
         <translation>最近的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="122"/>
+        <location filename="../app/gui/main_window.cpp" line="129"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="126"/>
+        <location filename="../app/gui/main_window.cpp" line="133"/>
         <source>&amp;Dark Palette</source>
         <translation>深色配色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="129"/>
+        <location filename="../app/gui/main_window.cpp" line="136"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="132"/>
+        <location filename="../app/gui/main_window.cpp" line="139"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="141"/>
+        <location filename="../app/gui/main_window.cpp" line="148"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>语言将在下次启动 ApiQ Studio 时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="144"/>
+        <location filename="../app/gui/main_window.cpp" line="151"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="333"/>
+        <location filename="../app/gui/main_window.cpp" line="346"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="335"/>
+        <location filename="../app/gui/main_window.cpp" line="348"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="336"/>
+        <location filename="../app/gui/main_window.cpp" line="349"/>
         <source>Calibration failed</source>
         <translation>校准失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="194"/>
+        <location filename="../app/gui/main_window.cpp" line="201"/>
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238"/>
+        <location filename="../app/gui/main_window.cpp" line="245"/>
         <source>Add a Finished Run (Cancel when done)</source>
         <translation>添加已完成的运行（完成后点击取消）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="250"/>
+        <location filename="../app/gui/main_window.cpp" line="257"/>
         <source>Could not compare the runs</source>
         <translation>无法比较这些运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265"/>
+        <location filename="../app/gui/main_window.cpp" line="272"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="280"/>
+        <location filename="../app/gui/main_window.cpp" line="287"/>
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="290"/>
+        <location filename="../app/gui/main_window.cpp" line="297"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="307"/>
+        <location filename="../app/gui/main_window.cpp" line="314"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="308"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -247,12 +247,12 @@
 <context>
     <name>apiq::widgets::ErrorHeatMap</name>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="57"/>
+        <location filename="../widgets/live_charts.cpp" line="59"/>
         <source>Linear (q, k, v, o, gate, up, down)</source>
         <translation>线性层（q、k、v、o、gate、up、down）</translation>
     </message>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="58"/>
+        <location filename="../widgets/live_charts.cpp" line="60"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
@@ -260,208 +260,223 @@
 <context>
     <name>apiq::widgets::ExportDialog</name>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="64"/>
+        <location filename="../widgets/export_dialog.cpp" line="82"/>
         <source>Clamp zero points GPTQ v1 cannot store (--force; lossy)</source>
         <translation>截断 GPTQ v1 无法存储的零点（--force；有损）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="67"/>
+        <location filename="../widgets/export_dialog.cpp" line="85"/>
         <source>Export Quantized Model</source>
         <translation>导出量化模型</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="73"/>
-        <location filename="../widgets/export_dialog.cpp" line="106"/>
+        <location filename="../widgets/export_dialog.cpp" line="91"/>
+        <location filename="../widgets/export_dialog.cpp" line="124"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="75"/>
+        <location filename="../widgets/export_dialog.cpp" line="93"/>
         <source>Quantized checkpoint:</source>
         <translation>量化检查点：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="79"/>
+        <location filename="../widgets/export_dialog.cpp" line="97"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="83"/>
+        <location filename="../widgets/export_dialog.cpp" line="101"/>
         <source>About this format</source>
         <translation>关于此格式</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="85"/>
+        <location filename="../widgets/export_dialog.cpp" line="103"/>
         <source>Loaded by:</source>
         <translation>可加载的工具：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="85"/>
+        <location filename="../widgets/export_dialog.cpp" line="103"/>
         <source>Loss:</source>
         <translation>损失：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="99"/>
+        <location filename="../widgets/export_dialog.cpp" line="117"/>
         <source>f16</source>
         <translation>f16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="100"/>
+        <location filename="../widgets/export_dialog.cpp" line="118"/>
         <source>bf16</source>
         <translation>bf16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="101"/>
+        <location filename="../widgets/export_dialog.cpp" line="119"/>
         <source>f32 (lossless)</source>
         <translation>f32（无损）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="102"/>
+        <location filename="../widgets/export_dialog.cpp" line="120"/>
         <source>Dense weights:</source>
         <translation>稠密权重：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="108"/>
+        <location filename="../widgets/export_dialog.cpp" line="126"/>
         <source>Output folder (new):</source>
         <translation>输出文件夹（新建）：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="118"/>
+        <location filename="../widgets/export_dialog.cpp" line="142"/>
         <source>What the exporter reports appears here.</source>
         <translation>导出器的报告将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="121"/>
+        <location filename="../widgets/export_dialog.cpp" line="145"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="139"/>
+        <location filename="../widgets/export_dialog.cpp" line="132"/>
+        <source>Cancel export</source>
+        <translation>取消导出</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="165"/>
         <source>%1, %2-bit %3 codes, group size %4, LoRA rank %5</source>
         <translation>%1，%2 位 %3 码值，分组大小 %4，LoRA 秩 %5</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="145"/>
+        <location filename="../widgets/export_dialog.cpp" line="171"/>
         <source>Cannot export: %1</source>
         <translation>无法导出：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="173"/>
+        <location filename="../widgets/export_dialog.cpp" line="199"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="178"/>
+        <location filename="../widgets/export_dialog.cpp" line="204"/>
         <source>Quantized Checkpoint</source>
         <translation>量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="183"/>
+        <location filename="../widgets/export_dialog.cpp" line="209"/>
         <source>Folder to Export Into</source>
         <translation>导出到的文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="203"/>
+        <location filename="../widgets/export_dialog.cpp" line="229"/>
         <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
         <translation>vLLM（通过 Humming 内核支持 2 位 pack-quantized，实验性）、llm-compressor，以及带 compressed-tensors 的 transformers。LoRA 适配器写在同一文件夹中。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="206"/>
+        <location filename="../widgets/export_dialog.cpp" line="232"/>
         <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
         <translation>GPTQModel，以及通过 GPT-QModel 的 transformers + optimum；能读取 checkpoint_format gptq_v2 的 vLLM GPTQ 内核。AutoGPTQ 不接受 gptq_v2。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="209"/>
+        <location filename="../widgets/export_dialog.cpp" line="235"/>
         <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
         <translation>GPTQModel、AutoGPTQ、transformers + optimum（GPT-QModel 后端），以及 vLLM 的 2 位 GPTQ 内核（2026 年年中之前的版本）。LoRA 适配器写在同一文件夹中。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="212"/>
+        <location filename="../widgets/export_dialog.cpp" line="238"/>
         <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
         <translation>transformers + PEFT（PeftModel.from_pretrained），基础模型须含有此检查点反量化后的权重，例如 hf-dequantized 导出。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="215"/>
+        <location filename="../widgets/export_dialog.cpp" line="241"/>
         <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
         <translation>任何 Hugging Face 工具（transformers + PEFT、vLLM、TGI、llama.cpp 的转换器）：标准稠密检查点加适配器。不节省内存。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="224"/>
+        <location filename="../widgets/export_dialog.cpp" line="250"/>
         <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
         <translation>对 2 位和 4 位整数码值无损，包括零点 0。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="226"/>
+        <location filename="../widgets/export_dialog.cpp" line="252"/>
         <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
         <translation>对 2 位和 4 位整数码值无损（零点按原值存储）。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="228"/>
+        <location filename="../widgets/export_dialog.cpp" line="254"/>
         <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
         <translation>GPTQ v1 存储的是零点 − 1，因此零点为 0 的分组无法存储；除非截断这些分组（有损），否则拒绝导出此类检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="231"/>
+        <location filename="../widgets/export_dialog.cpp" line="257"/>
         <source>Lossless: the LoRA factors are copied exactly.</source>
         <translation>无损：LoRA 因子按原样复制。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="233"/>
+        <location filename="../widgets/export_dialog.cpp" line="259"/>
         <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
         <translation>f32 下无损；f16 和 bf16 会对反量化权重取整。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="246"/>
+        <location filename="../widgets/export_dialog.cpp" line="272"/>
         <source>&lt;b&gt;This checkpoint:&lt;/b&gt; no group has zero point 0, so the export is lossless.</source>
         <translation>&lt;b&gt;此检查点：&lt;/b&gt;没有零点为 0 的分组，因此导出无损。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="247"/>
+        <location filename="../widgets/export_dialog.cpp" line="273"/>
         <source>&lt;b&gt;This checkpoint: %1 of %2 groups&lt;/b&gt; have zero point 0; %3 groups in all have a zero point GPTQ v1 cannot store. The clamp option (--force) exports them anyway, changing those %3 groups; gptq-v2 and compressed-tensors keep them exactly.</source>
         <translation>&lt;b&gt;此检查点：%2 个分组中有 %1 个&lt;/b&gt;零点为 0；共有 %3 个分组的零点 GPTQ v1 无法存储。截断选项（--force）仍会导出，但会改变这 %3 个分组；gptq-v2 和 compressed-tensors 会精确保留它们。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="256"/>
+        <location filename="../widgets/export_dialog.cpp" line="282"/>
         <source>the checkpoint has no LoRA factors (rtn)</source>
         <translation>该检查点没有 LoRA 因子（rtn）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="257"/>
+        <location filename="../widgets/export_dialog.cpp" line="283"/>
         <source>Not available for this checkpoint: %1</source>
         <translation>此检查点不可用：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="267"/>
+        <location filename="../widgets/export_dialog.cpp" line="293"/>
         <source>An export is already running.</source>
         <translation>已有导出正在进行。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="268"/>
+        <location filename="../widgets/export_dialog.cpp" line="294"/>
         <source>Choose the quantized checkpoint to export.</source>
         <translation>请选择要导出的量化检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="269"/>
+        <location filename="../widgets/export_dialog.cpp" line="295"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="270"/>
+        <location filename="../widgets/export_dialog.cpp" line="296"/>
         <source>%1 already exists; exports never overwrite.</source>
         <translation>%1 已存在；导出从不覆盖。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="280"/>
+        <location filename="../widgets/export_dialog.cpp" line="306"/>
         <source>Exporting %1 as %2 to %3…</source>
         <translation>正在将 %1 以 %2 格式导出到 %3…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="303"/>
+        <location filename="../widgets/export_dialog.cpp" line="335"/>
+        <source>Cancelling after the current block…</source>
+        <translation>将在当前块完成后取消…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="350"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="303"/>
+        <location filename="../widgets/export_dialog.cpp" line="351"/>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>导出已取消；未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export_dialog.cpp" line="352"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -902,12 +917,12 @@
 <context>
     <name>apiq::widgets::LossChart</name>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="26"/>
+        <location filename="../widgets/live_charts.cpp" line="27"/>
         <source>Optimizer step</source>
         <translation>优化步数</translation>
     </message>
     <message>
-        <location filename="../widgets/live_charts.cpp" line="27"/>
+        <location filename="../widgets/live_charts.cpp" line="28"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>

@@ -15,6 +15,7 @@
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QPointer>
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -23,10 +24,27 @@
 #include "apiq/export_packed.h"
 #include "apiq/export_peft.h"
 #include "apiq/llama_model.h"
+#include "apiq/progress.h"
 
 namespace apiq::widgets {
 
 namespace {
+// Core's progress from the worker thread, delivered to the dialog on the GUI thread (dropped if
+// the dialog is gone).
+class ExportProgressForwarder : public apiq::ProgressObserver {
+ public:
+  explicit ExportProgressForwarder(QPointer<ExportDialog> dialog) : dialog_(std::move(dialog)) {}
+  void on_progress(const std::string&, int64_t done, int64_t total) override {
+    if (!dialog_) return;
+    const int d = static_cast<int>(done), t = static_cast<int>(total);
+    QMetaObject::invokeMethod(dialog_.data(), [dlg = dialog_, d, t] { if (dlg) Q_EMIT dlg->exportProgress(d, t); },
+                              Qt::QueuedConnection);
+  }
+
+ private:
+  QPointer<ExportDialog> dialog_;
+};
+
 constexpr apiq::ExportFormat kFormats[] = {apiq::ExportFormat::CompressedTensors, apiq::ExportFormat::GptqV2,
                                            apiq::ExportFormat::Gptq, apiq::ExportFormat::Peft,
                                            apiq::ExportFormat::HfDequantized};
@@ -108,9 +126,15 @@ ExportDialog::ExportDialog(QWidget* parent)
   options->addRow(tr("Output folder (new):"), outRow);
   layout->addLayout(options);
 
-  progress_->setRange(0, 0);  // the exporters report no steps: busy while writing
+  progress_->setRange(0, 0);  // busy until the exporter reports its first block
   progress_->setVisible(false);
-  layout->addWidget(progress_);
+  // Beside the bar, not in the button box (which shows its buttons again when it lays them out).
+  cancelButton_ = new QPushButton(tr("Cancel export"), this);
+  cancelButton_->setVisible(false);
+  auto* progressRow = new QHBoxLayout;
+  progressRow->addWidget(progress_, 1);
+  progressRow->addWidget(cancelButton_);
+  layout->addLayout(progressRow);
   status_->setWordWrap(true);
   layout->addWidget(status_);
   notes_->setReadOnly(true);
@@ -133,6 +157,8 @@ ExportDialog::ExportDialog(QWidget* parent)
     suggestOutput();
   });
   connect(exportButton_, &QPushButton::clicked, this, &ExportDialog::startExport);
+  connect(cancelButton_, &QPushButton::clicked, this, &ExportDialog::cancelExport);
+  connect(this, &ExportDialog::exportProgress, this, &ExportDialog::onExportProgress);
   connect(closeButton_, &QPushButton::clicked, this, &QDialog::reject);
   connect(&analysis_, &QFutureWatcher<ExportSource>::finished, this, [this] {
     source_ = analysis_.result();
@@ -278,15 +304,22 @@ bool ExportDialog::startExport() {
   o.force = force_->isChecked() && o.format == apiq::ExportFormat::Gptq;
   notes_->clear();
   status_->setText(tr("Exporting %1 as %2 to %3…").arg(src, format_->currentText(), out));
+  progress_->setRange(0, 0);
   progress_->setVisible(true);
   exportButton_->setEnabled(false);
   closeButton_->setEnabled(false);
-  watcher_.setFuture(QtConcurrent::run(&pool_, [src, out, o] {
+  cancelButton_->setEnabled(true);
+  cancelButton_->setVisible(true);
+  cancel_ = std::make_shared<apiq::CancelToken>();
+  watcher_.setFuture(QtConcurrent::run(&pool_, [src, out, o, cancel = cancel_, dlg = QPointer<ExportDialog>(this)] {
     Outcome r;
+    ExportProgressForwarder progress(dlg);
     try {
-      for (const auto& n : apiq::export_checkpoint(src.toStdString(), out.toStdString(), o).notes)
+      for (const auto& n : apiq::export_checkpoint(src.toStdString(), out.toStdString(), o, &progress, cancel.get()).notes)
         r.notes << QString::fromStdString(n);
       r.ok = true;
+    } catch (const apiq::CancelledError&) {
+      r.cancelled = true;
     } catch (const std::exception& e) {
       r.message = QString::fromStdString(e.what());
     }
@@ -295,12 +328,28 @@ bool ExportDialog::startExport() {
   return true;
 }
 
+void ExportDialog::cancelExport() {
+  if (!watcher_.isRunning() || !cancel_) return;
+  cancel_->cancel();
+  cancelButton_->setEnabled(false);
+  status_->setText(tr("Cancelling after the current block…"));
+}
+
+void ExportDialog::onExportProgress(int done, int total) {
+  if (!watcher_.isRunning() || total <= 0) return;  // a late report of an export already finished
+  progress_->setRange(0, total);
+  progress_->setValue(done);
+}
+
 void ExportDialog::onExportFinished() {
   const Outcome r = watcher_.result();
   progress_->setVisible(false);
+  cancelButton_->setVisible(false);
   closeButton_->setEnabled(true);
   updateFormatInfo();
-  const QString message = r.ok ? tr("Exported to %1").arg(outputEdit_->text().trimmed()) : tr("Export failed: %1").arg(r.message);
+  const QString message = r.ok          ? tr("Exported to %1").arg(outputEdit_->text().trimmed())
+                          : r.cancelled ? tr("Export cancelled; nothing was written.")
+                                        : tr("Export failed: %1").arg(r.message);
   status_->setText(message);
   notes_->setPlainText(r.notes.join(QLatin1Char('\n')));
   Q_EMIT exportFinished(r.ok, message);

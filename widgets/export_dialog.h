@@ -2,12 +2,14 @@
 // File → Export…: writes a quantized checkpoint in one of the formats `apiq export` supports
 // (peft, hf-dequantized, gptq, gptq-v2, compressed-tensors). Per format it says which engines
 // load it and what, if anything, is lost (for GPTQ v1 the zero-point census); the source is
-// analysed and the export written off the GUI thread, on the dialog's own one-worker pool.
+// analysed and the export written off the GUI thread, on the dialog's own one-worker pool, with
+// a progress bar per decoder block and a cancel that leaves nothing behind.
 #pragma once
 #include <QDialog>
 #include <QFutureWatcher>
 #include <QStringList>
 #include <QThreadPool>
+#include <memory>
 
 #include "zero_census_model.h"
 
@@ -21,6 +23,7 @@ class QPushButton;
 
 namespace apiq {
 enum class ExportFormat;
+class CancelToken;
 }
 
 namespace apiq::widgets {
@@ -51,6 +54,8 @@ class ExportDialog : public QDialog {
   // Starts the export; false (with the reason in statusText) when the input is incomplete.
   bool startExport();
   bool isExporting() const { return watcher_.isRunning(); }
+  // Asks the running export to stop after the current block; exportFinished(false, …) follows.
+  void cancelExport();
 
   const ExportSource& source() const { return source_; }
   QString enginesText() const;
@@ -58,6 +63,8 @@ class ExportDialog : public QDialog {
   QString statusText() const;
   QString notesText() const;
   QPushButton* exportButton() const { return exportButton_; }
+  QPushButton* cancelButton() const { return cancelButton_; }
+  QProgressBar* progressBar() const { return progress_; }
   QComboBox* formatCombo() const { return format_; }
 
   // Which engines load a format, and what exporting to it loses (independent of the source).
@@ -66,11 +73,13 @@ class ExportDialog : public QDialog {
 
  Q_SIGNALS:
   void sourceAnalyzed();
+  // Units done of the export's total (one per decoder block, one for writing), on the GUI thread.
+  void exportProgress(int done, int total);
   void exportFinished(bool ok, const QString& message);
 
  private:
   struct Outcome {
-    bool ok = false;
+    bool ok = false, cancelled = false;
     QString message;
     QStringList notes;
   };
@@ -79,6 +88,7 @@ class ExportDialog : public QDialog {
   void updateFormatInfo();
   void suggestOutput();
   void onExportFinished();
+  void onExportProgress(int done, int total);
 
   QLineEdit* sourceEdit_;
   QLabel* sourceInfo_;
@@ -92,12 +102,14 @@ class ExportDialog : public QDialog {
   QLabel* status_;
   QPlainTextEdit* notes_;
   QPushButton* exportButton_;
+  QPushButton* cancelButton_;
   QPushButton* closeButton_;
   QString suggestedOutput_;
   ExportSource source_;
   QThreadPool pool_;
   QFutureWatcher<ExportSource> analysis_;
   QFutureWatcher<Outcome> watcher_;
+  std::shared_ptr<apiq::CancelToken> cancel_;
 };
 
 }  // namespace apiq::widgets

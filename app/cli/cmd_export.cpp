@@ -6,6 +6,7 @@
 #include "apiq/export.h"
 #include "apiq/llama_model.h"
 #include "commands.h"
+#include "terminal_progress.h"
 
 namespace apiq::cli {
 
@@ -22,7 +23,11 @@ void run_export(const ExportArgs& a) {
   o.dtype = parse_dtype(a.dtype);
   o.force = a.force;
   o.base_model = a.base_model;
-  const auto r = export_checkpoint(a.qdir, a.out, o);
+  ExportResult r;
+  {
+    TerminalProgress progress;  // its line ends before the summary
+    r = export_checkpoint(a.qdir, a.out, o, &progress);
+  }
   std::printf("%s -> %s (%s)\n", a.qdir.c_str(), a.out.c_str(), a.format.c_str());
   for (const auto& n : r.notes) std::printf("  %s\n", n.c_str());
 }

@@ -50,6 +50,11 @@ QuantizedSource QuantizedSource::open(const fs::path& dir) {
   return s;
 }
 
+void QuantizedSource::block_done(int64_t block) const {
+  report(obs, "export", block + 1, cfg.num_hidden_layers + 1);
+  checkpoint(cancel);
+}
+
 void copy_tokenizer_files(const fs::path& from, const fs::path& to) {
   static const char* const kFiles[] = {"tokenizer.model", "tokenizer.json", "tokenizer_config.json",
                                        "special_tokens_map.json", "generation_config.json"};
@@ -62,9 +67,14 @@ void copy_tokenizer_files(const fs::path& from, const fs::path& to) {
   if (!any) throw InputError(from, "no tokenizer file (tokenizer.model or tokenizer.json) to copy");
 }
 
-ExportResult export_checkpoint(const fs::path& qdir, const fs::path& out, const ExportOptions& opts) {
+ExportResult export_checkpoint(const fs::path& qdir, const fs::path& out, const ExportOptions& opts,
+                               ProgressObserver* obs, const CancelToken* cancel) {
   if (fs::exists(out)) throw InputError(out, "already exists: exports never overwrite, choose another --out");
-  const QuantizedSource src = QuantizedSource::open(qdir);
+  QuantizedSource src = QuantizedSource::open(qdir);
+  src.obs = obs;
+  src.cancel = cancel;
+  const int64_t units = src.cfg.num_hidden_layers + 1;
+  report(obs, "export", 0, units);
   fs::path tmp = out;
   tmp += ".tmp-" + std::to_string(::getpid());
   remove_tree(tmp);
@@ -95,7 +105,9 @@ ExportResult export_checkpoint(const fs::path& qdir, const fs::path& out, const 
         break;
       }
     }
+    checkpoint(cancel);
     fs::rename(tmp, out);
+    report(obs, "export", units, units);
   } catch (...) {
     remove_tree(tmp);
     throw;

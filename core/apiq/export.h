@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "apiq/config.h"
+#include "apiq/progress.h"
 #include "apiq/quantized_checkpoint.h"
 #include "apiq/safetensors.h"
 
@@ -25,6 +26,12 @@ struct QuantizedSource {
   LlamaConfig cfg;
   QuantizationInfo info;
   TensorStore store;
+  // Who watches the export (not owned, may be null). The writers that go through the decoder
+  // blocks call block_done after each one: progress "export" b+1 of (blocks + 1; the last unit is
+  // writing the files), and the cancel flag is checked there.
+  ProgressObserver* obs = nullptr;
+  const CancelToken* cancel = nullptr;
+  void block_done(int64_t block) const;
 
   // Throws InputError (file + problem) unless `dir` holds an apiq-studio quantized checkpoint.
   static QuantizedSource open(const std::filesystem::path& dir);
@@ -41,9 +48,12 @@ struct ExportResult {
   std::vector<std::string> notes;  // one line each, for the user
 };
 
-// Writes the export into a new folder `out` (which must not exist).
+// Writes the export into a new folder `out` (which must not exist). Progress goes to `obs` (stage
+// "export", one unit per decoder block and one for writing); a cancel (CancelledError) or any
+// error leaves no `out` and no temporary folder behind.
 ExportResult export_checkpoint(const std::filesystem::path& qdir, const std::filesystem::path& out,
-                               const ExportOptions& opts);
+                               const ExportOptions& opts, ProgressObserver* obs = nullptr,
+                               const CancelToken* cancel = nullptr);
 
 // Copies the tokenizer files (and generation_config.json) that exist in `from` into `to`.
 void copy_tokenizer_files(const std::filesystem::path& from, const std::filesystem::path& to);

@@ -41,6 +41,7 @@ NamedTensors hf_dequantized_tensors(const QuantizedSource& src, torch::ScalarTyp
       out.emplace_back(linear_module(names, b, k) + ".weight",
                        (l.state == QuantLinear::State::Dense ? l.W : l.w_hat).to(dtype).contiguous());
     }
+    src.block_done(b);
   }
   return out;
 }

@@ -56,6 +56,7 @@ void for_each_packed_linear(const QuantizedSource& src,
   for (int64_t b = 0; b < src.cfg.num_hidden_layers; ++b) {
     const auto qb = load_quantized_block(src.store, src.cfg, src.info, b, torch::kCPU);
     for (LinearKind k : kAllLinears) fn(linear_module(names, b, k), *qb->at(k).packed);
+    src.block_done(b);
   }
 }
 

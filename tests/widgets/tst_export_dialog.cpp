@@ -2,11 +2,13 @@
 // The export dialog on a real quantized checkpoint: each format is written off the GUI thread
 // into a real folder whose files exist and whose config says that format; GPTQ v1 shows the
 // zero-point census (counted here from the stored zeros), is refused without the clamp option
-// and reports the changed groups with it; File → Export… opens it on the loaded model.
+// and reports the changed groups with it; progress arrives per block and a cancel leaves a
+// consistent state; File → Export… opens it on the loaded model.
 #include <QComboBox>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -155,6 +157,50 @@ class TstExportDialog : public QObject {
         QCOMPARE(store.info(q + ".weight").shape, (std::vector<int64_t>{128, 128}));
       }
     }
+  }
+
+  // One progress step per decoder block and one for the write, in order, on the GUI thread; the
+  // bar ends at its maximum and the cancel button is shown only while exporting.
+  void reportsProgressPerBlock() {
+    ExportDialog d;
+    openSource(d);
+    QSignalSpy progress(&d, &ExportDialog::exportProgress);
+    int barMaxSeen = 0;
+    bool cancelShown = false;
+    connect(&d, &ExportDialog::exportProgress, &d, [&] {
+      barMaxSeen = std::max(barMaxSeen, d.progressBar()->maximum());
+      cancelShown = cancelShown || d.cancelButton()->isVisible() || !d.cancelButton()->isHidden();
+    });
+    QVERIFY(d.cancelButton()->isHidden());
+    const auto [ok, message] = exportWith(d, ExportFormat::HfDequantized, work_.filePath(QStringLiteral("hf-progress")));
+    QVERIFY2(ok, qPrintable(message));
+    QCOMPARE(progress.count(), 7);  // babyllama-tok105: 0, five blocks, the write
+    for (int i = 0; i < progress.count(); ++i) {
+      QCOMPARE(progress.at(i).at(0).toInt(), i);
+      QCOMPARE(progress.at(i).at(1).toInt(), 6);
+    }
+    QVERIFY(cancelShown);
+    QVERIFY(d.cancelButton()->isHidden());
+    QVERIFY(barMaxSeen == 0 || barMaxSeen == 6);  // busy (0) until the first report is applied
+  }
+
+  // Cancel as soon as the first report reaches the GUI thread: either the export stopped (no
+  // folder, no temporary folder, the message says so) or it had already finished (complete
+  // folder); never anything in between.
+  void cancelLeavesAConsistentState() {
+    ExportDialog d;
+    openSource(d);
+    const QString out = work_.filePath(QStringLiteral("hf-cancelled"));
+    connect(&d, &ExportDialog::exportProgress, &d, [&d] { d.cancelExport(); });
+    const auto [ok, message] = exportWith(d, ExportFormat::HfDequantized, out);
+    QVERIFY(!QFileInfo::exists(out + QStringLiteral(".tmp-%1").arg(QCoreApplication::applicationPid())));
+    if (ok) {
+      QVERIFY(QFileInfo::exists(out + QStringLiteral("/model.safetensors")));
+    } else {
+      QVERIFY2(message.contains(QStringLiteral("cancelled")), qPrintable(message));
+      QVERIFY(!QFileInfo::exists(out));
+    }
+    QVERIFY(d.exportButton()->isEnabled());
   }
 
   void refusesAnExistingOutputFolder() {
