@@ -6,12 +6,12 @@ set -euo pipefail
 
 VENV="${APIQ_VENV:-$HOME/.cache/apiq-studio/venv}"
 TORCH_VERSION="2.11.0"
-PY_PACKAGES=(safetensors numpy transformers peft sentencepiece)
+PY_PACKAGES=(safetensors numpy transformers peft sentencepiece tokenizers jinja2)
 
 DEB_PACKAGES=(build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libqt6svg6
   libqcustomplot-dev libsentencepiece-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-  libcli11-dev xvfb xauth python3-venv)
+  libcli11-dev libpcre2-dev libicu-dev clang libclang-rt-14-dev xvfb xauth python3-venv)
 
 log() { echo "[setup] $*" >&2; }
 
@@ -39,7 +39,7 @@ else
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q "torch==$TORCH_VERSION"
 fi
-if ! "$VENV/bin/python" -c "import safetensors, numpy, transformers, peft, sentencepiece" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import safetensors, numpy, transformers, peft, sentencepiece, tokenizers, jinja2" 2>/dev/null; then
   log "installing verification packages: ${PY_PACKAGES[*]}"
   "$VENV/bin/python" -m pip install -q "${PY_PACKAGES[@]}"
 fi

@@ -21,129 +21,210 @@
     </message>
 </context>
 <context>
+    <name>apiq::ExportFormat</name>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="21"/>
+        <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
+        <translation>vLLM (2-Bit pack-quantized über die Humming-Kernel, experimentell), llm-compressor sowie transformers mit compressed-tensors. Der LoRA-Adapter wird daneben geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="24"/>
+        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
+        <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes, Nullpunkt 0 eingeschlossen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="25"/>
+        <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
+        <translation>GPTQModel sowie transformers + optimum über GPT-QModel; die GPTQ-Kernel von vLLM, die checkpoint_format gptq_v2 lesen. AutoGPTQ lehnt gptq_v2 ab.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="28"/>
+        <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
+        <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes (Nullpunkte werden unverändert gespeichert).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="29"/>
+        <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
+        <translation>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel-Backend) und die 2-Bit-GPTQ-Kernel von vLLM (Versionen bis Mitte 2026). Der LoRA-Adapter wird daneben geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="32"/>
+        <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
+        <translation>GPTQ v1 speichert Nullpunkt − 1, daher kann eine Gruppe mit Nullpunkt 0 nicht gespeichert werden; ein solcher Checkpoint wird abgelehnt, sofern Sie diese Gruppen nicht begrenzen (verlustbehaftet).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="35"/>
+        <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
+        <translation>transformers + PEFT (PeftModel.from_pretrained), auf einem Basismodell mit den dequantisierten Gewichten dieses Checkpoints, etwa dem hf-dequantized-Export.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="38"/>
+        <source>Lossless: the LoRA factors are copied exactly.</source>
+        <translation>Verlustfrei: Die LoRA-Faktoren werden exakt kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="39"/>
+        <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
+        <translation>Jedes Hugging-Face-Werkzeug (transformers + PEFT, vLLM, TGI, der Konverter von llama.cpp): ein gewöhnlicher dichter Checkpoint plus Adapter. Keine Speicherersparnis.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="42"/>
+        <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
+        <translation>Verlustfrei in f32; f16 und bf16 runden die dequantisierten Gewichte.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="43"/>
+        <source>the checkpoint has no LoRA factors (rtn)</source>
+        <translation>der Checkpoint hat keine LoRA-Faktoren (rtn)</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::Method</name>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="12"/>
+        <source>round to nearest, no adapters (baseline)</source>
+        <translation>Rundung zum nächsten Wert, ohne Adapter (Referenz)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="13"/>
+        <source>round to nearest, LoRA initialised as in QLoRA (B = 0)</source>
+        <translation>Rundung zum nächsten Wert, LoRA wie bei QLoRA initialisiert (B = 0)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="14"/>
+        <source>alternating quantization and SVD initialisation of the adapters</source>
+        <translation>abwechselnde Quantisierung und SVD-Initialisierung der Adapter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="15"/>
+        <source>ApiQ layer by layer, learnable clipping and LoRA trained on activations</source>
+        <translation>ApiQ Schicht für Schicht, lernbares Clipping und LoRA auf Aktivierungen trainiert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="16"/>
+        <source>ApiQ block by block (the paper&apos;s default)</source>
+        <translation>ApiQ Block für Block (Standard des Artikels)</translation>
+    </message>
+</context>
+<context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="53"/>
+        <location filename="../app/gui/main_window.cpp" line="54"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="59"/>
+        <location filename="../app/gui/main_window.cpp" line="60"/>
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>Öffnen Sie einen Modellordner (config.json, safetensors, tokenizer.model) oder ziehen Sie ihn hierher.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="68"/>
+        <location filename="../app/gui/main_window.cpp" line="69"/>
         <source>Tensors</source>
         <translation>Tensoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="81"/>
+        <location filename="../app/gui/main_window.cpp" line="82"/>
         <source>Live activation error</source>
         <translation>Aktivierungsfehler live</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="82"/>
+        <location filename="../app/gui/main_window.cpp" line="83"/>
         <source>Comparison</source>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="83"/>
+        <location filename="../app/gui/main_window.cpp" line="84"/>
         <source>Zero points</source>
         <translation>Nullpunkte</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="88"/>
+        <location filename="../app/gui/main_window.cpp" line="89"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="92"/>
+        <location filename="../app/gui/main_window.cpp" line="93"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="96"/>
+        <location filename="../app/gui/main_window.cpp" line="97"/>
         <source>Statistics</source>
         <translation>Statistik</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="107"/>
+        <location filename="../app/gui/main_window.cpp" line="108"/>
         <source>&amp;Open Model Folder…</source>
         <translation>Modellordner ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="110"/>
+        <location filename="../app/gui/main_window.cpp" line="111"/>
         <source>&amp;Quantize…</source>
         <translation>&amp;Quantisieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="113"/>
+        <location filename="../app/gui/main_window.cpp" line="114"/>
         <source>&amp;Compare Runs…</source>
         <translation>Läufe &amp;vergleichen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="115"/>
+        <location filename="../app/gui/main_window.cpp" line="116"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="118"/>
+        <location filename="../app/gui/main_window.cpp" line="119"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="121"/>
+        <location filename="../app/gui/main_window.cpp" line="122"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="123"/>
+        <location filename="../app/gui/main_window.cpp" line="124"/>
         <source>Recent Models</source>
         <translation>Zuletzt geöffnete Modelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="129"/>
+        <location filename="../app/gui/main_window.cpp" line="130"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="133"/>
+        <location filename="../app/gui/main_window.cpp" line="134"/>
         <source>&amp;Dark Palette</source>
         <translation>&amp;Dunkle Farbpalette</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="136"/>
+        <location filename="../app/gui/main_window.cpp" line="137"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="139"/>
+        <location filename="../app/gui/main_window.cpp" line="140"/>
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="148"/>
+        <location filename="../app/gui/main_window.cpp" line="149"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>Die Sprache ändert sich beim nächsten Start von ApiQ Studio.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="151"/>
+        <location filename="../app/gui/main_window.cpp" line="152"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="346"/>
+        <location filename="../app/gui/main_window.cpp" line="349"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="348"/>
-        <source>Cancelled</source>
-        <translation>Abgebrochen</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="349"/>
+        <location filename="../app/gui/main_window.cpp" line="351"/>
         <source>Calibration failed</source>
         <translation>Kalibrierung fehlgeschlagen</translation>
     </message>
@@ -168,22 +249,22 @@
         <translation>Lese %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287"/>
+        <location filename="../app/gui/main_window.cpp" line="288"/>
         <source>Could not open the model</source>
         <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="297"/>
+        <location filename="../app/gui/main_window.cpp" line="298"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2, %3 Blöcke, verborgene Größe %4, %5 Köpfe (%6 Key/Value), Vokabular %7 — %8 Tensoren, %9 Parameter, %10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="314"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="315"/>
+        <location filename="../app/gui/main_window.cpp" line="316"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -204,12 +285,12 @@
 <context>
     <name>apiq::widgets::CalibrationJob</name>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="50"/>
+        <location filename="../widgets/calibration_job.cpp" line="33"/>
         <source>Finished</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="71"/>
+        <location filename="../widgets/calibration_job.cpp" line="34"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
@@ -217,12 +298,12 @@
 <context>
     <name>apiq::widgets::DeviceStatusLabel</name>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="31"/>
+        <location filename="../widgets/device_status_label.cpp" line="30"/>
         <source>Reading devices…</source>
         <translation>Geräte werden gelesen…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/device_status_label.cpp" line="35"/>
+        <location filename="../widgets/device_status_label.cpp" line="43"/>
         <source>Free memory, refreshed every %n second(s)</source>
         <translation>
             <numerusform>Freier Speicher, aktualisiert jede Sekunde</numerusform>
@@ -230,17 +311,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="52"/>
+        <location filename="../widgets/device_status_label.cpp" line="50"/>
         <source>Device: unknown (%1)</source>
         <translation>Gerät: unbekannt (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="55"/>
+        <location filename="../widgets/device_status_label.cpp" line="53"/>
         <source>CPU only — %1 of %2 GiB RAM free</source>
         <translation>Nur CPU — %1 von %2 GiB RAM frei</translation>
     </message>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="58"/>
+        <location filename="../widgets/device_status_label.cpp" line="56"/>
         <source>GPU %1 %2: %3 of %4 GiB free</source>
         <translation>GPU %1 %2: %3 von %4 GiB frei</translation>
     </message>
@@ -261,223 +342,168 @@
 <context>
     <name>apiq::widgets::ExportDialog</name>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="82"/>
+        <location filename="../widgets/export_dialog.cpp" line="57"/>
         <source>Clamp zero points GPTQ v1 cannot store (--force; lossy)</source>
         <translation>Nullpunkte, die GPTQ v1 nicht speichern kann, begrenzen (--force; verlustbehaftet)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="85"/>
+        <location filename="../widgets/export_dialog.cpp" line="60"/>
         <source>Export Quantized Model</source>
         <translation>Quantisiertes Modell exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="91"/>
-        <location filename="../widgets/export_dialog.cpp" line="124"/>
+        <location filename="../widgets/export_dialog.cpp" line="66"/>
+        <location filename="../widgets/export_dialog.cpp" line="99"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="93"/>
+        <location filename="../widgets/export_dialog.cpp" line="68"/>
         <source>Quantized checkpoint:</source>
         <translation>Quantisierter Checkpoint:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="97"/>
+        <location filename="../widgets/export_dialog.cpp" line="72"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="101"/>
+        <location filename="../widgets/export_dialog.cpp" line="76"/>
         <source>About this format</source>
         <translation>Über dieses Format</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="103"/>
+        <location filename="../widgets/export_dialog.cpp" line="78"/>
         <source>Loaded by:</source>
         <translation>Geladen von:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="103"/>
+        <location filename="../widgets/export_dialog.cpp" line="78"/>
         <source>Loss:</source>
         <translation>Verlust:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="117"/>
+        <location filename="../widgets/export_dialog.cpp" line="92"/>
         <source>f16</source>
         <translation>f16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="118"/>
+        <location filename="../widgets/export_dialog.cpp" line="93"/>
         <source>bf16</source>
         <translation>bf16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="119"/>
+        <location filename="../widgets/export_dialog.cpp" line="94"/>
         <source>f32 (lossless)</source>
         <translation>f32 (verlustfrei)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="120"/>
+        <location filename="../widgets/export_dialog.cpp" line="95"/>
         <source>Dense weights:</source>
         <translation>Dichte Gewichte:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="126"/>
+        <location filename="../widgets/export_dialog.cpp" line="101"/>
         <source>Output folder (new):</source>
         <translation>Ausgabeordner (neu):</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="142"/>
+        <location filename="../widgets/export_dialog.cpp" line="117"/>
         <source>What the exporter reports appears here.</source>
         <translation>Hier erscheint, was der Exporter meldet.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="145"/>
+        <location filename="../widgets/export_dialog.cpp" line="120"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="132"/>
+        <location filename="../widgets/export_dialog.cpp" line="107"/>
         <source>Cancel export</source>
         <translation>Export abbrechen</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="165"/>
+        <location filename="../widgets/export_dialog.cpp" line="158"/>
         <source>%1, %2-bit %3 codes, group size %4, LoRA rank %5</source>
         <translation>%1, %2-Bit-%3-Codes, Gruppengröße %4, LoRA-Rang %5</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="171"/>
+        <location filename="../widgets/export_dialog.cpp" line="164"/>
         <source>Cannot export: %1</source>
         <translation>Export nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="199"/>
+        <location filename="../widgets/export_dialog.cpp" line="154"/>
         <source>Reading %1…</source>
         <translation>%1 wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="204"/>
+        <location filename="../widgets/export_dialog.cpp" line="182"/>
         <source>Quantized Checkpoint</source>
         <translation>Quantisierter Checkpoint</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="209"/>
+        <location filename="../widgets/export_dialog.cpp" line="187"/>
         <source>Folder to Export Into</source>
         <translation>Zielordner für den Export</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="229"/>
-        <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
-        <translation>vLLM (2-Bit pack-quantized über die Humming-Kernel, experimentell), llm-compressor sowie transformers mit compressed-tensors. Der LoRA-Adapter wird daneben geschrieben.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="232"/>
-        <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
-        <translation>GPTQModel sowie transformers + optimum über GPT-QModel; die GPTQ-Kernel von vLLM, die checkpoint_format gptq_v2 lesen. AutoGPTQ lehnt gptq_v2 ab.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="235"/>
-        <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
-        <translation>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel-Backend) und die 2-Bit-GPTQ-Kernel von vLLM (Versionen bis Mitte 2026). Der LoRA-Adapter wird daneben geschrieben.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="238"/>
-        <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
-        <translation>transformers + PEFT (PeftModel.from_pretrained), auf einem Basismodell mit den dequantisierten Gewichten dieses Checkpoints, etwa dem hf-dequantized-Export.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="241"/>
-        <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
-        <translation>Jedes Hugging-Face-Werkzeug (transformers + PEFT, vLLM, TGI, der Konverter von llama.cpp): ein gewöhnlicher dichter Checkpoint plus Adapter. Keine Speicherersparnis.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="250"/>
-        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
-        <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes, Nullpunkt 0 eingeschlossen.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="252"/>
-        <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
-        <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes (Nullpunkte werden unverändert gespeichert).</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="254"/>
-        <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
-        <translation>GPTQ v1 speichert Nullpunkt − 1, daher kann eine Gruppe mit Nullpunkt 0 nicht gespeichert werden; ein solcher Checkpoint wird abgelehnt, sofern Sie diese Gruppen nicht begrenzen (verlustbehaftet).</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="257"/>
-        <source>Lossless: the LoRA factors are copied exactly.</source>
-        <translation>Verlustfrei: Die LoRA-Faktoren werden exakt kopiert.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="259"/>
-        <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
-        <translation>Verlustfrei in f32; f16 und bf16 runden die dequantisierten Gewichte.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="272"/>
+        <location filename="../widgets/export_dialog.cpp" line="221"/>
         <source>&lt;b&gt;This checkpoint:&lt;/b&gt; no group has zero point 0, so the export is lossless.</source>
         <translation>&lt;b&gt;Dieser Checkpoint:&lt;/b&gt; Keine Gruppe hat Nullpunkt 0, der Export ist also verlustfrei.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="273"/>
+        <location filename="../widgets/export_dialog.cpp" line="222"/>
         <source>&lt;b&gt;This checkpoint: %1 of %2 groups&lt;/b&gt; have zero point 0; %3 groups in all have a zero point GPTQ v1 cannot store. The clamp option (--force) exports them anyway, changing those %3 groups; gptq-v2 and compressed-tensors keep them exactly.</source>
         <translation>&lt;b&gt;Dieser Checkpoint: %1 von %2 Gruppen&lt;/b&gt; haben Nullpunkt 0; insgesamt haben %3 Gruppen einen Nullpunkt, den GPTQ v1 nicht speichern kann. Mit der Begrenzungsoption (--force) werden sie trotzdem exportiert, wobei sich diese %3 Gruppen ändern; gptq-v2 und compressed-tensors erhalten sie exakt.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="282"/>
-        <source>the checkpoint has no LoRA factors (rtn)</source>
-        <translation>der Checkpoint hat keine LoRA-Faktoren (rtn)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="283"/>
+        <location filename="../widgets/export_dialog.cpp" line="229"/>
         <source>Not available for this checkpoint: %1</source>
         <translation>Für diesen Checkpoint nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="293"/>
+        <location filename="../widgets/export_dialog.cpp" line="239"/>
         <source>An export is already running.</source>
         <translation>Es läuft bereits ein Export.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="294"/>
+        <location filename="../widgets/export_dialog.cpp" line="240"/>
         <source>Choose the quantized checkpoint to export.</source>
         <translation>Wählen Sie den zu exportierenden quantisierten Checkpoint.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="295"/>
+        <location filename="../widgets/export_dialog.cpp" line="241"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="296"/>
+        <location filename="../widgets/export_dialog.cpp" line="242"/>
         <source>%1 already exists; exports never overwrite.</source>
         <translation>%1 existiert bereits; Exporte überschreiben nie.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="306"/>
+        <location filename="../widgets/export_dialog.cpp" line="252"/>
         <source>Exporting %1 as %2 to %3…</source>
         <translation>%1 wird als %2 nach %3 exportiert…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="335"/>
+        <location filename="../widgets/export_dialog.cpp" line="273"/>
         <source>Cancelling after the current block…</source>
         <translation>Wird nach dem aktuellen Block abgebrochen …</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="350"/>
+        <location filename="../widgets/export_dialog.cpp" line="288"/>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="351"/>
+        <location filename="../widgets/export_dialog.cpp" line="289"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>Export abgebrochen; es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="352"/>
+        <location filename="../widgets/export_dialog.cpp" line="290"/>
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
     </message>
@@ -485,362 +511,312 @@
 <context>
     <name>apiq::widgets::JobWizard</name>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="85"/>
+        <location filename="../widgets/job_wizard.cpp" line="84"/>
         <source>New calibration job</source>
         <translation>Neuer Kalibrierungsauftrag</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="100"/>
+        <location filename="../widgets/job_wizard.cpp" line="99"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="101"/>
+        <location filename="../widgets/job_wizard.cpp" line="100"/>
         <source>Choose the folder of a full-precision Llama model (config.json, weights, tokenizer).</source>
         <translation>Wählen Sie den Ordner eines Llama-Modells in voller Genauigkeit (config.json, Gewichte, Tokenizer).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="104"/>
-        <location filename="../widgets/job_wizard.cpp" line="116"/>
+        <location filename="../widgets/job_wizard.cpp" line="103"/>
+        <location filename="../widgets/job_wizard.cpp" line="115"/>
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="105"/>
-        <location filename="../widgets/job_wizard.cpp" line="354"/>
-        <location filename="../widgets/job_wizard.cpp" line="442"/>
+        <location filename="../widgets/job_wizard.cpp" line="104"/>
+        <location filename="../widgets/job_wizard.cpp" line="340"/>
+        <location filename="../widgets/job_wizard.cpp" line="428"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="134"/>
+        <location filename="../widgets/job_wizard.cpp" line="133"/>
         <source>No model chosen yet.</source>
         <translation>Noch kein Modell gewählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="144"/>
+        <location filename="../widgets/job_wizard.cpp" line="143"/>
         <source>%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters</source>
         <translation>%1 · %2 Blöcke · verborgen %3 · Zwischenschicht %4 · %5 Köpfe (%6 KV) · Vokabular %7 · %8 Parameter</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="162"/>
+        <location filename="../widgets/job_wizard.cpp" line="161"/>
         <source>Methods</source>
         <translation>Methoden</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="163"/>
+        <location filename="../widgets/job_wizard.cpp" line="162"/>
         <source>Choose one or more methods; several at once are run one after another for a comparison.</source>
         <translation>Wählen Sie eine oder mehrere Methoden; mehrere werden für einen Vergleich nacheinander ausgeführt.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="166"/>
-        <source>rtn: round to nearest, no adapters (baseline)</source>
-        <translation>rtn: Rundung zum nächsten Wert, ohne Adapter (Referenz)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="167"/>
-        <source>qlora: round to nearest, LoRA initialised as in QLoRA (B = 0)</source>
-        <translation>qlora: Rundung zum nächsten Wert, LoRA wie bei QLoRA initialisiert (B = 0)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="168"/>
-        <source>loftq: alternating quantization and SVD initialisation of the adapters</source>
-        <translation>loftq: abwechselnde Quantisierung und SVD-Initialisierung der Adapter</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="169"/>
-        <source>apiq-lw: ApiQ layer by layer, learnable clipping and LoRA trained on activations</source>
-        <translation>apiq-lw: ApiQ Schicht für Schicht, lernbares Clipping und LoRA auf Aktivierungen trainiert</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="170"/>
-        <source>apiq-bw: ApiQ block by block (the paper&apos;s default)</source>
-        <translation>apiq-bw: ApiQ Block für Block (Standard des Artikels)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="181"/>
+        <location filename="../widgets/job_wizard.cpp" line="175"/>
         <source>Choose at least one method.</source>
         <translation>Wählen Sie mindestens eine Methode.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="196"/>
+        <location filename="../widgets/job_wizard.cpp" line="190"/>
         <source>Quantization</source>
         <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="197"/>
+        <location filename="../widgets/job_wizard.cpp" line="191"/>
         <source>Bit width, group size and the LoRA adapters&apos; rank and alpha.</source>
         <translation>Bitbreite, Gruppengröße sowie Rang und Alpha der LoRA-Adapter.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="205"/>
+        <location filename="../widgets/job_wizard.cpp" line="199"/>
         <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
         <translation>Aufeinanderfolgende Eingabespalten einer Zeile, die sich Skala und Nullpunkt teilen (int-Format).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="215"/>
+        <location filename="../widgets/job_wizard.cpp" line="209"/>
         <source>LoRA scaling is alpha / rank.</source>
         <translation>Die LoRA-Skalierung ist Alpha / Rang.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="219"/>
+        <location filename="../widgets/job_wizard.cpp" line="213"/>
         <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
         <translation>int: gleichmäßige Ganzzahlgruppen; nf: NormalFloat mit Absolutmaximum pro Block (kein lernbares Clipping).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="225"/>
+        <location filename="../widgets/job_wizard.cpp" line="219"/>
         <source>The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA adapter, their weights stored as they are.</source>
         <translation>Die in jedem Block zu quantisierenden linearen Schichten. Die übrigen bleiben in voller Genauigkeit: kein Quantisierer, kein LoRA-Adapter, ihre Gewichte werden unverändert gespeichert.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="247"/>
+        <location filename="../widgets/job_wizard.cpp" line="241"/>
         <source>Bits:</source>
         <translation>Bits:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="248"/>
+        <location filename="../widgets/job_wizard.cpp" line="242"/>
         <source>Group size:</source>
         <translation>Gruppengröße:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="249"/>
+        <location filename="../widgets/job_wizard.cpp" line="243"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="250"/>
+        <location filename="../widgets/job_wizard.cpp" line="244"/>
         <source>LoRA rank:</source>
         <translation>LoRA-Rang:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="251"/>
+        <location filename="../widgets/job_wizard.cpp" line="245"/>
         <source>LoRA alpha:</source>
         <translation>LoRA-Alpha:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="252"/>
+        <location filename="../widgets/job_wizard.cpp" line="246"/>
         <source>Target linears:</source>
         <translation>Ziel-Schichten:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="293"/>
-        <source>Group size %1 does not fit: the narrowest linear of this model has only %2 input features. Choose a group size of at most %2.</source>
-        <translation>Gruppengröße %1 passt nicht: Die schmalste lineare Schicht dieses Modells hat nur %2 Eingabemerkmale. Wählen Sie höchstens %2.</translation>
+        <location filename="../widgets/job_wizard.cpp" line="167"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="298"/>
-        <source>The nf format cannot be used with apiq-lw or apiq-bw: ApiQ learns the clipping of integer groups. Choose the int format or drop the apiq methods.</source>
-        <translation>Das nf-Format ist mit apiq-lw und apiq-bw nicht nutzbar: ApiQ lernt das Clipping von Ganzzahlgruppen. Wählen Sie das int-Format oder verzichten Sie auf die apiq-Methoden.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="300"/>
-        <source>nf supports 2, 3 or 4 bits only.</source>
-        <translation>nf unterstützt nur 2, 3 oder 4 Bits.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="303"/>
-        <source>Rank %1 is larger than the smallest linear dimension of this model (%2): a LoRA rank cannot exceed min(in, out). Choose a rank of at most %2.</source>
-        <translation>Rang %1 ist größer als die kleinste Dimension einer linearen Schicht dieses Modells (%2): Ein LoRA-Rang kann min(ein, aus) nicht überschreiten. Wählen Sie höchstens %2.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="307"/>
-        <source>LoRA alpha must be positive.</source>
-        <translation>LoRA-Alpha muss positiv sein.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="308"/>
-        <source>Choose at least one target linear.</source>
-        <translation>Wählen Sie mindestens eine Ziel-Schicht.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="315"/>
+        <location filename="../widgets/job_wizard.cpp" line="299"/>
         <source>Choose a valid model first.</source>
         <translation>Wählen Sie zuerst ein gültiges Modell.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="329"/>
+        <location filename="../widgets/job_wizard.cpp" line="315"/>
         <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
         <translation>Komprimierte Größe ≈ %1 (Codes %2, Skalen und Nullpunkte %3, LoRA %4, dicht %5) — Original %6, %7 %</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="335"/>
+        <location filename="../widgets/job_wizard.cpp" line="321"/>
         <source>rtn has no adapters: ≈ %1</source>
         <translation>rtn hat keine Adapter: ≈ %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="339"/>
+        <location filename="../widgets/job_wizard.cpp" line="325"/>
         <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
         <translation>Speicherspitze der Kalibrierung ≈ %1 (%2 Stichproben × %3 Token)</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="349"/>
-        <location filename="../widgets/job_wizard.cpp" line="389"/>
+        <location filename="../widgets/job_wizard.cpp" line="335"/>
+        <location filename="../widgets/job_wizard.cpp" line="375"/>
         <source>Calibration data</source>
         <translation>Kalibrierungsdaten</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="350"/>
+        <location filename="../widgets/job_wizard.cpp" line="336"/>
         <source>A plain-text file from which random windows of tokens are drawn.</source>
         <translation>Eine Textdatei, aus der zufällige Tokenfenster gezogen werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="353"/>
+        <location filename="../widgets/job_wizard.cpp" line="339"/>
         <source>Text file</source>
         <translation>Textdatei</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="371"/>
+        <location filename="../widgets/job_wizard.cpp" line="357"/>
         <source>Passes over the calibration samples per layer or block (apiq methods).</source>
         <translation>Durchläufe über die Kalibrierungsstichproben pro Schicht oder Block (apiq-Methoden).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="374"/>
+        <location filename="../widgets/job_wizard.cpp" line="360"/>
         <source>File:</source>
         <translation>Datei:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="375"/>
+        <location filename="../widgets/job_wizard.cpp" line="361"/>
         <source>Samples:</source>
         <translation>Stichproben:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="376"/>
+        <location filename="../widgets/job_wizard.cpp" line="362"/>
         <source>Sequence length:</source>
         <translation>Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="377"/>
+        <location filename="../widgets/job_wizard.cpp" line="363"/>
         <source>Seed:</source>
         <translation>Startwert:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="378"/>
+        <location filename="../widgets/job_wizard.cpp" line="364"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="390"/>
+        <location filename="../widgets/job_wizard.cpp" line="376"/>
         <source>Text files (*.txt);;All files (*)</source>
         <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="415"/>
+        <location filename="../widgets/job_wizard.cpp" line="401"/>
         <source>Choose a calibration text file.</source>
         <translation>Wählen Sie eine Kalibrierungs-Textdatei.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="417"/>
+        <location filename="../widgets/job_wizard.cpp" line="403"/>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 existiert nicht oder ist keine Datei.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="419"/>
+        <location filename="../widgets/job_wizard.cpp" line="405"/>
         <source>Sequence length %1 exceeds the model&apos;s context of %2 tokens.</source>
         <translation>Sequenzlänge %1 übersteigt den Kontext des Modells von %2 Token.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="427"/>
+        <location filename="../widgets/job_wizard.cpp" line="413"/>
         <source>Device and output</source>
         <translation>Gerät und Ausgabe</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="428"/>
+        <location filename="../widgets/job_wizard.cpp" line="414"/>
         <source>Where the calibration runs and where each method&apos;s checkpoint is written.</source>
         <translation>Wo die Kalibrierung läuft und wohin der Checkpoint jeder Methode geschrieben wird.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="437"/>
+        <location filename="../widgets/job_wizard.cpp" line="423"/>
         <source>CPU threads for the calibration&apos;s tensor operations.</source>
         <translation>CPU-Threads für die Tensoroperationen der Kalibrierung.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="440"/>
-        <location filename="../widgets/job_wizard.cpp" line="456"/>
+        <location filename="../widgets/job_wizard.cpp" line="426"/>
+        <location filename="../widgets/job_wizard.cpp" line="442"/>
         <source>Output folder</source>
         <translation>Ausgabeordner</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="441"/>
+        <location filename="../widgets/job_wizard.cpp" line="427"/>
         <source>Each method writes its checkpoint to a subfolder named after it.</source>
         <translation>Jede Methode schreibt ihren Checkpoint in einen nach ihr benannten Unterordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="445"/>
+        <location filename="../widgets/job_wizard.cpp" line="431"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="446"/>
+        <location filename="../widgets/job_wizard.cpp" line="432"/>
         <source>Threads:</source>
         <translation>Threads:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="447"/>
+        <location filename="../widgets/job_wizard.cpp" line="433"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="472"/>
+        <location filename="../widgets/job_wizard.cpp" line="458"/>
         <source>Choose an output folder.</source>
         <translation>Wählen Sie einen Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="474"/>
+        <location filename="../widgets/job_wizard.cpp" line="460"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="479"/>
+        <location filename="../widgets/job_wizard.cpp" line="465"/>
         <source>%1 already exists; choose another output folder or remove it.</source>
         <translation>%1 existiert bereits; wählen Sie einen anderen Ausgabeordner oder entfernen Sie ihn.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="486"/>
+        <location filename="../widgets/job_wizard.cpp" line="472"/>
         <source>Review</source>
         <translation>Überprüfung</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="487"/>
+        <location filename="../widgets/job_wizard.cpp" line="473"/>
         <source>These jobs will be queued. Go back to change anything.</source>
         <translation>Diese Aufträge werden eingereiht. Gehen Sie zurück, um etwas zu ändern.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="501"/>
+        <location filename="../widgets/job_wizard.cpp" line="487"/>
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="503"/>
+        <location filename="../widgets/job_wizard.cpp" line="489"/>
         <source>Methods: %1</source>
         <translation>Methoden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="504"/>
+        <location filename="../widgets/job_wizard.cpp" line="490"/>
         <source>Quantization: %1-bit %2, group size %3</source>
         <translation>Quantisierung: %1 Bit %2, Gruppengröße %3</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="508"/>
+        <location filename="../widgets/job_wizard.cpp" line="494"/>
         <source>LoRA: rank %1, alpha %2</source>
         <translation>LoRA: Rang %1, Alpha %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="509"/>
+        <location filename="../widgets/job_wizard.cpp" line="495"/>
         <source>Target linears: %1</source>
         <translation>Ziel-Schichten: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="510"/>
+        <location filename="../widgets/job_wizard.cpp" line="496"/>
         <source>Calibration data: %1, %2 samples × %3 tokens, seed %4, %5 epochs</source>
         <translation>Kalibrierungsdaten: %1, %2 Stichproben × %3 Token, Startwert %4, %5 Epochen</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="516"/>
+        <location filename="../widgets/job_wizard.cpp" line="502"/>
         <source>Device: %1, %2 threads</source>
         <translation>Gerät: %1, %2 Threads</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="518"/>
+        <location filename="../widgets/job_wizard.cpp" line="504"/>
         <source>Jobs:</source>
         <translation>Aufträge:</translation>
     </message>
@@ -1037,58 +1013,58 @@
 <context>
     <name>apiq::widgets::TensorStatsView</name>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="30"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="29"/>
         <location filename="../widgets/tensor_stats_view.cpp" line="90"/>
         <source>Select a tensor or a linear in the model tree to see its statistics.</source>
         <translation>Wählen Sie im Modellbaum einen Tensor oder eine lineare Schicht, um ihre Statistik zu sehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Tensor</source>
         <translation>Tensor</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Elements</source>
         <translation>Elemente</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Min</source>
         <translation>Min</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Max</source>
         <translation>Max</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Mean</source>
         <translation>Mittelwert</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Std</source>
         <translation>Std.-Abw.</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>|Max|</source>
         <translation>|Max|</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>NaN</source>
         <translation>NaN</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="45"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="44"/>
         <source>Count</source>
         <translation>Anzahl</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="68"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="66"/>
         <source>Computing statistics of %1…</source>
         <translation>Statistik von %1 wird berechnet…</translation>
     </message>
@@ -1170,17 +1146,17 @@
 <context>
     <name>apiq::widgets::ZeroCensusView</name>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="38"/>
+        <location filename="../widgets/zero_census_view.cpp" line="37"/>
         <source>Zero point</source>
         <translation>Nullpunkt</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="39"/>
+        <location filename="../widgets/zero_census_view.cpp" line="38"/>
         <source>Groups (all linears)</source>
         <translation>Gruppen (alle linearen Schichten)</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="67"/>
+        <location filename="../widgets/zero_census_view.cpp" line="58"/>
         <source>Counting zero points in %1…</source>
         <translation>Nullpunkte in %1 werden gezählt…</translation>
     </message>

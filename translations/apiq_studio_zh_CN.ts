@@ -21,129 +21,210 @@
     </message>
 </context>
 <context>
+    <name>apiq::ExportFormat</name>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="21"/>
+        <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
+        <translation>vLLM（通过 Humming 内核支持 2 位 pack-quantized，实验性）、llm-compressor，以及带 compressed-tensors 的 transformers。LoRA 适配器写在同一文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="24"/>
+        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
+        <translation>对 2 位和 4 位整数码值无损，包括零点 0。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="25"/>
+        <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
+        <translation>GPTQModel，以及通过 GPT-QModel 的 transformers + optimum；能读取 checkpoint_format gptq_v2 的 vLLM GPTQ 内核。AutoGPTQ 不接受 gptq_v2。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="28"/>
+        <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
+        <translation>对 2 位和 4 位整数码值无损（零点按原值存储）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="29"/>
+        <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
+        <translation>GPTQModel、AutoGPTQ、transformers + optimum（GPT-QModel 后端），以及 vLLM 的 2 位 GPTQ 内核（2026 年年中之前的版本）。LoRA 适配器写在同一文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="32"/>
+        <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
+        <translation>GPTQ v1 存储的是零点 − 1，因此零点为 0 的分组无法存储；除非截断这些分组（有损），否则拒绝导出此类检查点。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="35"/>
+        <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
+        <translation>transformers + PEFT（PeftModel.from_pretrained），基础模型须含有此检查点反量化后的权重，例如 hf-dequantized 导出。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="38"/>
+        <source>Lossless: the LoRA factors are copied exactly.</source>
+        <translation>无损：LoRA 因子按原样复制。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="39"/>
+        <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
+        <translation>任何 Hugging Face 工具（transformers + PEFT、vLLM、TGI、llama.cpp 的转换器）：标准稠密检查点加适配器。不节省内存。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="42"/>
+        <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
+        <translation>f32 下无损；f16 和 bf16 会对反量化权重取整。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="43"/>
+        <source>the checkpoint has no LoRA factors (rtn)</source>
+        <translation>该检查点没有 LoRA 因子（rtn）</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::Method</name>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="12"/>
+        <source>round to nearest, no adapters (baseline)</source>
+        <translation>就近取整，无适配器（基线）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="13"/>
+        <source>round to nearest, LoRA initialised as in QLoRA (B = 0)</source>
+        <translation>就近取整，LoRA 按 QLoRA 方式初始化（B = 0）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="14"/>
+        <source>alternating quantization and SVD initialisation of the adapters</source>
+        <translation>交替量化并用 SVD 初始化适配器</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="15"/>
+        <source>ApiQ layer by layer, learnable clipping and LoRA trained on activations</source>
+        <translation>逐层 ApiQ，在激活上训练可学习截断与 LoRA</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="16"/>
+        <source>ApiQ block by block (the paper&apos;s default)</source>
+        <translation>逐块 ApiQ（论文默认）</translation>
+    </message>
+</context>
+<context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="53"/>
+        <location filename="../app/gui/main_window.cpp" line="54"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="59"/>
+        <location filename="../app/gui/main_window.cpp" line="60"/>
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>打开模型文件夹（config.json、safetensors、tokenizer.model），或将其拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="68"/>
+        <location filename="../app/gui/main_window.cpp" line="69"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="81"/>
+        <location filename="../app/gui/main_window.cpp" line="82"/>
         <source>Live activation error</source>
         <translation>实时激活误差</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="82"/>
+        <location filename="../app/gui/main_window.cpp" line="83"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="83"/>
+        <location filename="../app/gui/main_window.cpp" line="84"/>
         <source>Zero points</source>
         <translation>零点</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="88"/>
+        <location filename="../app/gui/main_window.cpp" line="89"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="92"/>
+        <location filename="../app/gui/main_window.cpp" line="93"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="96"/>
+        <location filename="../app/gui/main_window.cpp" line="97"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="107"/>
+        <location filename="../app/gui/main_window.cpp" line="108"/>
         <source>&amp;Open Model Folder…</source>
         <translation>打开模型文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="110"/>
+        <location filename="../app/gui/main_window.cpp" line="111"/>
         <source>&amp;Quantize…</source>
         <translation>量化(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="113"/>
+        <location filename="../app/gui/main_window.cpp" line="114"/>
         <source>&amp;Compare Runs…</source>
         <translation>比较运行结果(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="115"/>
+        <location filename="../app/gui/main_window.cpp" line="116"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="118"/>
+        <location filename="../app/gui/main_window.cpp" line="119"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="121"/>
+        <location filename="../app/gui/main_window.cpp" line="122"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="123"/>
+        <location filename="../app/gui/main_window.cpp" line="124"/>
         <source>Recent Models</source>
         <translation>最近的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="129"/>
+        <location filename="../app/gui/main_window.cpp" line="130"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="133"/>
+        <location filename="../app/gui/main_window.cpp" line="134"/>
         <source>&amp;Dark Palette</source>
         <translation>深色配色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="136"/>
+        <location filename="../app/gui/main_window.cpp" line="137"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="139"/>
+        <location filename="../app/gui/main_window.cpp" line="140"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="148"/>
+        <location filename="../app/gui/main_window.cpp" line="149"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>语言将在下次启动 ApiQ Studio 时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="151"/>
+        <location filename="../app/gui/main_window.cpp" line="152"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="346"/>
+        <location filename="../app/gui/main_window.cpp" line="349"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="348"/>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="349"/>
+        <location filename="../app/gui/main_window.cpp" line="351"/>
         <source>Calibration failed</source>
         <translation>校准失败</translation>
     </message>
@@ -168,22 +249,22 @@
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287"/>
+        <location filename="../app/gui/main_window.cpp" line="288"/>
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="297"/>
+        <location filename="../app/gui/main_window.cpp" line="298"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="314"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="315"/>
+        <location filename="../app/gui/main_window.cpp" line="316"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -204,12 +285,12 @@
 <context>
     <name>apiq::widgets::CalibrationJob</name>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="50"/>
+        <location filename="../widgets/calibration_job.cpp" line="33"/>
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../widgets/calibration_job.cpp" line="71"/>
+        <location filename="../widgets/calibration_job.cpp" line="34"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -217,29 +298,29 @@
 <context>
     <name>apiq::widgets::DeviceStatusLabel</name>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="31"/>
+        <location filename="../widgets/device_status_label.cpp" line="30"/>
         <source>Reading devices…</source>
         <translation>正在读取设备…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/device_status_label.cpp" line="35"/>
+        <location filename="../widgets/device_status_label.cpp" line="43"/>
         <source>Free memory, refreshed every %n second(s)</source>
         <translation>
             <numerusform>可用内存，每 %n 秒刷新一次</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="52"/>
+        <location filename="../widgets/device_status_label.cpp" line="50"/>
         <source>Device: unknown (%1)</source>
         <translation>设备：未知（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="55"/>
+        <location filename="../widgets/device_status_label.cpp" line="53"/>
         <source>CPU only — %1 of %2 GiB RAM free</source>
         <translation>仅 CPU — 内存 %2 GiB 中 %1 GiB 可用</translation>
     </message>
     <message>
-        <location filename="../widgets/device_status_label.cpp" line="58"/>
+        <location filename="../widgets/device_status_label.cpp" line="56"/>
         <source>GPU %1 %2: %3 of %4 GiB free</source>
         <translation>GPU %1 %2：%4 GiB 中 %3 GiB 可用</translation>
     </message>
@@ -260,223 +341,168 @@
 <context>
     <name>apiq::widgets::ExportDialog</name>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="82"/>
+        <location filename="../widgets/export_dialog.cpp" line="57"/>
         <source>Clamp zero points GPTQ v1 cannot store (--force; lossy)</source>
         <translation>截断 GPTQ v1 无法存储的零点（--force；有损）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="85"/>
+        <location filename="../widgets/export_dialog.cpp" line="60"/>
         <source>Export Quantized Model</source>
         <translation>导出量化模型</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="91"/>
-        <location filename="../widgets/export_dialog.cpp" line="124"/>
+        <location filename="../widgets/export_dialog.cpp" line="66"/>
+        <location filename="../widgets/export_dialog.cpp" line="99"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="93"/>
+        <location filename="../widgets/export_dialog.cpp" line="68"/>
         <source>Quantized checkpoint:</source>
         <translation>量化检查点：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="97"/>
+        <location filename="../widgets/export_dialog.cpp" line="72"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="101"/>
+        <location filename="../widgets/export_dialog.cpp" line="76"/>
         <source>About this format</source>
         <translation>关于此格式</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="103"/>
+        <location filename="../widgets/export_dialog.cpp" line="78"/>
         <source>Loaded by:</source>
         <translation>可加载的工具：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="103"/>
+        <location filename="../widgets/export_dialog.cpp" line="78"/>
         <source>Loss:</source>
         <translation>损失：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="117"/>
+        <location filename="../widgets/export_dialog.cpp" line="92"/>
         <source>f16</source>
         <translation>f16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="118"/>
+        <location filename="../widgets/export_dialog.cpp" line="93"/>
         <source>bf16</source>
         <translation>bf16</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="119"/>
+        <location filename="../widgets/export_dialog.cpp" line="94"/>
         <source>f32 (lossless)</source>
         <translation>f32（无损）</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="120"/>
+        <location filename="../widgets/export_dialog.cpp" line="95"/>
         <source>Dense weights:</source>
         <translation>稠密权重：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="126"/>
+        <location filename="../widgets/export_dialog.cpp" line="101"/>
         <source>Output folder (new):</source>
         <translation>输出文件夹（新建）：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="142"/>
+        <location filename="../widgets/export_dialog.cpp" line="117"/>
         <source>What the exporter reports appears here.</source>
         <translation>导出器的报告将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="145"/>
+        <location filename="../widgets/export_dialog.cpp" line="120"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="132"/>
+        <location filename="../widgets/export_dialog.cpp" line="107"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="165"/>
+        <location filename="../widgets/export_dialog.cpp" line="158"/>
         <source>%1, %2-bit %3 codes, group size %4, LoRA rank %5</source>
         <translation>%1，%2 位 %3 码值，分组大小 %4，LoRA 秩 %5</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="171"/>
+        <location filename="../widgets/export_dialog.cpp" line="164"/>
         <source>Cannot export: %1</source>
         <translation>无法导出：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="199"/>
+        <location filename="../widgets/export_dialog.cpp" line="154"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="204"/>
+        <location filename="../widgets/export_dialog.cpp" line="182"/>
         <source>Quantized Checkpoint</source>
         <translation>量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="209"/>
+        <location filename="../widgets/export_dialog.cpp" line="187"/>
         <source>Folder to Export Into</source>
         <translation>导出到的文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="229"/>
-        <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
-        <translation>vLLM（通过 Humming 内核支持 2 位 pack-quantized，实验性）、llm-compressor，以及带 compressed-tensors 的 transformers。LoRA 适配器写在同一文件夹中。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="232"/>
-        <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
-        <translation>GPTQModel，以及通过 GPT-QModel 的 transformers + optimum；能读取 checkpoint_format gptq_v2 的 vLLM GPTQ 内核。AutoGPTQ 不接受 gptq_v2。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="235"/>
-        <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
-        <translation>GPTQModel、AutoGPTQ、transformers + optimum（GPT-QModel 后端），以及 vLLM 的 2 位 GPTQ 内核（2026 年年中之前的版本）。LoRA 适配器写在同一文件夹中。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="238"/>
-        <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
-        <translation>transformers + PEFT（PeftModel.from_pretrained），基础模型须含有此检查点反量化后的权重，例如 hf-dequantized 导出。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="241"/>
-        <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
-        <translation>任何 Hugging Face 工具（transformers + PEFT、vLLM、TGI、llama.cpp 的转换器）：标准稠密检查点加适配器。不节省内存。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="250"/>
-        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
-        <translation>对 2 位和 4 位整数码值无损，包括零点 0。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="252"/>
-        <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
-        <translation>对 2 位和 4 位整数码值无损（零点按原值存储）。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="254"/>
-        <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
-        <translation>GPTQ v1 存储的是零点 − 1，因此零点为 0 的分组无法存储；除非截断这些分组（有损），否则拒绝导出此类检查点。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="257"/>
-        <source>Lossless: the LoRA factors are copied exactly.</source>
-        <translation>无损：LoRA 因子按原样复制。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="259"/>
-        <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
-        <translation>f32 下无损；f16 和 bf16 会对反量化权重取整。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="272"/>
+        <location filename="../widgets/export_dialog.cpp" line="221"/>
         <source>&lt;b&gt;This checkpoint:&lt;/b&gt; no group has zero point 0, so the export is lossless.</source>
         <translation>&lt;b&gt;此检查点：&lt;/b&gt;没有零点为 0 的分组，因此导出无损。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="273"/>
+        <location filename="../widgets/export_dialog.cpp" line="222"/>
         <source>&lt;b&gt;This checkpoint: %1 of %2 groups&lt;/b&gt; have zero point 0; %3 groups in all have a zero point GPTQ v1 cannot store. The clamp option (--force) exports them anyway, changing those %3 groups; gptq-v2 and compressed-tensors keep them exactly.</source>
         <translation>&lt;b&gt;此检查点：%2 个分组中有 %1 个&lt;/b&gt;零点为 0；共有 %3 个分组的零点 GPTQ v1 无法存储。截断选项（--force）仍会导出，但会改变这 %3 个分组；gptq-v2 和 compressed-tensors 会精确保留它们。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="282"/>
-        <source>the checkpoint has no LoRA factors (rtn)</source>
-        <translation>该检查点没有 LoRA 因子（rtn）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/export_dialog.cpp" line="283"/>
+        <location filename="../widgets/export_dialog.cpp" line="229"/>
         <source>Not available for this checkpoint: %1</source>
         <translation>此检查点不可用：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="293"/>
+        <location filename="../widgets/export_dialog.cpp" line="239"/>
         <source>An export is already running.</source>
         <translation>已有导出正在进行。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="294"/>
+        <location filename="../widgets/export_dialog.cpp" line="240"/>
         <source>Choose the quantized checkpoint to export.</source>
         <translation>请选择要导出的量化检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="295"/>
+        <location filename="../widgets/export_dialog.cpp" line="241"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="296"/>
+        <location filename="../widgets/export_dialog.cpp" line="242"/>
         <source>%1 already exists; exports never overwrite.</source>
         <translation>%1 已存在；导出从不覆盖。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="306"/>
+        <location filename="../widgets/export_dialog.cpp" line="252"/>
         <source>Exporting %1 as %2 to %3…</source>
         <translation>正在将 %1 以 %2 格式导出到 %3…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="335"/>
+        <location filename="../widgets/export_dialog.cpp" line="273"/>
         <source>Cancelling after the current block…</source>
         <translation>将在当前块完成后取消…</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="350"/>
+        <location filename="../widgets/export_dialog.cpp" line="288"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="351"/>
+        <location filename="../widgets/export_dialog.cpp" line="289"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="352"/>
+        <location filename="../widgets/export_dialog.cpp" line="290"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -484,362 +510,312 @@
 <context>
     <name>apiq::widgets::JobWizard</name>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="85"/>
+        <location filename="../widgets/job_wizard.cpp" line="84"/>
         <source>New calibration job</source>
         <translation>新建校准任务</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="100"/>
+        <location filename="../widgets/job_wizard.cpp" line="99"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="101"/>
+        <location filename="../widgets/job_wizard.cpp" line="100"/>
         <source>Choose the folder of a full-precision Llama model (config.json, weights, tokenizer).</source>
         <translation>选择一个全精度 Llama 模型的文件夹（config.json、权重、分词器）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="104"/>
-        <location filename="../widgets/job_wizard.cpp" line="116"/>
+        <location filename="../widgets/job_wizard.cpp" line="103"/>
+        <location filename="../widgets/job_wizard.cpp" line="115"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="105"/>
-        <location filename="../widgets/job_wizard.cpp" line="354"/>
-        <location filename="../widgets/job_wizard.cpp" line="442"/>
+        <location filename="../widgets/job_wizard.cpp" line="104"/>
+        <location filename="../widgets/job_wizard.cpp" line="340"/>
+        <location filename="../widgets/job_wizard.cpp" line="428"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="134"/>
+        <location filename="../widgets/job_wizard.cpp" line="133"/>
         <source>No model chosen yet.</source>
         <translation>尚未选择模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="144"/>
+        <location filename="../widgets/job_wizard.cpp" line="143"/>
         <source>%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters</source>
         <translation>%1 · %2 个块 · 隐藏维度 %3 · 中间维度 %4 · %5 个头（%6 个 KV）· 词表 %7 · %8 个参数</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="162"/>
+        <location filename="../widgets/job_wizard.cpp" line="161"/>
         <source>Methods</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="163"/>
+        <location filename="../widgets/job_wizard.cpp" line="162"/>
         <source>Choose one or more methods; several at once are run one after another for a comparison.</source>
         <translation>选择一种或多种方法；选择多种时会依次运行以便比较。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="166"/>
-        <source>rtn: round to nearest, no adapters (baseline)</source>
-        <translation>rtn：就近取整，无适配器（基线）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="167"/>
-        <source>qlora: round to nearest, LoRA initialised as in QLoRA (B = 0)</source>
-        <translation>qlora：就近取整，LoRA 按 QLoRA 方式初始化（B = 0）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="168"/>
-        <source>loftq: alternating quantization and SVD initialisation of the adapters</source>
-        <translation>loftq：交替量化并用 SVD 初始化适配器</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="169"/>
-        <source>apiq-lw: ApiQ layer by layer, learnable clipping and LoRA trained on activations</source>
-        <translation>apiq-lw：逐层 ApiQ，在激活上训练可学习截断与 LoRA</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="170"/>
-        <source>apiq-bw: ApiQ block by block (the paper&apos;s default)</source>
-        <translation>apiq-bw：逐块 ApiQ（论文默认）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="181"/>
+        <location filename="../widgets/job_wizard.cpp" line="175"/>
         <source>Choose at least one method.</source>
         <translation>请至少选择一种方法。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="196"/>
+        <location filename="../widgets/job_wizard.cpp" line="190"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="197"/>
+        <location filename="../widgets/job_wizard.cpp" line="191"/>
         <source>Bit width, group size and the LoRA adapters&apos; rank and alpha.</source>
         <translation>位宽、分组大小以及 LoRA 适配器的秩和 alpha。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="205"/>
+        <location filename="../widgets/job_wizard.cpp" line="199"/>
         <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
         <translation>同一行中共享一个缩放因子和零点的连续输入列（int 格式）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="215"/>
+        <location filename="../widgets/job_wizard.cpp" line="209"/>
         <source>LoRA scaling is alpha / rank.</source>
         <translation>LoRA 缩放系数为 alpha / 秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="219"/>
+        <location filename="../widgets/job_wizard.cpp" line="213"/>
         <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
         <translation>int：均匀整数分组；nf：按块绝对最大值缩放的 NormalFloat（无可学习截断）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="225"/>
+        <location filename="../widgets/job_wizard.cpp" line="219"/>
         <source>The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA adapter, their weights stored as they are.</source>
         <translation>每个块中要量化的线性层。其余线性层保持全精度：不量化、不加 LoRA 适配器，权重按原样保存。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="247"/>
+        <location filename="../widgets/job_wizard.cpp" line="241"/>
         <source>Bits:</source>
         <translation>位数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="248"/>
+        <location filename="../widgets/job_wizard.cpp" line="242"/>
         <source>Group size:</source>
         <translation>分组大小：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="249"/>
+        <location filename="../widgets/job_wizard.cpp" line="243"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="250"/>
+        <location filename="../widgets/job_wizard.cpp" line="244"/>
         <source>LoRA rank:</source>
         <translation>LoRA 秩：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="251"/>
+        <location filename="../widgets/job_wizard.cpp" line="245"/>
         <source>LoRA alpha:</source>
         <translation>LoRA alpha：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="252"/>
+        <location filename="../widgets/job_wizard.cpp" line="246"/>
         <source>Target linears:</source>
         <translation>目标线性层：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="293"/>
-        <source>Group size %1 does not fit: the narrowest linear of this model has only %2 input features. Choose a group size of at most %2.</source>
-        <translation>分组大小 %1 不适用：该模型最窄的线性层只有 %2 个输入特征。请选择不超过 %2 的分组大小。</translation>
+        <location filename="../widgets/job_wizard.cpp" line="167"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="298"/>
-        <source>The nf format cannot be used with apiq-lw or apiq-bw: ApiQ learns the clipping of integer groups. Choose the int format or drop the apiq methods.</source>
-        <translation>nf 格式不能与 apiq-lw 或 apiq-bw 一起使用：ApiQ 学习的是整数分组的截断。请选择 int 格式或去掉 apiq 方法。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="300"/>
-        <source>nf supports 2, 3 or 4 bits only.</source>
-        <translation>nf 仅支持 2、3 或 4 位。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="303"/>
-        <source>Rank %1 is larger than the smallest linear dimension of this model (%2): a LoRA rank cannot exceed min(in, out). Choose a rank of at most %2.</source>
-        <translation>秩 %1 大于该模型线性层的最小维度（%2）：LoRA 秩不能超过 min(输入, 输出)。请选择不超过 %2 的秩。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="307"/>
-        <source>LoRA alpha must be positive.</source>
-        <translation>LoRA alpha 必须为正数。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="308"/>
-        <source>Choose at least one target linear.</source>
-        <translation>请至少选择一个目标线性层。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/job_wizard.cpp" line="315"/>
+        <location filename="../widgets/job_wizard.cpp" line="299"/>
         <source>Choose a valid model first.</source>
         <translation>请先选择一个有效的模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="329"/>
+        <location filename="../widgets/job_wizard.cpp" line="315"/>
         <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
         <translation>压缩后大小 ≈ %1（编码 %2，缩放与零点 %3，LoRA %4，稠密部分 %5）— 原始 %6，%7%</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="335"/>
+        <location filename="../widgets/job_wizard.cpp" line="321"/>
         <source>rtn has no adapters: ≈ %1</source>
         <translation>rtn 没有适配器：≈ %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="339"/>
+        <location filename="../widgets/job_wizard.cpp" line="325"/>
         <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
         <translation>校准峰值内存 ≈ %1（%2 个样本 × %3 个词元）</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="349"/>
-        <location filename="../widgets/job_wizard.cpp" line="389"/>
+        <location filename="../widgets/job_wizard.cpp" line="335"/>
+        <location filename="../widgets/job_wizard.cpp" line="375"/>
         <source>Calibration data</source>
         <translation>校准数据</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="350"/>
+        <location filename="../widgets/job_wizard.cpp" line="336"/>
         <source>A plain-text file from which random windows of tokens are drawn.</source>
         <translation>从中随机抽取词元窗口的纯文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="353"/>
+        <location filename="../widgets/job_wizard.cpp" line="339"/>
         <source>Text file</source>
         <translation>文本文件</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="371"/>
+        <location filename="../widgets/job_wizard.cpp" line="357"/>
         <source>Passes over the calibration samples per layer or block (apiq methods).</source>
         <translation>每层或每块遍历校准样本的轮数（apiq 方法）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="374"/>
+        <location filename="../widgets/job_wizard.cpp" line="360"/>
         <source>File:</source>
         <translation>文件：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="375"/>
+        <location filename="../widgets/job_wizard.cpp" line="361"/>
         <source>Samples:</source>
         <translation>样本数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="376"/>
+        <location filename="../widgets/job_wizard.cpp" line="362"/>
         <source>Sequence length:</source>
         <translation>序列长度：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="377"/>
+        <location filename="../widgets/job_wizard.cpp" line="363"/>
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="378"/>
+        <location filename="../widgets/job_wizard.cpp" line="364"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="390"/>
+        <location filename="../widgets/job_wizard.cpp" line="376"/>
         <source>Text files (*.txt);;All files (*)</source>
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="415"/>
+        <location filename="../widgets/job_wizard.cpp" line="401"/>
         <source>Choose a calibration text file.</source>
         <translation>请选择校准文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="417"/>
+        <location filename="../widgets/job_wizard.cpp" line="403"/>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 不存在或不是文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="419"/>
+        <location filename="../widgets/job_wizard.cpp" line="405"/>
         <source>Sequence length %1 exceeds the model&apos;s context of %2 tokens.</source>
         <translation>序列长度 %1 超过模型 %2 个词元的上下文长度。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="427"/>
+        <location filename="../widgets/job_wizard.cpp" line="413"/>
         <source>Device and output</source>
         <translation>设备与输出</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="428"/>
+        <location filename="../widgets/job_wizard.cpp" line="414"/>
         <source>Where the calibration runs and where each method&apos;s checkpoint is written.</source>
         <translation>校准在哪里运行，以及每种方法的检查点写到哪里。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="437"/>
+        <location filename="../widgets/job_wizard.cpp" line="423"/>
         <source>CPU threads for the calibration&apos;s tensor operations.</source>
         <translation>校准张量运算使用的 CPU 线程数。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="440"/>
-        <location filename="../widgets/job_wizard.cpp" line="456"/>
+        <location filename="../widgets/job_wizard.cpp" line="426"/>
+        <location filename="../widgets/job_wizard.cpp" line="442"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="441"/>
+        <location filename="../widgets/job_wizard.cpp" line="427"/>
         <source>Each method writes its checkpoint to a subfolder named after it.</source>
         <translation>每种方法把检查点写入以其名称命名的子文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="445"/>
+        <location filename="../widgets/job_wizard.cpp" line="431"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="446"/>
+        <location filename="../widgets/job_wizard.cpp" line="432"/>
         <source>Threads:</source>
         <translation>线程数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="447"/>
+        <location filename="../widgets/job_wizard.cpp" line="433"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="472"/>
+        <location filename="../widgets/job_wizard.cpp" line="458"/>
         <source>Choose an output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="474"/>
+        <location filename="../widgets/job_wizard.cpp" line="460"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 是文件，不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="479"/>
+        <location filename="../widgets/job_wizard.cpp" line="465"/>
         <source>%1 already exists; choose another output folder or remove it.</source>
         <translation>%1 已存在；请选择其他输出文件夹或将其删除。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="486"/>
+        <location filename="../widgets/job_wizard.cpp" line="472"/>
         <source>Review</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="487"/>
+        <location filename="../widgets/job_wizard.cpp" line="473"/>
         <source>These jobs will be queued. Go back to change anything.</source>
         <translation>这些任务将被加入队列。如需修改请返回。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="501"/>
+        <location filename="../widgets/job_wizard.cpp" line="487"/>
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="503"/>
+        <location filename="../widgets/job_wizard.cpp" line="489"/>
         <source>Methods: %1</source>
         <translation>方法：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="504"/>
+        <location filename="../widgets/job_wizard.cpp" line="490"/>
         <source>Quantization: %1-bit %2, group size %3</source>
         <translation>量化：%1 位 %2，分组大小 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="508"/>
+        <location filename="../widgets/job_wizard.cpp" line="494"/>
         <source>LoRA: rank %1, alpha %2</source>
         <translation>LoRA：秩 %1，alpha %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="509"/>
+        <location filename="../widgets/job_wizard.cpp" line="495"/>
         <source>Target linears: %1</source>
         <translation>目标线性层：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="510"/>
+        <location filename="../widgets/job_wizard.cpp" line="496"/>
         <source>Calibration data: %1, %2 samples × %3 tokens, seed %4, %5 epochs</source>
         <translation>校准数据：%1，%2 个样本 × %3 个词元，种子 %4，%5 轮</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="516"/>
+        <location filename="../widgets/job_wizard.cpp" line="502"/>
         <source>Device: %1, %2 threads</source>
         <translation>设备：%1，%2 个线程</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="518"/>
+        <location filename="../widgets/job_wizard.cpp" line="504"/>
         <source>Jobs:</source>
         <translation>任务：</translation>
     </message>
@@ -1036,58 +1012,58 @@
 <context>
     <name>apiq::widgets::TensorStatsView</name>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="30"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="29"/>
         <location filename="../widgets/tensor_stats_view.cpp" line="90"/>
         <source>Select a tensor or a linear in the model tree to see its statistics.</source>
         <translation>在模型树中选择一个张量或线性层以查看其统计信息。</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Tensor</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Elements</source>
         <translation>元素数</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Min</source>
         <translation>最小值</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Max</source>
         <translation>最大值</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>Std</source>
         <translation>标准差</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>|Max|</source>
         <translation>|最大值|</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="34"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="33"/>
         <source>NaN</source>
         <translation>NaN</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="45"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="44"/>
         <source>Count</source>
         <translation>计数</translation>
     </message>
     <message>
-        <location filename="../widgets/tensor_stats_view.cpp" line="68"/>
+        <location filename="../widgets/tensor_stats_view.cpp" line="66"/>
         <source>Computing statistics of %1…</source>
         <translation>正在计算 %1 的统计信息…</translation>
     </message>
@@ -1168,17 +1144,17 @@
 <context>
     <name>apiq::widgets::ZeroCensusView</name>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="38"/>
+        <location filename="../widgets/zero_census_view.cpp" line="37"/>
         <source>Zero point</source>
         <translation>零点</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="39"/>
+        <location filename="../widgets/zero_census_view.cpp" line="38"/>
         <source>Groups (all linears)</source>
         <translation>分组数（所有线性层）</translation>
     </message>
     <message>
-        <location filename="../widgets/zero_census_view.cpp" line="67"/>
+        <location filename="../widgets/zero_census_view.cpp" line="58"/>
         <source>Counting zero points in %1…</source>
         <translation>正在统计 %1 中的零点…</translation>
     </message>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // One calibration run (core's calibrate_model) off the GUI thread, on a dedicated pool, with
-// progress, pause, resume and cancel. Core observer callbacks arrive on the worker thread and are
-// forwarded as queued signals carrying plain values, so receivers run on the GUI thread.
+// progress, pause, resume and cancel, through a CoreTask. Core observer callbacks arrive on the
+// worker thread and are forwarded as queued signals carrying plain values, so receivers run on
+// the GUI thread.
 #pragma once
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -11,7 +11,8 @@
 #include <atomic>
 #include <memory>
 
-#include "apiq/calibration.h"
+#include "calibration/calibration.h"
+#include "core_task.h"
 
 namespace apiq::widgets {
 
@@ -21,7 +22,7 @@ struct CalibrationJobSpec {
   QString outDir;
   apiq::CalibrationOptions options;
   QStringList targetLinears;  // chosen in the wizard, as names; options.targets is what core uses
-  int threads = 0;            // CPU threads for the job (0: LibTorch's default)
+  int threads = 0;            // CPU threads (process-wide: the main window applies it when no job runs)
 };
 
 class CalibrationJob : public QObject {
@@ -32,13 +33,14 @@ class CalibrationJob : public QObject {
 
   const CalibrationJobSpec& spec() const { return spec_; }
   QString methodName() const;
-  bool isRunning() const { return watcher_.isRunning(); }
+  bool isRunning() const { return task_.isRunning(); }
+  CoreTask::State state() const { return task_.state(); }
 
   // The pool is shared by all jobs of one device: one worker per GPU (or for the CPU).
   void start(QThreadPool* pool);
   void cancel();
   void setPaused(bool paused);
-  void waitForFinished() { watcher_.waitForFinished(); }
+  void waitForFinished() { task_.waitForFinished(); }
   // Optimizer steps the worker has completed so far (read from any thread; signals lag behind it).
   qint64 stepsCompleted() const { return stepsCompleted_.load(); }
 
@@ -48,14 +50,13 @@ class CalibrationJob : public QObject {
                      double weightErr);
   void blockFinished(const QString& method, qint64 block, double outMse);
   void stepLoss(const QString& method, qint64 block, int linear, qint64 step, double loss);
-  // ok is false on error or cancel; message says which.
+  // ok is false on error or cancel (state() says which); message is for the user.
   void finished(bool ok, const QString& message);
 
  private:
   class Forwarder;
   CalibrationJobSpec spec_;
-  apiq::CancelToken token_;
-  QFutureWatcher<QString> watcher_;
+  CoreTask task_;
   std::unique_ptr<Forwarder> forwarder_;
   std::atomic<qint64> stepsCompleted_{0};
 };

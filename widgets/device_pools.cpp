@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "device_pools.h"
 
-#include "apiq/device_info.h"
+#include "base/device_info.h"
 
 namespace apiq::widgets {
 

@@ -3,9 +3,8 @@
 
 #include <QLocale>
 #include <QStringList>
-#include <QtConcurrent/QtConcurrentRun>
 
-#include "apiq/device_info.h"
+#include "base/device_info.h"
 
 namespace apiq::widgets {
 
@@ -29,23 +28,22 @@ DeviceSnapshot readDeviceSnapshot() {
 
 DeviceStatusLabel::DeviceStatusLabel(QWidget* parent, int intervalMs) : QLabel(parent) {
   setText(tr("Reading devices…"));
-  connect(&watcher_, &QFutureWatcher<DeviceSnapshot>::finished, this, [this] {
-    snapshot_ = watcher_.result();
-    setText(describe(snapshot_));
-    setToolTip(snapshot_.error.isEmpty() ? tr("Free memory, refreshed every %n second(s)", nullptr, timer_.interval() / 1000)
-                                         : snapshot_.error);
-    Q_EMIT refreshed();
-  });
   connect(&timer_, &QTimer::timeout, this, &DeviceStatusLabel::refresh);
   timer_.start(intervalMs);
   refresh();
 }
 
-DeviceStatusLabel::~DeviceStatusLabel() { watcher_.waitForFinished(); }
+DeviceStatusLabel::~DeviceStatusLabel() { task_.waitForFinished(); }
 
 void DeviceStatusLabel::refresh() {
-  if (watcher_.isRunning()) return;
-  watcher_.setFuture(QtConcurrent::run(readDeviceSnapshot));
+  if (task_.isRunning()) return;
+  task_.start<DeviceSnapshot>(readDeviceSnapshot, [this](DeviceSnapshot s) {
+    snapshot_ = std::move(s);
+    setText(describe(snapshot_));
+    setToolTip(snapshot_.error.isEmpty() ? tr("Free memory, refreshed every %n second(s)", nullptr, timer_.interval() / 1000)
+                                         : snapshot_.error);
+    Q_EMIT refreshed();
+  });
 }
 
 QString DeviceStatusLabel::describe(const DeviceSnapshot& s) {

@@ -2,10 +2,11 @@
 // The status bar's device line: each GPU's name and free memory, or "CPU only" with the free
 // host memory; read off the GUI thread (core's apiq::cuda_devices) and refreshed on a timer.
 #pragma once
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QTimer>
 #include <QVector>
+
+#include "core_task.h"
 
 namespace apiq::widgets {
 
@@ -38,7 +39,7 @@ class DeviceStatusLabel : public QLabel {
 
  private:
   QTimer timer_;
-  QFutureWatcher<DeviceSnapshot> watcher_;
+  CoreTask task_;
   DeviceSnapshot snapshot_;
 };
 

@@ -18,56 +18,31 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
+#include <QCoreApplication>
 
-#include "apiq/export.h"
-#include "apiq/export_packed.h"
-#include "apiq/export_peft.h"
-#include "apiq/llama_model.h"
-#include "apiq/progress.h"
+#include "export/export.h"
+#include "model/llama_model.h"
 
 namespace apiq::widgets {
 
 namespace {
-// Core's progress from the worker thread, delivered to the dialog on the GUI thread (dropped if
-// the dialog is gone).
-class ExportProgressForwarder : public apiq::ProgressObserver {
- public:
-  explicit ExportProgressForwarder(QPointer<ExportDialog> dialog) : dialog_(std::move(dialog)) {}
-  void on_progress(const std::string&, int64_t done, int64_t total) override {
-    if (!dialog_) return;
-    const int d = static_cast<int>(done), t = static_cast<int>(total);
-    QMetaObject::invokeMethod(dialog_.data(), [dlg = dialog_, d, t] { if (dlg) Q_EMIT dlg->exportProgress(d, t); },
-                              Qt::QueuedConnection);
-  }
-
- private:
-  QPointer<ExportDialog> dialog_;
-};
-
-constexpr apiq::ExportFormat kFormats[] = {apiq::ExportFormat::CompressedTensors, apiq::ExportFormat::GptqV2,
-                                           apiq::ExportFormat::Gptq, apiq::ExportFormat::Peft,
-                                           apiq::ExportFormat::HfDequantized};
 
 ExportSource analyseSource(const QString& folder) {
   ExportSource s;
   s.folder = folder;
   try {
-    const auto src = apiq::QuantizedSource::open(folder.toStdString());
-    const auto& i = src.info;
-    s.method = QString::fromStdString(i.method);
-    s.codeFormat = QString::fromStdString(i.format);
-    s.bits = i.bits;
-    s.groupSize = i.group_size;
-    s.loraRank = i.lora_rank;
-    for (auto f : {apiq::ExportFormat::Gptq, apiq::ExportFormat::GptqV2, apiq::ExportFormat::CompressedTensors}) {
-      try {
-        apiq::check_packed_export(src, apiq::export_format_name(f));
-      } catch (const apiq::InputError& e) {
-        s.unavailable.insert(static_cast<int>(f), QString::fromStdString(e.problem()));
-      }
+    const auto src = apiq::QuantizedCheckpoint::open(folder.toStdString());
+    const auto& spec = src.spec;
+    s.method = QString::fromStdString(spec.method);
+    s.codeFormat = QString::fromLatin1(spec.format_name());
+    s.bits = spec.quant.bits;
+    s.groupSize = spec.quant.group_size;
+    s.loraRank = spec.lora.rank;
+    for (const apiq::ExportFormat* f : apiq::export_format_table()) {
+      const auto problems = f->problems(src);
+      if (!problems.empty()) s.unavailable.insert(QString::fromLatin1(f->name()), QString::fromStdString(problems.front()));
     }
-    s.hasAdapter = apiq::has_lora_adapter(src);
+    s.hasAdapter = spec.has_adapter();
     s.census = readZeroCensus(folder);
   } catch (const std::exception& e) {
     s.error = QString::fromStdString(e.what());
@@ -93,7 +68,7 @@ ExportDialog::ExportDialog(QWidget* parent)
   form->addRow(tr("Quantized checkpoint:"), sourceRow);
   sourceInfo_->setWordWrap(true);
   form->addRow(QString(), sourceInfo_);
-  for (auto f : kFormats) format_->addItem(QString::fromLatin1(apiq::export_format_name(f)), static_cast<int>(f));
+  for (const apiq::ExportFormat* f : apiq::export_format_table()) format_->addItem(QString::fromLatin1(f->name()));
   form->addRow(tr("Format:"), format_);
   layout->addLayout(form);
 
@@ -160,8 +135,26 @@ ExportDialog::ExportDialog(QWidget* parent)
   connect(cancelButton_, &QPushButton::clicked, this, &ExportDialog::cancelExport);
   connect(this, &ExportDialog::exportProgress, this, &ExportDialog::onExportProgress);
   connect(closeButton_, &QPushButton::clicked, this, &QDialog::reject);
-  connect(&analysis_, &QFutureWatcher<ExportSource>::finished, this, [this] {
-    source_ = analysis_.result();
+  connect(&exportTask_, &CoreTask::progress, this,
+          [this](const QString&, qint64 done, qint64 total) { Q_EMIT exportProgress(int(done), int(total)); });
+  connect(&exportTask_, &CoreTask::finished, this, &ExportDialog::onExportFinished);
+  updateFormatInfo();
+}
+
+ExportDialog::~ExportDialog() {
+  analysisTask_.waitForFinished();
+  exportTask_.cancel();
+  exportTask_.waitForFinished();
+}
+
+void ExportDialog::setSourceDir(const QString& dir) {
+  sourceEdit_->setText(dir);
+  source_ = {};
+  source_.folder = dir;
+  sourceInfo_->setText(tr("Reading %1…").arg(dir));
+  analysisTask_.waitForFinished();  // a newer folder supersedes the one being read
+  analysisTask_.start<ExportSource>([dir] { return analyseSource(dir); }, [this](ExportSource s) {
+    source_ = std::move(s);
     sourceInfo_->setText(source_.error.isEmpty() ? tr("%1, %2-bit %3 codes, group size %4, LoRA rank %5")
                                                        .arg(source_.method)
                                                        .arg(source_.bits)
@@ -172,33 +165,18 @@ ExportDialog::ExportDialog(QWidget* parent)
     updateFormatInfo();
     suggestOutput();
     Q_EMIT sourceAnalyzed();
-  });
-  connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &ExportDialog::onExportFinished);
-  updateFormatInfo();
+  }, &pool_);
 }
 
-ExportDialog::~ExportDialog() {
-  analysis_.waitForFinished();
-  watcher_.waitForFinished();
-}
+QString ExportDialog::format() const { return format_->currentText(); }
 
-apiq::ExportFormat ExportDialog::format() const { return static_cast<apiq::ExportFormat>(format_->currentData().toInt()); }
-
-void ExportDialog::setFormat(apiq::ExportFormat f) { format_->setCurrentIndex(format_->findData(static_cast<int>(f))); }
+void ExportDialog::setFormat(const QString& f) { format_->setCurrentIndex(format_->findText(f)); }
 void ExportDialog::setForce(bool force) { force_->setChecked(force); }
 void ExportDialog::setOutputDir(const QString& dir) { outputEdit_->setText(dir); }
 QString ExportDialog::statusText() const { return status_->text(); }
 QString ExportDialog::notesText() const { return notes_->toPlainText(); }
 QString ExportDialog::enginesText() const { return engines_->text(); }
 QString ExportDialog::lossText() const { return loss_->text(); }
-
-void ExportDialog::setSourceDir(const QString& dir) {
-  sourceEdit_->setText(dir);
-  source_ = {};
-  source_.folder = dir;
-  sourceInfo_->setText(tr("Reading %1…").arg(dir));
-  analysis_.setFuture(QtConcurrent::run(&pool_, [dir] { return analyseSource(dir); }));
-}
 
 void ExportDialog::browseSource() {
   const QString d = QFileDialog::getExistingDirectory(this, tr("Quantized Checkpoint"), sourceEdit_->text());
@@ -223,50 +201,21 @@ void ExportDialog::suggestOutput() {
   outputEdit_->setText(suggestedOutput_);
 }
 
-QString ExportDialog::enginesFor(apiq::ExportFormat f) {
-  switch (f) {
-    case apiq::ExportFormat::CompressedTensors:
-      return tr("vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers "
-                "with compressed-tensors. The LoRA adapter is written beside it.");
-    case apiq::ExportFormat::GptqV2:
-      return tr("GPTQModel, and transformers + optimum through GPT-QModel; vLLM's GPTQ kernels that read "
-                "checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.");
-    case apiq::ExportFormat::Gptq:
-      return tr("GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM's 2-bit GPTQ kernels "
-                "(releases up to mid-2026). The LoRA adapter is written beside it.");
-    case apiq::ExportFormat::Peft:
-      return tr("transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint's dequantized "
-                "weights, such as the hf-dequantized export.");
-    case apiq::ExportFormat::HfDequantized:
-      return tr("Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp's converter): a standard dense "
-                "checkpoint plus the adapter. No memory saving.");
-  }
-  return {};
+QString ExportDialog::enginesFor(const QString& format) {
+  return QCoreApplication::translate("apiq::ExportFormat", apiq::find_export_format(format.toStdString()).engines());
 }
 
-QString ExportDialog::lossFor(apiq::ExportFormat f) {
-  switch (f) {
-    case apiq::ExportFormat::CompressedTensors:
-      return tr("Lossless for 2- and 4-bit integer codes, zero point 0 included.");
-    case apiq::ExportFormat::GptqV2:
-      return tr("Lossless for 2- and 4-bit integer codes (zero points stored as they are).");
-    case apiq::ExportFormat::Gptq:
-      return tr("GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is "
-                "refused unless you clamp those groups (lossy).");
-    case apiq::ExportFormat::Peft:
-      return tr("Lossless: the LoRA factors are copied exactly.");
-    case apiq::ExportFormat::HfDequantized:
-      return tr("Lossless in f32; f16 and bf16 round the dequantized weights.");
-  }
-  return {};
+QString ExportDialog::lossFor(const QString& format) {
+  return QCoreApplication::translate("apiq::ExportFormat", apiq::find_export_format(format.toStdString()).loss());
 }
 
 void ExportDialog::updateFormatInfo() {
-  const auto f = format();
+  const QString f = format();
+  const apiq::ExportFormat& table = apiq::find_export_format(f.toStdString());
   engines_->setText(enginesFor(f));
   QString loss = lossFor(f);
   const auto& c = source_.census;
-  if (f == apiq::ExportFormat::Gptq && c.quantized) {
+  if (table.can_force() && c.quantized) {
     const qint64 bad = c.totalV1Unstorable();
     loss += QStringLiteral("<br>");
     loss += bad == 0 ? tr("<b>This checkpoint:</b> no group has zero point 0, so the export is lossless.")
@@ -276,21 +225,18 @@ void ExportDialog::updateFormatInfo() {
                            .arg(QLocale().toString(c.totalZeroGroups()), QLocale().toString(c.totalGroups()),
                                 QLocale().toString(bad));
   }
-  QString why = source_.unavailable.value(static_cast<int>(f));
-  if (f == apiq::ExportFormat::Peft && !source_.folder.isEmpty() && source_.error.isEmpty() && source_.bits > 0 &&
-      !source_.hasAdapter)
-    why = tr("the checkpoint has no LoRA factors (rtn)");
+  const QString why = QCoreApplication::translate("apiq::ExportFormat", source_.unavailable.value(f).toUtf8().constData());
   if (!why.isEmpty()) loss += QStringLiteral("<br><b>") + tr("Not available for this checkpoint: %1").arg(why.toHtmlEscaped()) + QStringLiteral("</b>");
   loss_->setText(loss);
-  dtype_->setEnabled(f == apiq::ExportFormat::HfDequantized);
-  force_->setEnabled(f == apiq::ExportFormat::Gptq);
-  exportButton_->setEnabled(!watcher_.isRunning() && why.isEmpty() && source_.error.isEmpty());
+  dtype_->setEnabled(table.uses_dtype());
+  force_->setEnabled(table.can_force());
+  exportButton_->setEnabled(!exportTask_.isRunning() && why.isEmpty() && source_.error.isEmpty());
 }
 
 bool ExportDialog::startExport() {
   const QString src = sourceEdit_->text().trimmed(), out = outputEdit_->text().trimmed();
   QString problem;
-  if (watcher_.isRunning()) problem = tr("An export is already running.");
+  if (exportTask_.isRunning()) problem = tr("An export is already running.");
   else if (src.isEmpty()) problem = tr("Choose the quantized checkpoint to export.");
   else if (out.isEmpty()) problem = tr("Choose the output folder.");
   else if (QFileInfo::exists(out)) problem = tr("%1 already exists; exports never overwrite.").arg(out);
@@ -299,9 +245,9 @@ bool ExportDialog::startExport() {
     return false;
   }
   apiq::ExportOptions o;
-  o.format = format();
+  o.format = format().toStdString();
   o.dtype = apiq::parse_dtype(dtype_->currentData().toString().toStdString());
-  o.force = force_->isChecked() && o.format == apiq::ExportFormat::Gptq;
+  o.force = force_->isChecked() && apiq::find_export_format(o.format).can_force();
   notes_->clear();
   status_->setText(tr("Exporting %1 as %2 to %3…").arg(src, format_->currentText(), out));
   progress_->setRange(0, 0);
@@ -310,49 +256,41 @@ bool ExportDialog::startExport() {
   closeButton_->setEnabled(false);
   cancelButton_->setEnabled(true);
   cancelButton_->setVisible(true);
-  cancel_ = std::make_shared<apiq::CancelToken>();
-  watcher_.setFuture(QtConcurrent::run(&pool_, [src, out, o, cancel = cancel_, dlg = QPointer<ExportDialog>(this)] {
-    Outcome r;
-    ExportProgressForwarder progress(dlg);
-    try {
-      for (const auto& n : apiq::export_checkpoint(src.toStdString(), out.toStdString(), o, &progress, cancel.get()).notes)
-        r.notes << QString::fromStdString(n);
-      r.ok = true;
-    } catch (const apiq::CancelledError&) {
-      r.cancelled = true;
-    } catch (const std::exception& e) {
-      r.message = QString::fromStdString(e.what());
-    }
-    return r;
-  }));
+  exportNotes_.clear();
+  exportTask_.start([this, src, out, o] {
+    const auto r = apiq::export_checkpoint(src.toStdString(), out.toStdString(), o, exportTask_.observer(), exportTask_.token());
+    QStringList notes;
+    for (const auto& n : r.notes) notes << QString::fromStdString(n);
+    exportTask_.post([this, notes] { exportNotes_ = notes; });
+  }, &pool_);
   return true;
 }
 
 void ExportDialog::cancelExport() {
-  if (!watcher_.isRunning() || !cancel_) return;
-  cancel_->cancel();
+  if (!exportTask_.isRunning()) return;
+  exportTask_.cancel();
   cancelButton_->setEnabled(false);
   status_->setText(tr("Cancelling after the current block…"));
 }
 
 void ExportDialog::onExportProgress(int done, int total) {
-  if (!watcher_.isRunning() || total <= 0) return;  // a late report of an export already finished
+  if (!exportTask_.isRunning() || total <= 0) return;  // a late report of an export already finished
   progress_->setRange(0, total);
   progress_->setValue(done);
 }
 
-void ExportDialog::onExportFinished() {
-  const Outcome r = watcher_.result();
+void ExportDialog::onExportFinished(CoreTask::State state) {
+  const bool ok = state == CoreTask::State::Succeeded;
   progress_->setVisible(false);
   cancelButton_->setVisible(false);
   closeButton_->setEnabled(true);
   updateFormatInfo();
-  const QString message = r.ok          ? tr("Exported to %1").arg(outputEdit_->text().trimmed())
-                          : r.cancelled ? tr("Export cancelled; nothing was written.")
-                                        : tr("Export failed: %1").arg(r.message);
+  const QString message = ok ? tr("Exported to %1").arg(outputEdit_->text().trimmed())
+                          : state == CoreTask::State::Cancelled ? tr("Export cancelled; nothing was written.")
+                                                                : tr("Export failed: %1").arg(exportTask_.errorMessage());
   status_->setText(message);
-  notes_->setPlainText(r.notes.join(QLatin1Char('\n')));
-  Q_EMIT exportFinished(r.ok, message);
+  notes_->setPlainText(exportNotes_.join(QLatin1Char('\n')));
+  Q_EMIT exportFinished(ok, message);
 }
 
 }  // namespace apiq::widgets

@@ -6,11 +6,11 @@
 // a progress bar per decoder block and a cancel that leaves nothing behind.
 #pragma once
 #include <QDialog>
-#include <QFutureWatcher>
 #include <QStringList>
 #include <QThreadPool>
 #include <memory>
 
+#include "core_task.h"
 #include "zero_census_model.h"
 
 class QCheckBox;
@@ -21,10 +21,6 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 
-namespace apiq {
-enum class ExportFormat;
-class CancelToken;
-}
 
 namespace apiq::widgets {
 
@@ -36,7 +32,7 @@ struct ExportSource {
   qint64 groupSize = 0, loraRank = 0;
   bool hasAdapter = false;
   ZeroCensus census;
-  QMap<int, QString> unavailable;  // ExportFormat -> why core refuses this checkpoint in that format
+  QMap<QString, QString> unavailable;  // format name -> why core refuses this checkpoint in that format
   QString error;                   // not a quantized checkpoint, unreadable, …
 };
 
@@ -48,12 +44,12 @@ class ExportDialog : public QDialog {
 
   void setSourceDir(const QString& dir);  // analysed off the GUI thread; sourceAnalyzed follows
   void setOutputDir(const QString& dir);
-  void setFormat(apiq::ExportFormat format);
-  apiq::ExportFormat format() const;
+  void setFormat(const QString& format);  // a name of core's export format table
+  QString format() const;
   void setForce(bool force);
   // Starts the export; false (with the reason in statusText) when the input is incomplete.
   bool startExport();
-  bool isExporting() const { return watcher_.isRunning(); }
+  bool isExporting() const { return exportTask_.isRunning(); }
   // Asks the running export to stop after the current block; exportFinished(false, …) follows.
   void cancelExport();
 
@@ -67,9 +63,9 @@ class ExportDialog : public QDialog {
   QProgressBar* progressBar() const { return progress_; }
   QComboBox* formatCombo() const { return format_; }
 
-  // Which engines load a format, and what exporting to it loses (independent of the source).
-  static QString enginesFor(apiq::ExportFormat format);
-  static QString lossFor(apiq::ExportFormat format);
+  // Which engines load a format, and what exporting to it loses (core's table, translated).
+  static QString enginesFor(const QString& format);
+  static QString lossFor(const QString& format);
 
  Q_SIGNALS:
   void sourceAnalyzed();
@@ -78,16 +74,11 @@ class ExportDialog : public QDialog {
   void exportFinished(bool ok, const QString& message);
 
  private:
-  struct Outcome {
-    bool ok = false, cancelled = false;
-    QString message;
-    QStringList notes;
-  };
   void browseSource();
   void browseOutput();
   void updateFormatInfo();
   void suggestOutput();
-  void onExportFinished();
+  void onExportFinished(CoreTask::State state);
   void onExportProgress(int done, int total);
 
   QLineEdit* sourceEdit_;
@@ -107,9 +98,9 @@ class ExportDialog : public QDialog {
   QString suggestedOutput_;
   ExportSource source_;
   QThreadPool pool_;
-  QFutureWatcher<ExportSource> analysis_;
-  QFutureWatcher<Outcome> watcher_;
-  std::shared_ptr<apiq::CancelToken> cancel_;
+  CoreTask analysisTask_;
+  CoreTask exportTask_;
+  QStringList exportNotes_;
 };
 
 }  // namespace apiq::widgets

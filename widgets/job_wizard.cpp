@@ -4,6 +4,7 @@
 #include <torch/cuda.h>
 
 #include <QCheckBox>
+#include <QCoreApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -25,6 +26,7 @@
 #include <functional>
 #include <limits>
 
+#include "methods/method.h"
 #include "size_estimate.h"
 
 namespace apiq::widgets {
@@ -64,14 +66,11 @@ QLabel* problemLabel(const QString& objectName) {
   return l;
 }
 
-bool isApiq(const QString& m) { return m == QLatin1String("apiq-lw") || m == QLatin1String("apiq-bw"); }
-
 }  // namespace
 
 QStringList JobWizard::allMethods() {
   QStringList out;
-  for (Method m : {Method::Rtn, Method::Qlora, Method::Loftq, Method::ApiqLw, Method::ApiqBw})
-    out << QString::fromLatin1(method_name(m));
+  for (const Method* m : method_table()) out << QString::fromLatin1(m->name());
   return out;
 }
 
@@ -162,15 +161,10 @@ QWizardPage* JobWizard::createMethodsPage() {
   page->setTitle(tr("Methods"));
   page->setSubTitle(tr("Choose one or more methods; several at once are run one after another for a comparison."));
   auto* lay = new QVBoxLayout(page);
-  const QStringList descriptions = {
-      tr("rtn: round to nearest, no adapters (baseline)"),
-      tr("qlora: round to nearest, LoRA initialised as in QLoRA (B = 0)"),
-      tr("loftq: alternating quantization and SVD initialisation of the adapters"),
-      tr("apiq-lw: ApiQ layer by layer, learnable clipping and LoRA trained on activations"),
-      tr("apiq-bw: ApiQ block by block (the paper's default)")};
   const QStringList methods = allMethods();
   for (int i = 0; i < methods.size(); ++i) {
-    auto* box = new QCheckBox(descriptions.value(i, methods[i]));
+    const Method& m = find_method(methods[i].toStdString());
+    auto* box = new QCheckBox(tr("%1: %2").arg(methods[i], QCoreApplication::translate("apiq::Method", m.summary())));
     box->setObjectName(QStringLiteral("method_") + methods[i]);
     box->setChecked(methods[i] == QLatin1String("apiq-bw"));
     methodBoxes_ << box;
@@ -281,31 +275,21 @@ QWizardPage* JobWizard::createQuantPage() {
 }
 
 QStringList JobWizard::quantizationProblems(const LlamaConfig& c, const JobSettings& s) {
+  // The rules are core's (CalibrationOptions::problems and warnings); the wizard refuses both.
   QStringList p;
-  bool anyApiq = false, anyLora = false;
-  for (const QString& m : s.methods) {
-    anyApiq = anyApiq || isApiq(m);
-    anyLora = anyLora || m != QLatin1String("rtn");
+  auto add = [&p](const std::string& text) {
+    const QString t = QString::fromStdString(text);
+    if (!p.contains(t)) p << t;
+  };
+  try {
+    parse_targets(s.targetLinears.join(QLatin1Char(',')).toStdString());
+  } catch (const std::invalid_argument& e) {
+    add(e.what());
   }
-  const bool nf = s.quant.format == QuantizerOptions::Format::NF;
-  const int64_t narrow = narrowest_in_features(c);
-  if (!nf && s.quant.group_size > narrow)
-    p << tr("Group size %1 does not fit: the narrowest linear of this model has only %2 input features. "
-            "Choose a group size of at most %2.")
-             .arg(s.quant.group_size)
-             .arg(narrow);
-  if (nf && anyApiq)
-    p << tr("The nf format cannot be used with apiq-lw or apiq-bw: ApiQ learns the clipping of integer groups. "
-            "Choose the int format or drop the apiq methods.");
-  if (nf && (s.quant.bits < 2 || s.quant.bits > 4)) p << tr("nf supports 2, 3 or 4 bits only.");
-  const int64_t maxRank = smallest_linear_dim(c);
-  if (anyLora && s.lora.rank > maxRank)
-    p << tr("Rank %1 is larger than the smallest linear dimension of this model (%2): a LoRA rank cannot exceed "
-            "min(in, out). Choose a rank of at most %2.")
-             .arg(s.lora.rank)
-             .arg(maxRank);
-  if (anyLora && !(s.lora.alpha > 0)) p << tr("LoRA alpha must be positive.");
-  if (s.targetLinears.isEmpty()) p << tr("Choose at least one target linear.");
+  for (const CalibrationJobSpec& spec : specsFrom(s)) {
+    for (const auto& problem : spec.options.problems()) add(problem);
+    for (const auto& warning : spec.options.warnings(c)) add(warning);
+  }
   return p;
 }
 
@@ -323,8 +307,10 @@ void JobWizard::updateQuant() {
   quantProblemList_ = quantizationProblems(c, s);
   showProblems(quantProblems_, quantProblemList_);
 
-  const bool anyLora = std::any_of(s.methods.begin(), s.methods.end(), [](const QString& m) { return m != QLatin1String("rtn"); });
-  const bool rtn = s.methods.contains(QStringLiteral("rtn"));
+  const bool anyLora = std::any_of(s.methods.begin(), s.methods.end(),
+                                   [](const QString& m) { return find_method(m.toStdString()).has_adapter(); });
+  const bool rtn = std::any_of(s.methods.begin(), s.methods.end(),
+                               [](const QString& m) { return !find_method(m.toStdString()).has_adapter(); });
   const SizeEstimate e = estimate_size(c, s.quant, s.lora.rank, anyLora, s.targetLinears);
   QString text = tr("Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%")
                      .arg(bytesText(e.compressedBytes()), bytesText(e.codeBytes), bytesText(e.scaleBytes),
@@ -517,7 +503,7 @@ QString JobWizard::reviewText() const {
   if (!estimate_->text().isEmpty()) lines << estimate_->text();
   lines << tr("Jobs:");
   for (const auto& spec : specsFrom(s))
-    lines << QStringLiteral("  %1 → %2").arg(QString::fromLatin1(method_name(spec.options.method)), spec.outDir);
+    lines << QStringLiteral("  %1 → %2").arg(QString::fromStdString(spec.options.method), spec.outDir);
   return lines.join(QLatin1Char('\n'));
 }
 
@@ -562,7 +548,7 @@ QVector<CalibrationJobSpec> JobWizard::specsFrom(const JobSettings& s) {
     spec.targetLinears = s.targetLinears;
     spec.threads = s.threads;
     CalibrationOptions& o = spec.options;
-    o.method = parse_method(m.toStdString());
+    o.method = m.toStdString();
     o.quant = s.quant;
     o.lora = s.lora;
     o.nsamples = s.nsamples;
@@ -571,7 +557,12 @@ QVector<CalibrationJobSpec> JobWizard::specsFrom(const JobSettings& s) {
     o.epochs = s.epochs;
     o.device = s.device.toStdString();
     // The wizard refuses an empty choice; an empty list would leave the default (all seven).
-    if (!s.targetLinears.isEmpty()) o.targets = parse_targets(s.targetLinears.join(QLatin1Char(',')).toStdString());
+    if (!s.targetLinears.isEmpty()) {
+      try {
+        o.targets = parse_targets(s.targetLinears.join(QLatin1Char(',')).toStdString());
+      } catch (const std::invalid_argument&) {  // quantizationProblems reports it
+      }
+    }
     specs << spec;
   }
   return specs;

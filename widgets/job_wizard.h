@@ -8,7 +8,7 @@
 #include <QWizard>
 #include <optional>
 
-#include "apiq/config.h"
+#include "io/config.h"
 #include "calibration_job.h"
 
 class QCheckBox;

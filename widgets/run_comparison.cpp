@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "activation_error_chart.h"
-#include "apiq/calibration_report.h"
-#include "apiq/errors.h"
+#include "calibration/calibration_report.h"
+#include "base/errors.h"
 
 namespace apiq::widgets {
 

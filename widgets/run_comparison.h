@@ -5,7 +5,7 @@
 #include <QVector>
 #include <QWidget>
 
-#include "apiq/calibration.h"
+#include "calibration/calibration.h"
 
 class QTableWidget;
 

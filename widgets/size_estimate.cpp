@@ -5,17 +5,6 @@
 
 namespace apiq::widgets {
 
-std::array<LinearShape, kNumLinears> linear_shapes(const LlamaConfig& c) {
-  const int64_t h = c.hidden_size, i = c.intermediate_size;
-  const int64_t q = c.q_dim() > 0 ? c.q_dim() : h, kv = c.kv_dim() > 0 ? c.kv_dim() : h;
-  std::array<LinearShape, kNumLinears> s{};
-  const int64_t in[kNumLinears] = {h, h, h, q, h, h, i};
-  const int64_t out[kNumLinears] = {q, kv, kv, h, i, i, h};
-  for (int k = 0; k < kNumLinears; ++k)
-    s[k] = {linear_short_name(static_cast<LinearKind>(k)), in[k], out[k]};
-  return s;
-}
-
 int64_t narrowest_in_features(const LlamaConfig& c) {
   int64_t m = INT64_MAX;
   for (const auto& l : linear_shapes(c)) m = std::min(m, l.in);
@@ -69,7 +58,7 @@ SizeEstimate estimate_size(const LlamaConfig& c, const QuantizerOptions& q, int6
     const double n = static_cast<double>(l.in * l.out);
     const double bias = static_cast<double>(linear_params(c, l, k)) - n;
     e.denseBytes += L * bias * db;
-    if (!targets.contains(QString::fromLatin1(l.name))) {
+    if (!targets.contains(QString::fromLatin1(linear_short_name(static_cast<LinearKind>(k))))) {
       e.denseBytes += L * n * db;
       continue;
     }

@@ -7,20 +7,13 @@
 #include <array>
 #include <cstdint>
 
-#include "apiq/config.h"
-#include "apiq/group_quantizer.h"
-#include "apiq/tensor_names.h"
+#include "io/config.h"
+#include "io/tensor_names.h"
+#include "model/linear_shapes.h"
+#include "quant/group_quantizer.h"
 
 namespace apiq::widgets {
 
-struct LinearShape {
-  const char* name;  // "q_proj", …
-  int64_t in = 0;
-  int64_t out = 0;
-};
-
-// The seven linears of one decoder block in forward order.
-std::array<LinearShape, kNumLinears> linear_shapes(const LlamaConfig& c);
 int64_t narrowest_in_features(const LlamaConfig& c);
 int64_t smallest_linear_dim(const LlamaConfig& c);  // min over the linears of min(in, out): the largest usable rank
 int64_t parameter_count(const LlamaConfig& c);

@@ -5,11 +5,11 @@
 
 #include <QCoreApplication>
 
-#include "apiq/config.h"
-#include "apiq/packing.h"
-#include "apiq/quantized_checkpoint.h"
-#include "apiq/safetensors.h"
-#include "apiq/tensor_stats.h"
+#include "io/config.h"
+#include "quant/packing.h"
+#include "quant/quantized_checkpoint.h"
+#include "io/safetensors.h"
+#include "io/tensor_stats.h"
 
 namespace apiq::widgets {
 
@@ -53,8 +53,8 @@ torch::Tensor unpackedCodes(const std::filesystem::path& dir, const apiq::Tensor
   const auto cfg = apiq::LlamaConfig::from_file(dir / "config.json");
   if (!apiq::is_quantized_config(cfg))
     throw std::runtime_error(dir.string() + ": " + module + ".qweight but config.json has no apiq-studio quantization_config");
-  const auto info = apiq::QuantizationInfo::from_json(cfg.raw["quantization_config"], dir / "config.json");
-  return apiq::unpack_codes(store.load(module + ".qweight"), info.bits, linearInputs(cfg, module));
+  const auto spec = apiq::quant_spec_of(cfg, dir / "config.json");
+  return apiq::unpack_codes(store.load(module + ".qweight"), spec.quant.bits, linearInputs(cfg, module));
 }
 
 bool endsWith(const std::string& s, const std::string& suffix) {

@@ -13,7 +13,6 @@
 #include <QLocale>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace apiq::widgets {
 
@@ -52,34 +51,35 @@ TensorStatsView::TensorStatsView(QWidget* parent)
   }
   layout->addLayout(row, 1);
   pool_.setMaxThreadCount(1);
-  connect(&watcher_, &QFutureWatcher<TensorStatsResult>::finished, this, &TensorStatsView::onFinished);
 }
 
-TensorStatsView::~TensorStatsView() { watcher_.waitForFinished(); }
+TensorStatsView::~TensorStatsView() { task_.waitForFinished(); }
 
 void TensorStatsView::showTensor(const QString& folder, const QString& tensor) { start({folder, tensor, false}); }
 void TensorStatsView::showLinear(const QString& folder, const QString& module) { start({folder, module, true}); }
 
 void TensorStatsView::start(const Request& req) {
-  if (watcher_.isRunning()) {  // computed after the running one, which is then dropped
+  if (task_.isRunning()) {  // computed after the running one, which is then dropped
     pending_ = req;
     return;
   }
   header_->setText(tr("Computing statistics of %1…").arg(req.subject));
   const int bins = bins_;
-  watcher_.setFuture(QtConcurrent::run(&pool_, [req, bins] {
-    return req.linear ? computeLinearStats(req.folder, req.subject, bins) : computeTensorStats(req.folder, req.subject, bins);
-  }));
+  task_.start<TensorStatsResult>(
+      [req, bins] {
+        return req.linear ? computeLinearStats(req.folder, req.subject, bins) : computeTensorStats(req.folder, req.subject, bins);
+      },
+      [this](TensorStatsResult r) { onFinished(std::move(r)); }, &pool_);
 }
 
-void TensorStatsView::onFinished() {
+void TensorStatsView::onFinished(TensorStatsResult result) {
   if (pending_) {
     const Request next = *pending_;
     pending_.reset();
     start(next);
     return;
   }
-  result_ = watcher_.result();
+  result_ = std::move(result);
   display();
   if (result_.error.isEmpty()) Q_EMIT statsReady();
   else Q_EMIT failed(result_.error);

@@ -3,12 +3,12 @@
 // and NaN count with a histogram; for a quantized linear the histograms of the codes Q and of
 // LoRA A and B side by side. Computed off the GUI thread; a newer request supersedes an older one.
 #pragma once
-#include <QFutureWatcher>
 #include <QThreadPool>
 #include <QVector>
 #include <QWidget>
 #include <optional>
 
+#include "core_task.h"
 #include "tensor_stats_loader.h"
 
 class QCustomPlot;
@@ -45,13 +45,13 @@ class TensorStatsView : public QWidget {
     bool linear = false;
   };
   void start(const Request& request);
-  void onFinished();
+  void onFinished(TensorStatsResult result);
   void display();
   QLabel* header_;
   QTableWidget* table_;
   QVector<QCustomPlot*> plots_;
   QThreadPool pool_;
-  QFutureWatcher<TensorStatsResult> watcher_;
+  CoreTask task_;
   std::optional<Request> pending_;
   TensorStatsResult result_;
   int bins_ = 64;

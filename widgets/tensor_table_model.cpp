@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <QStringList>
 
-#include "apiq/config.h"
-#include "apiq/safetensors.h"
+#include "io/config.h"
+#include "io/safetensors.h"
 
 namespace apiq::widgets {
 

@@ -6,10 +6,10 @@
 #include <QLocale>
 #include <QStringList>
 
-#include "apiq/config.h"
-#include "apiq/quantized_checkpoint.h"
-#include "apiq/safetensors.h"
-#include "apiq/zero_census.h"
+#include "io/config.h"
+#include "quant/quantized_checkpoint.h"
+#include "io/safetensors.h"
+#include "quant/zero_census.h"
 
 namespace apiq::widgets {
 
@@ -39,10 +39,10 @@ ZeroCensus readZeroCensus(const QString& folder) {
     const std::filesystem::path dir = folder.toStdString();
     const auto cfg = apiq::LlamaConfig::from_file(dir / "config.json");
     if (!apiq::is_quantized_config(cfg)) return c;
-    const auto info = apiq::QuantizationInfo::from_json(cfg.raw["quantization_config"], dir / "config.json");
+    const auto spec = apiq::quant_spec_of(cfg, dir / "config.json");
     c.quantized = true;
-    c.bits = info.bits;
-    for (const auto& l : apiq::zero_point_census(apiq::TensorStore::open_dir(dir), cfg, info.bits)) {
+    c.bits = spec.quant.bits;
+    for (const auto& l : apiq::zero_point_census(apiq::TensorStore::open_dir(dir), cfg, spec.quant.bits)) {
       ZeroCensusRow r;
       r.module = QString::fromStdString(l.module);
       r.groups = l.groups;

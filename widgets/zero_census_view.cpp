@@ -12,7 +12,6 @@
 #include <QTableView>
 #include <QVBoxLayout>
 #include <utility>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace apiq::widgets {
 
@@ -46,26 +45,27 @@ ZeroCensusView::ZeroCensusView(QWidget* parent)
   split->setStretchFactor(1, 2);
   layout->addWidget(split, 1);
   pool_.setMaxThreadCount(1);
-  connect(&watcher_, &QFutureWatcher<ZeroCensus>::finished, this, [this] {
-    if (!pending_.isEmpty()) {
-      setFolder(std::exchange(pending_, QString()));
-      return;
-    }
-    display(watcher_.result());
-    Q_EMIT censusReady();
-  });
   clear();
 }
 
-ZeroCensusView::~ZeroCensusView() { watcher_.waitForFinished(); }
+ZeroCensusView::~ZeroCensusView() { task_.waitForFinished(); }
 
 void ZeroCensusView::setFolder(const QString& folder) {
-  if (watcher_.isRunning()) {
+  if (task_.isRunning()) {
     pending_ = folder;
     return;
   }
   summary_->setText(tr("Counting zero points in %1…").arg(folder.toHtmlEscaped()));
-  watcher_.setFuture(QtConcurrent::run(&pool_, [folder] { return readZeroCensus(folder); }));
+  task_.start<ZeroCensus>([folder] { return readZeroCensus(folder); },
+                          [this](ZeroCensus c) {
+                            if (!pending_.isEmpty()) {
+                              setFolder(std::exchange(pending_, QString()));
+                              return;
+                            }
+                            display(c);
+                            Q_EMIT censusReady();
+                          },
+                          &pool_);
 }
 
 void ZeroCensusView::clear() { display({}); }

@@ -2,12 +2,12 @@
 // The zero-point census view: a summary line, the per-linear table and a bar chart of the zero
 // points over the whole model. The census is read off the GUI thread.
 #pragma once
-#include <QFutureWatcher>
 #include <QPointF>
 #include <QVector>
 #include <QThreadPool>
 #include <QWidget>
 
+#include "core_task.h"
 #include "zero_census_model.h"
 
 class QCustomPlot;
@@ -43,7 +43,7 @@ class ZeroCensusView : public QWidget {
   QTableView* table_;
   QCustomPlot* plot_;
   QThreadPool pool_;
-  QFutureWatcher<ZeroCensus> watcher_;
+  CoreTask task_;
   QString pending_;  // asked for while a census was running: read next, the running one dropped
 };
 

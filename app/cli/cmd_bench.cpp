@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "apiq/kernel_bench.h"
+#include "bench/kernel_bench.h"
 #include "commands.h"
 #include "terminal_progress.h"
 

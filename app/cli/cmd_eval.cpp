@@ -4,10 +4,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "apiq/errors.h"
-#include "apiq/evaluation.h"
-#include "apiq/llama_model.h"
-#include "apiq/tokenizer.h"
+#include "base/errors.h"
+#include "model/evaluation.h"
+#include "model/llama_model.h"
+#include "quant/load_model.h"
+#include "io/tokenizer.h"
 #include "commands.h"
 #include "terminal_progress.h"
 
@@ -42,12 +43,14 @@ void run_eval(const EvalArgs& a) {
   const auto opts = model_options(a);
   const std::string text = read_text_file(a.data);
   const Tokenizer tok = Tokenizer::load_from_dir(a.model);
-  const auto stream = tokenize_stream(tok, text);
+  const LlamaConfig cfg = LlamaConfig::from_file(std::filesystem::path(a.model) / "config.json");
+  check_seq_len(a.seq_len, cfg, a.model);
+  const auto stream = tokenize_for_model(tok, text, cfg.vocab_size);
   if (static_cast<int64_t>(stream.size()) < a.seq_len)
     throw InputError(a.data, "the text has " + std::to_string(stream.size()) + " tokens, fewer than one window of " +
                                  std::to_string(a.seq_len));
   TerminalProgress progress;
-  const LlamaModel model = LlamaModel::load(a.model, opts, &progress);
+  const LlamaModel model = load_model(a.model, opts, &progress);
   PerplexityOptions po;
   po.seq_len = a.seq_len;
   po.max_windows = a.max_windows;
@@ -71,10 +74,8 @@ struct GenerateArgs : ModelArgs {
 void run_generate(const GenerateArgs& a) {
   const auto opts = model_options(a);
   const Tokenizer tok = Tokenizer::load_from_dir(a.model);
-  const LlamaModel model = LlamaModel::load(a.model, opts);
-  std::vector<int64_t> ids = {tok.bos_id()};
-  const auto p = tok.encode(a.prompt);
-  ids.insert(ids.end(), p.begin(), p.end());
+  const LlamaModel model = load_model(a.model, opts);
+  std::vector<int64_t> ids = tokenize_for_model(tok, a.prompt, model.config().vocab_size);
   const size_t prompt_len = ids.size();
   // Stream text: decode everything so far and print what is new (pieces can merge across tokens).
   std::string shown = tok.decode({ids.begin() + 1, ids.end()});
@@ -102,7 +103,7 @@ void add_eval(CLI::App& app) {
   add_model_options(cmd, *a);
   cmd->add_option("--data", a->data, "text file")->required();
   cmd->add_option("--seq-len", a->seq_len, "window length in tokens")->capture_default_str()->check(CLI::Range(2, 1 << 20));
-  cmd->add_option("--max-windows", a->max_windows, "score at most this many windows")->check(CLI::PositiveNumber);
+  cmd->add_option("--max-windows", a->max_windows, "score at most this many windows")->check(positive_number());
   cmd->add_flag("--json", a->json, "print {\"nll\", \"ppl\", \"tokens\", \"windows\"}");
   cmd->callback([a] { run_eval(*a); });
 }

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "apiq/export.h"
-#include "apiq/llama_model.h"
+#include "export/export.h"
+#include "model/llama_model.h"
 #include "commands.h"
 #include "terminal_progress.h"
 
@@ -19,7 +19,7 @@ struct ExportArgs {
 
 void run_export(const ExportArgs& a) {
   ExportOptions o;
-  o.format = parse_export_format(a.format);
+  o.format = a.format;
   o.dtype = parse_dtype(a.dtype);
   o.force = a.force;
   o.base_model = a.base_model;
@@ -38,8 +38,9 @@ void add_export(CLI::App& app) {
   auto a = std::make_shared<ExportArgs>();
   auto* c = app.add_subcommand("export", "Export a quantized checkpoint for other tools (PEFT, transformers, GPTQ, vLLM)");
   c->add_option("QDIR", a->qdir, "quantized checkpoint folder (written by apiq quantize)")->required();
-  c->add_option("--format", a->format, "peft|hf-dequantized|gptq|gptq-v2|compressed-tensors")->required()
-      ->check(CLI::IsMember({"peft", "hf-dequantized", "gptq", "gptq-v2", "compressed-tensors"}));
+  std::string formats;
+  for (const auto& n : export_format_names()) formats += (formats.empty() ? "" : "|") + n;
+  c->add_option("--format", a->format, formats)->required()->check(CLI::IsMember(export_format_names()));
   c->add_option("--out", a->out, "output folder (must not exist)")->required();
   c->add_option("--dtype", a->dtype, "dense weights of hf-dequantized: f16, bf16 or f32")->capture_default_str()
       ->check(CLI::IsMember({"f16", "bf16", "f32"}));

@@ -6,11 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "apiq/finetune.h"
-#include "apiq/finetune_bench.h"
-#include "apiq/gsm8k_eval.h"
-#include "apiq/llama_model.h"
-#include "apiq/tokenizer.h"
+#include "finetune/finetune.h"
+#include "bench/finetune_bench.h"
+#include "finetune/gsm8k_eval.h"
+#include "model/llama_model.h"
+#include "quant/load_model.h"
+#include "io/tokenizer.h"
 #include "commands.h"
 #include "terminal_progress.h"
 
@@ -102,7 +103,7 @@ void run_eval_gsm8k(const Gsm8kArgs& a) {
   const Tokenizer tok = Tokenizer::load_from_dir(a.model);
   TerminalProgress progress;
   const LlamaModel model =
-      LlamaModel::load(a.model, ModelOptions().set_device(parse_device(a.device)).set_dtype(parse_dtype(a.dtype)), &progress);
+      load_model(a.model, ModelOptions().set_device(parse_device(a.device)).set_dtype(parse_dtype(a.dtype)), &progress);
   Gsm8kEvalOptions go;
   go.max_new_tokens = a.max_new_tokens;
   go.limit = a.limit;
@@ -181,26 +182,26 @@ void add_finetune(CLI::App& app) {
   c->add_option("--format", a->format, "text or gsm8k")->capture_default_str()->check(CLI::IsMember({"text", "gsm8k"}));
   c->add_option("--eval-data", a->eval_data, "held-out data in the same format (default: the last --eval-fraction of --data)");
   c->add_option("--eval-fraction", a->eval_fraction, "held out from the end of --data")->capture_default_str();
-  c->add_option("--eval-limit", a->eval_limit, "evaluate at most this many held-out windows/rows")->check(CLI::PositiveNumber);
-  c->add_option("--epochs", a->epochs, "passes over the training data")->capture_default_str()->check(CLI::PositiveNumber);
-  c->add_option("--lr", a->lr, "peak learning rate (AdamW)")->capture_default_str()->check(CLI::PositiveNumber);
-  c->add_option("--batch", a->batch, "examples per forward")->capture_default_str()->check(CLI::PositiveNumber);
-  c->add_option("--grad-accum", a->grad_accum, "forwards per optimizer step")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--eval-limit", a->eval_limit, "evaluate at most this many held-out windows/rows")->check(positive_number());
+  c->add_option("--epochs", a->epochs, "passes over the training data")->capture_default_str()->check(positive_number());
+  c->add_option("--lr", a->lr, "peak learning rate (AdamW)")->capture_default_str()->check(positive_number());
+  c->add_option("--batch", a->batch, "examples per forward")->capture_default_str()->check(positive_number());
+  c->add_option("--grad-accum", a->grad_accum, "forwards per optimizer step")->capture_default_str()->check(positive_number());
   c->add_option("--seq-len", a->seq_len, "tokens per window (text) or maximum length (gsm8k)")->capture_default_str()
       ->check(CLI::Range(2, 1 << 20));
   c->add_option("--warmup", a->warmup, "fraction of the steps with linear warmup")->capture_default_str()->check(CLI::Range(0.0, 0.999));
   c->add_option("--schedule", a->schedule, "cosine or constant")->capture_default_str()->check(CLI::IsMember({"cosine", "constant"}));
-  c->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str()->check(CLI::NonNegativeNumber);
-  c->add_option("--max-grad-norm", a->max_grad_norm, "clip the gradient norm (0: off)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  c->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str()->check(non_negative_number());
+  c->add_option("--max-grad-norm", a->max_grad_norm, "clip the gradient norm (0: off)")->capture_default_str()->check(non_negative_number());
   c->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
   c->add_option("--dtype", a->dtype, "frozen embeddings/norms/head: f32, bf16 or f16")->capture_default_str()
       ->check(CLI::IsMember({"f32", "bf16", "f16"}));
   c->add_flag("--no-mixed-precision", a->no_mixed, "CUDA: no bf16 autocast");
   c->add_flag("--checkpointing", a->checkpointing, "recompute each block's activations in backward");
   c->add_option("--seed", a->seed, "data order seed")->capture_default_str();
-  c->add_option("--save-every", a->save_every, "also save resumable state every N steps")->check(CLI::NonNegativeNumber);
+  c->add_option("--save-every", a->save_every, "also save resumable state every N steps")->check(non_negative_number());
   c->add_option("--threads", a->threads, "CPU threads (default: LibTorch's; 1 is fastest for tiny models)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   c->add_option("--log-every", a->log_every, "print the loss every N steps (0: never)")->capture_default_str();
   c->add_option("--out", a->out, "output checkpoint folder")->required();
   c->add_flag("--resume", a->resume, "continue from OUT.partial");
@@ -214,10 +215,10 @@ void add_eval_gsm8k(CLI::App& app) {
   c->add_option("--data", a->data, "GSM8K jsonl ({question, answer} per line)")->required();
   c->add_option("--max-new-tokens", a->max_new_tokens, "tokens to generate per question")->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
-  c->add_option("--limit", a->limit, "score the first N questions")->check(CLI::PositiveNumber);
+  c->add_option("--limit", a->limit, "score the first N questions")->check(positive_number());
   c->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
   c->add_option("--dtype", a->dtype, "f32, bf16 or f16")->capture_default_str()->check(CLI::IsMember({"f32", "bf16", "f16"}));
-  c->add_option("--threads", a->threads, "CPU threads (default: LibTorch's)")->check(CLI::PositiveNumber);
+  c->add_option("--threads", a->threads, "CPU threads (default: LibTorch's)")->check(positive_number());
   c->add_flag("--json", a->json, "print {\"accuracy\", \"correct\", \"total\", \"items\"}");
   c->callback([a] { run_eval_gsm8k(*a); });
 }
@@ -227,18 +228,18 @@ void add_bench_finetune(CLI::App& app) {
   auto* c = app.add_subcommand("bench-finetune", "Finetuning tokens/s and peak memory on a random packed model");
   c->add_option("--device", a->o.device, "cuda[:N] or cpu")->capture_default_str();
   c->add_option("--shape", a->o.shape, "7b (Llama-2-7B) or tiny")->capture_default_str()->check(CLI::IsMember({"7b", "tiny"}));
-  c->add_option("--layers", a->o.layers, "override the number of blocks")->check(CLI::PositiveNumber);
-  c->add_option("--hidden", a->o.hidden, "override the hidden size")->check(CLI::PositiveNumber);
-  c->add_option("--intermediate", a->o.intermediate, "override the FFN size")->check(CLI::PositiveNumber);
-  c->add_option("--heads", a->o.heads, "override the number of heads")->check(CLI::PositiveNumber);
-  c->add_option("--vocab", a->o.vocab, "override the vocabulary size")->check(CLI::PositiveNumber);
+  c->add_option("--layers", a->o.layers, "override the number of blocks")->check(positive_number());
+  c->add_option("--hidden", a->o.hidden, "override the hidden size")->check(positive_number());
+  c->add_option("--intermediate", a->o.intermediate, "override the FFN size")->check(positive_number());
+  c->add_option("--heads", a->o.heads, "override the number of heads")->check(positive_number());
+  c->add_option("--vocab", a->o.vocab, "override the vocabulary size")->check(positive_number());
   c->add_option("--seq-len", a->o.seq_len, "tokens per sequence")->capture_default_str()->check(CLI::Range(2, 1 << 20));
-  c->add_option("--batch", a->o.batch, "sequences per step")->capture_default_str()->check(CLI::PositiveNumber);
-  c->add_option("--rank", a->o.rank, "LoRA rank")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--batch", a->o.batch, "sequences per step")->capture_default_str()->check(positive_number());
+  c->add_option("--rank", a->o.rank, "LoRA rank")->capture_default_str()->check(positive_number());
   c->add_option("--steps", a->o.steps, "optimizer steps (the first is not timed when there are more)")->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   c->add_option("--bits", a->o.bits, "2, 3 or 4")->capture_default_str()->check(CLI::IsMember({2, 3, 4}));
-  c->add_option("--group-size", a->o.group_size, "quantization group size")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--group-size", a->o.group_size, "quantization group size")->capture_default_str()->check(positive_number());
   c->add_option("--dtype", a->o.dtype, "frozen embeddings/head: f32, bf16 or f16")->capture_default_str()
       ->check(CLI::IsMember({"f32", "bf16", "f16"}));
   c->add_flag("--no-checkpointing", a->no_checkpointing, "keep every block's activations");

@@ -4,9 +4,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "apiq/config.h"
-#include "apiq/errors.h"
-#include "apiq/safetensors.h"
+#include "io/config.h"
+#include "base/errors.h"
+#include "io/safetensors.h"
 #include "commands.h"
 
 namespace apiq::cli {

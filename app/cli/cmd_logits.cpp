@@ -6,7 +6,8 @@
 #include <sstream>
 #include <torch/torch.h>
 
-#include "apiq/llama_model.h"
+#include "model/llama_model.h"
+#include "quant/load_model.h"
 #include "commands.h"
 
 namespace apiq::cli {
@@ -40,7 +41,7 @@ std::vector<int64_t> parse_ids(const std::string& s) {
 void run_logits(const LogitsArgs& a) {
   const auto ids = parse_ids(a.ids);
   const auto opts = ModelOptions().set_device(parse_device(a.device)).set_dtype(parse_dtype(a.dtype));
-  const LlamaModel model = LlamaModel::load(a.model, opts);
+  const LlamaModel model = load_model(a.model, opts);
   for (int64_t id : ids)
     if (id >= model.config().vocab_size)
       throw std::invalid_argument("--ids: " + std::to_string(id) + " is outside the vocabulary of " +

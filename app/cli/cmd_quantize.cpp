@@ -7,13 +7,15 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "apiq/calibration.h"
-#include "apiq/calibration_report.h"
-#include "apiq/errors.h"
-#include "apiq/evaluation.h"
-#include "apiq/heldout_error.h"
-#include "apiq/llama_model.h"
-#include "apiq/tokenizer.h"
+#include "calibration/calibration.h"
+#include "methods/method.h"
+#include "calibration/calibration_report.h"
+#include "base/errors.h"
+#include "model/evaluation.h"
+#include "calibration/heldout_error.h"
+#include "model/llama_model.h"
+#include "quant/load_model.h"
+#include "io/tokenizer.h"
 #include "commands.h"
 #include "terminal_progress.h"
 
@@ -50,7 +52,7 @@ class CliObserver : public CalibrationObserver {
 
 void run_quantize(const QuantizeArgs& a) {
   CalibrationOptions o;
-  o.method = parse_method(a.method);
+  o.method = a.method;
   o.targets = parse_targets(a.targets);
   o.quant.bits = a.bits;
   o.quant.group_size = a.group_size;
@@ -69,8 +71,10 @@ void run_quantize(const QuantizeArgs& a) {
   o.aug_loss = a.aug_loss;
   o.device = parse_device(a.device).str();
   o.offload_activations = a.offload;
-  if ((o.method == Method::ApiqLw || o.method == Method::ApiqBw) && o.quant.format == QuantizerOptions::Format::NF)
-    throw std::invalid_argument("--format nf has no learnable clipping: use it with rtn, qlora or loftq");
+  o.validate();
+  if (std::filesystem::exists(std::filesystem::path(a.model) / "config.json"))
+    for (const auto& w : o.warnings(LlamaConfig::from_file(std::filesystem::path(a.model) / "config.json")))
+      std::fprintf(stderr, "apiq: warning: %s\n", w.c_str());
   CliObserver obs;
   auto r = calibrate_model(a.model, a.calib, a.out, o, a.resume, &obs);
   std::printf("%s: %s %d-bit g%lld r%lld — mean activation error %.6g, peak memory %.1f MiB, %.1f s -> %s\n",
@@ -178,11 +182,11 @@ void print_perplexities(const CompareArgs& a) {
   std::printf("%-17s", "perplexity");
   for (const auto& d : dirs) {
     const Tokenizer tok = Tokenizer::load_from_dir(d);
-    const LlamaModel model = LlamaModel::load(d, ModelOptions().set_device(parse_device(a.device)));
+    const LlamaModel model = load_model(d, ModelOptions().set_device(parse_device(a.device)));
     PerplexityOptions po;
     po.seq_len = a.seq_len;
     po.max_windows = a.max_windows;
-    std::printf(" %14.4f", evaluate_perplexity(model, tokenize_stream(tok, text), po).ppl);
+    std::printf(" %14.4f", evaluate_perplexity(model, tokenize_for_model(tok, text, model.config().vocab_size), po).ppl);
     std::fflush(stdout);
   }
   std::printf("\n");
@@ -192,24 +196,23 @@ void print_perplexities(const CompareArgs& a) {
 
 void add_quantize(CLI::App& app) {
   auto a = std::make_shared<QuantizeArgs>();
-  auto* c = app.add_subcommand("quantize", "Quantize a model with rtn, qlora, loftq, apiq-lw or apiq-bw");
+  auto* c = app.add_subcommand("quantize", "Quantize a model with " + method_names_text(", "));
   c->add_option("MODEL", a->model, "model folder")->required();
-  c->add_option("--method", a->method, "rtn|qlora|loftq|apiq-lw|apiq-bw")->capture_default_str()
-      ->check(CLI::IsMember({"rtn", "qlora", "loftq", "apiq-lw", "apiq-bw"}));
+  c->add_option("--method", a->method, method_names_text("|"))->capture_default_str()->check(CLI::IsMember(method_names()));
   c->add_option("--bits", a->bits, "2, 3 or 4")->capture_default_str()->check(CLI::IsMember({2, 3, 4}));
-  c->add_option("--group-size", a->group_size, "columns per quantization group")->capture_default_str()->check(CLI::PositiveNumber);
-  c->add_option("--rank", a->rank, "LoRA rank")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--group-size", a->group_size, "columns per quantization group")->capture_default_str()->check(positive_number());
+  c->add_option("--rank", a->rank, "LoRA rank")->capture_default_str()->check(positive_number());
   c->add_option("--alpha", a->alpha, "LoRA alpha")->capture_default_str();
   c->add_option("--targets", a->targets, "linears to quantize, comma-separated (the others stay full precision)")
       ->capture_default_str();
   c->add_option("--format", a->format, "int or nf")->capture_default_str()->check(CLI::IsMember({"int", "nf"}));
   c->add_flag("--sym", a->sym, "GPTQ-symmetric zero point 2^(b-1)");
   c->add_option("--calib", a->calib, "calibration text file")->required();
-  c->add_option("--nsamples", a->nsamples, "calibration windows")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--nsamples", a->nsamples, "calibration windows")->capture_default_str()->check(positive_number());
   c->add_option("--seq-len", a->seq_len, "tokens per window")->capture_default_str()->check(CLI::Range(2, 1 << 20));
-  c->add_option("--epochs", a->epochs, "training epochs (apiq methods)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  c->add_option("--epochs", a->epochs, "training epochs (apiq methods)")->capture_default_str()->check(non_negative_number());
   c->add_option("--seed", a->seed, "sampling and initialisation seed")->capture_default_str();
-  c->add_option("--loftq-iters", a->loftq_iters, "LoftQ alternations")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--loftq-iters", a->loftq_iters, "LoftQ alternations")->capture_default_str()->check(positive_number());
   c->add_option("--clip-lr", a->clip_lr, "learning rate of the clipping parameters")->capture_default_str();
   c->add_option("--lora-lr", a->lora_lr, "learning rate of the LoRA factors")->capture_default_str();
   c->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str();
@@ -227,10 +230,10 @@ void add_compare(CLI::App& app) {
   c->add_option("DIR", a->dirs, "quantized folders")->required()->expected(1, -1);
   c->add_option("--data", a->data, "text file: also print each run's perplexity");
   c->add_option("--seq-len", a->seq_len, "perplexity window")->capture_default_str()->check(CLI::Range(2, 1 << 20));
-  c->add_option("--max-windows", a->max_windows, "score at most this many windows")->check(CLI::PositiveNumber);
+  c->add_option("--max-windows", a->max_windows, "score at most this many windows")->check(positive_number());
   c->add_option("--act-data", a->act_data, "text file: also print each run's activation error on windows of it (held out)");
   c->add_option("--act-windows", a->act_windows, "held-out windows, drawn as calibration draws its samples")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(positive_number());
   c->add_option("--act-seq-len", a->act_seq_len, "tokens per held-out window")->capture_default_str()->check(CLI::Range(2, 1 << 20));
   c->add_option("--act-seed", a->act_seed, "seed of the held-out window positions")->capture_default_str();
   c->add_option("--fp-model", a->fp_model, "full-precision model of the runs (default: the model in each report.json)");

@@ -5,6 +5,8 @@
 #include <string>
 #include <torch/types.h>
 
+#include "io/config.h"
+
 namespace apiq::cli {
 
 void add_inspect(CLI::App& app);
@@ -18,6 +20,13 @@ void add_finetune(CLI::App& app);
 void add_eval_gsm8k(CLI::App& app);
 void add_bench_finetune(CLI::App& app);
 void add_bench(CLI::App& app);
+
+// Range checks with a short message (CLI11's own print the type's whole range).
+CLI::Validator positive_number();      // > 0
+CLI::Validator non_negative_number();  // >= 0
+
+// std::invalid_argument when a window of `seq_len` tokens is longer than the model's context.
+void check_seq_len(int64_t seq_len, const apiq::LlamaConfig& cfg, const std::string& model_dir);
 
 // "cpu", "cuda", "cuda:N"; a CUDA device without a GPU is an input error.
 torch::Device parse_device(const std::string& s);

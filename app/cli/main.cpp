@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // apiq — the command-line face of ApiQ Studio.
+#include <csignal>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <torch/torch.h>
 
-#include "apiq/calibration.h"
-#include "apiq/errors.h"
+#include "calibration/calibration.h"
+#include "base/errors.h"
+#include "base/fs_util.h"
+#include "base/interrupt.h"
 #include "commands.h"
 
 namespace apiq::cli {
@@ -28,19 +33,36 @@ torch::Device parse_device(const std::string& s) {
   return d;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot open the text file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  if (s.empty()) throw InputError(path, "the text file is empty");
-  return s;
+namespace {
+CLI::Validator number_check(bool allow_zero) {
+  return CLI::Validator(
+      [allow_zero](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0' || !std::isfinite(v)) return "'" + text + "' is not a number";
+        if (allow_zero ? v < 0 : v <= 0) return std::string("must be ") + (allow_zero ? "zero or more" : "positive") + ", got " + text;
+        return {};
+      },
+      allow_zero ? "NONNEGATIVE" : "POSITIVE");
 }
+}  // namespace
+
+CLI::Validator positive_number() { return number_check(false); }
+CLI::Validator non_negative_number() { return number_check(true); }
+
+void check_seq_len(int64_t seq_len, const LlamaConfig& cfg, const std::string& model_dir) {
+  if (seq_len > cfg.max_position_embeddings)
+    throw std::invalid_argument("--seq-len " + std::to_string(seq_len) + " is longer than the model's context (" +
+                                "max_position_embeddings " + std::to_string(cfg.max_position_embeddings) + " in " +
+                                model_dir + "/config.json)");
+}
+
+std::string read_text_file(const std::string& path) { return read_nonempty_file(path, "text file"); }
 
 }  // namespace apiq::cli
 
 int main(int argc, char** argv) {
+  apiq::install_interrupt_handlers();
   CLI::App app{"apiq — quantize, finetune and evaluate Llama-family models at 2/3/4 bits (ApiQ Studio)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "apiq 0.1.0");
@@ -62,7 +84,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    std::fprintf(stderr, "apiq: error: %s (see --help)\n", e.what());
     return 2;
   } catch (const apiq::InputError& e) {
     std::fprintf(stderr, "apiq: error: %s\n", e.what());
@@ -74,8 +96,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "apiq: error: %s (the last complete block is kept in the .partial folder)\n", e.what());
     return 1;
   } catch (const apiq::CancelledError&) {
-    std::fprintf(stderr, "apiq: cancelled\n");
-    return 130;
+    const int sig = apiq::interrupt_signal();
+    std::fprintf(stderr, "apiq: %s\n", sig ? "stopped by a signal; nothing half-written was left" : "cancelled");
+    return 128 + (sig ? sig : SIGINT);
   } catch (const c10::OutOfMemoryError& e) {
     std::fprintf(stderr, "apiq: error: out of device memory (try --dtype bf16, a smaller --seq-len, or --device cpu)\n");
     return 1;

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include "apiq/progress.h"
+#include "base/progress.h"
 
 namespace apiq::cli {
 

@@ -24,12 +24,13 @@
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
+
+#include <ATen/Parallel.h>
 
 #include <filesystem>
 
 #include "activation_error_chart.h"
-#include "apiq/config.h"
+#include "io/config.h"
 #include "device_status_label.h"
 #include "export_dialog.h"
 #include "job_wizard.h"
@@ -156,7 +157,6 @@ MainWindow::MainWindow(QWidget* parent)
   tools->addAction(exportAction);
 
   statusBar()->addPermanentWidget(deviceStatus_);
-  connect(&watcher_, &QFutureWatcher<LoadResult>::finished, this, &MainWindow::onLoadFinished);
   resize(1200, 800);
   QSettings settings;
   restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
@@ -171,7 +171,7 @@ MainWindow::~MainWindow() {
   // job that has not started yet here, on the GUI thread (Qt 6 work stealing).
   pools_.waitForDone();
   for (auto& j : jobs_) j->waitForFinished();
-  watcher_.waitForFinished();
+  loadTask_.waitForFinished();
 }
 
 void MainWindow::setDarkPalette(bool dark) {
@@ -268,21 +268,22 @@ void MainWindow::showError(const QString& title, const QString& message) {
 }
 
 void MainWindow::openModel(const QString& folder) {
-  if (watcher_.isRunning()) watcher_.waitForFinished();
+  loadTask_.waitForFinished();
   statusBar()->showMessage(tr("Reading %1…").arg(folder));
-  watcher_.setFuture(QtConcurrent::run([folder]() {
-    LoadResult r;
-    try {
-      r.summary = widgets::readModelSummary(folder);
-    } catch (const std::exception& e) {
-      r.error = QString::fromStdString(e.what());
-    }
-    return r;
-  }));
+  loadTask_.start<LoadResult>(
+      [folder]() {
+        LoadResult r;
+        try {
+          r.summary = widgets::readModelSummary(folder);
+        } catch (const std::exception& e) {
+          r.error = QString::fromStdString(e.what());
+        }
+        return r;
+      },
+      [this](LoadResult r) { onLoadFinished(r); });
 }
 
-void MainWindow::onLoadFinished() {
-  const LoadResult r = watcher_.result();
+void MainWindow::onLoadFinished(const LoadResult& r) {
   if (!r.error.isEmpty()) {
     showError(tr("Could not open the model"), r.error);
     Q_EMIT loadFailed(r.error);
@@ -326,6 +327,8 @@ void MainWindow::updateRecentMenu() {
 QVector<widgets::CalibrationJob*> MainWindow::startJobs(const QVector<widgets::CalibrationJobSpec>& specs) {
   QVector<widgets::CalibrationJob*> started;
   tabs_->setCurrentIndex(1);
+  // LibTorch's CPU thread count is process-wide: it follows the wizard only while no job runs.
+  if (running_ == 0 && !specs.isEmpty() && specs.front().threads > 0) at::set_num_threads(specs.front().threads);
   for (const auto& spec : specs) {
     try {
       const auto cfg = apiq::LlamaConfig::from_file(std::filesystem::path(spec.modelDir.toStdString()) / "config.json");
@@ -345,8 +348,7 @@ QVector<widgets::CalibrationJob*> MainWindow::startJobs(const QVector<widgets::C
     connect(job, &widgets::CalibrationJob::finished, this, [this, job](bool ok, const QString& message) {
       statusBar()->showMessage(tr("%1: %2").arg(job->methodName(), message), 5000);
       if (ok) lastFinishedOutput_ = job->spec().outDir;
-      if (!ok && message != tr("Cancelled") && message != QLatin1String("Cancelled"))
-        showError(tr("Calibration failed"), message);
+      if (!ok && job->state() == widgets::CoreTask::State::Failed) showError(tr("Calibration failed"), message);
       if (--running_ == 0) Q_EMIT allJobsFinished();
     });
     jobsPanel_->addJob(job);

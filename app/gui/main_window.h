@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-#include <QFutureWatcher>
 #include <QMainWindow>
 #include <QThreadPool>
 #include <memory>
@@ -83,7 +82,7 @@ class MainWindow : public QMainWindow {
     widgets::ModelSummary summary;
     QString error;
   };
-  void onLoadFinished();
+  void onLoadFinished(const LoadResult& r);
   void chooseModel();
   void chooseRunsToCompare();
   void runWizard();
@@ -107,7 +106,7 @@ class MainWindow : public QMainWindow {
   widgets::DeviceStatusLabel* deviceStatus_;
   QString lastFinishedOutput_;
   QMenu* recentMenu_ = nullptr;
-  QFutureWatcher<LoadResult> watcher_;
+  widgets::CoreTask loadTask_;
   widgets::DevicePools pools_;  // destroyed after jobs_, whose destructors wait for their work
   std::vector<std::unique_ptr<widgets::CalibrationJob>> jobs_;
   int running_ = 0;

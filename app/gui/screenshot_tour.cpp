@@ -9,7 +9,7 @@
 #include <QTreeView>
 
 #include "activation_error_chart.h"
-#include "apiq/export.h"
+#include "export/export.h"
 #include "export_dialog.h"
 #include "job_wizard.h"
 #include "main_window.h"
@@ -43,11 +43,11 @@ void ScreenshotTour::start() {
     save(wizard, QStringLiteral("wizard.png"));
     wizard->reject();
     QVector<widgets::CalibrationJobSpec> specs;
-    for (auto m : {Method::Qlora, Method::Loftq, Method::ApiqBw}) {
+    for (const char* m : {"qlora", "loftq", "apiq-bw"}) {
       widgets::CalibrationJobSpec s;
       s.modelDir = model_;
       s.calibFile = calib_;
-      s.outDir = QDir(work_).filePath(QString::fromLatin1(method_name(m)));
+      s.outDir = QDir(work_).filePath(QString::fromLatin1(m));
       s.options.method = m;
       s.options.lora.rank = 8;
       s.options.nsamples = 16;
@@ -91,7 +91,7 @@ void ScreenshotTour::browseAndExport() {
       auto* dialog = w_->makeExportDialog();
       dialog->show();
       connect(dialog, &widgets::ExportDialog::sourceAnalyzed, this, [this, dialog] {
-        dialog->setFormat(ExportFormat::Gptq);
+        dialog->setFormat(QStringLiteral("gptq"));
         dialog->adjustSize();
         QTimer::singleShot(300, this, [this, dialog] {
           save(dialog, QStringLiteral("export.png"));

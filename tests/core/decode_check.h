@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "apiq/static_decoder.h"
+#include "model/static_decoder.h"
 
 namespace apiq::test {
 

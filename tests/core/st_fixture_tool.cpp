@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "apiq/safetensors.h"
+#include "io/safetensors.h"
 
 using namespace apiq;
 

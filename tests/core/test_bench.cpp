@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `apiq bench` plumbing on the CPU: shape parsing, and every kernel row produced with its
 // reference agreeing (the CUDA numbers themselves come from the GPU machine).
-#include "apiq/bench_timer.h"
-#include "apiq/kernel_bench.h"
+#include "bench/bench_timer.h"
+#include "bench/kernel_bench.h"
 #include "test_util.h"
 
 using namespace apiq;

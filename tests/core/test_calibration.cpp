@@ -4,12 +4,16 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "apiq/block_calibrator.h"
-#include "apiq/calibration.h"
-#include "apiq/errors.h"
-#include "apiq/evaluation.h"
-#include "apiq/llama_model.h"
-#include "apiq/safetensors.h"
+#include "methods/block_context.h"
+#include "methods/loftq.h"
+#include "methods/method.h"
+#include "calibration/calibration.h"
+#include "base/errors.h"
+#include "model/evaluation.h"
+#include "model/llama_model.h"
+#include "io/safetensors.h"
+#include "quant/load_model.h"
+#include "base/output_folder.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -17,7 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-CalibrationOptions small_options(Method m) {
+CalibrationOptions small_options(const char* m) {
   CalibrationOptions o;
   o.method = m;
   o.quant.bits = 2;
@@ -78,14 +82,14 @@ TEST(LoftQ, WeightErrorFallsWithIterationsAndBeatsQlora) {
 TEST(Calibration, ApiqLwLowersEveryLinearsActivationError) {
   REQUIRE_STORIES();
   apiq::test::TempDir d;
-  auto o = small_options(Method::ApiqLw);
+  auto o = small_options("apiq-lw");
   o.epochs = 4;
   auto r = calibrate_model(kModel, kCalib, d.path / "lw", o);
   ASSERT_EQ(r.layers.size(), 35u);
   for (const auto& l : r.layers)
     EXPECT_LT(l.act_err, l.act_err_init) << "block " << l.block << " " << linear_short_name(l.kind);
   // The written checkpoint loads and evaluates.
-  auto m = LlamaModel::load(d.path / "lw");
+  auto m = load_model(d.path / "lw");
   EXPECT_TRUE(m.is_quantized());
   auto logits = m.forward(torch::tensor({1, 403, 407}).unsqueeze(0));
   EXPECT_TRUE(torch::isfinite(logits).all().item<bool>());
@@ -94,7 +98,7 @@ TEST(Calibration, ApiqLwLowersEveryLinearsActivationError) {
 TEST(Calibration, ResumeAfterCancelIsBitIdentical) {
   REQUIRE_STORIES();
   apiq::test::TempDir d;
-  const auto o = small_options(Method::ApiqBw);
+  const auto o = small_options("apiq-bw");
   calibrate_model(kModel, kCalib, d.path / "full", o);
 
   CancelToken token;
@@ -114,7 +118,7 @@ TEST(Calibration, ResumeAfterCancelIsBitIdentical) {
 TEST(Calibration, NonFiniteLossStopsWithBlockAndStep) {
   REQUIRE_STORIES();
   apiq::test::TempDir d;
-  auto o = small_options(Method::ApiqBw);
+  auto o = small_options("apiq-bw");
   o.inject_nan_block = 1;
   try {
     calibrate_model(kModel, kCalib, d.path / "nan", o);
@@ -134,7 +138,7 @@ TEST(Calibration, NonFiniteLossStopsWithBlockAndStep) {
 TEST(Calibration, BadInputs) {
   REQUIRE_STORIES();
   apiq::test::TempDir d;
-  auto o = small_options(Method::Rtn);
+  auto o = small_options("rtn");
   std::ofstream(d.path / "short.txt") << "Once";
   EXPECT_THROW(calibrate_model(kModel, d.path / "short.txt", d.path / "o1", o), InputError);
   EXPECT_THROW(calibrate_model(kModel, d.path / "missing.txt", d.path / "o2", o), InputError);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <fstream>
 
-#include "apiq/config.h"
-#include "apiq/errors.h"
-#include "apiq/tensor_names.h"
+#include "io/config.h"
+#include "base/errors.h"
+#include "io/tensor_names.h"
 #include "test_util.h"
 
 using namespace apiq;

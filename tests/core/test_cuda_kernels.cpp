@@ -3,12 +3,12 @@
 // CUDA against the CPU. Skips with a message where no GPU exists.
 #include <fstream>
 
-#include "apiq/cuda_ops.h"
-#include "apiq/deferred_scalar.h"
-#include "apiq/evaluation.h"
-#include "apiq/fused_adamw.h"
-#include "apiq/llama_model.h"
-#include "apiq/random_packed_model.h"
+#include "ops/cuda_ops.h"
+#include "base/deferred_scalar.h"
+#include "model/evaluation.h"
+#include "ops/fused_adamw.h"
+#include "model/llama_model.h"
+#include "bench/random_packed_model.h"
 #include "decode_check.h"
 #include "test_util.h"
 

@@ -4,10 +4,10 @@
 // several shapes: ragged groups, odd row counts and misaligned inputs included.
 #include <ATen/autocast_mode.h>
 
-#include "apiq/cuda_ops.h"
-#include "apiq/group_quantizer.h"
-#include "apiq/packed_matmul.h"
-#include "apiq/packing.h"
+#include "ops/cuda_ops.h"
+#include "quant/group_quantizer.h"
+#include "quant/packed_matmul.h"
+#include "quant/packing.h"
 #include "test_util.h"
 
 using namespace apiq;

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "apiq/export_packed.h"
-#include "apiq/packing.h"
+#include "export/export_packed.h"
+#include "quant/packing.h"
 #include "test_util.h"
 
 using namespace apiq;

@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "apiq/calibration.h"
-#include "apiq/errors.h"
-#include "apiq/export.h"
+#include "calibration/calibration.h"
+#include "base/errors.h"
+#include "export/export.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -30,7 +30,7 @@ struct Recorder : ProgressObserver {
 
 fs::path quantized(const apiq::test::TempDir& d) {
   CalibrationOptions o;
-  o.method = Method::Qlora;  // LoRA factors present, so every format applies
+  o.method = "qlora";  // LoRA factors present, so every format applies
   o.quant.bits = 2;
   o.quant.group_size = 32;
   o.lora.rank = 4;
@@ -48,19 +48,19 @@ TEST(ExportProgress, OneUnitPerBlockThenTheWrite) {
   apiq::test::TempDir d;
   const fs::path q = quantized(d);
   const int64_t blocks = 5;  // babyllama-tok105
-  for (auto f : {ExportFormat::HfDequantized, ExportFormat::GptqV2, ExportFormat::CompressedTensors, ExportFormat::Peft}) {
-    SCOPED_TRACE(export_format_name(f));
+  for (const std::string f : {"hf-dequantized", "gptq-v2", "compressed-tensors", "peft"}) {
+    SCOPED_TRACE(f);
     ExportOptions o;
     o.format = f;
     Recorder rec;
-    export_checkpoint(q, d.path / export_format_name(f), o, &rec);
+    export_checkpoint(q, d.path / f, o, &rec);
     std::vector<std::pair<int64_t, int64_t>> want{{0, blocks + 1}};
-    if (f != ExportFormat::Peft)  // the adapter alone does not go through the blocks
+    if (f != "peft")  // the adapter alone does not go through the blocks
       for (int64_t b = 1; b <= blocks; ++b) want.emplace_back(b, blocks + 1);
     want.emplace_back(blocks + 1, blocks + 1);
     EXPECT_EQ(rec.seen, want);
     for (const auto& s : rec.stages) EXPECT_EQ(s, "export");
-    EXPECT_TRUE(fs::exists(d.path / export_format_name(f) / (f == ExportFormat::Peft ? "adapter_config.json" : "config.json")));
+    EXPECT_TRUE(fs::exists(d.path / f / (f == "peft" ? "adapter_config.json" : "config.json")));
   }
 }
 
@@ -68,14 +68,14 @@ TEST(ExportProgress, CancelBetweenBlocksLeavesNothing) {
   APIQ_REQUIRE_SHARED("models/babyllama-tok105/model.safetensors");
   apiq::test::TempDir d;
   const fs::path q = quantized(d);
-  for (auto f : {ExportFormat::HfDequantized, ExportFormat::CompressedTensors}) {
-    SCOPED_TRACE(export_format_name(f));
+  for (const std::string f : {"hf-dequantized", "compressed-tensors"}) {
+    SCOPED_TRACE(f);
     ExportOptions o;
     o.format = f;
     CancelToken cancel;
     Recorder rec;
     rec.cancel_at_two = &cancel;
-    const fs::path out = d.path / (std::string("cancelled-") + export_format_name(f));
+    const fs::path out = d.path / ("cancelled-" + f);
     EXPECT_THROW(export_checkpoint(q, out, o, &rec, &cancel), CancelledError);
     EXPECT_EQ(rec.seen.back(), std::make_pair(int64_t{2}, int64_t{6}));  // stopped right after block 2
     EXPECT_FALSE(fs::exists(out));

@@ -5,15 +5,17 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "apiq/calibration.h"
-#include "apiq/errors.h"
-#include "apiq/finetune.h"
-#include "apiq/finetune_bench.h"
-#include "apiq/finetune_model.h"
-#include "apiq/llama_model.h"
-#include "apiq/quant_linear.h"
-#include "apiq/safetensors.h"
-#include "apiq/tokenizer.h"
+#include "calibration/calibration.h"
+#include "base/errors.h"
+#include "finetune/finetune.h"
+#include "bench/finetune_bench.h"
+#include "finetune/finetune_model.h"
+#include "model/llama_model.h"
+#include "quant/quant_linear.h"
+#include "io/safetensors.h"
+#include "io/tokenizer.h"
+#include "quant/load_model.h"
+#include "base/output_folder.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -35,7 +37,7 @@ class FinetuneTest : public ::testing::Test {
     torch::set_num_threads(1);
     dir_ = new apiq::test::TempDir();
     CalibrationOptions o;
-    o.method = Method::ApiqBw;
+    o.method = "apiq-bw";
     o.quant.bits = 2;
     o.quant.group_size = 64;
     o.lora.rank = 4;
@@ -74,7 +76,7 @@ class FinetuneTest : public ::testing::Test {
     return o;
   }
   static LlamaModel load(bool packed_only, torch::ScalarType dtype = torch::kFloat) {
-    return LlamaModel::load(qdir(), ModelOptions().set_dtype(dtype).set_packed_only(packed_only));
+    return load_model(qdir(), ModelOptions().set_dtype(dtype).set_packed_only(packed_only));
   }
   static inline apiq::test::TempDir* dir_ = nullptr;
 };
@@ -178,7 +180,7 @@ TEST_F(FinetuneTest, LowersHeldOutLossKeepsTheBaseAndReloads) {
   EXPECT_EQ(changed, 5 * 7 * 2);
 
   // The written checkpoint reproduces the last held-out loss, and the report has every step.
-  const LlamaModel m = LlamaModel::load(d.path / "ft");
+  const LlamaModel m = load_model(d.path / "ft");
   const Tokenizer tok = Tokenizer::load_from_dir(d.path / "ft");
   SftDataOptions so = o.data;
   const auto h = held_out_loss(m, load_sft_data(tok, train_text(), so).eval, 8, tok.eos_id(), false);

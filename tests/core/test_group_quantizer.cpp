@@ -5,9 +5,9 @@
 #include <cmath>
 #include <vector>
 
-#include "apiq/group_quantizer.h"
-#include "apiq/nf_quantizer.h"
-#include "apiq/packing.h"
+#include "quant/group_quantizer.h"
+#include "quant/nf_quantizer.h"
+#include "quant/packing.h"
 #include "test_util.h"
 
 using namespace apiq;

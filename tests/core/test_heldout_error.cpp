@@ -5,13 +5,14 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "apiq/calibration.h"
-#include "apiq/errors.h"
-#include "apiq/evaluation.h"
-#include "apiq/heldout_error.h"
-#include "apiq/llama_model.h"
-#include "apiq/safetensors.h"
-#include "apiq/tokenizer.h"
+#include "calibration/calibration.h"
+#include "base/errors.h"
+#include "model/evaluation.h"
+#include "calibration/heldout_error.h"
+#include "model/llama_model.h"
+#include "io/safetensors.h"
+#include "io/tokenizer.h"
+#include "quant/load_model.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -28,7 +29,7 @@ const fs::path kHeldout = apiq::test::shared("data/tinystories-valid-head.txt");
   APIQ_REQUIRE_SHARED("data/tinystories-sample.txt");            \
   APIQ_REQUIRE_SHARED("data/tinystories-valid-head.txt")
 
-CalibrationOptions options(Method m) {
+CalibrationOptions options(const char* m) {
   CalibrationOptions o;
   o.method = m;
   o.quant.bits = 2;
@@ -96,7 +97,7 @@ class HeldoutError : public ::testing::Test {
   static void SetUpTestSuite() {
     if (!fs::exists(kModel / "model.safetensors") || !fs::exists(kCalib)) return;
     dir_ = new apiq::test::TempDir;
-    calibrate_model(kModel, kCalib, dir_->path / "loftq", options(Method::Loftq));
+    calibrate_model(kModel, kCalib, dir_->path / "loftq", options("loftq"));
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -111,7 +112,7 @@ apiq::test::TempDir* HeldoutError::dir_ = nullptr;
 
 TEST_F(HeldoutError, OnTheCalibrationWindowsEqualsTheReport) {
   REQUIRE_DATA();
-  const auto o = options(Method::Loftq);
+  const auto o = options("loftq");
   const auto r = heldout_activation_error(kModel, qdir(), windows_of(kCalib, o.nsamples, o.seq_len, o.seed));
   const auto rep = read_report(qdir());
   ASSERT_EQ(r.layers.size(), rep["layers"].size());
@@ -138,8 +139,8 @@ TEST_F(HeldoutError, HeldOutMatchesFloat64Recomputation) {
   const auto ids = windows_of(kHeldout, 4, 64, 11);
   const auto r = heldout_activation_error(kModel, qdir(), ids);
   ASSERT_EQ(r.layers.size(), 35u);
-  const auto fp = LlamaModel::load(kModel);
-  const auto qm = LlamaModel::load(qdir());
+  const auto fp = load_model(kModel);
+  const auto qm = load_model(qdir());
   const auto st = TensorStore::open_dir(qdir());
   const auto& cfg = fp.config();
   const auto& names = tensor_names_for(cfg.model_type);

@@ -2,11 +2,11 @@
 #include <cmath>
 #include <fstream>
 
-#include "apiq/errors.h"
-#include "apiq/evaluation.h"
-#include "apiq/llama_model.h"
-#include "apiq/random_packed_model.h"
-#include "apiq/safetensors.h"
+#include "base/errors.h"
+#include "model/evaluation.h"
+#include "model/llama_model.h"
+#include "bench/random_packed_model.h"
+#include "io/safetensors.h"
 #include "decode_check.h"
 #include "test_util.h"
 

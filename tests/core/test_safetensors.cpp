@@ -2,8 +2,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "apiq/errors.h"
-#include "apiq/safetensors.h"
+#include "base/errors.h"
+#include "io/safetensors.h"
 #include "test_util.h"
 
 using namespace apiq;

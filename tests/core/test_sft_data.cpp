@@ -4,10 +4,10 @@
 #include <cmath>
 #include <fstream>
 
-#include "apiq/errors.h"
-#include "apiq/finetune.h"
-#include "apiq/gsm8k_eval.h"
-#include "apiq/sft_data.h"
+#include "base/errors.h"
+#include "finetune/finetune.h"
+#include "finetune/gsm8k_eval.h"
+#include "finetune/sft_data.h"
 #include "test_util.h"
 
 using namespace apiq;

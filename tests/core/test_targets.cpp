@@ -7,15 +7,18 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "apiq/block_calibrator.h"
-#include "apiq/calibration.h"
-#include "apiq/errors.h"
-#include "apiq/export.h"
-#include "apiq/finetune_model.h"
-#include "apiq/llama_model.h"
-#include "apiq/quantized_checkpoint.h"
-#include "apiq/safetensors.h"
-#include "apiq/tensor_names.h"
+#include "methods/block_context.h"
+#include "methods/loftq.h"
+#include "methods/method.h"
+#include "calibration/calibration.h"
+#include "base/errors.h"
+#include "export/export.h"
+#include "finetune/finetune_model.h"
+#include "model/llama_model.h"
+#include "quant/quantized_checkpoint.h"
+#include "io/safetensors.h"
+#include "io/tensor_names.h"
+#include "quant/load_model.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -32,7 +35,7 @@ const fs::path kModel = apiq::test::shared("models/stories260K");
 const fs::path kCalib = apiq::test::shared("data/tinystories-sample.txt");
 const std::vector<std::string> kQvd = {"q_proj", "v_proj", "down_proj"};
 
-CalibrationOptions small_options(Method m) {
+CalibrationOptions small_options(const char* m) {
   CalibrationOptions o;
   o.method = m;
   o.quant.bits = 2;
@@ -82,18 +85,18 @@ TEST(Targets, ParseAndValidate) {
   EXPECT_THROW(parse_targets("q,,v"), std::invalid_argument);
 
   // A checkpoint config without target_modules (written before targets existed) means all seven.
-  QuantizationInfo info = QuantizationInfo::from_options(small_options(Method::Rtn));
+  QuantSpec info = small_options("rtn").spec();
   json j = info.to_json();
   EXPECT_EQ(j["target_modules"].get<std::vector<std::string>>(), kQvd);
-  EXPECT_EQ(QuantizationInfo::from_json(j, "config.json").targets, t);
+  EXPECT_EQ(QuantSpec::from_json(j, "config.json").targets, t);
   j.erase("target_modules");
-  EXPECT_TRUE(QuantizationInfo::from_json(j, "config.json").all_targets());
+  EXPECT_TRUE(QuantSpec::from_json(j, "config.json").all_targets());
   j["target_modules"] = {"q_proj", "bogus"};
-  EXPECT_THROW(QuantizationInfo::from_json(j, "config.json"), InputError);
+  EXPECT_THROW(QuantSpec::from_json(j, "config.json"), InputError);
 
   REQUIRE_STORIES();
   apiq::test::TempDir d;
-  auto o = small_options(Method::Rtn);
+  auto o = small_options("rtn");
   o.targets = {};
   EXPECT_THROW(calibrate_model(kModel, kCalib, d.path / "none", o), std::invalid_argument);
   EXPECT_FALSE(fs::exists(d.path / "none"));
@@ -102,7 +105,7 @@ TEST(Targets, ParseAndValidate) {
 TEST(Targets, RtnCheckpointKeepsNonTargetsDenseAndReloadsExactly) {
   REQUIRE_STORIES();
   apiq::test::TempDir d;
-  const auto o = small_options(Method::Rtn);
+  const auto o = small_options("rtn");
   const auto r = calibrate_model(kModel, kCalib, d.path / "rtn", o);
   ASSERT_EQ(r.layers.size(), 15u);  // 5 blocks × 3 targets
   for (const auto& l : r.layers) EXPECT_TRUE(is_qvd(l.kind)) << linear_short_name(l.kind);
@@ -133,17 +136,17 @@ TEST(Targets, RtnCheckpointKeepsNonTargetsDenseAndReloadsExactly) {
 
   // The reloaded checkpoint computes what the same blocks built in memory compute.
   const torch::Tensor ids = torch::tensor({1, 403, 407, 260, 300, 11}).unsqueeze(0);
-  const LlamaModel loaded = LlamaModel::load(d.path / "rtn");
+  const LlamaModel loaded = load_model(d.path / "rtn");
   const auto* qb0 = dynamic_cast<const QuantBlockLinears*>(loaded.block_linears(0));
   ASSERT_NE(qb0, nullptr);
   EXPECT_EQ(qb0->at(LinearKind::K).state, QuantLinear::State::Dense);
   EXPECT_EQ(qb0->at(LinearKind::Q).state, QuantLinear::State::Final);
-  LlamaModel mem = LlamaModel::load(kModel);
+  LlamaModel mem = load_model(kModel);
   const auto fp_logits = mem.forward(ids);
   auto [cos, sin] = mem.rotary().cos_sin(0, o.seq_len, torch::kCPU, torch::kFloat);
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
     BlockContext ctx{mem.config(), o, torch::kCPU, cos, sin, b};
-    auto qb = std::make_shared<QuantBlockLinears>(init_block(ctx, mem.weights().blocks[b]));
+    auto qb = std::make_shared<QuantBlockLinears>(find_method(o.method).init_block(ctx, mem.weights().blocks[b]));
     for (auto& l : qb->linears)
       if (l.state == QuantLinear::State::Training) l.finalize();
     EXPECT_EQ(qb->at(LinearKind::Up).state, QuantLinear::State::Dense);
@@ -159,7 +162,7 @@ TEST(Targets, RtnCheckpointKeepsNonTargetsDenseAndReloadsExactly) {
 TEST(Targets, ApiqLwTrainsOnlyTargetsAndExportsThem) {
   REQUIRE_STORIES();
   apiq::test::TempDir d;
-  const auto r = calibrate_model(kModel, kCalib, d.path / "lw", small_options(Method::ApiqLw));
+  const auto r = calibrate_model(kModel, kCalib, d.path / "lw", small_options("apiq-lw"));
   ASSERT_EQ(r.layers.size(), 15u);
   for (const auto& b : r.blocks) EXPECT_EQ(b.losses.size(), 3u * 4u) << "block " << b.block;  // 3 linears × 4 samples
   const auto store = TensorStore::open_dir(d.path / "lw");
@@ -172,18 +175,18 @@ TEST(Targets, ApiqLwTrainsOnlyTargetsAndExportsThem) {
   }
 
   // Finetuning sees LoRA factors on the targets only.
-  const LlamaModel packed = LlamaModel::load(d.path / "lw", ModelOptions().set_packed_only(true));
+  const LlamaModel packed = load_model(d.path / "lw", ModelOptions().set_packed_only(true));
   EXPECT_EQ(model_lora_parameters(packed).size(), 30u);
   EXPECT_EQ(lora_parameter_names(cfg).size(), 30u);
 
   ExportOptions peft;
-  peft.format = ExportFormat::Peft;
+  peft.format = "peft";
   export_checkpoint(d.path / "lw", d.path / "peft", peft);
   EXPECT_EQ(read_json(d.path / "peft" / "adapter_config.json")["target_modules"].get<std::vector<std::string>>(), kQvd);
   EXPECT_EQ(TensorStore::open_file(d.path / "peft" / "adapter_model.safetensors").names().size(), 30u);
 
   ExportOptions hf;
-  hf.format = ExportFormat::HfDequantized;
+  hf.format = "hf-dequantized";
   hf.dtype = torch::kFloat;
   export_checkpoint(d.path / "lw", d.path / "hf", hf);
   const auto out = TensorStore::open_dir(d.path / "hf"), src = TensorStore::open_dir(kModel);
@@ -191,12 +194,12 @@ TEST(Targets, ApiqLwTrainsOnlyTargetsAndExportsThem) {
   EXPECT_TRUE(same_bytes(out.load(k + ".weight"), src.load(k + ".weight")));
   EXPECT_FALSE(torch::equal(out.load(q + ".weight"), src.load(q + ".weight")));
 
-  for (auto f : {ExportFormat::Gptq, ExportFormat::GptqV2, ExportFormat::CompressedTensors}) {
+  for (const std::string f : {"gptq", "gptq-v2", "compressed-tensors"}) {
     ExportOptions e;
     e.format = f;
-    const fs::path dst = d.path / export_format_name(f);
+    const fs::path dst = d.path / f;
     const std::string msg = error_of([&] { export_checkpoint(d.path / "lw", dst, e); });
-    EXPECT_NE(msg.find("k_proj, o_proj, gate_proj, up_proj"), std::string::npos) << export_format_name(f) << ": " << msg;
+    EXPECT_NE(msg.find("k_proj, o_proj, gate_proj, up_proj"), std::string::npos) << f << ": " << msg;
     EXPECT_FALSE(fs::exists(dst));
   }
 }

@@ -2,8 +2,8 @@
 // Expected ids were produced by the Python `sentencepiece` package on the same model files.
 #include <fstream>
 
-#include "apiq/errors.h"
-#include "apiq/tokenizer.h"
+#include "base/errors.h"
+#include "io/tokenizer.h"
 #include "test_util.h"
 
 using namespace apiq;

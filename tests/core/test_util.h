@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "apiq/fs_util.h"
+#include "base/fs_util.h"
 
 namespace apiq::test {
 

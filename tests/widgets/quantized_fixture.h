@@ -11,8 +11,8 @@
 #include <map>
 #include <vector>
 
-#include "apiq/calibration.h"
-#include "apiq/safetensors.h"
+#include "calibration/calibration.h"
+#include "io/safetensors.h"
 
 namespace fixture {
 
@@ -25,7 +25,7 @@ inline void plantZeroPoints(const QString& dir, const std::map<std::string, int>
 // `<module>.zeros` named in `zeroPoints` to 0; returns an empty string on success.
 inline QString makeQuantized(const QString& out, const std::map<std::string, int>& zeroPoints = {}) {
   apiq::CalibrationOptions o;
-  o.method = apiq::Method::Loftq;
+  o.method = "loftq";
   o.quant.bits = 2;
   o.quant.group_size = 32;
   o.lora.rank = 8;

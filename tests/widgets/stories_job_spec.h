@@ -10,7 +10,7 @@ namespace apiq::widgets::test {
 
 inline QString shared(const QString& rel) { return QStringLiteral(APIQ_SHARED_DIR "/") + rel; }
 
-inline CalibrationJobSpec storiesJobSpec(apiq::Method m, const QString& out) {
+inline CalibrationJobSpec storiesJobSpec(const char* m, const QString& out) {
   CalibrationJobSpec s;
   s.modelDir = shared(QStringLiteral("models/stories260K"));
   s.calibFile = shared(QStringLiteral("data/tinystories-sample.txt"));

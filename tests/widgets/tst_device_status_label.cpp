@@ -6,7 +6,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 
-#include "apiq/device_info.h"
+#include "base/device_info.h"
 #include "device_status_label.h"
 
 using apiq::widgets::DeviceSnapshot;

@@ -14,12 +14,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "apiq/export.h"
+#include "export/export.h"
 #include "export_dialog.h"
 #include "main_window.h"
 #include "quantized_fixture.h"
 
-using apiq::ExportFormat;
 using apiq::widgets::ExportDialog;
 
 namespace {
@@ -37,7 +36,7 @@ class TstExportDialog : public QObject {
   qint64 zeroGroups_ = 0, groups_ = 0, v1Unstorable_ = 0;  // counted from the stored zeros
 
   // Runs one export through the dialog's button; returns (ok, message).
-  std::pair<bool, QString> exportWith(ExportDialog& d, ExportFormat f, const QString& out, bool force = false) {
+  std::pair<bool, QString> exportWith(ExportDialog& d, const QString& f, const QString& out, bool force = false) {
     d.setFormat(f);
     d.setForce(force);
     d.setOutputDir(out);
@@ -79,28 +78,28 @@ class TstExportDialog : public QObject {
     offered.sort();
     QCOMPARE(offered, (QStringList{QStringLiteral("compressed-tensors"), QStringLiteral("gptq"), QStringLiteral("gptq-v2"),
                                    QStringLiteral("hf-dequantized"), QStringLiteral("peft")}));
-    d.setFormat(ExportFormat::CompressedTensors);
+    d.setFormat(QStringLiteral("compressed-tensors"));
     QVERIFY(d.enginesText().contains(QStringLiteral("vLLM")) && d.enginesText().contains(QStringLiteral("llm-compressor")));
-    d.setFormat(ExportFormat::Gptq);
+    d.setFormat(QStringLiteral("gptq"));
     QVERIFY(d.enginesText().contains(QStringLiteral("GPTQModel")) && d.enginesText().contains(QStringLiteral("AutoGPTQ")));
-    d.setFormat(ExportFormat::Peft);
+    d.setFormat(QStringLiteral("peft"));
     QVERIFY(d.enginesText().contains(QStringLiteral("PEFT")));
-    d.setFormat(ExportFormat::HfDequantized);
+    d.setFormat(QStringLiteral("hf-dequantized"));
     QVERIFY(d.lossText().contains(QStringLiteral("f32")));
   }
 
   void gptqV1ShowsTheCensusRefusesThenClamps() {
     ExportDialog d;
     openSource(d);
-    d.setFormat(ExportFormat::Gptq);
+    d.setFormat(QStringLiteral("gptq"));
     const QString census = QStringLiteral("%1 of %2 groups").arg(QLocale().toString(zeroGroups_), QLocale().toString(groups_));
     QVERIFY2(d.lossText().contains(census), qPrintable(d.lossText()));
     const QString out = work_.filePath(QStringLiteral("gptq"));
-    auto [ok, message] = exportWith(d, ExportFormat::Gptq, out);
+    auto [ok, message] = exportWith(d, QStringLiteral("gptq"), out);
     QVERIFY(!ok);
     QVERIFY2(message.contains(QString::number(v1Unstorable_) + QStringLiteral(" of ") + QString::number(groups_)), qPrintable(message));
     QVERIFY(!QFileInfo::exists(out));
-    std::tie(ok, message) = exportWith(d, ExportFormat::Gptq, out, /*force=*/true);
+    std::tie(ok, message) = exportWith(d, QStringLiteral("gptq"), out, /*force=*/true);
     QVERIFY2(ok, qPrintable(message));
     QVERIFY2(d.notesText().contains(QStringLiteral("LOSSY")) &&
                  d.notesText().contains(QString::number(v1Unstorable_) + QStringLiteral(" groups changed")),
@@ -118,11 +117,11 @@ class TstExportDialog : public QObject {
     ExportDialog d;
     openSource(d);
     struct Case {
-      ExportFormat format;
+      QString format;
       const char* name;
     };
-    for (const Case c : {Case{ExportFormat::CompressedTensors, "ct"}, Case{ExportFormat::GptqV2, "gptq-v2"},
-                         Case{ExportFormat::Peft, "peft"}, Case{ExportFormat::HfDequantized, "hf"}}) {
+    for (const Case c : {Case{QStringLiteral("compressed-tensors"), "ct"}, Case{QStringLiteral("gptq-v2"), "gptq-v2"},
+                         Case{QStringLiteral("peft"), "peft"}, Case{QStringLiteral("hf-dequantized"), "hf"}}) {
       const QString out = work_.filePath(QLatin1String(c.name));
       const auto [ok, message] = exportWith(d, c.format, out);
       QVERIFY2(ok, qPrintable(QLatin1String(c.name) + QStringLiteral(": ") + message));
@@ -132,7 +131,7 @@ class TstExportDialog : public QObject {
       const auto adapter = readJson(out + QStringLiteral("/adapter_config.json"));
       QCOMPARE(adapter.value(QStringLiteral("peft_type")).toString(), QStringLiteral("LORA"));
       QCOMPARE(adapter.value(QStringLiteral("r")).toInt(), 8);
-      if (c.format == ExportFormat::Peft) {
+      if (c.format == QStringLiteral("peft")) {
         QVERIFY(QFileInfo::exists(out + QStringLiteral("/adapter_model.safetensors")));
         QVERIFY(!QFileInfo::exists(out + QStringLiteral("/model.safetensors")));
         continue;
@@ -141,7 +140,7 @@ class TstExportDialog : public QObject {
       const auto qc = cfg.value(QStringLiteral("quantization_config")).toObject();
       const auto store = apiq::TensorStore::open_dir(out.toStdString());
       const std::string q = "model.layers.0.self_attn.q_proj";
-      if (c.format == ExportFormat::CompressedTensors) {
+      if (c.format == QStringLiteral("compressed-tensors")) {
         QCOMPARE(qc.value(QStringLiteral("quant_method")).toString(), QStringLiteral("compressed-tensors"));
         QCOMPARE(qc.value(QStringLiteral("format")).toString(), QStringLiteral("pack-quantized"));
         const auto w = qc.value(QStringLiteral("config_groups")).toObject().value(QStringLiteral("group_0")).toObject()
@@ -149,7 +148,7 @@ class TstExportDialog : public QObject {
         QCOMPARE(w.value(QStringLiteral("num_bits")).toInt(), 2);
         QCOMPARE(w.value(QStringLiteral("group_size")).toInt(), 32);
         QVERIFY(store.contains(q + ".weight_packed") && store.contains(q + ".weight_zero_point"));
-      } else if (c.format == ExportFormat::GptqV2) {
+      } else if (c.format == QStringLiteral("gptq-v2")) {
         QCOMPARE(qc.value(QStringLiteral("checkpoint_format")).toString(), QStringLiteral("gptq_v2"));
         QVERIFY(store.contains(q + ".qweight") && store.contains(q + ".g_idx"));
       } else {
@@ -172,7 +171,7 @@ class TstExportDialog : public QObject {
       cancelShown = cancelShown || d.cancelButton()->isVisible() || !d.cancelButton()->isHidden();
     });
     QVERIFY(d.cancelButton()->isHidden());
-    const auto [ok, message] = exportWith(d, ExportFormat::HfDequantized, work_.filePath(QStringLiteral("hf-progress")));
+    const auto [ok, message] = exportWith(d, QStringLiteral("hf-dequantized"), work_.filePath(QStringLiteral("hf-progress")));
     QVERIFY2(ok, qPrintable(message));
     QCOMPARE(progress.count(), 7);  // babyllama-tok105: 0, five blocks, the write
     for (int i = 0; i < progress.count(); ++i) {
@@ -192,7 +191,7 @@ class TstExportDialog : public QObject {
     openSource(d);
     const QString out = work_.filePath(QStringLiteral("hf-cancelled"));
     connect(&d, &ExportDialog::exportProgress, &d, [&d] { d.cancelExport(); });
-    const auto [ok, message] = exportWith(d, ExportFormat::HfDequantized, out);
+    const auto [ok, message] = exportWith(d, QStringLiteral("hf-dequantized"), out);
     QVERIFY(!QFileInfo::exists(out + QStringLiteral(".tmp-%1").arg(QCoreApplication::applicationPid())));
     if (ok) {
       QVERIFY(QFileInfo::exists(out + QStringLiteral("/model.safetensors")));
@@ -206,7 +205,7 @@ class TstExportDialog : public QObject {
   void refusesAnExistingOutputFolder() {
     ExportDialog d;
     openSource(d);
-    const auto [ok, message] = exportWith(d, ExportFormat::GptqV2, quantized_);
+    const auto [ok, message] = exportWith(d, QStringLiteral("gptq-v2"), quantized_);
     QVERIFY(!ok);
     QVERIFY(message.contains(QStringLiteral("already exists")));
   }

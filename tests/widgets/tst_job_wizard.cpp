@@ -103,14 +103,14 @@ class TstJobWizard : public QObject {
 
     const auto specs = w.jobSpecs();
     QCOMPARE(specs.size(), 2);
-    const apiq::Method expected[] = {apiq::Method::Qlora, apiq::Method::ApiqBw};
+    const char* const expected[] = {"qlora", "apiq-bw"};
     for (int i = 0; i < 2; ++i) {
       const auto& s = specs[i];
       const auto& o = s.options;
       QVERIFY(o.method == expected[i]);
       QCOMPARE(QDir(s.modelDir).canonicalPath(), QDir(model()).canonicalPath());
       QCOMPARE(s.calibFile, calib);
-      QCOMPARE(s.outDir, QDir(out.path()).filePath(QString::fromLatin1(apiq::method_name(expected[i]))));
+      QCOMPARE(s.outDir, QDir(out.path()).filePath(QString::fromLatin1(expected[i])));
       QCOMPARE(o.quant.bits, 2);
       QCOMPARE(qint64(o.quant.group_size), qint64(64));
       QVERIFY(o.quant.format == apiq::QuantizerOptions::Format::Int);

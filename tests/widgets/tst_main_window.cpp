@@ -22,7 +22,7 @@ class TstMainWindow : public QObject {
   Q_OBJECT
  private:
   static QString shared(const QString& rel) { return widgets::test::shared(rel); }
-  static widgets::CalibrationJobSpec spec(Method m, const QString& out) { return widgets::test::storiesJobSpec(m, out); }
+  static widgets::CalibrationJobSpec spec(const char* m, const QString& out) { return widgets::test::storiesJobSpec(m, out); }
 
  private Q_SLOTS:
   void init() {
@@ -46,7 +46,7 @@ class TstMainWindow : public QObject {
     connect(&tick, &QTimer::timeout, [&] { worst = std::max(worst, clock.restart()); });
     QSignalSpy allDone(&w, &app::MainWindow::allJobsFinished);
     const QString a = dir.filePath(QStringLiteral("qlora")), b = dir.filePath(QStringLiteral("apiq-bw"));
-    w.startJobs({spec(Method::Qlora, a), spec(Method::ApiqBw, b)});
+    w.startJobs({spec("qlora", a), spec("apiq-bw", b)});
     QCOMPARE(w.heatMap()->blockCount(), 5);  // all rows from the start, from the model's config
     clock.start();
     tick.start(10);
@@ -73,7 +73,7 @@ class TstMainWindow : public QObject {
   void cancelFromTheJobsPanel() {
     QTemporaryDir dir;
     app::MainWindow w;
-    auto s = spec(Method::ApiqBw, dir.filePath(QStringLiteral("cancelled")));
+    auto s = spec("apiq-bw", dir.filePath(QStringLiteral("cancelled")));
     s.options.epochs = 100;
     auto jobs = w.startJobs({s});
     QSignalSpy steps(jobs[0], &widgets::CalibrationJob::stepLoss);

@@ -4,7 +4,7 @@
 #include <QtTest>
 
 #include "activation_error_chart.h"
-#include "apiq/errors.h"
+#include "base/errors.h"
 #include "run_comparison.h"
 
 using namespace apiq::widgets;
@@ -23,9 +23,9 @@ class TstRunComparison : public QObject {
     o.seq_len = 64;
     o.epochs = 2;
     QVector<RunReport> runs;
-    for (auto m : {apiq::Method::Qlora, apiq::Method::Loftq}) {
+    for (auto m : {"qlora", "loftq"}) {
       o.method = m;
-      const QString out = dir.filePath(QString::fromLatin1(apiq::method_name(m)));
+      const QString out = dir.filePath(QString::fromLatin1(m));
       apiq::calibrate_model((shared + QStringLiteral("/models/stories260K")).toStdString(),
                             (shared + QStringLiteral("/data/tinystories-sample.txt")).toStdString(), out.toStdString(), o);
       runs << loadRunReport(out);

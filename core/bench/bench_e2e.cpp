@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End-to-end rows of `apiq bench`: one ApiQ-bw optimizer step on a Llama-2-7B-shaped block
+// (our kernels vs composed LibTorch ops, same run), and 2-bit decode of a random 7B-shaped model.
+#include <torch/torch.h>
+
+#include <chrono>
+
+#include "bench/bench_timer.h"
+#include "base/device_info.h"
+#include "methods/block_context.h"
+#include "methods/method.h"
+#include "model/linear_shapes.h"
+#include "ops/cuda_ops.h"
+#include "model/evaluation.h"
+#include "bench/finetune_bench.h"
+#include "bench/random_packed_model.h"
+#include "bench/kernel_bench.h"
+
+namespace apiq {
+
+namespace {
+
+LlamaConfig llama2_7b_config(int64_t layers, int64_t seq_len) {
+  FinetuneBenchOptions fo;
+  fo.shape = "7b";
+  fo.layers = layers;
+  fo.seq_len = seq_len;
+  return finetune_bench_config(fo);
+}
+
+BlockWeights random_block(const LlamaConfig& cfg, torch::Device dev) {
+  const auto on = torch::TensorOptions().device(dev);
+  const int64_t d = cfg.hidden_size;
+  const auto shapes = linear_shapes(cfg);
+  BlockWeights w;
+  w.attn_norm = torch::ones({d}, on);
+  w.mlp_norm = torch::ones({d}, on);
+  for (int i = 0; i < kNumLinears; ++i) w.linears[i].weight = torch::randn({shapes[i].out, shapes[i].in}, on) * 0.02;
+  return w;
+}
+
+}  // namespace
+
+namespace {
+// A timer for end-to-end rows: wall time of the whole operation, host dispatch included (no
+// spin kernel, no cache flush: these rows run long enough that neither matters).
+BenchTimer wall_timer(torch::Device dev, int warmup, int runs) {
+  TimingOptions to;
+  to.warmup = warmup;
+  to.runs = runs;
+  to.flush_l2 = false;
+  to.queue_behind_spin = false;
+  return BenchTimer(dev, to);
+}
+}  // namespace
+
+void bench_apiq_bw_step(const BenchOptions& o, std::vector<BenchRow>& rows) {
+  const auto dev = o.device;
+  BenchTimer timer = wall_timer(dev, o.warmup, o.runs);
+  const int64_t L = o.e2e_seq_len;
+  const auto cfg = llama2_7b_config(1, L);
+  CalibrationOptions co;
+  co.method = "apiq-bw";
+  co.quant.set_bits(2).set_group_size(64);
+  co.lora.set_rank(o.e2e_rank);
+  co.epochs = 1;
+  co.device = dev.str();
+  const auto [cos, sin] = RotaryEmbedding::make(cfg).cos_sin(0, L, dev, torch::kFloat);
+  BlockContext ctx{cfg, co, dev, cos, sin, 0, nullptr, nullptr};
+  const auto weights = random_block(cfg, dev);
+  // Inputs and targets as calibration caches them: bf16 on CUDA with mixed precision.
+  const int64_t n = 4;  // samples per timed call; the per-step time is the call's time / n
+  const auto cache = torch::TensorOptions().device(dev).dtype(cache_dtype(co, dev));
+  auto X = torch::randn({n, L, cfg.hidden_size}, cache);
+  auto Y = torch::randn({n, L, cfg.hidden_size}, cache) * 0.5 + X;
+
+  for (bool kernels : {true, false}) {
+    ScopedCudaKernels switch_kernels(kernels);
+    reset_peak_memory(dev);
+    const Method& method = find_method(co.method);
+    auto qb = method.init_block(ctx, weights);
+    std::vector<double> losses;
+    // One timed call is n optimizer steps (forward, backward, AdamW on γ, β, A, B).
+    const double ms = timer.median_ms([&] { method.train_block(ctx, qb, BlockStreams{X, X, Y}, losses); }) / n;
+    BenchRow r{std::string("ApiQ-bw step 7B block") + (kernels ? "" : " (composed ops)"),
+               "L=" + std::to_string(L) + " r=" + std::to_string(o.e2e_rank) + " W2 g64"};
+    r.ms = ms;
+    const double d = cfg.hidden_size, f = cfg.intermediate_size;
+    const double params = 4 * d * d + 3 * d * f;
+    r.tflops = 6.0 * L * params / (ms * 1e-3) / 1e12;  // forward + input and weight gradients
+    r.note = "peak " + std::to_string(static_cast<int64_t>(dev.is_cuda() ? peak_memory_bytes(dev) / (1 << 20) : 0)) +
+             " MiB; loss " + std::to_string(losses.empty() ? 0.0 : losses.back());
+    rows.push_back(r);
+  }
+  if (rows.size() >= 2) {
+    auto& ours = rows[rows.size() - 2];
+    ours.ref_ms = rows.back().ms;
+  }
+}
+
+void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
+  const auto dev = o.device;
+  const auto cfg = llama2_7b_config(o.decode_layers, 4096);
+  BenchTimer timer = wall_timer(dev, 1, 3);  // tokens per second as a user sees them
+  const int64_t new_tokens = 64;
+  struct Variant {
+    int64_t rank;
+    bool graph;
+  };
+  for (const Variant v : {Variant{0, true}, Variant{0, false}, Variant{o.e2e_rank, true}}) {
+    if (!dev.is_cuda() && !v.graph) continue;  // on the CPU both variants are the same path
+    RandomPackedModelOptions mo;
+    mo.rank = v.rank;
+    mo.device = dev;
+    mo.dtype = torch::kBFloat16;
+    auto built = make_random_packed_model(cfg, mo);
+    torch::NoGradGuard ng;
+    std::vector<int64_t> prompt = {1, 450, 4996, 17354, 1701, 29916, 432, 17204};
+    GenerateOptions go;
+    go.max_new_tokens = new_tokens;
+    go.stop_at_eos = false;
+    go.cuda_graph = v.graph;
+    const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
+    BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
+                   (dev.is_cuda() && !v.graph ? ", no graph" : ""),
+               "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
+    r.ms = ms;
+    // Packed weights and the head read once per token (embeddings: one row).
+    const double bytes = static_cast<double>(built.packed_bytes) + 2.0 * cfg.vocab_size * cfg.hidden_size;
+    r.gbps = bytes / (ms * 1e-3) / 1e9;
+    r.note = std::to_string(static_cast<int64_t>(1000.0 / ms)) + " tokens/s (8-token prompt + 64 new, per new token" +
+             (dev.is_cuda() ? (v.graph ? "; one CUDA graph per token)" : "; host dispatch per kernel)") : ")");
+    rows.push_back(r);
+  }
+}
+
+}  // namespace apiq

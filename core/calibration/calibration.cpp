@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "calibration/calibration.h"
+
+#include <chrono>
+#include <fstream>
+
+#include "base/device_info.h"
+#include "base/errors.h"
+#include "base/fs_util.h"
+#include "base/output_folder.h"
+#include "calibration/block_measure.h"
+#include "calibration/calibration_report.h"
+#include "io/safetensors.h"
+#include "io/token_stream.h"
+#include "methods/method.h"
+#include "model/llama_model.h"
+#include "quant/quantized_checkpoint.h"
+
+namespace apiq {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+json options_fingerprint(const CalibrationOptions& o, const fs::path& model_dir, const fs::path& calib) {
+  return {{"method", o.method}, {"quantization", o.spec().to_json()},
+          {"nsamples", o.nsamples}, {"seq_len", o.seq_len}, {"epochs", o.epochs}, {"seed", o.seed},
+          {"loftq_iters", o.loftq_iters}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
+          {"weight_decay", o.weight_decay}, {"targets", targets_to_string(o.targets)}, {"aug_loss", o.aug_loss},
+          {"learnable_clipping", o.quant.learnable_clipping},
+          {"model", fs::absolute(model_dir).string()}, {"calib", fs::absolute(calib).string()}};
+}
+
+void write_json_atomic(const fs::path& p, const json& j) { write_file_atomic(p, j.dump(2) + "\n"); }
+
+// The saved state of a run in OUT.partial: resumed when it matches, else started afresh.
+json open_state(const fs::path& work, const json& fingerprint, bool resume) {
+  json state = {{"options", fingerprint}, {"blocks_done", 0}, {"layers", json::array()}, {"blocks", json::array()}};
+  if (resume && fs::exists(work / "state.json")) {
+    std::ifstream in(work / "state.json");
+    json saved = json::parse(in, nullptr, false);
+    if (saved.is_discarded()) throw InputError(work / "state.json", "invalid JSON; remove the folder to start over");
+    if (saved["options"] != fingerprint)
+      throw InputError(work / "state.json", "was written with different options; rerun with the same flags or remove the folder");
+    return saved;
+  }
+  remove_tree(work);
+  fs::create_directories(work);
+  write_json_atomic(work / "state.json", state);
+  return state;
+}
+
+// Everything a run needs before its first block.
+struct Run {
+  const CalibrationOptions& opts;
+  const Method& method;
+  torch::Device device;
+  LlamaModel model;
+  Tokenizer tok;
+  torch::Tensor X, Xq;      // the two streams, [N, L, hidden] on the cache device
+  torch::Tensor cos, sin;   // rotary tables for [0, seq_len)
+  torch::Device cache_device = torch::kCPU;
+  torch::ScalarType cache_type = torch::kFloat;
+  std::unique_ptr<OutputFolder> out;  // claimed (locked) for the whole run
+  fs::path work;
+  json fingerprint, state;
+};
+
+Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs::path& out_dir,
+                const CalibrationOptions& opts, bool resume, CalibrationObserver* obs) {
+  opts.validate();
+  auto out = std::make_unique<OutputFolder>(out_dir);
+  const torch::Device device(opts.device);
+  if (device.is_cuda() && !torch::cuda::is_available()) throw std::invalid_argument("--device cuda: no CUDA GPU is available");
+  reset_peak_memory(device);
+  if (!fs::is_directory(model_dir)) throw InputError(model_dir, "model folder does not exist");
+  if (is_quantized_config(LlamaConfig::from_file(model_dir / "config.json")))
+    throw InputError(model_dir, "the model is already quantized");
+  // Weights stay on the host; each block goes to the device when it is calibrated.
+  LlamaModel model = LlamaModel::load(model_dir, ModelOptions().set_device(device).set_stream_blocks(true), obs);
+  Tokenizer tok = Tokenizer::load_from_dir(model_dir);
+  const LlamaConfig& cfg = model.config();
+  if (opts.seq_len > cfg.max_position_embeddings)
+    throw std::invalid_argument("--seq-len " + std::to_string(opts.seq_len) + " is longer than the model's context (" +
+                                "max_position_embeddings " + std::to_string(cfg.max_position_embeddings) + " in " +
+                                (model_dir / "config.json").string() + ")");
+  const auto samples = sample_windows(tokenize_for_model(tok, read_nonempty_file(calib_file, "calibration text"), cfg.vocab_size),
+                                      opts.nsamples, opts.seq_len, opts.seed, calib_file);
+  Run r{opts, find_method(opts.method), device, std::move(model), std::move(tok)};
+  r.out = std::move(out);
+  r.work = partial_dir(out_dir);
+  r.fingerprint = options_fingerprint(opts, model_dir, calib_file);
+  r.state = open_state(r.work, r.fingerprint, resume);
+  r.cache_device = opts.offload_activations ? torch::Device(torch::kCPU) : device;
+  r.cache_type = cache_dtype(opts, device);
+  {
+    torch::NoGradGuard ng;
+    r.X = r.model.embed(samples).to(r.cache_device, r.cache_type);
+    r.Xq = r.X.clone();
+  }
+  std::tie(r.cos, r.sin) = r.model.rotary().cos_sin(0, opts.seq_len, device, torch::kFloat);
+  return r;
+}
+
+// A block calibrated in an earlier (resumed) run: reload it and only carry the streams forward.
+void replay_block(Run& r, const BlockContext& ctx, const torch::Tensor& Y) {
+  const auto store = TensorStore::open_file(r.work / block_state_file(ctx.block));
+  auto qb = load_quantized_block(store, ctx.cfg, r.opts.spec(), ctx.block, r.device);
+  const BlockWeights& host = r.model.weights().blocks[ctx.block];
+  for (int i = 0; i < kNumLinears; ++i) qb->linears[i].W = host.linears[i].weight.to(r.device, torch::kFloat);
+  r.Xq = measure_block(ctx, *qb, r.X, r.Xq, Y, /*keep_output=*/true).out_q;
+}
+
+// Initialise, train, finalize and measure one block; persist it, then the state pointing at it,
+// so a crash leaves the last complete block.
+void calibrate_block(Run& r, const BlockContext& ctx, const torch::Tensor& Y) {
+  const auto t_block = Clock::now();
+  const int64_t b = ctx.block;
+  checkpoint(ctx.cancel);
+  QuantBlockLinears qb = r.method.init_block(ctx, r.model.weights().blocks[b]);
+  const auto init = measure_block(ctx, qb, r.X, r.Xq, Y, false);
+  BlockMetrics bm;
+  bm.block = b;
+  bm.out_mse_init = init.out_mse;
+  r.method.train_block(ctx, qb, BlockStreams{r.X, r.Xq, Y}, bm.losses);
+  for (auto& l : qb.linears)
+    if (l.state == QuantLinear::State::Training) l.finalize();
+  auto fin = measure_block(ctx, qb, r.X, r.Xq, Y, /*keep_output=*/true);
+  bm.out_mse = fin.out_mse;
+  bm.seconds = seconds_since(t_block);
+  for (LinearKind k : kAllLinears) {
+    if (!r.opts.is_target(k)) continue;  // dense linears have nothing to report
+    const int i = static_cast<int>(k);
+    const LayerMetrics lm{b, k, init.act_err[i], fin.act_err[i], fin.weight_err[i]};
+    r.state["layers"].push_back(layer_to_json(lm));
+    if (ctx.obs) ctx.obs->on_layer(lm);
+  }
+  r.state["blocks"].push_back(block_to_json(bm));
+  if (ctx.obs) ctx.obs->on_block(bm);
+  const auto dense_dtype = r.model.weights().embed.scalar_type();  // dense linears are stored as the model stores them
+  write_safetensors(r.work / block_state_file(b), quantized_block_tensors(ctx.cfg, b, qb, dense_dtype));
+  r.state["blocks_done"] = b + 1;
+  write_json_atomic(r.work / "state.json", r.state);
+  r.Xq = fin.out_q;
+}
+
+// The finished checkpoint, assembled from the saved blocks in a staging folder and renamed.
+void write_checkpoint(Run& r, const CalibrationResult& result) {
+  const fs::path& tmp = r.out->staging();
+  const LlamaConfig& cfg = r.model.config();
+  const auto& names = tensor_names_for(cfg.model_type);
+  const auto& w = r.model.weights();
+  NamedTensors all = {{names.embed, w.embed.cpu()}, {names.final_norm, w.final_norm.cpu()}};
+  if (!cfg.tie_word_embeddings) all.emplace_back(names.lm_head, w.lm_head.cpu());
+  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
+    const auto store = TensorStore::open_file(r.work / block_state_file(b));
+    for (const auto& n : store.names()) all.emplace_back(n, store.load(n));
+  }
+  write_safetensors(tmp / "model.safetensors", all, {{"format", "pt"}, {"producer", "apiq-studio"}});
+  json cj = cfg.raw;
+  cj["quantization_config"] = r.opts.spec().to_json();
+  write_json_atomic(tmp / "config.json", cj);
+  copy_tokenizer_files(r.tok.path().parent_path(), tmp);
+  write_json_atomic(tmp / "report.json", report_to_json(result, r.fingerprint));
+  r.out->commit();
+}
+
+}  // namespace
+
+double CalibrationResult::mean_act_err() const {
+  if (layers.empty()) return 0;
+  double s = 0;
+  for (const auto& l : layers) s += l.act_err;
+  return s / static_cast<double>(layers.size());
+}
+
+std::string block_state_file(int64_t block) { return "block_" + std::to_string(block) + ".safetensors"; }
+
+CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& calib_file, const fs::path& out_dir,
+                                  const CalibrationOptions& opts, bool resume, CalibrationObserver* obs,
+                                  const CancelToken* cancel) {
+  const auto t_start = Clock::now();
+  Run r = prepare_run(model_dir, calib_file, out_dir, opts, resume, obs);
+  const LlamaConfig& cfg = r.model.config();
+  const int64_t done = r.state["blocks_done"].get<int64_t>();
+  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
+    torch::manual_seed(opts.seed * 1000003ULL + static_cast<uint64_t>(b));  // per block, so resume is exact
+    const BlockContext ctx{cfg, opts, r.device, r.cos, r.sin, b, obs, cancel};
+    const torch::Tensor Y = run_block_batched(ctx, dense_block(ctx, r.model.weights().blocks[b]), r.X,
+                                              opts.metric_batch, r.cache_device, r.cache_type);
+    if (b < done) replay_block(r, ctx, Y);
+    else calibrate_block(r, ctx, Y);
+    r.X = Y;
+    report(obs, "calibrate", b + 1, cfg.num_hidden_layers);
+  }
+  // Metrics of blocks done before a resume come from the saved state.
+  CalibrationResult result;
+  for (const auto& j : r.state["layers"]) result.layers.push_back(layer_from_json(j));
+  for (const auto& j : r.state["blocks"]) result.blocks.push_back(block_from_json(j));
+  result.peak_memory_bytes = peak_memory_bytes(r.device);
+  result.seconds = seconds_since(t_start);
+  write_checkpoint(r, result);
+  remove_tree(r.work);
+  return result;
+}
+
+}  // namespace apiq

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "calibration/calibration_report.h"
+
+namespace apiq {
+using json = nlohmann::json;
+
+namespace {
+LinearKind kind_from_name(const std::string& s) {
+  for (LinearKind k : kAllLinears)
+    if (s == linear_short_name(k)) return k;
+  throw std::invalid_argument("unknown linear '" + s + "' in report");
+}
+}  // namespace
+
+json layer_to_json(const LayerMetrics& m) {
+  return {{"block", m.block}, {"linear", linear_short_name(m.kind)}, {"act_err_init", m.act_err_init},
+          {"act_err", m.act_err}, {"weight_err", m.weight_err}};
+}
+
+LayerMetrics layer_from_json(const json& j) {
+  return {j.at("block").get<int64_t>(), kind_from_name(j.at("linear").get<std::string>()),
+          j.at("act_err_init").get<double>(), j.at("act_err").get<double>(), j.at("weight_err").get<double>()};
+}
+
+json block_to_json(const BlockMetrics& m) {
+  return {{"block", m.block}, {"out_mse_init", m.out_mse_init}, {"out_mse", m.out_mse}, {"seconds", m.seconds},
+          {"losses", m.losses}};
+}
+
+BlockMetrics block_from_json(const json& j) {
+  BlockMetrics m;
+  m.block = j.at("block").get<int64_t>();
+  m.out_mse_init = j.at("out_mse_init").get<double>();
+  m.out_mse = j.at("out_mse").get<double>();
+  m.seconds = j.at("seconds").get<double>();
+  m.losses = j.at("losses").get<std::vector<double>>();
+  return m;
+}
+
+json report_to_json(const CalibrationResult& r, const json& options) {
+  json layers = json::array(), blocks = json::array();
+  for (const auto& l : r.layers) layers.push_back(layer_to_json(l));
+  for (const auto& b : r.blocks) blocks.push_back(block_to_json(b));
+  return {{"schema", "apiq-studio/report/1"}, {"options", options},   {"mean_act_err", r.mean_act_err()},
+          {"peak_memory_bytes", r.peak_memory_bytes}, {"seconds", r.seconds}, {"layers", layers},
+          {"blocks", blocks}};
+}
+
+CalibrationResult report_from_json(const json& j) {
+  CalibrationResult r;
+  for (const auto& l : j.at("layers")) r.layers.push_back(layer_from_json(l));
+  for (const auto& b : j.at("blocks")) r.blocks.push_back(block_from_json(b));
+  r.peak_memory_bytes = j.value("peak_memory_bytes", 0.0);
+  r.seconds = j.value("seconds", 0.0);
+  return r;
+}
+
+}  // namespace apiq

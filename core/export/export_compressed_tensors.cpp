@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// compressed-tensors "pack-quantized", asymmetric group strategy (llm-compressor / vLLM).
+// Per linear [N, K]: weight_packed int32 [N, ceil(K·b/32)] (codes along the input dim, lowest
+// bits first), weight_scale fp16 [N, K/g], weight_zero_point int32 [ceil(N·b/32), K/g] packed
+// along the output dim, weight_shape int64 [N, K]. Stored fields are the signed values plus
+// 2^(b−1), which for our unsigned codes and zeros are the codes and zeros themselves.
+#include <torch/torch.h>
+
+#include "base/errors.h"
+#include "export/export_format.h"
+#include "export/export_packed.h"
+
+namespace apiq {
+namespace fs = std::filesystem;
+
+namespace {
+
+ExportResult write_compressed_tensors(const QuantizedSource& src, const fs::path& dir, bool force,
+                                      const std::string& base_model) {
+  const int b = src.spec.quant.bits;
+  const int64_t g = src.spec.quant.group_size, maxq = (int64_t{1} << b) - 1;
+  NamedTensors tensors = packed_export_dense_tensors(src, torch::kHalf);
+  int64_t bad = 0, total = 0;
+  for_each_packed_linear(src, [&](const std::string& m, const PackedLinear& p) {
+    const auto codes = unpack_codes(p.packed, b, p.in).to(torch::kLong);  // [N, K]
+    auto z = p.zeros.to(torch::kLong);
+    bad += (z < 0).logical_or(z > maxq).sum().item<int64_t>();
+    total += z.numel();
+    tensors.emplace_back(m + ".weight_packed", pack_codes(codes, b));
+    tensors.emplace_back(m + ".weight_scale", p.scales.to(torch::kHalf).contiguous());
+    tensors.emplace_back(m + ".weight_zero_point", pack_along_rows(z.clamp(0, maxq), b));
+    tensors.emplace_back(m + ".weight_shape", torch::tensor({p.out, p.in}, torch::kLong));
+  });
+  ExportResult r;
+  if (bad > 0) {
+    const std::string what = std::to_string(bad) + " of " + std::to_string(total) +
+                             " groups have a zero point outside [0, " + std::to_string(maxq) + "]";
+    if (!force) throw InputError(src.dir, what + ", which compressed-tensors cannot store; pass --force to clamp them");
+    r.notes.push_back("LOSSY: " + what + "; they were clamped, so " + std::to_string(bad) + " groups changed");
+  }
+  write_safetensors(dir / "model.safetensors", tensors, {{"format", "pt"}});
+  nlohmann::ordered_json weights;
+  weights["num_bits"] = b;
+  weights["type"] = "int";
+  weights["symmetric"] = false;  // our zero points are stored, whatever they are
+  weights["strategy"] = "group";
+  weights["group_size"] = g;
+  weights["dynamic"] = false;
+  weights["actorder"] = nullptr;
+  weights["observer"] = "minmax";
+  nlohmann::ordered_json group;
+  group["targets"] = nlohmann::ordered_json::array({"Linear"});
+  group["weights"] = weights;
+  group["input_activations"] = nullptr;
+  group["output_activations"] = nullptr;
+  group["format"] = "pack-quantized";
+  nlohmann::ordered_json qc;
+  qc["quant_method"] = "compressed-tensors";
+  qc["format"] = "pack-quantized";
+  qc["quantization_status"] = "compressed";
+  qc["config_groups"] = {{"group_0", group}};
+  qc["ignore"] = nlohmann::ordered_json::array({"lm_head"});
+  qc["kv_cache_scheme"] = nullptr;
+  qc["global_compression_ratio"] = nullptr;
+  write_packed_export_extras(src, dir, nlohmann::json::parse(qc.dump()), base_model, r);
+  r.notes.push_back("compressed-tensors pack-quantized W" + std::to_string(b) + "A16, group " + std::to_string(g) +
+                    ", asymmetric (vLLM with a kernel for " + std::to_string(b) + "-bit weights)");
+  return r;
+}
+
+class CompressedTensorsFormat final : public ExportFormat {
+ public:
+  const char* name() const override { return "compressed-tensors"; }
+  const char* engines() const override {
+    return "vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers "
+           "with compressed-tensors. The LoRA adapter is written beside it.";
+  }
+  const char* loss() const override { return "Lossless for 2- and 4-bit integer codes, zero point 0 included."; }
+  std::vector<std::string> problems(const QuantizedCheckpoint& ck) const override {
+    return packed_export_problems(ck, name());
+  }
+  ExportResult write(const QuantizedSource& src, const fs::path& dir, const ExportOptions& o) const override {
+    return write_compressed_tensors(src, dir, o.force, o.base_model);
+  }
+};
+
+}  // namespace
+
+const ExportFormat& compressed_tensors_export_format() {
+  static const CompressedTensorsFormat f;
+  return f;
+}
+
+}  // namespace apiq

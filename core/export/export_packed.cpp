@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "export/export_packed.h"
+
+#include <torch/torch.h>
+
+#include "base/errors.h"
+#include "export/export_peft.h"
+
+namespace apiq {
+namespace fs = std::filesystem;
+
+std::vector<std::string> packed_export_problems(const QuantizedCheckpoint& src, const std::string& format) {
+  const auto& spec = src.spec;
+  std::vector<std::string> out;
+  if (!spec.all_targets()) {
+    std::string dense;
+    for (LinearKind k : kAllLinears)
+      if (!spec.is_target(k)) dense += std::string(dense.empty() ? "" : ", ") + linear_short_name(k);
+    out.push_back(format + " export needs all seven linears quantized; these stay dense here: " + dense +
+                  " (export hf-dequantized or peft instead)");
+  }
+  if (!spec.is_int()) {
+    out.push_back(format + " holds integer codes; this checkpoint uses NormalFloat codes (export hf-dequantized)");
+    return out;
+  }
+  if (spec.quant.bits != 2 && spec.quant.bits != 4)
+    out.push_back(format + " export supports 2- and 4-bit codes; " + std::to_string(spec.quant.bits) +
+                  "-bit codes pack across word boundaries there (export hf-dequantized instead)");
+  const int64_t g = spec.quant.group_size;
+  for (int64_t in : {src.cfg.hidden_size, src.cfg.q_dim(), src.cfg.intermediate_size})
+    if (in % g != 0) {
+      out.push_back(format + " needs the group size to divide every input width: " + std::to_string(g) +
+                    " does not divide " + std::to_string(in) + " (quantize with a group size that does)");
+      break;
+    }
+  return out;
+}
+
+NamedTensors packed_export_dense_tensors(const QuantizedSource& src, torch::ScalarType dtype) {
+  const auto& names = tensor_names_for(src.cfg.model_type);
+  NamedTensors out;
+  auto dense = [&](const std::string& n) { out.emplace_back(n, load_finite(src.store, n).to(dtype).contiguous()); };
+  dense(names.embed);
+  dense(names.final_norm);
+  if (!src.cfg.tie_word_embeddings) dense(names.lm_head);
+  for (int64_t b = 0; b < src.cfg.num_hidden_layers; ++b) {
+    const std::string p = block_prefix(names, b);
+    dense(p + names.attn_norm);
+    dense(p + names.mlp_norm);
+    for (LinearKind k : kAllLinears) {
+      const std::string m = linear_module(names, b, k);
+      if (src.store.contains(m + ".bias")) dense(m + ".bias");
+    }
+  }
+  return out;
+}
+
+void for_each_packed_linear(const QuantizedSource& src,
+                            const std::function<void(const std::string&, const PackedLinear&)>& fn) {
+  const auto& names = tensor_names_for(src.cfg.model_type);
+  for (int64_t b = 0; b < src.cfg.num_hidden_layers; ++b) {
+    const auto qb = load_quantized_block(src.store, src.cfg, src.spec, b, torch::kCPU);
+    for (LinearKind k : kAllLinears) fn(linear_module(names, b, k), *qb->at(k).packed);
+    src.block_done(b);
+  }
+}
+
+torch::Tensor pack_along_rows(const torch::Tensor& fields, int bits) {
+  return pack_codes(fields.t().contiguous(), bits).t().contiguous();
+}
+
+void write_packed_export_extras(const QuantizedSource& src, const fs::path& dir, const nlohmann::json& qc,
+                                const std::string& base_model, ExportResult& r) {
+  nlohmann::json cfg = src.cfg.raw;
+  cfg["quantization_config"] = qc;
+  cfg["dtype"] = "float16";
+  cfg["torch_dtype"] = "float16";
+  write_file_atomic(dir / "config.json", cfg.dump(2) + "\n");
+  copy_tokenizer_files(src.dir, dir);
+  if (has_lora_adapter(src)) {
+    write_peft_adapter(src, dir, base_model);
+    r.notes.push_back("LoRA adapter in the same folder (adapter_config.json, adapter_model.safetensors)");
+  }
+}
+
+}  // namespace apiq

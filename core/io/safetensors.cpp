@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "io/safetensors.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "base/errors.h"
+
+namespace apiq {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+struct TorchDtype {
+  StDtype dt;
+  torch::ScalarType st;
+};
+constexpr TorchDtype kTorchDtypes[] = {
+    {StDtype::BOOL, torch::kBool}, {StDtype::U8, torch::kUInt8},      {StDtype::I8, torch::kInt8},
+    {StDtype::I16, torch::kInt16}, {StDtype::F16, torch::kHalf},      {StDtype::BF16, torch::kBFloat16},
+    {StDtype::I32, torch::kInt32}, {StDtype::F32, torch::kFloat},     {StDtype::F64, torch::kDouble},
+    {StDtype::I64, torch::kLong},
+};
+
+}  // namespace
+
+torch::ScalarType to_scalar_type(StDtype dt) {
+  for (const auto& r : kTorchDtypes)
+    if (r.dt == dt) return r.st;
+  throw std::logic_error("unknown StDtype");
+}
+
+StDtype from_scalar_type(torch::ScalarType st) {
+  for (const auto& r : kTorchDtypes)
+    if (r.st == st) return r.dt;
+  throw std::invalid_argument(std::string("safetensors cannot store dtype ") + c10::toString(st));
+}
+
+std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
+  std::shared_ptr<SafetensorsFile> f(new SafetensorsFile());
+  f->path_ = path;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError(path, std::string("cannot open: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    throw InputError(path, "cannot stat");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw InputError(path, S_ISDIR(st.st_mode) ? "is a folder, not a safetensors file" : "is not a regular file");
+  }
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (size < 8) {
+    ::close(fd);
+    throw InputError(path, "truncated: " + std::to_string(size) + " bytes, too short for the 8-byte header length");
+  }
+  void* m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (m == MAP_FAILED) throw InputError(path, std::string("cannot map: ") + std::strerror(errno));
+  f->map_ = static_cast<const uint8_t*>(m);
+  f->map_size_ = size;
+
+  SafetensorsHeader h = parse_safetensors_header(f->map_, size, path);
+  f->tensors_ = std::move(h.tensors);
+  f->metadata_ = std::move(h.metadata);
+  f->data_start_ = h.data_start;
+  return f;
+}
+
+SafetensorsFile::~SafetensorsFile() {
+  if (map_) ::munmap(const_cast<uint8_t*>(map_), map_size_);
+}
+
+const TensorInfo& SafetensorsFile::info(const std::string& name) const {
+  auto it = tensors_.find(name);
+  if (it == tensors_.end()) throw InputError(path_, "no tensor named '" + name + "'");
+  return it->second;
+}
+
+torch::Tensor SafetensorsFile::load(const std::string& name) const {
+  const TensorInfo& ti = info(name);
+  auto opts = torch::TensorOptions().dtype(to_scalar_type(ti.dtype));
+  torch::Tensor out = torch::empty(ti.shape, opts);
+  if (ti.nbytes()) std::memcpy(out.data_ptr(), map_ + data_start_ + ti.begin, ti.nbytes());
+  return out;
+}
+
+torch::Tensor load_finite(const TensorStore& store, const std::string& name) {
+  torch::Tensor t = store.load(name);
+  if (t.is_floating_point() && !torch::isfinite(t).all().item<bool>())
+    throw InputError(store.file_of(name), "tensor '" + name + "' contains NaN or infinite values");
+  return t;
+}
+
+TensorStore TensorStore::open_file(const fs::path& file) {
+  TensorStore s;
+  s.origin_ = file;
+  s.files_.push_back(SafetensorsFile::open(file));
+  for (const auto& [name, ti] : s.files_[0]->tensors()) s.owner_[name] = 0;
+  return s;
+}
+
+TensorStore TensorStore::open_dir(const fs::path& dir) {
+  const fs::path single = dir / "model.safetensors";
+  const fs::path index = dir / "model.safetensors.index.json";
+  if (fs::exists(index)) {
+    json j;
+    try {
+      std::ifstream in(index);
+      j = json::parse(in);
+    } catch (const json::exception& e) {
+      throw InputError(index, std::string("invalid JSON: ") + e.what());
+    }
+    if (!j.contains("weight_map") || !j["weight_map"].is_object())
+      throw InputError(index, "missing the 'weight_map' object");
+    TensorStore s;
+    s.origin_ = index;
+    std::map<std::string, size_t> file_slot;
+    for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
+      if (!it.value().is_string()) throw InputError(index, "weight_map entry '" + it.key() + "' is not a file name");
+      const std::string shard = it.value().get<std::string>();
+      if (shard.find('/') != std::string::npos || shard.find("..") != std::string::npos)
+        throw InputError(index, "shard name '" + shard + "' leaves the model folder");
+      auto slot = file_slot.find(shard);
+      if (slot == file_slot.end()) {
+        if (!fs::exists(dir / shard)) throw InputError(dir / shard, "shard named in the index is missing");
+        s.files_.push_back(SafetensorsFile::open(dir / shard));
+        slot = file_slot.emplace(shard, s.files_.size() - 1).first;
+      }
+      if (!s.files_[slot->second]->contains(it.key()))
+        throw InputError(dir / shard, "index says it holds '" + it.key() + "' but it does not");
+      s.owner_[it.key()] = slot->second;
+    }
+    return s;
+  }
+  if (fs::exists(single)) return open_file(single);
+  throw InputError(dir, "no model.safetensors or model.safetensors.index.json in this folder");
+}
+
+std::vector<std::string> TensorStore::names() const {
+  std::vector<std::string> out;
+  out.reserve(owner_.size());
+  for (const auto& [n, i] : owner_) out.push_back(n);
+  return out;
+}
+
+const TensorInfo& TensorStore::info(const std::string& name) const {
+  auto it = owner_.find(name);
+  if (it == owner_.end()) throw InputError(origin_, "missing tensor '" + name + "'");
+  return files_[it->second]->info(name);
+}
+
+torch::Tensor TensorStore::load(const std::string& name) const {
+  auto it = owner_.find(name);
+  if (it == owner_.end()) throw InputError(origin_, "missing tensor '" + name + "'");
+  return files_[it->second]->load(name);
+}
+
+const fs::path& TensorStore::file_of(const std::string& name) const {
+  auto it = owner_.find(name);
+  if (it == owner_.end()) throw InputError(origin_, "missing tensor '" + name + "'");
+  return files_[it->second]->path();
+}
+
+void write_file_atomic(const fs::path& path, const std::string& bytes) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(tmp, "cannot create file for writing");
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw InputError(tmp, "write failed (disk full?)");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw InputError(path, "cannot move the finished file into place: " + ec.message());
+  }
+}
+
+void write_safetensors(const fs::path& path, const NamedTensors& tensors,
+                       const std::map<std::string, std::string>& metadata) {
+  struct Item {
+    std::string name;
+    torch::Tensor t;
+    StDtype dt;
+  };
+  std::vector<Item> items;
+  for (const auto& [name, t] : tensors) {
+    if (name == "__metadata__") throw std::invalid_argument("tensor name __metadata__ is reserved");
+    items.push_back({name, t.detach().to(torch::kCPU).contiguous(), from_scalar_type(t.scalar_type())});
+  }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    if (dtype_size(a.dt) != dtype_size(b.dt)) return dtype_size(a.dt) > dtype_size(b.dt);
+    return a.name < b.name;
+  });
+  for (size_t i = 1; i < items.size(); ++i)
+    if (items[i].name == items[i - 1].name) throw std::invalid_argument("duplicate tensor name " + items[i].name);
+
+  // nlohmann's ordered_json keeps insertion order: __metadata__ first, then by offset.
+  nlohmann::ordered_json header = nlohmann::ordered_json::object();
+  if (!metadata.empty()) header["__metadata__"] = metadata;
+  uint64_t offset = 0;
+  for (const auto& it : items) {
+    const uint64_t n = static_cast<uint64_t>(it.t.numel()) * dtype_size(it.dt);
+    nlohmann::ordered_json e;
+    e["dtype"] = dtype_name(it.dt);
+    e["shape"] = it.t.sizes().vec();
+    e["data_offsets"] = {offset, offset + n};
+    header[it.name] = e;
+    offset += n;
+  }
+  std::string hs = header.dump();
+  hs.append((8 - hs.size() % 8) % 8, ' ');
+  std::string bytes;
+  bytes.reserve(8 + hs.size() + offset);
+  const uint64_t hl = hs.size();
+  bytes.append(reinterpret_cast<const char*>(&hl), 8);
+  bytes += hs;
+  for (const auto& it : items) {
+    const size_t n = static_cast<size_t>(it.t.numel()) * dtype_size(it.dt);
+    if (n) bytes.append(static_cast<const char*>(it.t.data_ptr()), n);
+  }
+  write_file_atomic(path, bytes);
+}
+
+}  // namespace apiq

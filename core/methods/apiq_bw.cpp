@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// apiq-bw: ApiQ block by block (the paper's default). γ, β, A and B of all seven linears are
+// trained jointly on MSE(block_q(X^q), Y), one window per step in a fixed order.
+#include "methods/apiq_training.h"
+#include "methods/method.h"
+#include "ops/autocast.h"
+
+namespace apiq {
+namespace F = torch::nn::functional;
+
+namespace {
+
+// `Yq` (optional) is block_fp(X^q) for the augmented loss.
+void train_blockwise(const BlockContext& ctx, QuantBlockLinears& qb, const torch::Tensor& Xq, const torch::Tensor& Y,
+                    const torch::Tensor& Yq, std::vector<double>& losses) {
+  const auto& o = ctx.opts;
+  auto clip = qb.clip_parameters();
+  auto lora = qb.lora_parameters();
+  auto opt = make_apiq_optimizer(o, clip, lora);
+  const int64_t n = Xq.size(0);
+  int64_t step = 0;
+  for (int64_t e = 0; e < o.epochs; ++e) {
+    for (int64_t j = 0; j < n; ++j) {  // fixed order, batch 1
+      checkpoint(ctx.cancel);
+      {
+        // Re-quantize every weight with the current γ, β (in the autocast dtype, see fake_quant).
+        AutocastScope autocast(ctx.device.is_cuda() && o.mixed_precision);
+        qb.prepare();
+      }
+      auto out = run_block(ctx, qb, qb, Xq.narrow(0, j, 1));
+      out = out.to(torch::kFloat);
+      auto loss = F::mse_loss(out, batch_slice(Y, j, 1, ctx.device));
+      if (Yq.defined()) loss = loss + F::mse_loss(out, batch_slice(Yq, j, 1, ctx.device));
+      const double v = apiq_optimizer_step(*opt, loss, ctx, "", step);
+      losses.push_back(v);
+      if (ctx.obs) ctx.obs->on_step(ctx.block, -1, step, v);
+      ++step;
+    }
+    report(ctx.obs, "block " + std::to_string(ctx.block) + " epochs", e + 1, o.epochs);
+  }
+  qb.prepare();
+  freeze(clip);
+  freeze(lora);
+}
+
+// block_fp(X^q): the same block with every linear dense, one window per forward.
+torch::Tensor dense_on_quantized_stream(const BlockContext& ctx, const QuantBlockLinears& qb, const torch::Tensor& Xq) {
+  torch::NoGradGuard ng;
+  QuantBlockLinears dense = qb;
+  for (auto& l : dense.linears) l.state = QuantLinear::State::Dense;
+  dense.prepare();  // the copy carries the quantized Ŵ cached by the last measurement: use W
+  const auto cache_device = ctx.opts.offload_activations ? torch::Device(torch::kCPU) : ctx.device;
+  return run_block_batched(ctx, dense, Xq, 1, cache_device, cache_dtype(ctx.opts, ctx.device));
+}
+
+class ApiqBw final : public Method {
+ public:
+  const char* name() const override { return "apiq-bw"; }
+  const char* summary() const override { return "ApiQ block by block (the paper's default)"; }
+  bool trains() const override { return true; }
+  bool learnable_clipping() const override { return true; }
+  void train_block(const BlockContext& ctx, QuantBlockLinears& qb, const BlockStreams& s,
+                   std::vector<double>& losses) const override {
+    const torch::Tensor Yq = ctx.opts.aug_loss ? dense_on_quantized_stream(ctx, qb, s.Xq) : torch::Tensor();
+    train_blockwise(ctx, qb, s.Xq, s.Y, Yq, losses);
+  }
+};
+
+}  // namespace
+
+const Method& apiq_bw_method() {
+  static const ApiqBw m;
+  return m;
+}
+
+}  // namespace apiq

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What a calibration run is told (the quantization it makes plus how to get there) and what it
+// tells its observer. Every rule about these options lives in validate(), so the CLI and the
+// wizard refuse the same things with the same words.
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "base/errors.h"
+#include "base/progress.h"
+#include "io/config.h"
+#include "quant/quant_spec.h"
+
+namespace apiq {
+
+struct CalibrationOptions : QuantSpec {
+  int64_t nsamples = 128;
+  int64_t seq_len = 2048;
+  int64_t epochs = 20;
+  uint64_t seed = 2;
+  int loftq_iters = 5;
+  double clip_lr = 5e-3;
+  double lora_lr = 5e-4;
+  double weight_decay = 0.1;
+  bool aug_loss = false;  // apiq-bw: add MSE(block_q(X^q), block_fp(X^q))
+  std::string device = "cpu";
+  bool offload_activations = false;  // keep the X / X^q caches in host memory
+  bool mixed_precision = true;       // CUDA: bf16 autocast and bf16 activation caches (fp32 master params)
+  int64_t metric_batch = 8;          // samples per forward when measuring
+  // Fault injection for tests: the training loss of this block turns NaN at its second step.
+  int64_t inject_nan_block = -1;
+
+  // The description of the checkpoint this run writes: the method's adapter (none for rtn) and
+  // clipping applied to the options given.
+  QuantSpec spec() const;
+  // Every problem with these options, one sentence each (empty: fine).
+  std::vector<std::string> problems() const;
+  // Throws std::invalid_argument with the first problem.
+  void validate() const;
+  // Choices that run but waste effort on this model (a group wider than its narrowest linear, a
+  // rank above min(in, out) of its smallest linear): the CLI prints them, the wizard asks for
+  // another value.
+  std::vector<std::string> warnings(const LlamaConfig& model) const;
+};
+
+struct LayerMetrics {
+  int64_t block = 0;
+  LinearKind kind = LinearKind::Q;
+  double act_err_init = 0;  // ‖XW − X^q(Ŵ + sBA)‖ per token, after initialisation
+  double act_err = 0;       // the same after calibration
+  double weight_err = 0;    // ‖W − (Ŵ + sBA)‖_F
+};
+
+struct BlockMetrics {
+  int64_t block = 0;
+  double out_mse_init = 0;  // MSE(block_q(X^q), block_fp(X)) after initialisation
+  double out_mse = 0;       // the same after calibration
+  double seconds = 0;
+  std::vector<double> losses;  // training loss per optimizer step (apiq methods)
+};
+
+class CalibrationObserver : public ProgressObserver {
+ public:
+  virtual void on_layer(const LayerMetrics& m) { (void)m; }
+  virtual void on_block(const BlockMetrics& m) { (void)m; }
+  // One optimizer step; `linear` is -1 for block-wise training.
+  virtual void on_step(int64_t block, int linear, int64_t step, double loss) {
+    (void)block; (void)linear; (void)step; (void)loss;
+  }
+};
+
+}  // namespace apiq

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One Llama decoder block as plain functions over tensors: RMSNorm, rotary embedding,
+// grouped-query attention with a causal mask, SwiGLU MLP. The linears are pluggable
+// (dense here; quantized + LoRA in the methods), so calibration can run a block alone.
+#pragma once
+#include <torch/torch.h>
+
+#include <array>
+
+#include "io/config.h"
+#include "io/tensor_names.h"
+#include "ops/rms_norm.h"
+
+namespace apiq {
+
+struct LinearWeights {
+  torch::Tensor weight;  // [out, in]
+  torch::Tensor bias;    // [out] or undefined
+};
+
+struct BlockWeights {
+  torch::Tensor attn_norm;
+  torch::Tensor mlp_norm;
+  std::array<LinearWeights, kNumLinears> linears;
+
+  LinearWeights& linear(LinearKind k) { return linears[static_cast<int>(k)]; }
+  const LinearWeights& linear(LinearKind k) const { return linears[static_cast<int>(k)]; }
+  BlockWeights to(torch::Device device, torch::ScalarType dtype) const;
+};
+
+// How a block applies its seven linears.
+class BlockLinears {
+ public:
+  virtual ~BlockLinears() = default;
+  virtual torch::Tensor apply(LinearKind k, const torch::Tensor& x) const = 0;
+};
+
+class DenseLinears final : public BlockLinears {
+ public:
+  explicit DenseLinears(const BlockWeights& w) : w_(w) {}
+  torch::Tensor apply(LinearKind k, const torch::Tensor& x) const override;
+
+ private:
+  const BlockWeights& w_;
+};
+
+// Precomputed inverse frequencies, with default, linear or llama3 scaling.
+struct RotaryEmbedding {
+  torch::Tensor inv_freq;  // [head_dim / 2], float64, CPU
+
+  static RotaryEmbedding make(const LlamaConfig& cfg);
+  // cos and sin for positions [pos0, pos0 + len): each [len, head_dim], computed in float32
+  // and returned in `dtype` on `device`.
+  std::pair<torch::Tensor, torch::Tensor> cos_sin(int64_t pos0, int64_t len, torch::Device device,
+                                                  torch::ScalarType dtype) const;
+};
+
+// Keys and values of earlier positions of one block, [B, kv_heads, T, head_dim].
+struct KVEntry {
+  torch::Tensor k, v;
+  int64_t length() const { return k.defined() ? k.size(2) : 0; }
+};
+
+torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+
+// x: [B, T, hidden]. `cos`/`sin` cover the T new positions. With a cache the new keys and
+// values are appended and attention sees all earlier positions.
+torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
+                                    const torch::Tensor& mlp_norm, const BlockLinears& linears,
+                                    const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                    KVEntry* cache = nullptr);
+
+// A key/value cache of fixed capacity whose write position lives on the device, so that a decode
+// step has the same shapes and host work every time and can be captured in a CUDA graph.
+struct StaticKV {
+  torch::Tensor k, v;  // [B, kv_heads, capacity, head_dim]
+};
+// One decode step of a block: x [B, 1, hidden]; the new key and value go to position `pos`
+// (device int64 [1]); attention sees the positions where `key_mask` ([capacity] bool) is true.
+torch::Tensor decoder_block_step(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
+                                 const torch::Tensor& mlp_norm, const BlockLinears& linears, const torch::Tensor& x,
+                                 const torch::Tensor& cos, const torch::Tensor& sin, StaticKV& kv,
+                                 const torch::Tensor& pos, const torch::Tensor& key_mask);
+
+}  // namespace apiq

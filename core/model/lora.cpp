@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/lora.h"
+
+#include <cmath>
+
+namespace apiq {
+
+LoraAdapter LoraAdapter::init_default(int64_t out, int64_t in, const LoraOptions& o, torch::Device device) {
+  if (o.rank <= 0) throw std::invalid_argument("LoRA rank must be positive");
+  LoraAdapter l;
+  // Kaiming-uniform with a = √5: gain √(2/(1+5)), bound gain·√(3/fan_in) = 1/√fan_in.
+  const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+  l.A = torch::empty({o.rank, in}, torch::kFloat).uniform_(-bound, bound).to(device);
+  l.B = torch::zeros({out, o.rank}, torch::TensorOptions().dtype(torch::kFloat).device(device));
+  l.scaling = o.scaling();
+  return l;
+}
+
+torch::Tensor LoraAdapter::delta() const { return B.matmul(A) * scaling; }
+
+torch::Tensor LoraAdapter::apply(const torch::Tensor& x) const {
+  namespace F = torch::nn::functional;
+  return F::linear(F::linear(x, A.to(x.scalar_type())), B.to(x.scalar_type())) * scaling;
+}
+
+void LoraAdapter::set_requires_grad(bool on) {
+  A.set_requires_grad(on);
+  B.set_requires_grad(on);
+}
+
+}  // namespace apiq

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ops/cuda_ops.h"
+
+#include <torch/torch.h>
+
+#include <atomic>
+
+#include "ops/rms_norm.h"
+
+#ifdef APIQ_WITH_CUDA
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+
+#include "launchers.h"
+#endif
+
+namespace apiq {
+
+bool cuda_kernels_available() {
+#ifdef APIQ_WITH_CUDA
+  // Asked on every dispatch (each matmul, fake-quant, norm): look the devices up once.
+  static const bool available = torch::cuda::is_available();
+  return available;
+#else
+  return false;
+#endif
+}
+
+namespace {
+std::atomic<bool> g_kernels_enabled{true};
+}
+
+bool cuda_kernels_enabled() { return g_kernels_enabled && cuda_kernels_available(); }
+
+ScopedCudaKernels::ScopedCudaKernels(bool on) : prev_(g_kernels_enabled.exchange(on)) {}
+ScopedCudaKernels::~ScopedCudaKernels() { g_kernels_enabled = prev_; }
+
+namespace {
+thread_local bool t_gemv_overlap = false;  // per thread: another thread's kernels may be packing
+}
+ScopedGemvOverlap::ScopedGemvOverlap(bool on) : prev_(t_gemv_overlap) { t_gemv_overlap = on; }
+ScopedGemvOverlap::~ScopedGemvOverlap() { t_gemv_overlap = prev_; }
+bool gemv_overlap_enabled() { return t_gemv_overlap; }
+
+torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
+#ifdef APIQ_WITH_CUDA
+  TORCH_CHECK(x.is_cuda() && weight.is_cuda(), "rms_norm_kernel needs CUDA tensors");
+  TORCH_CHECK(weight.scalar_type() == x.scalar_type(), "rms_norm_kernel: weight and input dtypes differ");
+  TORCH_CHECK(weight.numel() == x.size(-1), "rms_norm_kernel: weight size does not match the last dimension");
+  kernels::ElemType et;
+  switch (x.scalar_type()) {
+    case torch::kFloat: et = kernels::ElemType::F32; break;
+    case torch::kHalf: et = kernels::ElemType::F16; break;
+    case torch::kBFloat16: et = kernels::ElemType::BF16; break;
+    default: TORCH_CHECK(false, "rms_norm_kernel: unsupported dtype ", x.scalar_type());
+  }
+  c10::cuda::CUDAGuard guard(x.device());
+  auto xc = x.contiguous();
+  auto wc = weight.contiguous();
+  auto y = torch::empty_like(xc);
+  const int64_t cols = x.size(-1);
+  const int rc = kernels::launch_rms_norm(xc.data_ptr(), wc.data_ptr(), y.data_ptr(), xc.numel() / cols, cols,
+                                          static_cast<float>(eps), et, c10::cuda::getCurrentCUDAStream().stream());
+  TORCH_CHECK(rc == 0, "rms_norm kernel launch failed: ", kernels::error_string(rc));
+  return y;
+#else
+  (void)x; (void)weight; (void)eps;
+  TORCH_CHECK(false, "this build has no CUDA kernels (APIQ_WITH_CUDA=OFF)");
+#endif
+}
+
+torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
+  auto xf = x.scalar_type() == torch::kDouble ? x : x.to(torch::kFloat);
+  auto var = xf.pow(2).mean(-1, /*keepdim=*/true);
+  return weight * (xf * torch::rsqrt(var + eps)).to(x.scalar_type());
+}
+
+torch::Tensor rms_norm_dispatch(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
+#ifdef APIQ_WITH_CUDA
+  // Autograd needs the composed ops; the kernel serves inference.
+  if (x.is_cuda() && cuda_kernels_enabled() && !(torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad())) &&
+      x.scalar_type() == weight.scalar_type())
+    return rms_norm_kernel(x, weight, eps);
+#endif
+  return rms_norm(x, weight, eps);
+}
+
+}  // namespace apiq

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// LibTorch-facing dispatch to our CUDA kernels, with the composed LibTorch path as reference
+// and as the fallback wherever CUDA (or our kernels) are absent.
+#pragma once
+#include <torch/types.h>
+
+#include "ops/packed_layout.h"
+
+namespace apiq {
+
+// True when this build has our kernels and a CUDA device is visible.
+bool cuda_kernels_available();
+
+// Process-wide switch (default on) so benchmarks and tests can run the composed reference on
+// CUDA too. cuda_kernels_enabled() implies cuda_kernels_available().
+bool cuda_kernels_enabled();
+
+// Sets the switch for a scope and restores the previous setting on exit (exceptions included).
+class ScopedCudaKernels {
+ public:
+  explicit ScopedCudaKernels(bool on);
+  ~ScopedCudaKernels();
+  ScopedCudaKernels(const ScopedCudaKernels&) = delete;
+  ScopedCudaKernels& operator=(const ScopedCudaKernels&) = delete;
+
+ private:
+  bool prev_;
+};
+
+// Within this scope, on this thread, packed GEMVs may start during the previous kernel's tail and
+// request their weights before waiting for it (programmatic dependent launch, sm_90+; x is read
+// only after the wait). Only where no kernel queued just before writes packed weights: decode.
+class ScopedGemvOverlap {
+ public:
+  explicit ScopedGemvOverlap(bool on = true);
+  ~ScopedGemvOverlap();
+  ScopedGemvOverlap(const ScopedGemvOverlap&) = delete;
+  ScopedGemvOverlap& operator=(const ScopedGemvOverlap&) = delete;
+
+ private:
+  bool prev_;
+};
+bool gemv_overlap_enabled();
+
+// Fused fake-quantization with learnable clipping (asymmetric int, group-wise): the same value and
+// gradients (γ, β and, when W requires grad, W) as GroupQuantizer's composed ops, in one pass each
+// way. γ, β float32 [out, n_groups]; Ŵ in `out_dtype`. CUDA only.
+torch::Tensor fake_quant_lwc_kernel(const torch::Tensor& W, const torch::Tensor& gamma, const torch::Tensor& beta,
+                                    int bits, int64_t group_size, torch::ScalarType out_dtype);
+
+// Packing kernels with packing.h's layout (CUDA tensors only).
+torch::Tensor pack_codes_kernel(const torch::Tensor& codes, int bits);
+torch::Tensor unpack_codes_kernel(const torch::Tensor& packed, int bits, int64_t in);
+// Ŵ = (codes − zeros)·scales from a packed linear on CUDA, in `dtype`.
+torch::Tensor dequantize_kernel(const PackedLinear& p, torch::ScalarType dtype);
+// y = x Ŵᵀ reading packed codes directly; x [..., in] fp16/bf16 with at most kernels::kMaxGemvRows (16) rows.
+bool packed_gemv_kernel_supports(const PackedLinear& p, const torch::Tensor& x);
+// Whether packed_gemv_kernel(x, p) takes the tensor-core kernel (2/4-bit, ≤ 16 rows, compatible group).
+bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x);
+// tensor_cores = false forces the CUDA-core kernel even where the tensor-core one applies.
+torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores = true);
+
+}  // namespace apiq

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Tensor-level dispatch to the quantization kernels (fake_quant.cu, quant_pack.cu, quant_gemv.cu).
+#include <torch/torch.h>
+
+#include "ops/cuda_ops.h"
+
+#ifdef APIQ_WITH_CUDA
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+
+#include "launchers.h"
+#endif
+
+namespace apiq {
+
+#ifdef APIQ_WITH_CUDA
+namespace {
+
+kernels::ElemType elem_type(torch::ScalarType t, const char* what) {
+  switch (t) {
+    case torch::kFloat: return kernels::ElemType::F32;
+    case torch::kHalf: return kernels::ElemType::F16;
+    case torch::kBFloat16: return kernels::ElemType::BF16;
+    default: TORCH_CHECK(false, what, ": unsupported dtype ", t);
+  }
+}
+
+void check_launch(int rc, const char* what) { TORCH_CHECK(rc == 0, what, " kernel failed: ", kernels::error_string(rc)); }
+
+void* stream() { return c10::cuda::getCurrentCUDAStream().stream(); }
+
+void check_packed(const PackedLinear& p, const char* what) {
+  TORCH_CHECK(p.packed.is_cuda() && p.scales.is_cuda() && p.zeros.is_cuda(), what, " needs CUDA tensors");
+  TORCH_CHECK(p.packed.scalar_type() == torch::kInt && p.zeros.scalar_type() == torch::kInt &&
+                  p.scales.scalar_type() == torch::kHalf,
+              what, ": packed/zeros must be int32 and scales fp16");
+  TORCH_CHECK(p.packed.size(0) == p.out && p.packed.size(1) == packed_words(p.in, p.bits), what,
+              ": packed words do not match [out, in]");
+  TORCH_CHECK(p.scales.size(0) == p.out && p.scales.size(1) == p.n_groups() && p.zeros.sizes() == p.scales.sizes(),
+              what, ": scales/zeros do not match [out, n_groups]");
+}
+
+struct FakeQuantLwcFn : torch::autograd::Function<FakeQuantLwcFn> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& W,
+                               const torch::Tensor& gamma, const torch::Tensor& beta, int64_t bits, int64_t group,
+                               c10::ScalarType out_dtype) {
+    ctx->saved_data["bits"] = bits;
+    ctx->saved_data["group"] = group;
+    auto Wc = W.contiguous();
+    auto g = gamma.contiguous(), b = beta.contiguous();
+    ctx->save_for_backward({Wc, g, b});
+    auto out = torch::empty(Wc.sizes(), Wc.options().dtype(out_dtype));
+    c10::cuda::CUDAGuard guard(W.device());
+    check_launch(kernels::launch_fake_quant_forward(Wc.data_ptr(), elem_type(Wc.scalar_type(), "fake_quant"),
+                                                    g.data_ptr<float>(), b.data_ptr<float>(), out.data_ptr(),
+                                                    elem_type(out_dtype, "fake_quant"), Wc.size(0), Wc.size(1), group,
+                                                    static_cast<int>(bits), stream()),
+                 "fake_quant forward");
+    return out;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const auto &W = saved[0], &g = saved[1], &b = saved[2];
+    auto go = grads[0].contiguous();
+    auto dg = torch::empty_like(g), db = torch::empty_like(b);
+    torch::Tensor dW;
+    if (ctx->needs_input_grad(0)) dW = torch::empty_like(W);
+    c10::cuda::CUDAGuard guard(W.device());
+    check_launch(kernels::launch_fake_quant_backward(
+                     W.data_ptr(), elem_type(W.scalar_type(), "fake_quant"), g.data_ptr<float>(), b.data_ptr<float>(),
+                     go.data_ptr(), elem_type(go.scalar_type(), "fake_quant grad"), dg.data_ptr<float>(),
+                     db.data_ptr<float>(), dW.defined() ? dW.data_ptr() : nullptr, W.size(0), W.size(1),
+                     ctx->saved_data["group"].toInt(), static_cast<int>(ctx->saved_data["bits"].toInt()), stream()),
+                 "fake_quant backward");
+    return {dW, dg, db, {}, {}, {}};
+  }
+};
+
+}  // namespace
+
+torch::Tensor fake_quant_lwc_kernel(const torch::Tensor& W, const torch::Tensor& gamma, const torch::Tensor& beta,
+                                    int bits, int64_t group_size, torch::ScalarType out_dtype) {
+  TORCH_CHECK(W.is_cuda() && gamma.is_cuda() && beta.is_cuda(), "fake_quant_lwc_kernel needs CUDA tensors");
+  TORCH_CHECK(W.dim() == 2 && group_size > 0, "fake_quant_lwc_kernel: W must be [out, in] and the group positive");
+  const int64_t G = num_groups(W.size(1), group_size);
+  TORCH_CHECK(gamma.scalar_type() == torch::kFloat && beta.scalar_type() == torch::kFloat,
+              "fake_quant_lwc_kernel: γ and β must be float32");
+  TORCH_CHECK(gamma.size(0) == W.size(0) && gamma.size(1) == G && beta.sizes() == gamma.sizes(),
+              "fake_quant_lwc_kernel: γ, β must be [out, n_groups]");
+  return FakeQuantLwcFn::apply(W, gamma, beta, bits, group_size, out_dtype);
+}
+
+torch::Tensor pack_codes_kernel(const torch::Tensor& codes, int bits) {
+  TORCH_CHECK(codes.is_cuda() && codes.dim() == 2, "pack_codes_kernel needs [rows, in] CUDA codes");
+  auto c = codes.to(torch::kByte).contiguous();
+  auto words = torch::empty({c.size(0), packed_words(c.size(1), bits)}, c.options().dtype(torch::kInt));
+  c10::cuda::CUDAGuard guard(c.device());
+  check_launch(kernels::launch_pack_codes(c.data_ptr<uint8_t>(), words.data_ptr<int32_t>(), c.size(0), c.size(1), bits,
+                                          stream()),
+               "pack");
+  return words;
+}
+
+torch::Tensor unpack_codes_kernel(const torch::Tensor& packed, int bits, int64_t in) {
+  TORCH_CHECK(packed.is_cuda() && packed.dim() == 2 && packed.scalar_type() == torch::kInt,
+              "unpack_codes_kernel needs [rows, words] int32 CUDA words");
+  TORCH_CHECK(packed.size(1) == packed_words(in, bits), "unpack_codes_kernel: word count does not match ", in, " codes");
+  auto w = packed.contiguous();
+  auto codes = torch::empty({w.size(0), in}, w.options().dtype(torch::kByte));
+  c10::cuda::CUDAGuard guard(w.device());
+  check_launch(kernels::launch_unpack_codes(w.data_ptr<int32_t>(), codes.data_ptr<uint8_t>(), w.size(0), in, bits,
+                                            stream()),
+               "unpack");
+  return codes;
+}
+
+torch::Tensor dequantize_kernel(const PackedLinear& p, torch::ScalarType dtype) {
+  check_packed(p, "dequantize_kernel");
+  auto out = torch::empty({p.out, p.in}, p.packed.options().dtype(dtype));
+  c10::cuda::CUDAGuard guard(p.packed.device());
+  check_launch(kernels::launch_dequantize(p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
+                                          p.zeros.contiguous().data_ptr<int32_t>(), out.data_ptr(),
+                                          elem_type(dtype, "dequantize"), p.out, p.in, p.group_size, p.bits, stream()),
+               "dequantize");
+  return out;
+}
+
+bool packed_gemv_kernel_supports(const PackedLinear& p, const torch::Tensor& x) {
+  if (!x.is_cuda() || !p.packed.is_cuda() || x.size(-1) != p.in) return false;
+  if (x.scalar_type() != torch::kHalf && x.scalar_type() != torch::kBFloat16) return false;
+  return kernels::packed_gemv_supported(p.bits, elem_type(x.scalar_type(), "gemv"), x.numel() / std::max<int64_t>(p.in, 1));
+}
+
+bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x) {
+  if (!packed_gemv_kernel_supports(p, x)) return false;
+  c10::cuda::CUDAGuard guard(x.device());
+  return kernels::packed_gemv_mma_supported(p.bits, elem_type(x.scalar_type(), "gemv"), x.numel() / p.in, p.out, p.in,
+                                            p.group_size, p.scales.data_ptr(), p.zeros.data_ptr());
+}
+
+torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores) {
+  check_packed(p, "packed_gemv_kernel");
+  TORCH_CHECK(packed_gemv_kernel_supports(p, x), "packed_gemv_kernel: unsupported input (needs fp16/bf16 CUDA x with ",
+              "at most ", kernels::kMaxGemvRows, " rows of ", p.in, " features and 2/3/4-bit codes)");
+  auto xc = x.reshape({-1, p.in}).contiguous();
+  auto out_sizes = x.sizes().vec();
+  out_sizes.back() = p.out;
+  auto y = torch::empty({xc.size(0), p.out}, xc.options());
+  c10::cuda::CUDAGuard guard(x.device());
+  check_launch(kernels::launch_packed_gemv(xc.data_ptr(), elem_type(xc.scalar_type(), "gemv"),
+                                           p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
+                                           p.zeros.contiguous().data_ptr<int32_t>(), y.data_ptr(), xc.size(0), p.out,
+                                           p.in, p.group_size, p.bits, stream(),
+                                           tensor_cores ? kernels::GemvPath::Auto : kernels::GemvPath::CudaCores,
+                                           gemv_overlap_enabled()),
+               "packed gemv");
+  return y.view(out_sizes);
+}
+
+#else  // no CUDA kernels in this build
+
+namespace {
+[[noreturn]] void no_kernels() { TORCH_CHECK(false, "this build has no CUDA kernels (APIQ_WITH_CUDA=OFF)"); }
+}  // namespace
+torch::Tensor fake_quant_lwc_kernel(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&, int, int64_t,
+                                    torch::ScalarType) { no_kernels(); }
+torch::Tensor pack_codes_kernel(const torch::Tensor&, int) { no_kernels(); }
+torch::Tensor unpack_codes_kernel(const torch::Tensor&, int, int64_t) { no_kernels(); }
+torch::Tensor dequantize_kernel(const PackedLinear&, torch::ScalarType) { no_kernels(); }
+bool packed_gemv_kernel_supports(const PackedLinear&, const torch::Tensor&) { return false; }
+bool packed_gemv_uses_tensor_cores(const PackedLinear&, const torch::Tensor&) { return false; }
+torch::Tensor packed_gemv_kernel(const torch::Tensor&, const PackedLinear&, bool) { no_kernels(); }
+
+#endif
+
+}  // namespace apiq

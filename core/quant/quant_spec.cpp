@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "quant/quant_spec.h"
+
+#include <cmath>
+
+#include "base/errors.h"
+
+namespace apiq {
+using json = nlohmann::json;
+
+void QuantSpec::validate() const {
+  quant.validate();
+  if (is_int() && !(quant.bits == 2 || quant.bits == 3 || quant.bits == 4 || quant.bits == 8))
+    throw std::invalid_argument("bits must be 2, 3, 4 or 8, got " + std::to_string(quant.bits));
+  if (lora.rank < 0) throw std::invalid_argument("lora rank must not be negative, got " + std::to_string(lora.rank));
+  if (!std::isfinite(lora.alpha)) throw std::invalid_argument("lora alpha must be finite");
+  if (count_targets(targets) == 0) throw std::invalid_argument("no target linears: quantize at least one linear");
+}
+
+json QuantSpec::to_json() const {
+  json modules = json::array();
+  for (LinearKind k : kAllLinears)
+    if (is_target(k)) modules.push_back(linear_short_name(k));
+  return {{"quant_method", "apiq-studio"}, {"method", method},
+          {"bits", quant.bits},            {"group_size", quant.group_size},
+          {"format", format_name()},       {"sym", is_sym()},
+          {"nf_block_size", quant.nf_block_size}, {"lora_rank", lora.rank},
+          {"lora_alpha", lora.alpha},      {"target_modules", modules}};
+}
+
+namespace {
+
+template <typename T>
+T field(const json& j, const char* key, const std::filesystem::path& origin) {
+  if (!j.contains(key)) throw InputError(origin, std::string("quantization_config has no '") + key + "'");
+  try {
+    return j.at(key).get<T>();
+  } catch (const json::exception&) {
+    throw InputError(origin, std::string("quantization_config field '") + key + "' has the wrong type");
+  }
+}
+
+}  // namespace
+
+QuantSpec QuantSpec::from_json(const json& j, const std::filesystem::path& origin) {
+  if (!j.is_object()) throw InputError(origin, "quantization_config is not a JSON object");
+  QuantSpec s;
+  s.method = field<std::string>(j, "method", origin);
+  s.quant.bits = field<int>(j, "bits", origin);
+  s.quant.group_size = field<int64_t>(j, "group_size", origin);
+  const auto format = field<std::string>(j, "format", origin);
+  if (format != "int" && format != "nf") throw InputError(origin, "quantization format '" + format + "' is unknown");
+  s.quant.format = format == "nf" ? QuantizerOptions::Format::NF : QuantizerOptions::Format::Int;
+  s.quant.mode = field<bool>(j, "sym", origin) ? QuantizerOptions::Mode::Sym : QuantizerOptions::Mode::Asym;
+  s.quant.nf_block_size = j.contains("nf_block_size") ? field<int64_t>(j, "nf_block_size", origin) : 64;
+  s.lora.rank = field<int64_t>(j, "lora_rank", origin);
+  s.lora.alpha = field<double>(j, "lora_alpha", origin);
+  if (j.contains("target_modules")) {  // older checkpoints: all seven
+    const auto& m = j.at("target_modules");
+    if (!m.is_array()) throw InputError(origin, "quantization_config field 'target_modules' is not a list");
+    std::string csv;
+    for (const auto& e : m) {
+      if (!e.is_string()) throw InputError(origin, "quantization_config field 'target_modules' holds a non-string");
+      csv += (csv.empty() ? "" : ",") + e.get<std::string>();
+    }
+    try {
+      s.targets = parse_targets(csv);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(origin, std::string("invalid target_modules: ") + e.what());
+    }
+  }
+  try {
+    s.validate();
+  } catch (const std::invalid_argument& e) {
+    throw InputError(origin, std::string("invalid quantization_config: ") + e.what());
+  }
+  return s;
+}
+
+bool is_quantized_config(const LlamaConfig& cfg) {
+  return cfg.raw.contains("quantization_config") && cfg.raw["quantization_config"].is_object() &&
+         cfg.raw["quantization_config"].value("quant_method", "") == "apiq-studio";
+}
+
+QuantSpec quant_spec_of(const LlamaConfig& cfg, const std::filesystem::path& origin) {
+  if (!is_quantized_config(cfg))
+    throw InputError(origin, "not an ApiQ Studio quantized checkpoint (no quantization_config with quant_method apiq-studio)");
+  return QuantSpec::from_json(cfg.raw["quantization_config"], origin);
+}
+
+}  // namespace apiq

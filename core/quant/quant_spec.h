@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The one description of a quantization: which method made it, how each target linear's weight is
+// quantized (QuantizerOptions), its LoRA adapter (rank 0: none) and which linears are targets. A
+// checkpoint's `quantization_config` is this, written by to_json() and read back, validated, by
+// from_json(); calibration options extend it (methods/calibration_options.h).
+#pragma once
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "io/config.h"
+#include "io/tensor_names.h"
+#include "model/lora_options.h"
+#include "quant/quantizer_options.h"
+
+namespace apiq {
+
+struct QuantSpec {
+  std::string method = "apiq-bw";
+  QuantizerOptions quant;
+  LoraOptions lora;                     // rank 0: no adapter (rtn)
+  LinearTargets targets = kAllTargets;  // the quantized linears; the others stay dense
+
+  bool is_target(LinearKind k) const { return targets[static_cast<int>(k)]; }
+  bool all_targets() const { return count_targets(targets) == kNumLinears; }
+  bool has_adapter() const { return lora.rank > 0; }
+  bool is_int() const { return quant.format == QuantizerOptions::Format::Int; }
+  bool is_sym() const { return quant.mode == QuantizerOptions::Mode::Sym; }
+  const char* format_name() const { return is_int() ? "int" : "nf"; }
+
+  // Throws std::invalid_argument naming the bad field: bits in {2, 3, 4, 8} (nf: 2..4), group and
+  // nf block size positive, rank not negative, alpha finite, at least one target.
+  void validate() const;
+
+  // {"quant_method": "apiq-studio", "method", "bits", "group_size", "format", "sym",
+  //  "nf_block_size", "lora_rank", "lora_alpha", "target_modules"}.
+  nlohmann::json to_json() const;
+  // Parses and validates; InputError naming `origin` and the field on any problem.
+  static QuantSpec from_json(const nlohmann::json& j, const std::filesystem::path& origin);
+};
+
+// True when config.json carries a quantization_config of ours (quant_method "apiq-studio").
+bool is_quantized_config(const LlamaConfig& cfg);
+// The validated spec of such a config; InputError naming `origin` otherwise.
+QuantSpec quant_spec_of(const LlamaConfig& cfg, const std::filesystem::path& origin);
+
+}  // namespace apiq

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "quant/quantized_checkpoint.h"
+
+#include <sstream>
+
+#include "base/errors.h"
+#include "model/linear_shapes.h"
+#include "quant/nf_quantizer.h"
+
+namespace apiq {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string shape_text(const std::vector<int64_t>& s) {
+  std::ostringstream o;
+  o << "[";
+  for (size_t i = 0; i < s.size(); ++i) o << (i ? ", " : "") << s[i];
+  o << "]";
+  return o.str();
+}
+
+// One expected tensor: present (unless optional), of one of `dtypes`, of `shape`.
+void expect(const TensorStore& store, const std::string& name, std::initializer_list<StDtype> dtypes,
+            const std::vector<int64_t>& shape, const fs::path& dir) {
+  if (!store.contains(name)) throw InputError(dir, "missing tensor '" + name + "'");
+  const TensorInfo& t = store.info(name);
+  bool dtype_ok = false;
+  std::string wanted;
+  for (StDtype d : dtypes) {
+    dtype_ok = dtype_ok || t.dtype == d;
+    wanted += (wanted.empty() ? "" : " or ") + std::string(dtype_name(d));
+  }
+  if (!dtype_ok)
+    throw InputError(store.file_of(name), "tensor '" + name + "' is " + dtype_name(t.dtype) + ", expected " + wanted);
+  if (t.shape != shape)
+    throw InputError(store.file_of(name), "tensor '" + name + "' has shape " + shape_text(t.shape) +
+                                              " but the quantization config implies " + shape_text(shape));
+}
+
+constexpr std::initializer_list<StDtype> kFloatDtypes = {StDtype::F32, StDtype::F16, StDtype::BF16, StDtype::F64};
+
+fs::path dir_of(const TensorStore& store) { return store.files().front()->path().parent_path(); }
+
+// Zero points as our quantizer makes them: integers within ±kZeroBound (group_quantizer.cpp), which
+// may lie outside the code range for groups that do not straddle 0.
+constexpr int64_t kZeroBound = 10000;
+
+torch::Tensor load_zeros(const TensorStore& store, const std::string& name) {
+  torch::Tensor z = store.load(name);
+  if (z.numel() && (z.min().item<int64_t>() < -kZeroBound || z.max().item<int64_t>() > kZeroBound))
+    throw InputError(store.file_of(name), "tensor '" + name + "' holds zero points beyond ±" + std::to_string(kZeroBound) +
+                                              " (min " + std::to_string(z.min().item<int64_t>()) + ", max " +
+                                              std::to_string(z.max().item<int64_t>()) + "): the checkpoint is damaged");
+  return z;
+}
+
+}  // namespace
+
+QuantizedCheckpoint QuantizedCheckpoint::open(const fs::path& dir) {
+  if (!fs::is_directory(dir)) throw InputError(dir, "quantized checkpoint folder does not exist");
+  QuantizedCheckpoint c{dir, LlamaConfig::from_file(dir / "config.json"), {}, TensorStore::open_dir(dir)};
+  c.spec = quant_spec_of(c.cfg, dir / "config.json");
+  tensor_names_for(c.cfg.model_type);  // an unknown architecture fails here, before anything else
+  for (int64_t b = 0; b < c.cfg.num_hidden_layers; ++b) check_quantized_block(c.store, c.cfg, c.spec, b);
+  return c;
+}
+
+NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, const QuantBlockLinears& qb,
+                                     torch::ScalarType dense_dtype) {
+  const auto& names = tensor_names_for(cfg.model_type);
+  NamedTensors out;
+  const std::string p = block_prefix(names, block);
+  out.emplace_back(p + names.attn_norm, qb.attn_norm.cpu());
+  out.emplace_back(p + names.mlp_norm, qb.mlp_norm.cpu());
+  for (LinearKind k : kAllLinears) {
+    const auto& l = qb.at(k);
+    const std::string m = linear_module(names, block, k);
+    if (l.state == QuantLinear::State::Dense) {
+      out.emplace_back(m + ".weight", l.W.detach().to(torch::kCPU, dense_dtype).contiguous());
+    } else if (l.packed) {
+      out.emplace_back(m + ".qweight", l.packed->packed.cpu());
+      out.emplace_back(m + ".scales", l.packed->scales.cpu());
+      out.emplace_back(m + ".zeros", l.packed->zeros.cpu());
+    } else if (l.nf) {
+      out.emplace_back(m + ".qweight", pack_codes(l.nf->codes.reshape({l.out(), l.in()}), l.nf->bits));
+      out.emplace_back(m + ".nf_absmax", l.nf->absmax.cpu());
+    } else {
+      throw std::logic_error("linear " + m + " is not finalized");
+    }
+    if (l.bias.defined()) out.emplace_back(m + ".bias", l.bias.cpu());
+    if (l.lora.defined()) {
+      out.emplace_back(m + ".lora_A", l.lora.A.detach().cpu());
+      out.emplace_back(m + ".lora_B", l.lora.B.detach().cpu());
+    }
+    if (l.quantizer.gamma.defined()) {
+      out.emplace_back(m + ".clip_gamma", l.quantizer.gamma.detach().cpu());
+      out.emplace_back(m + ".clip_beta", l.quantizer.beta.detach().cpu());
+    }
+  }
+  return out;
+}
+
+void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, const QuantSpec& spec, int64_t block) {
+  const auto& names = tensor_names_for(cfg.model_type);
+  const fs::path dir = dir_of(store);
+  const std::string p = block_prefix(names, block);
+  expect(store, p + names.attn_norm, kFloatDtypes, {cfg.hidden_size}, dir);
+  expect(store, p + names.mlp_norm, kFloatDtypes, {cfg.hidden_size}, dir);
+  const auto shapes = linear_shapes(cfg);
+  const int bits = spec.quant.bits;
+  for (LinearKind k : kAllLinears) {
+    const auto [out, in] = shapes[static_cast<int>(k)];
+    const std::string m = linear_module(names, block, k);
+    if (store.contains(m + ".bias")) expect(store, m + ".bias", kFloatDtypes, {out}, dir);
+    if (!spec.is_target(k)) {  // full precision: W, no quantizer, no LoRA
+      expect(store, m + ".weight", kFloatDtypes, {out, in}, dir);
+      continue;
+    }
+    expect(store, m + ".qweight", {StDtype::I32}, {out, packed_words(in, bits)}, dir);
+    if (spec.is_int()) {
+      const int64_t groups = num_groups(in, spec.quant.group_size);
+      expect(store, m + ".scales", {StDtype::F16}, {out, groups}, dir);
+      expect(store, m + ".zeros", {StDtype::I32}, {out, groups}, dir);
+    } else {
+      const int64_t blocks = (out * in + spec.quant.nf_block_size - 1) / spec.quant.nf_block_size;
+      expect(store, m + ".nf_absmax", {StDtype::F32, StDtype::F64}, {blocks}, dir);
+    }
+    if (store.contains(m + ".lora_A") || store.contains(m + ".lora_B")) {
+      if (!store.contains(m + ".lora_A") || !store.contains(m + ".lora_B"))
+        throw InputError(dir, "linear '" + m + "' has only one of its LoRA factors");
+      const int64_t r = store.info(m + ".lora_A").shape.empty() ? 0 : store.info(m + ".lora_A").shape[0];
+      if (r <= 0) throw InputError(store.file_of(m + ".lora_A"), "LoRA factors of '" + m + "' do not fit the layer");
+      try {
+        expect(store, m + ".lora_A", kFloatDtypes, {r, in}, dir);
+        expect(store, m + ".lora_B", kFloatDtypes, {out, r}, dir);
+      } catch (const InputError& e) {
+        throw InputError(e.path(), "LoRA factors of '" + m + "' do not fit the layer: " + e.problem());
+      }
+    }
+    if (store.contains(m + ".clip_gamma")) {
+      const int64_t groups = num_groups(in, spec.quant.group_size);
+      expect(store, m + ".clip_gamma", kFloatDtypes, {out, groups}, dir);
+      expect(store, m + ".clip_beta", kFloatDtypes, {out, groups}, dir);
+    }
+  }
+}
+
+std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store, const LlamaConfig& cfg,
+                                                        const QuantSpec& spec, int64_t block,
+                                                        torch::Device device, bool packed_only) {
+  check_quantized_block(store, cfg, spec, block);
+  const auto& names = tensor_names_for(cfg.model_type);
+  auto qb = std::make_shared<QuantBlockLinears>();
+  const std::string p = block_prefix(names, block);
+  qb->attn_norm = load_finite(store, p + names.attn_norm).to(device, torch::kFloat);
+  qb->mlp_norm = load_finite(store, p + names.mlp_norm).to(device, torch::kFloat);
+  const auto shapes = linear_shapes(cfg);
+  for (LinearKind k : kAllLinears) {
+    const int i = static_cast<int>(k);
+    auto& l = qb->linears[i];
+    const std::string m = linear_module(names, block, k);
+    const auto [out, in] = shapes[i];
+    if (store.contains(m + ".bias")) l.bias = load_finite(store, m + ".bias").to(device, torch::kFloat);
+    if (!spec.is_target(k)) {  // full precision: W, no quantizer, no LoRA
+      l.W = load_finite(store, m + ".weight").to(device, torch::kFloat);
+      l.state = QuantLinear::State::Dense;
+      continue;
+    }
+    if (spec.is_int()) {
+      PackedLinear pl;
+      pl.bits = spec.quant.bits;
+      pl.out = out;
+      pl.in = in;
+      pl.group_size = spec.quant.group_size;
+      pl.packed = store.load(m + ".qweight");
+      pl.scales = load_finite(store, m + ".scales");
+      pl.zeros = load_zeros(store, m + ".zeros");
+      if (packed_only) {
+        pl.packed = pl.packed.to(device);
+        pl.scales = pl.scales.to(device);
+        pl.zeros = pl.zeros.to(device);
+      } else {
+        l.w_hat = dequantize(pl).to(device);
+      }
+      l.packed = pl;
+    } else {
+      NFCodes c;
+      c.bits = spec.quant.bits;
+      c.block_size = spec.quant.nf_block_size;
+      c.codes = unpack_codes(store.load(m + ".qweight"), spec.quant.bits, in);
+      c.absmax = load_finite(store, m + ".nf_absmax");
+      l.w_hat = nf_dequantize(c).to(device);
+      l.nf = c;
+    }
+    if (store.contains(m + ".lora_A")) {
+      l.lora.A = load_finite(store, m + ".lora_A").to(device, torch::kFloat);
+      l.lora.B = load_finite(store, m + ".lora_B").to(device, torch::kFloat);
+      l.lora.scaling = spec.lora.alpha / static_cast<double>(l.lora.A.size(0));
+    }
+    l.quantizer.opts = spec.quant;
+    l.state = QuantLinear::State::Final;
+  }
+  return qb;
+}
+
+}  // namespace apiq
