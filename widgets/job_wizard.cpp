@@ -137,8 +137,8 @@ void JobWizard::loadConfig() {
     const QString path = QDir(dir).filePath(QStringLiteral("config.json"));
     config_ = LlamaConfig::from_file(path.toStdString());
     const LlamaConfig& c = *config_;
-    if (seqLen_ && seqLen_->value() > c.max_position_embeddings)  // a sequence cannot exceed the context
-      seqLen_->setValue(static_cast<int>(c.max_position_embeddings));
+    if (seqLen_ && seqLen_->value() > c.max_sequence())  // a sequence cannot exceed the context
+      seqLen_->setValue(static_cast<int>(c.max_sequence()));
     modelSummary_->setStyleSheet(QString());
     modelSummary_->setText(tr("%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters")
                                .arg(QString::fromStdString(c.model_type))
@@ -386,8 +386,8 @@ QWizardPage* JobWizard::createDataPage() {
   connect(seqLen_, &QSpinBox::valueChanged, this, refresh);
   page->complete = [this] { return dataProblems().isEmpty(); };
   page->init = [this, page] {
-    if (config_ && seqLen_->value() > config_->max_position_embeddings)
-      seqLen_->setValue(static_cast<int>(config_->max_position_embeddings));
+    if (config_ && seqLen_->value() > config_->max_sequence())
+      seqLen_->setValue(static_cast<int>(config_->max_sequence()));
     showProblems(dataProblems_, dataProblems());
     page->recheck();
   };
@@ -401,10 +401,10 @@ QStringList JobWizard::dataProblems() const {
     p << tr("Choose a calibration text file.");
   else if (!QFileInfo(f).isFile())
     p << tr("%1 does not exist or is not a file.").arg(f);
-  if (config_ && seqLen_->value() > config_->max_position_embeddings)
+  if (config_ && seqLen_->value() > config_->max_sequence())
     p << tr("Sequence length %1 exceeds the model's context of %2 tokens.")
              .arg(seqLen_->value())
-             .arg(config_->max_position_embeddings);
+             .arg(config_->max_sequence());
   return p;
 }
 

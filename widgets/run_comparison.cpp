@@ -6,8 +6,6 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "activation_error_chart.h"
 #include "calibration/calibration_report.h"
@@ -16,19 +14,11 @@
 namespace apiq::widgets {
 
 RunReport loadRunReport(const QString& dir) {
-  const std::string path = (dir + QStringLiteral("/report.json")).toStdString();
-  std::ifstream in(path);
-  if (!in) throw apiq::InputError(path, "missing: not a folder written by a calibration run");
-  const auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw apiq::InputError(path, "invalid JSON");
+  auto stored = apiq::read_report(dir.toStdString());
   RunReport r;
   r.dir = dir;
-  try {
-    r.result = apiq::report_from_json(j);
-    r.label = QString::fromStdString(j.at("options").at("method").get<std::string>());
-  } catch (const std::exception& e) {
-    throw apiq::InputError(path, std::string("not a valid report: ") + e.what());
-  }
+  r.result = std::move(stored.result);
+  r.label = QString::fromStdString(stored.method);
   return r;
 }
 

@@ -77,8 +77,14 @@ void run_generate(const GenerateArgs& a) {
   const LlamaModel model = load_model(a.model, opts);
   std::vector<int64_t> ids = tokenize_for_model(tok, a.prompt, model.config().vocab_size);
   const size_t prompt_len = ids.size();
+  const int64_t total = static_cast<int64_t>(prompt_len) + a.max_new_tokens;
+  if (const auto why = model.config().sequence_problem(total); !why.empty())
+    throw std::invalid_argument("the prompt (" + std::to_string(prompt_len) + " tokens) plus --max-new-tokens " +
+                                std::to_string(a.max_new_tokens) + " is " + why + " in " + a.model + "/config.json");
   // Stream text: decode everything so far and print what is new (pieces can merge across tokens).
-  std::string shown = tok.decode({ids.begin() + 1, ids.end()});
+  // The BOS that tokenize_for_model put first (tokenizers without one, e.g. Qwen's, get none) is not shown.
+  const std::ptrdiff_t skip = tok.bos_id() >= 0 && !ids.empty() && ids[0] == tok.bos_id() ? 1 : 0;
+  std::string shown = tok.decode({ids.begin() + skip, ids.end()});
   std::fputs(shown.c_str(), stdout);
   std::fflush(stdout);
   GenerateOptions go;
@@ -86,7 +92,7 @@ void run_generate(const GenerateArgs& a) {
   go.cuda_graph = !a.no_cuda_graph;
   generate_greedy(model, ids, go, [&](int64_t id) {
     ids.push_back(id);
-    const std::string now = tok.decode({ids.begin() + 1, ids.end()});
+    const std::string now = tok.decode({ids.begin() + skip, ids.end()});
     if (now.size() > shown.size() && now.compare(0, shown.size(), shown) == 0) std::fputs(now.c_str() + shown.size(), stdout);
     shown = now;
     std::fflush(stdout);

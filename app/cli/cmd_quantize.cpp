@@ -93,7 +93,7 @@ struct CompareArgs {
 
 // Mean held-out activation error (report-schema.md's definition, on windows of --act-data) of
 // each run, overall and per linear kind next to the calibration-window means of report.json.
-void print_heldout(const CompareArgs& a, const std::vector<nlohmann::json>& reports) {
+void print_heldout(const CompareArgs& a, const std::vector<StoredReport>& reports) {
   const std::string text = read_text_file(a.act_data);
   std::map<std::string, torch::Tensor> windows_of;  // per full-precision model (its tokenizer)
   std::vector<HeldoutResult> results;
@@ -101,9 +101,9 @@ void print_heldout(const CompareArgs& a, const std::vector<nlohmann::json>& repo
   for (size_t i = 0; i < a.dirs.size(); ++i) {
     std::string fp = a.fp_model;
     if (fp.empty()) {
-      const auto& o = reports[i]["options"];
+      const auto& o = reports[i].options;
       if (!o.contains("model") || !o["model"].is_string())
-        throw InputError(a.dirs[i] + "/report.json", "names no full-precision model; give --fp-model");
+        throw InputError(reports[i].file, "names no full-precision model; give --fp-model");
       fp = o["model"].get<std::string>();
     }
     if (!windows_of.count(fp)) {
@@ -129,8 +129,8 @@ void print_heldout(const CompareArgs& a, const std::vector<nlohmann::json>& repo
     for (const auto& rep : reports) {
       double s = 0;
       int n = 0;
-      for (const auto& l : rep["layers"])
-        if (l["linear"].get<std::string>() == name) s += l["act_err"].get<double>(), ++n;
+      for (const auto& l : rep.result.layers)
+        if (l.kind == k) s += l.act_err, ++n;
       std::printf(" %14.6g", n ? s / n : std::nan(""));
     }
     std::printf("\n%-17s", (shortn + " held-out").c_str());
@@ -142,34 +142,29 @@ void print_heldout(const CompareArgs& a, const std::vector<nlohmann::json>& repo
 void print_perplexities(const CompareArgs& a);
 
 void run_compare(const CompareArgs& a) {
-  const auto& dirs = a.dirs;
-  std::vector<nlohmann::json> reports;
-  for (const auto& d : dirs) {
-    std::ifstream in(d + "/report.json");
-    if (!in) throw InputError(d + "/report.json", "missing: not a folder written by apiq quantize");
-    auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.contains("layers")) throw InputError(d + "/report.json", "invalid report");
-    reports.push_back(j);
-  }
-  std::printf("%-6s %-10s", "block", "linear");
-  for (const auto& r : reports) std::printf(" %14s", r["options"]["method"].get<std::string>().c_str());
-  std::printf("\n");
-  const size_t n = reports[0]["layers"].size();
+  std::vector<StoredReport> reports;
+  for (const auto& d : a.dirs) reports.push_back(read_report(d));
+  const size_t n = reports[0].result.layers.size();
   for (const auto& r : reports)
-    if (r["layers"].size() != n) throw std::invalid_argument("the runs cover different numbers of layers");
+    if (r.result.layers.size() != n)
+      throw InputError(r.file, "covers " + std::to_string(r.result.layers.size()) + " layers, " +
+                                   reports[0].file.string() + " covers " + std::to_string(n));
+  std::printf("%-6s %-10s", "block", "linear");
+  for (const auto& r : reports) std::printf(" %14s", r.method.c_str());
+  std::printf("\n");
   for (size_t i = 0; i < n; ++i) {
-    const auto& l0 = reports[0]["layers"][i];
-    std::printf("%-6lld %-10s", static_cast<long long>(l0["block"].get<int64_t>()), l0["linear"].get<std::string>().c_str());
-    for (const auto& r : reports) std::printf(" %14.6g", r["layers"][i]["act_err"].get<double>());
+    const auto& l0 = reports[0].result.layers[i];
+    std::printf("%-6lld %-10s", static_cast<long long>(l0.block), linear_short_name(l0.kind));
+    for (const auto& r : reports) std::printf(" %14.6g", r.result.layers[i].act_err);
     std::printf("\n");
   }
   std::printf("%-17s", "mean act err");
-  for (const auto& r : reports) std::printf(" %14.6g", r["mean_act_err"].get<double>());
+  for (const auto& r : reports) std::printf(" %14.6g", r.result.mean_act_err());
   std::printf("\n%-17s", "mean block MSE");
   for (const auto& r : reports) {
     double s = 0;
-    for (const auto& b : r["blocks"]) s += b["out_mse"].get<double>();
-    std::printf(" %14.6g", s / static_cast<double>(std::max<size_t>(1, r["blocks"].size())));
+    for (const auto& b : r.result.blocks) s += b.out_mse;
+    std::printf(" %14.6g", s / static_cast<double>(std::max<size_t>(1, r.result.blocks.size())));
   }
   std::printf("\n");
   if (!a.data.empty()) print_perplexities(a);

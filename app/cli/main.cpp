@@ -51,10 +51,9 @@ CLI::Validator positive_number() { return number_check(false); }
 CLI::Validator non_negative_number() { return number_check(true); }
 
 void check_seq_len(int64_t seq_len, const LlamaConfig& cfg, const std::string& model_dir) {
-  if (seq_len > cfg.max_position_embeddings)
-    throw std::invalid_argument("--seq-len " + std::to_string(seq_len) + " is longer than the model's context (" +
-                                "max_position_embeddings " + std::to_string(cfg.max_position_embeddings) + " in " +
-                                model_dir + "/config.json)");
+  if (const auto why = cfg.sequence_problem(seq_len); !why.empty())
+    throw std::invalid_argument("--seq-len " + std::to_string(seq_len) + " is " + why + " in " + model_dir +
+                                "/config.json");
 }
 
 std::string read_text_file(const std::string& path) { return read_nonempty_file(path, "text file"); }

@@ -33,8 +33,8 @@ BlockWeights random_block(const LlamaConfig& cfg, torch::Device dev) {
   const int64_t d = cfg.hidden_size;
   const auto shapes = linear_shapes(cfg);
   BlockWeights w;
-  w.attn_norm = torch::ones({d}, on);
-  w.mlp_norm = torch::ones({d}, on);
+  w.norms[NormKind::Attn] = torch::ones({d}, on);
+  w.norms[NormKind::Mlp] = torch::ones({d}, on);
   for (int i = 0; i < kNumLinears; ++i) w.linears[i].weight = torch::randn({shapes[i].out, shapes[i].in}, on) * 0.02;
   return w;
 }

@@ -42,9 +42,9 @@ RandomPackedModel make_random_packed_model(const LlamaConfig& cfg, const RandomP
   std::vector<std::shared_ptr<QuantBlockLinears>> blocks;
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
     BlockWeights bw;
-    bw.attn_norm = torch::ones({d}, dense);
-    bw.mlp_norm = torch::ones({d}, dense);
-    dense_bytes += bytes_of(bw.attn_norm) + bytes_of(bw.mlp_norm);
+    bw.norms[NormKind::Attn] = torch::ones({d}, dense);
+    bw.norms[NormKind::Mlp] = torch::ones({d}, dense);
+    dense_bytes += bytes_of(bw.norms[NormKind::Attn]) + bytes_of(bw.norms[NormKind::Mlp]);
     w.blocks.push_back(bw);
     auto qb = std::make_shared<QuantBlockLinears>();
     for (int i = 0; i < kNumLinears; ++i) {

@@ -12,8 +12,7 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
   qb.prepare();
   // Dense view of the same block for the full-precision side.
   QuantBlockLinears dense;
-  dense.attn_norm = qb.attn_norm;
-  dense.mlp_norm = qb.mlp_norm;
+  dense.norms = qb.norms;
   for (int i = 0; i < kNumLinears; ++i) {
     dense.linears[i].W = qb.linears[i].W;
     dense.linears[i].bias = qb.linears[i].bias;

@@ -83,10 +83,9 @@ Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs:
   LlamaModel model = LlamaModel::load(model_dir, ModelOptions().set_device(device).set_stream_blocks(true), obs);
   Tokenizer tok = Tokenizer::load_from_dir(model_dir);
   const LlamaConfig& cfg = model.config();
-  if (opts.seq_len > cfg.max_position_embeddings)
-    throw std::invalid_argument("--seq-len " + std::to_string(opts.seq_len) + " is longer than the model's context (" +
-                                "max_position_embeddings " + std::to_string(cfg.max_position_embeddings) + " in " +
-                                (model_dir / "config.json").string() + ")");
+  if (const auto why = cfg.sequence_problem(opts.seq_len); !why.empty())
+    throw std::invalid_argument("--seq-len " + std::to_string(opts.seq_len) + " is " + why + " in " +
+                                (model_dir / "config.json").string());
   const auto samples = sample_windows(tokenize_for_model(tok, read_nonempty_file(calib_file, "calibration text"), cfg.vocab_size),
                                       opts.nsamples, opts.seq_len, opts.seed, calib_file);
   Run r{opts, find_method(opts.method), device, std::move(model), std::move(tok)};
@@ -169,13 +168,6 @@ void write_checkpoint(Run& r, const CalibrationResult& result) {
 }
 
 }  // namespace
-
-double CalibrationResult::mean_act_err() const {
-  if (layers.empty()) return 0;
-  double s = 0;
-  for (const auto& l : layers) s += l.act_err;
-  return s / static_cast<double>(layers.size());
-}
 
 std::string block_state_file(int64_t block) { return "block_" + std::to_string(block) + ".safetensors"; }
 

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "calibration/calibration_report.h"
 
+#include <cmath>
+
+#include "base/errors.h"
+#include "base/fs_util.h"
+
 namespace apiq {
 using json = nlohmann::json;
 
@@ -53,6 +58,49 @@ CalibrationResult report_from_json(const json& j) {
   r.peak_memory_bytes = j.value("peak_memory_bytes", 0.0);
   r.seconds = j.value("seconds", 0.0);
   return r;
+}
+
+double CalibrationResult::mean_act_err() const {
+  if (layers.empty()) return 0;
+  double s = 0;
+  for (const auto& l : layers) s += l.act_err;
+  return s / static_cast<double>(layers.size());
+}
+
+namespace {
+void check_metrics(const CalibrationResult& r) {
+  for (const auto& l : r.layers) {
+    if (l.block < 0) throw std::invalid_argument("negative block index " + std::to_string(l.block));
+    if (!std::isfinite(l.act_err) || !std::isfinite(l.act_err_init) || !std::isfinite(l.weight_err))
+      throw std::invalid_argument("non-finite error in block " + std::to_string(l.block));
+  }
+  for (const auto& b : r.blocks)
+    if (b.block < 0) throw std::invalid_argument("negative block index " + std::to_string(b.block));
+}
+}  // namespace
+
+StoredReport parse_report(const std::string& text, const std::filesystem::path& origin) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) throw InputError(origin, "not valid JSON");
+  if (!j.is_object() || !j.contains("layers") || !j.contains("blocks"))
+    throw InputError(origin, "not a calibration report (no \"layers\" and \"blocks\")");
+  StoredReport s;
+  s.file = origin;
+  try {
+    s.result = report_from_json(j);
+    s.options = j.value("options", json::object());
+    if (!s.options.is_object()) throw std::invalid_argument("\"options\" is not an object");
+    s.method = s.options.value("method", std::string("?"));
+    check_metrics(s.result);
+  } catch (const std::exception& e) {
+    throw InputError(origin, std::string("invalid report: ") + e.what());
+  }
+  return s;
+}
+
+StoredReport read_report(const std::filesystem::path& run_dir) {
+  const auto file = run_dir / "report.json";
+  return parse_report(read_nonempty_file(file, "report"), file);
 }
 
 }  // namespace apiq

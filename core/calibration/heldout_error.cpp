@@ -79,10 +79,8 @@ HeldoutResult heldout_activation_error(const fs::path& fp_model_dir, const fs::p
   const auto& names = tensor_names_for(qcfg.model_type);
   check_equal(fp.weights().embed, store.load(names.embed), "the embedding", fp_model_dir, qdir);
   const int64_t L = windows.size(1);
-  if (L > cfg.max_position_embeddings)
-    throw std::invalid_argument("held-out activation error: windows of " + std::to_string(L) +
-                                " tokens are longer than the model's context (" +
-                                std::to_string(cfg.max_position_embeddings) + ")");
+  if (const auto why = cfg.sequence_problem(L); !why.empty())
+    throw std::invalid_argument("held-out activation error: windows of " + std::to_string(L) + " tokens are " + why);
   if (windows.min().item<int64_t>() < 0 || windows.max().item<int64_t>() >= cfg.vocab_size)
     throw std::invalid_argument("held-out activation error: token ids outside the vocabulary");
 
@@ -104,8 +102,11 @@ HeldoutResult heldout_activation_error(const fs::path& fp_model_dir, const fs::p
     const BlockContext ctx{cfg, co, device, cos, sin, b, nullptr, cancel};
     const BlockWeights& host = fp.weights().blocks[b];
     auto qb = load_quantized_block(store, qcfg, info, b, device);
-    check_equal(host.attn_norm, qb->attn_norm, "block " + std::to_string(b) + "'s attention norm", fp_model_dir, qdir);
-    check_equal(host.mlp_norm, qb->mlp_norm, "block " + std::to_string(b) + "'s MLP norm", fp_model_dir, qdir);
+    static constexpr const char* kNormNames[kNumNorms] = {"attention norm", "MLP norm", "q norm", "k norm"};
+    for (int n = 0; n < kNumNorms; ++n)
+      if (host.norms.w[n].defined())
+        check_equal(host.norms.w[n], qb->norms.w[n], "block " + std::to_string(b) + "'s " + kNormNames[n], fp_model_dir,
+                    qdir);
     // The full-precision W of every linear, as calibration has it (and as its resume path sets it).
     for (int i = 0; i < kNumLinears; ++i) qb->linears[i].W = host.linears[i].weight.to(device, torch::kFloat);
     auto m = measure_block(ctx, *qb, X, Xq, torch::Tensor(), /*keep_output=*/true);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "export/export_format.h"
+#include "export/fused_linears.h"
 #include "export/export_packed.h"
 #include "export/export_peft.h"
 #include "model/llama_model.h"
@@ -44,6 +45,8 @@ NamedTensors hf_dequantized_tensors(const QuantizedSource& src, torch::ScalarTyp
     }
     src.block_done(b);
   }
+  fuse_rows(names, src.cfg.num_hidden_layers, ".weight", out);
+  fuse_rows(names, src.cfg.num_hidden_layers, ".bias", out);
   return out;
 }
 
@@ -75,6 +78,10 @@ class HfDequantizedFormat final : public ExportFormat {
   }
   const char* loss() const override { return "Lossless in f32; f16 and bf16 round the dequantized weights."; }
   bool uses_dtype() const override { return true; }
+  std::vector<std::string> problems(const QuantizedCheckpoint& ck) const override {
+    const auto why = fused_target_problem(tensor_names_for(ck.cfg.model_type), ck.spec.targets);
+    return why.empty() ? std::vector<std::string>{} : std::vector<std::string>{why};
+  }
   ExportResult write(const QuantizedSource& src, const fs::path& dir, const ExportOptions& o) const override {
     return write_hf_dequantized(src, dir, o.dtype, o.base_model);
   }

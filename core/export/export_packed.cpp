@@ -12,6 +12,9 @@ namespace fs = std::filesystem;
 std::vector<std::string> packed_export_problems(const QuantizedCheckpoint& src, const std::string& format) {
   const auto& spec = src.spec;
   std::vector<std::string> out;
+  if (const auto& names = tensor_names_for(src.cfg.model_type); names.fused_qkv || names.fused_gate_up)
+    out.push_back(format + " export does not yet join the fused linears of " + names.model_type +
+                  " (qkv_proj, gate_up_proj): export hf-dequantized or peft instead");
   if (!spec.all_targets()) {
     std::string dense;
     for (LinearKind k : kAllLinears)
@@ -45,8 +48,8 @@ NamedTensors packed_export_dense_tensors(const QuantizedSource& src, torch::Scal
   if (!src.cfg.tie_word_embeddings) dense(names.lm_head);
   for (int64_t b = 0; b < src.cfg.num_hidden_layers; ++b) {
     const std::string p = block_prefix(names, b);
-    dense(p + names.attn_norm);
-    dense(p + names.mlp_norm);
+    for (const char* n : names.norms)
+      if (n) dense(p + n);
     for (LinearKind k : kAllLinears) {
       const std::string m = linear_module(names, b, k);
       if (src.store.contains(m + ".bias")) dense(m + ".bias");

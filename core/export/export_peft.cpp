@@ -5,6 +5,7 @@
 
 #include "base/errors.h"
 #include "export/export_format.h"
+#include "export/fused_linears.h"
 #include "io/tensor_names.h"
 
 namespace apiq {
@@ -44,13 +45,30 @@ NamedTensors peft_adapter_tensors(const QuantizedSource& src, int64_t* rank) {
     }
   }
   if (rank) *rank = r;
+  fuse_lora(names, src.cfg.num_hidden_layers, out);
   return out;
 }
 
 nlohmann::ordered_json peft_adapter_config(const QuantizedSource& src, int64_t rank, const std::string& base_model) {
+  // Fused modules (phi3) carry the parts' adapters side by side: rank n·r with alpha n·α keeps
+  // PEFT's scaling alpha / r of the parts.
+  const auto fused = fused_linears(tensor_names_for(src.cfg.model_type));
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
-  for (LinearKind k : kAllLinears)
-    if (src.spec.is_target(k)) targets.push_back(linear_short_name(k));
+  nlohmann::ordered_json rank_pattern = nlohmann::ordered_json::object(), alpha_pattern = rank_pattern;
+  const double alpha = src.spec.lora.alpha;
+  for (LinearKind k : kAllLinears) {
+    if (!src.spec.is_target(k)) continue;
+    const FusedLinear* f = fused_module_of(fused, k);
+    if (!f) {
+      targets.push_back(linear_short_name(k));
+    } else if (f->parts.front() == k) {
+      const std::string leaf = f->module.substr(f->module.rfind('.') + 1);
+      const auto n = static_cast<int64_t>(f->parts.size());
+      targets.push_back(leaf);
+      rank_pattern[leaf] = n * rank;
+      alpha_pattern[leaf] = static_cast<double>(n) * alpha;
+    }
+  }
   nlohmann::ordered_json j;
   j["peft_type"] = "LORA";
   j["task_type"] = "CAUSAL_LM";
@@ -59,7 +77,6 @@ nlohmann::ordered_json peft_adapter_config(const QuantizedSource& src, int64_t r
   j["inference_mode"] = true;
   j["r"] = rank;
   // Our scaling is lora_alpha / r with the factors' own rank, as PEFT computes it.
-  const double alpha = src.spec.lora.alpha;
   if (std::floor(alpha) == alpha && std::abs(alpha) < 1e15)
     j["lora_alpha"] = static_cast<int64_t>(alpha);
   else
@@ -74,8 +91,8 @@ nlohmann::ordered_json peft_adapter_config(const QuantizedSource& src, int64_t r
   j["modules_to_save"] = nullptr;
   j["layers_to_transform"] = nullptr;
   j["layers_pattern"] = nullptr;
-  j["rank_pattern"] = nlohmann::ordered_json::object();
-  j["alpha_pattern"] = nlohmann::ordered_json::object();
+  j["rank_pattern"] = rank_pattern;
+  j["alpha_pattern"] = alpha_pattern;
   return j;
 }
 
@@ -96,8 +113,11 @@ class PeftFormat final : public ExportFormat {
   }
   const char* loss() const override { return "Lossless: the LoRA factors are copied exactly."; }
   std::vector<std::string> problems(const QuantizedCheckpoint& ck) const override {
-    if (has_lora_adapter(ck)) return {};
-    return {"the checkpoint has no LoRA factors (rtn)"};
+    std::vector<std::string> out;
+    if (!has_lora_adapter(ck)) out.push_back("the checkpoint has no LoRA factors (rtn)");
+    if (auto why = fused_target_problem(tensor_names_for(ck.cfg.model_type), ck.spec.targets); !why.empty())
+      out.push_back(why);
+    return out;
   }
   std::string default_base_model(const fs::path& qdir, const fs::path&) const override {
     return fs::absolute(qdir).lexically_normal().string();  // the adapter applies to the source's Ŵ

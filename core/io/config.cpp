@@ -36,6 +36,8 @@ RopeScaling parse_rope(const json& r, const std::filesystem::path& origin) {
   s.low_freq_factor = optional<double>(r, "low_freq_factor", 1.0, origin);
   s.high_freq_factor = optional<double>(r, "high_freq_factor", 4.0, origin);
   s.original_max_position_embeddings = optional<int64_t>(r, "original_max_position_embeddings", 8192, origin);
+  if (optional<double>(r, "partial_rotary_factor", 1.0, origin) != 1.0)
+    throw InputError(origin, "partial_rotary_factor other than 1 is not supported");
   if (s.type != "default" && s.type != "linear" && s.type != "llama3")
     throw InputError(origin, "unsupported rope scaling type '" + s.type + "' (supported: default, linear, llama3)");
   if (s.type != "default" && !(std::isfinite(s.factor) && s.factor > 0))
@@ -43,6 +45,14 @@ RopeScaling parse_rope(const json& r, const std::filesystem::path& origin) {
   if (s.type == "llama3" && s.high_freq_factor <= s.low_freq_factor)
     throw InputError(origin, "llama3 rope scaling needs high_freq_factor > low_freq_factor");
   return s;
+}
+
+// Mistral and Phi-3 set sliding_window; Qwen2/3 only when use_sliding_window is true.
+void parse_window(const json& j, LlamaConfig& c, const std::filesystem::path& origin) {
+  const bool qwen = c.model_type.rfind("qwen", 0) == 0;
+  if (qwen && !optional<bool>(j, "use_sliding_window", false, origin)) return;
+  if (!j.contains("sliding_window") || j["sliding_window"].is_null()) return;
+  c.sliding_window = required_int(j, "sliding_window", origin);
 }
 
 }  // namespace
@@ -54,8 +64,8 @@ LlamaConfig LlamaConfig::from_json(const json& j, const std::filesystem::path& o
   if (!j.contains("model_type") || !j["model_type"].is_string())
     throw InputError(origin, "missing required field 'model_type'");
   c.model_type = j["model_type"].get<std::string>();
-  if (c.model_type != "llama" && c.model_type != "mistral")
-    throw InputError(origin, "unsupported model_type '" + c.model_type + "' (supported: llama, mistral)");
+  if (!has_tensor_names(c.model_type))
+    throw InputError(origin, "unsupported model_type '" + c.model_type + "' (supported: " + supported_model_types() + ")");
   c.hidden_size = required_int(j, "hidden_size", origin);
   c.intermediate_size = required_int(j, "intermediate_size", origin);
   c.num_attention_heads = required_int(j, "num_attention_heads", origin);
@@ -81,6 +91,10 @@ LlamaConfig LlamaConfig::from_json(const json& j, const std::filesystem::path& o
   c.tie_word_embeddings = optional<bool>(j, "tie_word_embeddings", false, origin);
   c.attention_bias = optional<bool>(j, "attention_bias", false, origin);
   c.mlp_bias = optional<bool>(j, "mlp_bias", false, origin);
+  c.qkv_bias = tensor_names_for(c.model_type).qkv_bias;
+  parse_window(j, c, origin);
+  if (optional<double>(j, "partial_rotary_factor", 1.0, origin) != 1.0)
+    throw InputError(origin, "partial_rotary_factor other than 1 is not supported");
   const std::string act = optional<std::string>(j, "hidden_act", "silu", origin);
   if (act != "silu") throw InputError(origin, "unsupported hidden_act '" + act + "' (only silu)");
   c.dtype = optional<std::string>(j, "dtype", optional<std::string>(j, "torch_dtype", "float32", origin), origin);
@@ -97,11 +111,20 @@ LlamaConfig LlamaConfig::from_json(const json& j, const std::filesystem::path& o
 
   c.bos_token_id = optional<int64_t>(j, "bos_token_id", 1, origin);
   if (j.contains("eos_token_id") && j["eos_token_id"].is_array()) {
-    c.eos_token_ids = j["eos_token_id"].get<std::vector<int64_t>>();
+    c.eos_token_ids = optional<std::vector<int64_t>>(j, "eos_token_id", {}, origin);
   } else {
     c.eos_token_ids = {optional<int64_t>(j, "eos_token_id", 2, origin)};
   }
   return c;
+}
+
+std::string LlamaConfig::sequence_problem(int64_t len) const {
+  if (len > max_position_embeddings)
+    return "longer than the model's context (max_position_embeddings " + std::to_string(max_position_embeddings) + ")";
+  if (sliding_window > 0 && len > sliding_window)
+    return "longer than the model's attention window (sliding_window " + std::to_string(sliding_window) +
+           "; windowed attention is not implemented)";
+  return "";
 }
 
 LlamaConfig LlamaConfig::from_file(const std::filesystem::path& path) {

@@ -7,23 +7,44 @@
 namespace apiq {
 
 namespace {
-// Llama and Mistral share the Hugging Face module layout.
+constexpr std::array<const char*, kNumLinears> kSeparateLinears = {
+    "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+    "mlp.gate_proj",    "mlp.up_proj",      "mlp.down_proj"};
+constexpr std::array<const char*, kNumNorms> kPrePostNorms = {"input_layernorm.weight",
+                                                              "post_attention_layernorm.weight", nullptr, nullptr};
+
+// One row per architecture; all share the Hugging Face Llama module layout but for the fields set.
 constexpr ArchTensorNames kTable[] = {
-    {"llama", "model.embed_tokens.weight", "model.norm.weight", "lm_head.weight", "model.layers.{}.",
-     "input_layernorm.weight", "post_attention_layernorm.weight",
-     {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj",
-      "mlp.down_proj"}},
-    {"mistral", "model.embed_tokens.weight", "model.norm.weight", "lm_head.weight", "model.layers.{}.",
-     "input_layernorm.weight", "post_attention_layernorm.weight",
-     {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj",
-      "mlp.down_proj"}},
+    {"llama", "model.embed_tokens.weight", "model.norm.weight", "lm_head.weight", "model.layers.{}.", kPrePostNorms,
+     kSeparateLinears},
+    {"mistral", "model.embed_tokens.weight", "model.norm.weight", "lm_head.weight", "model.layers.{}.", kPrePostNorms,
+     kSeparateLinears},
+    {"qwen2", "model.embed_tokens.weight", "model.norm.weight", "lm_head.weight", "model.layers.{}.", kPrePostNorms,
+     kSeparateLinears, nullptr, nullptr, /*qkv_bias=*/true},
+    {"qwen3", "model.embed_tokens.weight", "model.norm.weight", "lm_head.weight", "model.layers.{}.",
+     {"input_layernorm.weight", "post_attention_layernorm.weight", "self_attn.q_norm.weight", "self_attn.k_norm.weight"},
+     kSeparateLinears},
+    {"phi3", "model.embed_tokens.weight", "model.norm.weight", "lm_head.weight", "model.layers.{}.", kPrePostNorms,
+     kSeparateLinears, "self_attn.qkv_proj", "mlp.gate_up_proj"},
 };
 }  // namespace
 
 const ArchTensorNames& tensor_names_for(const std::string& model_type) {
   for (const auto& row : kTable)
     if (model_type == row.model_type) return row;
-  throw std::invalid_argument("no tensor-name table for model_type '" + model_type + "'");
+  throw std::invalid_argument("unsupported model_type '" + model_type + "' (supported: " + supported_model_types() + ")");
+}
+
+bool has_tensor_names(const std::string& model_type) {
+  for (const auto& row : kTable)
+    if (model_type == row.model_type) return true;
+  return false;
+}
+
+std::string supported_model_types() {
+  std::string s;
+  for (const auto& row : kTable) s += (s.empty() ? "" : ", ") + std::string(row.model_type);
+  return s;
 }
 
 const char* linear_short_name(LinearKind k) {

@@ -18,7 +18,7 @@ torch::Tensor run_block(const BlockContext& ctx, const QuantBlockLinears& qb, co
   AutocastScope autocast(ctx.device.is_cuda() && ctx.opts.mixed_precision);
   auto xd = x.to(ctx.device, torch::kFloat);
   const auto T = xd.size(1);
-  return decoder_block_forward(ctx.cfg, qb.attn_norm, qb.mlp_norm, linears, xd, ctx.cos.narrow(0, 0, T),
+  return decoder_block_forward(ctx.cfg, qb.norms, linears, xd, ctx.cos.narrow(0, 0, T),
                                ctx.sin.narrow(0, 0, T));
 }
 
@@ -33,8 +33,7 @@ torch::Tensor run_block_batched(const BlockContext& ctx, const QuantBlockLinears
 
 QuantBlockLinears dense_block(const BlockContext& ctx, const BlockWeights& weights) {
   QuantBlockLinears dense;
-  dense.attn_norm = weights.attn_norm.to(ctx.device, torch::kFloat);
-  dense.mlp_norm = weights.mlp_norm.to(ctx.device, torch::kFloat);
+  dense.norms = weights.norms.to(ctx.device, torch::kFloat);
   for (int i = 0; i < kNumLinears; ++i) {
     dense.linears[i].W = weights.linears[i].weight.to(ctx.device, torch::kFloat);
     if (weights.linears[i].bias.defined()) dense.linears[i].bias = weights.linears[i].bias.to(ctx.device, torch::kFloat);

@@ -13,8 +13,7 @@ namespace apiq {
 QuantBlockLinears Method::init_block(const BlockContext& ctx, const BlockWeights& weights) const {
   const auto& o = ctx.opts;
   QuantBlockLinears qb;
-  qb.attn_norm = weights.attn_norm.to(ctx.device, torch::kFloat);
-  qb.mlp_norm = weights.mlp_norm.to(ctx.device, torch::kFloat);
+  qb.norms = weights.norms.to(ctx.device, torch::kFloat);
   QuantizerOptions qo = o.quant;
   qo.learnable_clipping = learnable_clipping() && qo.format == QuantizerOptions::Format::Int && qo.learnable_clipping;
   for (LinearKind k : kAllLinears) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The (out, in) shape of each of a decoder block's seven linears, from the config: the one place
-// that knows it (loaders, checkpoints, benchmarks and the wizard's size estimate ask here).
+// The (out, in) shape of each of a decoder block's seven linears (and the length of its norms),
+// from the config: the one place that knows it (loaders, checkpoints, benchmarks and the wizard's size estimate ask here).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -23,5 +23,10 @@ inline std::array<LinearShape, kNumLinears> linear_shapes(const LlamaConfig& c) 
 }
 
 inline LinearShape linear_shape(const LlamaConfig& c, LinearKind k) { return linear_shapes(c)[static_cast<int>(k)]; }
+
+// Length of a block norm's weight: the hidden size, or the head size for the per-head q/k norms.
+inline int64_t block_norm_size(const LlamaConfig& c, NormKind n) {
+  return n == NormKind::Q || n == NormKind::K ? c.head_dim : c.hidden_size;
+}
 
 }  // namespace apiq

@@ -8,10 +8,16 @@
 namespace apiq {
 namespace F = torch::nn::functional;
 
+BlockNorms BlockNorms::to(torch::Device device, torch::ScalarType dtype) const {
+  BlockNorms out;
+  for (int i = 0; i < kNumNorms; ++i)
+    if (w[i].defined()) out.w[i] = w[i].to(device, dtype);
+  return out;
+}
+
 BlockWeights BlockWeights::to(torch::Device device, torch::ScalarType dtype) const {
   BlockWeights out;
-  out.attn_norm = attn_norm.to(device, dtype);
-  out.mlp_norm = mlp_norm.to(device, dtype);
+  out.norms = norms.to(device, dtype);
   for (int i = 0; i < kNumLinears; ++i) {
     out.linears[i].weight = linears[i].weight.to(device, dtype);
     if (linears[i].bias.defined()) out.linears[i].bias = linears[i].bias.to(device, dtype);
@@ -70,14 +76,22 @@ struct Attention {
   torch::Tensor q, k, v;  // [B, heads, T, head_dim], rotated
 };
 
-Attention project_qkv(const LlamaConfig& cfg, const torch::Tensor& attn_norm, const BlockLinears& linears,
+// [B, T, heads·D] → [B, heads, T, D], with the per-head RMSNorm first where the block has one.
+torch::Tensor split_heads(const torch::Tensor& y, int64_t heads, int64_t D, const torch::Tensor& head_norm,
+                          double eps) {
+  auto h = y.view({y.size(0), y.size(1), heads, D});
+  if (head_norm.defined()) h = rms_norm_dispatch(h, head_norm, eps);
+  return h.transpose(1, 2);
+}
+
+Attention project_qkv(const LlamaConfig& cfg, const BlockNorms& norms, const BlockLinears& linears,
                       const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
-  const int64_t B = x.size(0), T = x.size(1);
   const int64_t H = cfg.num_attention_heads, KVH = cfg.num_key_value_heads, D = cfg.head_dim;
-  auto h = rms_norm_dispatch(x, attn_norm, cfg.rms_norm_eps);
-  auto q = linears.apply(LinearKind::Q, h).view({B, T, H, D}).transpose(1, 2);
-  auto k = linears.apply(LinearKind::K, h).view({B, T, KVH, D}).transpose(1, 2);
-  auto v = linears.apply(LinearKind::V, h).view({B, T, KVH, D}).transpose(1, 2);
+  const double eps = cfg.rms_norm_eps;
+  auto h = rms_norm_dispatch(x, norms[NormKind::Attn], eps);
+  auto q = split_heads(linears.apply(LinearKind::Q, h), H, D, norms[NormKind::Q], eps);
+  auto k = split_heads(linears.apply(LinearKind::K, h), KVH, D, norms[NormKind::K], eps);
+  auto v = split_heads(linears.apply(LinearKind::V, h), KVH, D, torch::Tensor(), eps);
   return {apply_rotary(q, cos, sin), apply_rotary(k, cos, sin), v};
 }
 
@@ -99,12 +113,11 @@ torch::Tensor finish_block(const LlamaConfig& cfg, const torch::Tensor& mlp_norm
 
 }  // namespace
 
-torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
-                                    const torch::Tensor& mlp_norm, const BlockLinears& linears,
+torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const BlockNorms& norms, const BlockLinears& linears,
                                     const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                                     KVEntry* cache) {
   const int64_t T = x.size(1);
-  auto [q, k, v] = project_qkv(cfg, attn_norm, linears, x, cos, sin);
+  auto [q, k, v] = project_qkv(cfg, norms, linears, x, cos, sin);
   int64_t past = 0;
   if (cache) {
     past = cache->length();
@@ -126,18 +139,18 @@ torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const torch::Tensor&
       mask = ki <= qi;
     }
   }
-  return finish_block(cfg, mlp_norm, linears, x, q, k, v, mask, causal);
+  return finish_block(cfg, norms[NormKind::Mlp], linears, x, q, k, v, mask, causal);
 }
 
-torch::Tensor decoder_block_step(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
-                                 const torch::Tensor& mlp_norm, const BlockLinears& linears, const torch::Tensor& x,
+torch::Tensor decoder_block_step(const LlamaConfig& cfg, const BlockNorms& norms, const BlockLinears& linears,
+                                 const torch::Tensor& x,
                                  const torch::Tensor& cos, const torch::Tensor& sin, StaticKV& kv,
                                  const torch::Tensor& pos, const torch::Tensor& key_mask) {
   TORCH_CHECK(x.size(1) == 1, "decoder_block_step takes one new position");
-  auto [q, k, v] = project_qkv(cfg, attn_norm, linears, x, cos, sin);
+  auto [q, k, v] = project_qkv(cfg, norms, linears, x, cos, sin);
   kv.k.index_copy_(2, pos, k);
   kv.v.index_copy_(2, pos, v);
-  return finish_block(cfg, mlp_norm, linears, x, q, kv.k, kv.v, key_mask.view({1, 1, 1, -1}), false);
+  return finish_block(cfg, norms[NormKind::Mlp], linears, x, q, kv.k, kv.v, key_mask.view({1, 1, 1, -1}), false);
 }
 
 }  // namespace apiq

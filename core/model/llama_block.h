@@ -18,9 +18,18 @@ struct LinearWeights {
   torch::Tensor bias;    // [out] or undefined
 };
 
+// A block's norm weights in NormKind order: before attention, before the MLP, and qwen3's
+// per-head q / k norms (undefined where the architecture has none).
+struct BlockNorms {
+  std::array<torch::Tensor, kNumNorms> w;
+
+  torch::Tensor& operator[](NormKind n) { return w[static_cast<int>(n)]; }
+  const torch::Tensor& operator[](NormKind n) const { return w[static_cast<int>(n)]; }
+  BlockNorms to(torch::Device device, torch::ScalarType dtype) const;  // undefined ones stay undefined
+};
+
 struct BlockWeights {
-  torch::Tensor attn_norm;
-  torch::Tensor mlp_norm;
+  BlockNorms norms;
   std::array<LinearWeights, kNumLinears> linears;
 
   LinearWeights& linear(LinearKind k) { return linears[static_cast<int>(k)]; }
@@ -65,8 +74,7 @@ torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, con
 
 // x: [B, T, hidden]. `cos`/`sin` cover the T new positions. With a cache the new keys and
 // values are appended and attention sees all earlier positions.
-torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
-                                    const torch::Tensor& mlp_norm, const BlockLinears& linears,
+torch::Tensor decoder_block_forward(const LlamaConfig& cfg, const BlockNorms& norms, const BlockLinears& linears,
                                     const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                                     KVEntry* cache = nullptr);
 
@@ -77,8 +85,8 @@ struct StaticKV {
 };
 // One decode step of a block: x [B, 1, hidden]; the new key and value go to position `pos`
 // (device int64 [1]); attention sees the positions where `key_mask` ([capacity] bool) is true.
-torch::Tensor decoder_block_step(const LlamaConfig& cfg, const torch::Tensor& attn_norm,
-                                 const torch::Tensor& mlp_norm, const BlockLinears& linears, const torch::Tensor& x,
+torch::Tensor decoder_block_step(const LlamaConfig& cfg, const BlockNorms& norms, const BlockLinears& linears,
+                                 const torch::Tensor& x,
                                  const torch::Tensor& cos, const torch::Tensor& sin, StaticKV& kv,
                                  const torch::Tensor& pos, const torch::Tensor& key_mask);
 

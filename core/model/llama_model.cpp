@@ -46,6 +46,45 @@ class WeightLoader {
   const ModelOptions& opts_;
 };
 
+// A linear's weight and bias (bias only where the config gives it one).
+LinearWeights load_linear(const WeightLoader& L, const std::string& module, LinearShape shape, bool bias, bool to_device) {
+  return {L.get(module + ".weight", {shape.out, shape.in}, to_device), L.maybe(module + ".bias", {shape.out}, bias, to_device)};
+}
+
+// Splits a fused linear (phi3's qkv_proj, gate_up_proj) by rows into `kinds`, in order.
+void split_fused(const LinearWeights& fused, std::initializer_list<LinearKind> kinds,
+                 const std::array<LinearShape, kNumLinears>& shapes, BlockWeights& bw) {
+  int64_t row = 0;
+  for (LinearKind k : kinds) {
+    const int64_t n = shapes[static_cast<int>(k)].out;
+    bw.linear(k).weight = fused.weight.narrow(0, row, n);
+    if (fused.bias.defined()) bw.linear(k).bias = fused.bias.narrow(0, row, n);
+    row += n;
+  }
+}
+
+void load_block_linears(const WeightLoader& L, const LlamaConfig& cfg, const ArchTensorNames& names, int64_t b,
+                        bool to_device, BlockWeights& bw) {
+  const auto shapes = linear_shapes(cfg);
+  const std::string p = block_prefix(names, b);
+  auto shape_of = [&](LinearKind k) { return shapes[static_cast<int>(k)]; };
+  if (names.fused_qkv) {
+    const LinearShape qkv{shape_of(LinearKind::Q).out + 2 * shape_of(LinearKind::K).out, cfg.hidden_size};
+    split_fused(load_linear(L, p + names.fused_qkv, qkv, cfg.linear_has_bias(LinearKind::Q), to_device),
+                {LinearKind::Q, LinearKind::K, LinearKind::V}, shapes, bw);
+  }
+  if (names.fused_gate_up) {
+    const LinearShape gu{2 * cfg.intermediate_size, cfg.hidden_size};
+    split_fused(load_linear(L, p + names.fused_gate_up, gu, cfg.linear_has_bias(LinearKind::Gate), to_device),
+                {LinearKind::Gate, LinearKind::Up}, shapes, bw);
+  }
+  for (LinearKind k : kAllLinears) {
+    const bool fused = (names.fused_qkv && (k == LinearKind::Q || k == LinearKind::K || k == LinearKind::V)) ||
+                       (names.fused_gate_up && (k == LinearKind::Gate || k == LinearKind::Up));
+    if (!fused) bw.linear(k) = load_linear(L, linear_module(names, b, k), shape_of(k), cfg.linear_has_bias(k), to_device);
+  }
+}
+
 }  // namespace
 
 torch::ScalarType parse_dtype(const std::string& s) {
@@ -91,20 +130,12 @@ LlamaModel LlamaModel::load_parts(LlamaConfig cfg, const TensorStore& store, con
   } else {
     w.lm_head = L.get(names.lm_head, {cfg.vocab_size, d}, true);
   }
-  const auto shapes = linear_shapes(cfg);
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
     const std::string p = block_prefix(names, b);
     BlockWeights bw;
-    bw.attn_norm = L.get(p + names.attn_norm, {d}, resident);
-    bw.mlp_norm = L.get(p + names.mlp_norm, {d}, resident);
-    for (LinearKind k : kAllLinears) {
-      if (!with_linears) break;
-      const int i = static_cast<int>(k);
-      const std::string m = linear_module(names, b, k);
-      const bool has_bias = i < 4 ? cfg.attention_bias : cfg.mlp_bias;
-      bw.linears[i].weight = L.get(m + ".weight", {shapes[i].out, shapes[i].in}, resident);
-      bw.linears[i].bias = L.maybe(m + ".bias", {shapes[i].out}, has_bias, resident);
-    }
+    for (int n = 0; n < kNumNorms; ++n)
+      if (names.norms[n]) bw.norms.w[n] = L.get(p + names.norms[n], {block_norm_size(cfg, NormKind(n))}, resident);
+    if (with_linears) load_block_linears(L, cfg, names, b, resident, bw);
     w.blocks.push_back(std::move(bw));
     report(obs, "load", b + 1, cfg.num_hidden_layers);
   }
@@ -140,26 +171,26 @@ template <class F>
 torch::Tensor LlamaModel::with_block(int64_t i, const torch::Tensor& x, F&& f) const {
   const BlockWeights& bw = w_.blocks.at(static_cast<size_t>(i));
   if (const BlockLinears* custom = block_linears(i))
-    return f(bw.attn_norm.to(x.device(), x.scalar_type()), bw.mlp_norm.to(x.device(), x.scalar_type()), *custom);
+    return f(bw.norms.to(x.device(), x.scalar_type()), *custom);
   if (opts_.stream_blocks) {
     BlockWeights moved = block_on_device(i);
-    return f(moved.attn_norm, moved.mlp_norm, DenseLinears(moved));
+    return f(moved.norms, DenseLinears(moved));
   }
-  return f(bw.attn_norm, bw.mlp_norm, DenseLinears(bw));
+  return f(bw.norms, DenseLinears(bw));
 }
 
 torch::Tensor LlamaModel::block_forward(int64_t i, const torch::Tensor& x, int64_t pos0, KVEntry* cache) const {
   auto [cos, sin] = rope_.cos_sin(pos0, x.size(1), x.device(), x.scalar_type());
-  return with_block(i, x, [&](const torch::Tensor& an, const torch::Tensor& mn, const BlockLinears& l) {
-    return decoder_block_forward(cfg_, an, mn, l, x, cos, sin, cache);
+  return with_block(i, x, [&](const BlockNorms& n, const BlockLinears& l) {
+    return decoder_block_forward(cfg_, n, l, x, cos, sin, cache);
   });
 }
 
 torch::Tensor LlamaModel::block_step(int64_t i, const torch::Tensor& x, const torch::Tensor& cos,
                                      const torch::Tensor& sin, StaticKV& kv, const torch::Tensor& pos,
                                      const torch::Tensor& key_mask) const {
-  return with_block(i, x, [&](const torch::Tensor& an, const torch::Tensor& mn, const BlockLinears& l) {
-    return decoder_block_step(cfg_, an, mn, l, x, cos, sin, kv, pos, key_mask);
+  return with_block(i, x, [&](const BlockNorms& n, const BlockLinears& l) {
+    return decoder_block_step(cfg_, n, l, x, cos, sin, kv, pos, key_mask);
   });
 }
 
@@ -172,6 +203,8 @@ torch::Tensor LlamaModel::forward(const torch::Tensor& ids, KVCache* cache) cons
   torch::NoGradGuard no_grad;
   if (cache && cache->size() != w_.blocks.size()) cache->resize(w_.blocks.size());
   const int64_t pos0 = (cache && !cache->empty()) ? (*cache)[0].length() : 0;
+  if (const auto why = cfg_.sequence_problem(pos0 + ids.size(-1)); !why.empty())
+    throw std::invalid_argument("a sequence of " + std::to_string(pos0 + ids.size(-1)) + " positions is " + why);
   auto h = embed(ids);
   for (int64_t b = 0; b < num_blocks(); ++b) h = block_forward(b, h, pos0, cache ? &(*cache)[b] : nullptr);
   return head(h);

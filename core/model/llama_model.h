@@ -75,7 +75,7 @@ class LlamaModel {
   bool is_quantized() const { return quantized_; }
 
  private:
-  // Calls f(attn_norm, mlp_norm, linears) with block i's norms and linears on x's device.
+  // Calls f(norms, linears) with block i's norms and linears on x's device.
   template <class F>
   torch::Tensor with_block(int64_t i, const torch::Tensor& x, F&& f) const;
 

@@ -47,7 +47,7 @@ struct QuantLinear {
 class QuantBlockLinears final : public BlockLinears {
  public:
   std::array<QuantLinear, kNumLinears> linears;
-  torch::Tensor attn_norm, mlp_norm;
+  BlockNorms norms;
 
   QuantLinear& at(LinearKind k) { return linears[static_cast<int>(k)]; }
   const QuantLinear& at(LinearKind k) const { return linears[static_cast<int>(k)]; }

@@ -71,8 +71,8 @@ NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, cons
   const auto& names = tensor_names_for(cfg.model_type);
   NamedTensors out;
   const std::string p = block_prefix(names, block);
-  out.emplace_back(p + names.attn_norm, qb.attn_norm.cpu());
-  out.emplace_back(p + names.mlp_norm, qb.mlp_norm.cpu());
+  for (int n = 0; n < kNumNorms; ++n)
+    if (names.norms[n]) out.emplace_back(p + names.norms[n], qb.norms.w[n].cpu());
   for (LinearKind k : kAllLinears) {
     const auto& l = qb.at(k);
     const std::string m = linear_module(names, block, k);
@@ -105,8 +105,8 @@ void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, con
   const auto& names = tensor_names_for(cfg.model_type);
   const fs::path dir = dir_of(store);
   const std::string p = block_prefix(names, block);
-  expect(store, p + names.attn_norm, kFloatDtypes, {cfg.hidden_size}, dir);
-  expect(store, p + names.mlp_norm, kFloatDtypes, {cfg.hidden_size}, dir);
+  for (int n = 0; n < kNumNorms; ++n)
+    if (names.norms[n]) expect(store, p + names.norms[n], kFloatDtypes, {block_norm_size(cfg, NormKind(n))}, dir);
   const auto shapes = linear_shapes(cfg);
   const int bits = spec.quant.bits;
   for (LinearKind k : kAllLinears) {
@@ -153,8 +153,8 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
   const auto& names = tensor_names_for(cfg.model_type);
   auto qb = std::make_shared<QuantBlockLinears>();
   const std::string p = block_prefix(names, block);
-  qb->attn_norm = load_finite(store, p + names.attn_norm).to(device, torch::kFloat);
-  qb->mlp_norm = load_finite(store, p + names.mlp_norm).to(device, torch::kFloat);
+  for (int n = 0; n < kNumNorms; ++n)
+    if (names.norms[n]) qb->norms.w[n] = load_finite(store, p + names.norms[n]).to(device, torch::kFloat);
   const auto shapes = linear_shapes(cfg);
   for (LinearKind k : kAllLinears) {
     const int i = static_cast<int>(k);

@@ -114,6 +114,6 @@ TEST(TensorNames, TableDriven) {
   const auto& n = tensor_names_for("mistral");
   EXPECT_EQ(linear_module(n, 3, LinearKind::Q), "model.layers.3.self_attn.q_proj");
   EXPECT_EQ(linear_module(n, 0, LinearKind::Down), "model.layers.0.mlp.down_proj");
-  EXPECT_EQ(block_prefix(n, 12) + n.attn_norm, "model.layers.12.input_layernorm.weight");
+  EXPECT_EQ(block_prefix(n, 12) + n.norm(NormKind::Attn), "model.layers.12.input_layernorm.weight");
   EXPECT_THROW(tensor_names_for("falcon"), std::invalid_argument);
 }

@@ -151,8 +151,8 @@ TEST_F(HeldoutError, HeldOutMatchesFloat64Recomputation) {
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
     const auto& bw = fp.weights().blocks[b];
     Capture cf(&bw, nullptr), cq(nullptr, qm.block_linears(b));
-    h = decoder_block_forward(cfg, bw.attn_norm, bw.mlp_norm, cf, h, cos, sin);
-    hq = decoder_block_forward(cfg, bw.attn_norm, bw.mlp_norm, cq, hq, cos, sin);
+    h = decoder_block_forward(cfg, bw.norms, cf, h, cos, sin);
+    hq = decoder_block_forward(cfg, bw.norms, cq, hq, cos, sin);
     for (LinearKind k : kAllLinears) {
       const int i = static_cast<int>(k);
       const auto W = bw.linear(k).weight.to(torch::kDouble);

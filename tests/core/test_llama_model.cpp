@@ -48,7 +48,7 @@ torch::Tensor naive_block(const LlamaConfig& c, const BlockWeights& w, const tor
         }
     return out;
   };
-  auto h1 = norm(x, w.attn_norm.to(torch::kDouble));
+  auto h1 = norm(x, w.norms[NormKind::Attn].to(torch::kDouble));
   auto q = rope(h1.matmul(W(LinearKind::Q).t()), H);
   auto k = rope(h1.matmul(W(LinearKind::K).t()), KVH);
   auto v = h1.matmul(W(LinearKind::V).t());
@@ -74,7 +74,7 @@ torch::Tensor naive_block(const LlamaConfig& c, const BlockWeights& w, const tor
     }
   }
   auto r = x + attn.matmul(W(LinearKind::O).t());
-  auto h2 = norm(r, w.mlp_norm.to(torch::kDouble));
+  auto h2 = norm(r, w.norms[NormKind::Mlp].to(torch::kDouble));
   auto g = h2.matmul(W(LinearKind::Gate).t());
   auto act = g * torch::sigmoid(g) * h2.matmul(W(LinearKind::Up).t());
   return (r + act.matmul(W(LinearKind::Down).t())).unsqueeze(0);

@@ -1,0 +1,192 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Today's architectures against `transformers` (issue 14): for each of llama with Llama-3 rope
+scaling, qwen2, qwen3, mistral with a sliding window and phi3, a small random-weight model written
+by `transformers` here (no download), with a real tokenizer from ../shared/tokenizers:
+
+- our fp32 logits equal transformers' within 1e-4;
+- every method quantizes it; the hf-dequantized export (dense Ŵ plus the PEFT adapter) loads in
+  transformers + peft with logits equal to ours on the quantized checkpoint;
+- gptq-v2 and compressed-tensors exports decode to exactly the native Ŵ (verify_packed_export's
+  decoders) where the format supports the architecture, and name the reason where not.
+
+usage: verify_architectures.py APIQ WORKDIR SHARED_DIR [ARCH ...]
+Exits 77 (skipped) when SHARED_DIR/tokenizers or SHARED_DIR/data is missing.
+"""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from verify_export import check, failures, run  # noqa: E402
+from verify_packed_export import compare, decode_ct, decode_gptq  # noqa: E402
+
+SKIP = 77
+TOL = 1e-4
+METHODS = ["rtn", "qlora", "loftq", "apiq-lw", "apiq-bw"]
+QUICK = ["--bits", "2", "--group-size", "16", "--rank", "4", "--nsamples", "4", "--seq-len", "32", "--epochs", "2",
+         "--seed", "5"]
+SMALL = dict(hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2, num_hidden_layers=2,
+             max_position_embeddings=512, rms_norm_eps=1e-5)
+
+
+def architectures(shared):
+    import transformers as tf
+    tok = shared / "tokenizers"
+    return {
+        "llama3-rope": (lambda v: tf.LlamaConfig(vocab_size=v, tie_word_embeddings=True, **SMALL,
+                                                 rope_parameters={"rope_type": "llama3", "rope_theta": 500000.0,
+                                                                  "factor": 8.0, "low_freq_factor": 1.0,
+                                                                  "high_freq_factor": 4.0,
+                                                                  "original_max_position_embeddings": 64}),
+                        tok / "hf-llama3"),
+        "qwen2": (lambda v: tf.Qwen2Config(vocab_size=v, tie_word_embeddings=True, **SMALL,
+                                           rope_parameters={"rope_type": "default", "rope_theta": 1000000.0}),
+                  tok / "hf-smollm-135m"),
+        "qwen3": (lambda v: tf.Qwen3Config(vocab_size=v, head_dim=32, tie_word_embeddings=False, **SMALL),
+                  tok / "hf-smollm-135m"),
+        "mistral": (lambda v: tf.MistralConfig(vocab_size=v, sliding_window=128, **SMALL), tok / "llama2-32k.model"),
+        "phi3": (lambda v: tf.Phi3Config(vocab_size=v, pad_token_id=0, **SMALL), tok / "hf-phi-3-mini"),
+    }
+
+
+def tokenizer_files(src, dst):
+    if src.is_file():  # a SentencePiece model
+        shutil.copy(src, dst / "tokenizer.model")
+        return 32000
+    for f in src.iterdir():
+        if f.name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+            shutil.copy(f, dst / f.name)
+    from tokenizers import Tokenizer
+    return Tokenizer.from_file(str(src / "tokenizer.json")).get_vocab_size(with_added_tokens=True)
+
+
+def make_model(name, make_config, tok_src, folder):
+    """A random model (norms, biases and all weights non-trivial) saved by transformers."""
+    from transformers import AutoModelForCausalLM
+    folder.mkdir(parents=True)
+    vocab = tokenizer_files(tok_src, folder)
+    torch.manual_seed(sum(map(ord, name)))
+    cfg = make_config(vocab)
+    model = AutoModelForCausalLM.from_config(cfg, dtype=torch.float32).eval()
+    with torch.no_grad():
+        for pname, p in model.named_parameters():
+            if "norm" in pname:
+                p.copy_(1 + 0.2 * torch.randn_like(p))
+            elif pname.endswith("bias"):
+                p.copy_(0.1 * torch.randn_like(p))
+            else:
+                p.copy_(0.08 * torch.randn_like(p))
+    model.save_pretrained(folder)
+    return model
+
+
+def our_logits(apiq, folder, ids):
+    out = json.loads(run([apiq, "logits", folder, "--ids", ",".join(map(str, ids)), "--all", "--json"]))
+    return torch.tensor(out["logits"], dtype=torch.float32)
+
+
+def hf_logits(model, ids):
+    with torch.no_grad():
+        return model(torch.tensor([ids])).logits[0].float()
+
+
+def check_export_roundtrip(apiq, work, q, ids, label):
+    """hf-dequantized (f32) + adapter through transformers + peft, against our logits on Q."""
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+    out = work / f"{label}-hf"
+    run([apiq, "export", q, "--format", "hf-dequantized", "--dtype", "f32", "--out", out])
+    # transformers attaches an adapter it finds beside config.json: load the base from a copy without it.
+    base_only = work / f"{label}-base"
+    base_only.mkdir()
+    for f in ("config.json", "model.safetensors"):
+        shutil.copy(out / f, base_only / f)
+    model = AutoModelForCausalLM.from_pretrained(base_only, dtype=torch.float32).eval()
+    ours = our_logits(apiq, q, ids)
+    if (out / "adapter_config.json").exists():
+        model = PeftModel.from_pretrained(model, out).eval()
+        with model.disable_adapter():
+            gap = (hf_logits(model, ids) - ours).abs().max().item()
+        if "qlora" not in label:  # QLoRA starts with B = 0: its adapter changes nothing yet
+            check(gap > 10 * TOL, f"{label}: the adapter matters (without it the logits differ by {gap:.3g})")
+    diff = (hf_logits(model, ids) - ours).abs().max().item()
+    check(diff < TOL, f"{label}: hf-dequantized + peft in transformers matches apiq: max |diff| {diff:.3g}")
+
+
+def check_packed_exports(apiq, work, q, arch, n_layers):
+    for fmt, decode in (("gptq-v2", lambda f, m: decode_gptq(f, m, 2, False)),
+                        ("compressed-tensors", lambda f, m: decode_ct(f, m, 2))):
+        out = work / f"{arch}-{fmt}"
+        r = subprocess.run([str(apiq), "export", str(q), "--format", fmt, "--out", str(out)], capture_output=True,
+                           text=True)
+        if arch == "phi3":  # fused qkv_proj / gate_up_proj: refused with the reason, nothing written
+            check(r.returncode == 2 and "fused" in r.stderr and not out.exists(),
+                  f"{arch}: {fmt} refuses fused linears with one line ({r.stderr.strip()[:120]})")
+            continue
+        check(r.returncode == 0, f"{arch}: {fmt} export runs" + (f" ({r.stderr.strip()[-200:]})" if r.returncode else ""))
+        if r.returncode == 0:
+            check(compare(out, q, 2, 16, n_layers, decode, f"{arch} {fmt}") == 0,
+                  f"{arch}: {fmt} decodes to exactly the native Ŵ")
+
+
+def check_arch(apiq, work, shared, arch, make_config, tok_src):
+    folder = work / arch
+    model = make_model(arch, make_config, tok_src, folder)
+    vocab = model.config.vocab_size
+    ids = [(i * 7919 + 13) % vocab for i in range(24)]
+    diff = (our_logits(apiq, folder, ids) - hf_logits(model, ids)).abs().max().item()
+    check(diff < TOL, f"{arch}: fp32 logits equal transformers' within {TOL}: max |diff| {diff:.3g}")
+    calib = shared / "data" / "tinystories-sample.txt"
+    n_layers = model.config.num_hidden_layers
+    for method in METHODS:
+        q = work / f"{arch}-{method}"
+        r = subprocess.run([str(apiq), "quantize", str(folder), "--method", method, *QUICK, "--calib", str(calib),
+                            "--out", str(q)], capture_output=True, text=True)
+        check(r.returncode == 0, f"{arch}: quantize --method {method}" + (f" ({r.stderr.strip()[-200:]})" if r.returncode else ""))
+        if r.returncode != 0:
+            continue
+        check_export_roundtrip(apiq, work, q, ids, f"{arch}-{method}")
+        if method == "apiq-bw":
+            check_packed_exports(apiq, work, q, arch, n_layers)
+
+
+def check_window(apiq, work):
+    """A sequence longer than mistral's sliding window is refused (we do not implement the window)."""
+    folder = work / "mistral"
+    cfg = json.loads((folder / "config.json").read_text())
+    r = subprocess.run([str(apiq), "eval", str(folder), "--data", str(SHARED / "data" / "tinystories-sample.txt"),
+                        "--seq-len", str(cfg["sliding_window"] + 1)], capture_output=True, text=True)
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    check(r.returncode == 2 and len(lines) == 1 and "sliding_window" in lines[0] and "config.json" in lines[0],
+          f"mistral: --seq-len beyond sliding_window is refused with one line ({r.stderr.strip()[:160]})")
+
+
+def main() -> int:
+    global SHARED
+    apiq, work, SHARED = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    only = sys.argv[4:]
+    if not (SHARED / "tokenizers").is_dir() or not (SHARED / "data" / "tinystories-sample.txt").is_file():
+        print(f"skip: {SHARED}/tokenizers or data/tinystories-sample.txt is missing")
+        return SKIP
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for arch, (make_config, tok_src) in architectures(SHARED).items():
+        if only and arch not in only:
+            continue
+        if not tok_src.exists():
+            print(f"skip {arch}: {tok_src} is missing")
+            continue
+        check_arch(apiq, work, SHARED, arch, make_config, tok_src)
+        if arch == "mistral":
+            check_window(apiq, work)
+    print(f"{len(failures)} failed" if failures else "all passed")
+    return 1 if failures else 0
+
+
+SHARED = None
+if __name__ == "__main__":
+    sys.exit(main())
