@@ -32,18 +32,21 @@ ModelOptions model_options(const ModelArgs& m) {
   return ModelOptions().set_device(parse_device(m.device)).set_dtype(parse_dtype(m.dtype));
 }
 
+constexpr int64_t kDefaultEvalWindow = 2048;
+
 struct EvalArgs : ModelArgs {
   std::string data;
-  int64_t seq_len = 2048;
+  int64_t seq_len = 0;  // 0: the model's context, at most kDefaultEvalWindow
   int64_t max_windows = -1;
   bool json = false;
 };
 
-void run_eval(const EvalArgs& a) {
+void run_eval(EvalArgs a) {
   const auto opts = model_options(a);
   const std::string text = read_text_file(a.data);
   const Tokenizer tok = Tokenizer::load_from_dir(a.model);
   const LlamaConfig cfg = LlamaConfig::from_file(std::filesystem::path(a.model) / "config.json");
+  if (a.seq_len == 0) a.seq_len = std::min(kDefaultEvalWindow, cfg.max_sequence());
   check_seq_len(a.seq_len, cfg, a.model);
   const auto stream = tokenize_for_model(tok, text, cfg.vocab_size);
   if (static_cast<int64_t>(stream.size()) < a.seq_len)
@@ -108,7 +111,7 @@ void add_eval(CLI::App& app) {
   auto* cmd = app.add_subcommand("eval", "Perplexity on a text file (GPTQ/ApiQ protocol)");
   add_model_options(cmd, *a);
   cmd->add_option("--data", a->data, "text file")->required();
-  cmd->add_option("--seq-len", a->seq_len, "window length in tokens")->capture_default_str()->check(CLI::Range(2, 1 << 20));
+  cmd->add_option("--seq-len", a->seq_len, "window length in tokens (default: the model's context, at most 2048)")->check(CLI::Range(2, 1 << 20));
   cmd->add_option("--max-windows", a->max_windows, "score at most this many windows")->check(positive_number());
   cmd->add_flag("--json", a->json, "print {\"nll\", \"ppl\", \"tokens\", \"windows\"}");
   cmd->callback([a] { run_eval(*a); });

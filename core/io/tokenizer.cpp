@@ -38,7 +38,7 @@ Tokenizer Tokenizer::load(const fs::path& file) {
 Tokenizer Tokenizer::load_from_dir(const fs::path& dir) {
   if (fs::exists(dir / "tokenizer.json")) return load(dir / "tokenizer.json");
   const auto f = dir / "tokenizer.model";
-  if (!fs::exists(f)) throw InputError(dir, "has no tokenizer (tokenizer.json or tokenizer.model)");
+  if (!fs::exists(f)) throw InputError(f, "tokenizer is missing (and there is no tokenizer.json)");
   return load(f);
 }
 
