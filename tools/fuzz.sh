@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets of tests/fuzz (clang, ASan + UBSan) into ${APIQ_FUZZ_DIR:-build-fuzz}
 # and runs each for SECONDS (default 60) on its corpus: the seeds in tests/fuzz/seeds/<target>,
 # plus seeds taken from ../shared at run time (never committed). A crash, leak or sanitizer report
-# stops that target; its reproducer lands in tests/fuzz/crashes/.
+# stops that target; its reproducer lands in tests/fuzz/crashes/<target>/ (CTest replays those).
 #   tools/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +30,7 @@ shared_seeds() {
   esac
 }
 
-mkdir -p "$root/tests/fuzz/crashes"
+mkdir -p "${targets[@]/#/$root/tests/fuzz/crashes/}"
 status=0
 for t in "${targets[@]}"; do
   corpus="$build/corpus/$t"
@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
   if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       "$build/fuzz_$t" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=4096 -timeout=30 \
-      -artifact_prefix="$root/tests/fuzz/crashes/${t}-" -print_final_stats=1 "$corpus" 2>"$build/$t.log"; then
+      -artifact_prefix="$root/tests/fuzz/crashes/$t/" -print_final_stats=1 "$corpus" 2>"$build/$t.log"; then
     echo "fuzz_$t FAILED: see $build/$t.log and tests/fuzz/crashes/"
     status=1
   fi

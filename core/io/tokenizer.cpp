@@ -30,7 +30,12 @@ Tokenizer Tokenizer::load(const fs::path& file) {
     t.impl_->hf.emplace(HfTokenizer::load(file));
     return t;
   }
-  const auto status = t.impl_->sp.Load(file.string());
+  sentencepiece::util::Status status;
+  try {  // the library throws on some damaged models (a zero-length piece) instead of failing
+    status = t.impl_->sp.Load(file.string());
+  } catch (const std::exception& e) {
+    throw InputError(file, std::string("not a valid SentencePiece model: ") + e.what());
+  }
   if (!status.ok()) throw InputError(file, "not a valid SentencePiece model: " + status.ToString());
   return t;
 }
@@ -54,7 +59,7 @@ std::vector<int64_t> Tokenizer::encode(const std::string& text) const {
   }
   std::vector<int> ids;
   const auto status = impl_->sp.Encode(text, &ids);
-  if (!status.ok()) throw std::runtime_error("tokenizer encode failed: " + status.ToString());
+  if (!status.ok()) throw InputError(path_, "cannot encode the text: " + status.ToString());
   return {ids.begin(), ids.end()};
 }
 
