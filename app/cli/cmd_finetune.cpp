@@ -178,8 +178,10 @@ void add_finetune(CLI::App& app) {
   auto a = std::make_shared<FinetuneArgs>();
   auto* c = app.add_subcommand("finetune", "Finetune the LoRA factors of a quantized checkpoint (the base stays packed)");
   c->add_option("QDIR", a->qdir, "quantized checkpoint (apiq quantize)")->required();
-  c->add_option("--data", a->data, "training data: a text file or GSM8K jsonl")->required();
-  c->add_option("--format", a->format, "text or gsm8k")->capture_default_str()->check(CLI::IsMember({"text", "gsm8k"}));
+  c->add_option("--data", a->data, "training data: a text file, GSM8K jsonl or chat jsonl")->required();
+  c->add_option("--format", a->format, "text, gsm8k, or chat (jsonl of {\"messages\": [...]}, rendered with the model's chat_template, loss on the assistant turns)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "gsm8k", "chat"}));
   c->add_option("--eval-data", a->eval_data, "held-out data in the same format (default: the last --eval-fraction of --data)");
   c->add_option("--eval-fraction", a->eval_fraction, "held out from the end of --data")->capture_default_str();
   c->add_option("--eval-limit", a->eval_limit, "evaluate at most this many held-out windows/rows")->check(positive_number());
@@ -187,7 +189,7 @@ void add_finetune(CLI::App& app) {
   c->add_option("--lr", a->lr, "peak learning rate (AdamW)")->capture_default_str()->check(positive_number());
   c->add_option("--batch", a->batch, "examples per forward")->capture_default_str()->check(positive_number());
   c->add_option("--grad-accum", a->grad_accum, "forwards per optimizer step")->capture_default_str()->check(positive_number());
-  c->add_option("--seq-len", a->seq_len, "tokens per window (text) or maximum length (gsm8k)")->capture_default_str()
+  c->add_option("--seq-len", a->seq_len, "tokens per window (text) or maximum length (gsm8k, chat)")->capture_default_str()
       ->check(CLI::Range(2, 1 << 20));
   c->add_option("--warmup", a->warmup, "fraction of the steps with linear warmup")->capture_default_str()->check(CLI::Range(0.0, 0.999));
   c->add_option("--schedule", a->schedule, "cosine or constant")->capture_default_str()->check(CLI::IsMember({"cosine", "constant"}));

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/errors.h"
+#include "finetune/chat_data.h"
 #include "model/evaluation.h"
 #include "base/fs_util.h"
 
@@ -27,10 +28,18 @@ int64_t SftExample::predicted_tokens() const {
 SftFormat parse_sft_format(const std::string& s) {
   if (s == "text") return SftFormat::Text;
   if (s == "gsm8k") return SftFormat::Gsm8k;
-  throw std::invalid_argument("unknown data format '" + s + "' (use text or gsm8k)");
+  if (s == "chat") return SftFormat::Chat;
+  throw std::invalid_argument("unknown data format '" + s + "' (use text, gsm8k or chat)");
 }
 
-const char* sft_format_name(SftFormat f) { return f == SftFormat::Text ? "text" : "gsm8k"; }
+const char* sft_format_name(SftFormat f) {
+  switch (f) {
+    case SftFormat::Text: return "text";
+    case SftFormat::Gsm8k: return "gsm8k";
+    case SftFormat::Chat: return "chat";
+  }
+  return "?";
+}
 
 namespace {
 
@@ -43,6 +52,11 @@ std::vector<SftExample> examples_of(const Tokenizer& tok, const fs::path& file, 
     return windows;
   }
   std::vector<SftExample> out;
+  if (o.format == SftFormat::Chat) {
+    const auto fmt = ChatFormat::for_tokenizer(tok);
+    for (const auto& row : read_chat_jsonl(file)) out.push_back(encode_chat(tok, fmt, row, o.seq_len, file));
+    return out;
+  }
   for (const auto& qa : read_gsm8k_jsonl(file)) out.push_back(encode_gsm8k(tok, qa, o.seq_len));
   return out;
 }

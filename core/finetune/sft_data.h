@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Finetuning data: plain text cut into windows, or GSM8K question/answer pairs formatted as the
-// ApiQ paper trains them (loss on the answer only), and padded batches of either.
+// Finetuning data: plain text cut into windows, GSM8K question/answer pairs formatted as the
+// ApiQ paper trains them (loss on the answer only), or chat conversations (chat_data.h), and
+// padded batches of them.
 //
 // Label convention (Hugging Face's): `labels` lines up with `ids`; position t's logits predict
 // ids[t + 1] and count in the loss when labels[t + 1] != kIgnoreIndex.
@@ -23,8 +24,8 @@ struct SftExample {
   int64_t predicted_tokens() const;  // labels[1:] that count
 };
 
-enum class SftFormat { Text, Gsm8k };
-SftFormat parse_sft_format(const std::string& s);  // text | gsm8k; throws std::invalid_argument
+enum class SftFormat { Text, Gsm8k, Chat };
+SftFormat parse_sft_format(const std::string& s);  // text | gsm8k | chat; throws std::invalid_argument
 const char* sft_format_name(SftFormat f);
 
 // One GSM8K row; `line` is its 1-based line in the jsonl file.
