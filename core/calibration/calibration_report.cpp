@@ -5,6 +5,7 @@
 
 #include "base/errors.h"
 #include "base/fs_util.h"
+#include "io/json_value.h"
 
 namespace apiq {
 using json = nlohmann::json;
@@ -23,8 +24,9 @@ json layer_to_json(const LayerMetrics& m) {
 }
 
 LayerMetrics layer_from_json(const json& j) {
-  return {j.at("block").get<int64_t>(), kind_from_name(j.at("linear").get<std::string>()),
-          j.at("act_err_init").get<double>(), j.at("act_err").get<double>(), j.at("weight_err").get<double>()};
+  return {json_value<int64_t>(j.at("block")), kind_from_name(json_value<std::string>(j.at("linear"))),
+          json_value<double>(j.at("act_err_init")), json_value<double>(j.at("act_err")),
+          json_value<double>(j.at("weight_err"))};
 }
 
 json block_to_json(const BlockMetrics& m) {
@@ -34,11 +36,11 @@ json block_to_json(const BlockMetrics& m) {
 
 BlockMetrics block_from_json(const json& j) {
   BlockMetrics m;
-  m.block = j.at("block").get<int64_t>();
-  m.out_mse_init = j.at("out_mse_init").get<double>();
-  m.out_mse = j.at("out_mse").get<double>();
-  m.seconds = j.at("seconds").get<double>();
-  m.losses = j.at("losses").get<std::vector<double>>();
+  m.block = json_value<int64_t>(j.at("block"));
+  m.out_mse_init = json_value<double>(j.at("out_mse_init"));
+  m.out_mse = json_value<double>(j.at("out_mse"));
+  m.seconds = json_value<double>(j.at("seconds"));
+  m.losses = json_array<double>(j.at("losses"));
   return m;
 }
 
@@ -55,8 +57,8 @@ CalibrationResult report_from_json(const json& j) {
   CalibrationResult r;
   for (const auto& l : j.at("layers")) r.layers.push_back(layer_from_json(l));
   for (const auto& b : j.at("blocks")) r.blocks.push_back(block_from_json(b));
-  r.peak_memory_bytes = j.value("peak_memory_bytes", 0.0);
-  r.seconds = j.value("seconds", 0.0);
+  r.peak_memory_bytes = j.contains("peak_memory_bytes") ? json_value<double>(j["peak_memory_bytes"]) : 0.0;
+  r.seconds = j.contains("seconds") ? json_value<double>(j["seconds"]) : 0.0;
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "base/errors.h"
+#include "io/json_value.h"
 
 namespace apiq {
 using json = nlohmann::json;
@@ -22,8 +23,11 @@ template <typename T>
 T optional(const json& j, const char* key, T fallback, const std::filesystem::path& origin) {
   if (!j.contains(key) || j[key].is_null()) return fallback;
   try {
-    return j[key].get<T>();
-  } catch (const json::exception&) {
+    if constexpr (std::is_same_v<T, std::vector<int64_t>>)
+      return json_array<int64_t>(j[key]);
+    else
+      return json_value<T>(j[key]);
+  } catch (const std::invalid_argument&) {
     throw InputError(origin, std::string("field '") + key + "' has the wrong type");
   }
 }

@@ -47,7 +47,7 @@ json parse_unique_keys(const uint8_t* begin, const uint8_t* end, const fs::path&
   json header;
   try {
     header = json::parse(begin, end, cb);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and number overflow (406), which the callback parser throws
     throw InputError(path, std::string("invalid JSON header: ") + e.what());
   }
   if (!duplicate.empty()) throw InputError(path, "tensor '" + duplicate + "' appears twice in the header");

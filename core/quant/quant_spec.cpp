@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "base/errors.h"
+#include "io/json_value.h"
 
 namespace apiq {
 using json = nlohmann::json;
@@ -34,8 +35,8 @@ template <typename T>
 T field(const json& j, const char* key, const std::filesystem::path& origin) {
   if (!j.contains(key)) throw InputError(origin, std::string("quantization_config has no '") + key + "'");
   try {
-    return j.at(key).get<T>();
-  } catch (const json::exception&) {
+    return json_value<T>(j.at(key));
+  } catch (const std::invalid_argument&) {
     throw InputError(origin, std::string("quantization_config field '") + key + "' has the wrong type");
   }
 }
@@ -78,8 +79,9 @@ QuantSpec QuantSpec::from_json(const json& j, const std::filesystem::path& origi
 }
 
 bool is_quantized_config(const LlamaConfig& cfg) {
-  return cfg.raw.contains("quantization_config") && cfg.raw["quantization_config"].is_object() &&
-         cfg.raw["quantization_config"].value("quant_method", "") == "apiq-studio";
+  if (!cfg.raw.contains("quantization_config") || !cfg.raw["quantization_config"].is_object()) return false;
+  const auto& q = cfg.raw["quantization_config"];
+  return q.contains("quant_method") && q["quant_method"].is_string() && q["quant_method"] == "apiq-studio";
 }
 
 QuantSpec quant_spec_of(const LlamaConfig& cfg, const std::filesystem::path& origin) {
