@@ -6,7 +6,7 @@ set -euo pipefail
 
 VENV="${APIQ_VENV:-$HOME/.cache/apiq-studio/venv}"
 TORCH_VERSION="2.11.0"
-PY_PACKAGES=(safetensors numpy transformers peft sentencepiece tokenizers jinja2)
+PY_PACKAGES=(safetensors numpy transformers peft sentencepiece tokenizers jinja2 compressed-tensors)
 
 DEB_PACKAGES=(build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libqt6svg6
@@ -39,7 +39,7 @@ else
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q "torch==$TORCH_VERSION"
 fi
-if ! "$VENV/bin/python" -c "import safetensors, numpy, transformers, peft, sentencepiece, tokenizers, jinja2" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import safetensors, numpy, transformers, peft, sentencepiece, tokenizers, jinja2, compressed_tensors" 2>/dev/null; then
   log "installing verification packages: ${PY_PACKAGES[*]}"
   "$VENV/bin/python" -m pip install -q "${PY_PACKAGES[@]}"
 fi

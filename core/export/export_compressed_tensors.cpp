@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// compressed-tensors "pack-quantized", asymmetric group strategy (llm-compressor / vLLM).
+// compressed-tensors "pack-quantized", group strategy (llm-compressor / vLLM).
 // Per linear [N, K]: weight_packed int32 [N, ceil(K·b/32)] (codes along the input dim, lowest
 // bits first), weight_scale fp16 [N, K/g], weight_zero_point int32 [ceil(N·b/32), K/g] packed
 // along the output dim, weight_shape int64 [N, K]. Stored fields are the signed values plus
-// 2^(b−1), which for our unsigned codes and zeros are the codes and zeros themselves.
+// 2^(b−1), which for our unsigned codes and zeros are the codes and zeros themselves. A --sym
+// checkpoint (every zero point 2^(b−1), i.e. signed zero point 0) is written symmetric, without
+// weight_zero_point, which is the form transformers' compressed-tensors loader accepts.
 #include <torch/torch.h>
 
 #include "base/errors.h"
@@ -21,16 +23,22 @@ ExportResult write_compressed_tensors(const QuantizedSource& src, const fs::path
   const int64_t g = src.spec.quant.group_size, maxq = (int64_t{1} << b) - 1;
   NamedTensors tensors = packed_export_dense_tensors(src, torch::kHalf);
   int64_t bad = 0, total = 0;
+  bool all_mid = true;  // every zero point 2^(b-1): symmetric
+  NamedTensors zero_points;
   for_each_packed_linear(src, [&](const std::string& m, const PackedLinear& p) {
     const auto codes = unpack_codes(p.packed, b, p.in).to(torch::kLong);  // [N, K]
     auto z = p.zeros.to(torch::kLong);
     bad += (z < 0).logical_or(z > maxq).sum().item<int64_t>();
     total += z.numel();
+    all_mid = all_mid && (z == (int64_t{1} << (b - 1))).all().item<bool>();
     tensors.emplace_back(m + ".weight_packed", pack_codes(codes, b));
     tensors.emplace_back(m + ".weight_scale", p.scales.to(torch::kHalf).contiguous());
-    tensors.emplace_back(m + ".weight_zero_point", pack_along_rows(z.clamp(0, maxq), b));
+    zero_points.emplace_back(m + ".weight_zero_point", pack_along_rows(z.clamp(0, maxq), b));
     tensors.emplace_back(m + ".weight_shape", torch::tensor({p.out, p.in}, torch::kLong));
   });
+  const bool symmetric = src.spec.is_sym() && all_mid;
+  if (!symmetric)
+    for (auto& z : zero_points) tensors.push_back(std::move(z));
   ExportResult r;
   if (bad > 0) {
     const std::string what = std::to_string(bad) + " of " + std::to_string(total) +
@@ -42,7 +50,7 @@ ExportResult write_compressed_tensors(const QuantizedSource& src, const fs::path
   nlohmann::ordered_json weights;
   weights["num_bits"] = b;
   weights["type"] = "int";
-  weights["symmetric"] = false;  // our zero points are stored, whatever they are
+  weights["symmetric"] = symmetric;
   weights["strategy"] = "group";
   weights["group_size"] = g;
   weights["dynamic"] = false;
@@ -64,7 +72,8 @@ ExportResult write_compressed_tensors(const QuantizedSource& src, const fs::path
   qc["global_compression_ratio"] = nullptr;
   write_packed_export_extras(src, dir, nlohmann::json::parse(qc.dump()), base_model, r);
   r.notes.push_back("compressed-tensors pack-quantized W" + std::to_string(b) + "A16, group " + std::to_string(g) +
-                    ", asymmetric (vLLM with a kernel for " + std::to_string(b) + "-bit weights)");
+                    (symmetric ? ", symmetric" : ", asymmetric") + " (vLLM with a kernel for " + std::to_string(b) +
+                    "-bit weights)");
   return r;
 }
 

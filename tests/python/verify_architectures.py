@@ -152,6 +152,8 @@ def check_arch(apiq, work, shared, arch, make_config, tok_src):
         check_export_roundtrip(apiq, work, q, ids, f"{arch}-{method}")
         if method == "apiq-bw":
             check_packed_exports(apiq, work, q, arch, n_layers)
+            if arch in ("llama3-rope", "qwen2"):
+                check_ct_library(apiq, work, folder, arch, q, ids)
         if method == "qlora" and arch == "phi3":
             check_chat_finetune(apiq, work, q)
 
@@ -182,6 +184,76 @@ def check_chat_finetune(apiq, work, q):
           f"phi3: chat finetune trains on exactly the assistant tokens ({got_train} = 2 x {sum(per_row[:-held])})")
     check(ft["evals"][-1]["tokens"] == sum(per_row[-held:]) and ft["evals"][-1]["nll"] < ft["evals"][0]["nll"],
           f"phi3: chat held-out NLL over the assistant tokens falls ({ft['evals'][0]['nll']:.3f} -> {ft['evals'][-1]['nll']:.3f})")
+
+
+def load_without_adapter(folder, work, name, **kwargs):
+    """transformers' from_pretrained on a copy of `folder` without the adapter files beside it."""
+    from transformers import AutoModelForCausalLM
+    base = work / name
+    base.mkdir()
+    for f in folder.iterdir():
+        if not f.name.startswith("adapter_"):
+            shutil.copy(f, base / f.name)
+    return AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32, **kwargs).eval()
+
+
+def check_ct_library(apiq, work, folder, arch, asym_q, ids):
+    """The compressed-tensors export through the real compressed-tensors library in transformers."""
+    try:
+        import compressed_tensors  # noqa: F401
+    except ImportError:
+        print(f"skip {arch}: compressed-tensors is not installed (tools/setup.sh installs it)")
+        return
+    from peft import PeftModel
+    from transformers import CompressedTensorsConfig
+    calib = SHARED / "data" / "tinystories-sample.txt"
+    for method in ("rtn", "apiq-bw"):
+        q = work / f"{arch}-w4sym-{method}"
+        run([apiq, "quantize", folder, "--method", method, "--sym", *QUICK[2:], "--bits", "4", "--calib", calib,
+             "--out", q])
+        out = work / f"{arch}-w4sym-{method}-ct"
+        run([apiq, "export", q, "--format", "compressed-tensors", "--out", out])
+        qc = json.loads((out / "config.json").read_text())["quantization_config"]
+        check(qc["config_groups"]["group_0"]["weights"]["symmetric"] is True,
+              f"{arch}: a --sym {method} checkpoint exports symmetric")
+        ours = our_logits(apiq, q, ids)
+        if method == "rtn":  # no adapter: the packed linears run as compressed-tensors modules
+            model = load_without_adapter(out, work, f"{out.name}-base")
+            kind = type(model.model.layers[0].self_attn.q_proj).__name__
+            check(hasattr(model.model.layers[0].self_attn.q_proj, "weight_packed"),
+                  f"{arch}: transformers keeps the linears packed through compressed-tensors ({kind})")
+            label = "W4 symmetric compressed-tensors (run compressed)"
+        else:  # PEFT wraps only dense linears: let the library decompress at load, then add the adapter
+            base = load_without_adapter(out, work, f"{out.name}-base",
+                                        quantization_config=CompressedTensorsConfig(run_compressed=False))
+            model = PeftModel.from_pretrained(base, out).eval()
+            label = "W4 symmetric compressed-tensors (decompressed by the library) + peft adapter"
+        # The library rebuilds Ŵ in the dtype of the stored scales (fp16), so its Ŵ is ours rounded to
+        # fp16 (and the export's embeddings and norms are fp16): it must equal our hf-dequantized
+        # --dtype f16 export of the same checkpoint in transformers; against our fp32 forward the
+        # difference is that rounding, reported.
+        f16 = work / f"{arch}-w4sym-{method}-f16"
+        run([apiq, "export", q, "--format", "hf-dequantized", "--dtype", "f16", "--out", f16])
+        ref = load_without_adapter(f16, work, f"{f16.name}-base")
+        if (f16 / "adapter_config.json").exists():
+            ref = PeftModel.from_pretrained(ref, f16).eval()
+        theirs = hf_logits(model, ids)
+        same = (theirs - hf_logits(ref, ids)).abs().max().item()
+        # Run compressed, the library also multiplies in fp16: equal only to that rounding.
+        tol = TOL if method != "rtn" else 1e-2
+        check(same < tol, f"{arch}: {label} equals the f16 hf-dequantized export: max |diff| {same:.3g} < {tol}")
+        diff = (theirs - ours).abs().max().item()
+        check(diff < 1e-2, f"{arch}: {label} against apiq's fp32 forward: max |diff| {diff:.3g} (fp16 rounding of Ŵ)")
+    # Asymmetric 2-bit: the library allocates weight_zero_point unpacked [N, K/g] while its own
+    # compressor (and we) store it packed [N*b/32, K/g]; transformers refuses the size mismatch.
+    out2 = work / f"{arch}-w2asym-ct"
+    run([apiq, "export", asym_q, "--format", "compressed-tensors", "--out", out2])
+    try:
+        load_without_adapter(out2, work, f"{arch}-w2asym-ct-base")
+        check(False, f"{arch}: asymmetric 2-bit compressed-tensors loads in transformers (the pinned refusal changed)")
+    except RuntimeError as e:
+        check("ignore_mismatched_sizes" in str(e),
+              f"{arch}: asymmetric 2-bit refused by transformers + compressed-tensors as pinned ({str(e)[:60]})")
 
 
 def check_window(apiq, work):

@@ -58,7 +58,10 @@ def decode_ct(f, m, bits):
     off = 1 << (bits - 1)
     q = fields(f.get_tensor(m + ".weight_packed").numpy().view(np.uint32), bits, 1)[:, :k] - off
     scale = f.get_tensor(m + ".weight_scale").float()  # [N, K/g]
-    zp = fields(f.get_tensor(m + ".weight_zero_point").numpy().view(np.uint32), bits, 0)[:n] - off
+    if m + ".weight_zero_point" in f.keys():
+        zp = fields(f.get_tensor(m + ".weight_zero_point").numpy().view(np.uint32), bits, 0)[:n] - off
+    else:  # symmetric: signed zero point 0
+        zp = torch.zeros_like(scale, dtype=torch.int64)
     group = k // scale.shape[1]
     cols = torch.arange(k) // group
     return (q - zp[:, cols]).float() * scale[:, cols]
