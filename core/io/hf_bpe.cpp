@@ -218,7 +218,7 @@ void BpeModel::initial_symbols(std::string_view w, std::vector<int32_t>& ids, st
       }
     }
     if (unk_token_.empty()) continue;  // no unknown token: the character is dropped
-    if (unk_id_ < 0) throw std::runtime_error("unk_token '" + unk_token_ + "' is not in the vocabulary");
+    if (unk_id_ < 0) throw std::invalid_argument("unk_token '" + unk_token_ + "' is not in the vocabulary");
     if (unk >= 0 && fuse_unk_) {
       unk_len += static_cast<uint32_t>(n);
       continue;

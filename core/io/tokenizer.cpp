@@ -53,7 +53,7 @@ std::vector<int64_t> Tokenizer::encode(const std::string& text) const {
   if (impl_->hf) {
     try {
       return impl_->hf->encode(text, /*add_special_tokens=*/false);
-    } catch (const std::invalid_argument& e) {
+    } catch (const std::exception& e) {  // invalid UTF-8, an unk_token missing from the vocabulary, a regex limit
       throw InputError(path_, std::string("cannot encode the text: ") + e.what());
     }
   }
