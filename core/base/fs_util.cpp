@@ -32,7 +32,10 @@ void remove_tree(const std::filesystem::path& path) {
 }
 
 std::string read_nonempty_file(const std::filesystem::path& path, const std::string& what) {
-  if (std::filesystem::is_directory(path)) throw InputError(path, "is a folder, not the " + what);
+  // POSIX stat, not std::filesystem::is_directory: on the GPU machine (Ubuntu 24.04, PyPI LibTorch,
+  // whose libraries carry their own std::filesystem) a folder given as --data was read as an empty file.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw InputError(path, "is a folder, not the " + what);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open the " + what);
   std::ostringstream ss;
