@@ -11,6 +11,7 @@
 #include "base/errors.h"
 #include "export/export_format.h"
 #include "export/export_packed.h"
+#include "export/fused_linears.h"
 
 namespace apiq {
 namespace fs = std::filesystem;
@@ -39,6 +40,15 @@ ExportResult write_compressed_tensors(const QuantizedSource& src, const fs::path
   const bool symmetric = src.spec.is_sym() && all_mid;
   if (!symmetric)
     for (auto& z : zero_points) tensors.push_back(std::move(z));
+  // phi3: q, k, v (gate, up) stacked by output rows, as qkv_proj (gate_up_proj).
+  const auto& names = tensor_names_for(src.cfg.model_type);
+  const int64_t blocks = src.cfg.num_hidden_layers;
+  for (const char* s : {".weight_packed", ".weight_scale", ".weight_zero_point", ".bias"}) fuse_rows(names, blocks, s, tensors);
+  fuse_suffix(names, blocks, ".weight_shape", [](const std::vector<torch::Tensor>& t) {
+    int64_t rows = 0;
+    for (const auto& s : t) rows += s[0].item<int64_t>();
+    return torch::tensor({rows, t.front()[1].item<int64_t>()}, torch::kLong);
+  }, tensors);
   ExportResult r;
   if (bad > 0) {
     const std::string what = std::to_string(bad) + " of " + std::to_string(total) +

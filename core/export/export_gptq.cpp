@@ -10,6 +10,7 @@
 #include "base/errors.h"
 #include "export/export_format.h"
 #include "export/export_packed.h"
+#include "export/fused_linears.h"
 
 namespace apiq {
 namespace fs = std::filesystem;
@@ -53,6 +54,14 @@ ExportResult write_gptq(const QuantizedSource& src, const fs::path& dir, bool v2
     tensors.emplace_back(m + ".scales", p.scales.to(torch::kHalf).t().contiguous());
     tensors.emplace_back(m + ".g_idx", torch::arange(p.in, torch::kLong).div(g, "floor").to(torch::kInt));
   });
+  // phi3: q, k, v (gate, up) side by side along the output width, as qkv_proj (gate_up_proj).
+  const auto& names = tensor_names_for(src.cfg.model_type);
+  const int64_t blocks = src.cfg.num_hidden_layers;
+  for (const char* s : {".qweight", ".qzeros", ".scales"})
+    fuse_suffix(names, blocks, s, [](const std::vector<torch::Tensor>& t) { return torch::cat(t, 1).contiguous(); },
+                tensors);
+  fuse_suffix(names, blocks, ".g_idx", [](const std::vector<torch::Tensor>& t) { return t.front(); }, tensors);
+  fuse_rows(names, blocks, ".bias", tensors);
   ExportResult r;
   if (bad > 0) {
     const std::string what = std::to_string(bad) + " of " + std::to_string(total) + " groups have a zero point " +

@@ -12,9 +12,18 @@ namespace fs = std::filesystem;
 std::vector<std::string> packed_export_problems(const QuantizedCheckpoint& src, const std::string& format) {
   const auto& spec = src.spec;
   std::vector<std::string> out;
-  if (const auto& names = tensor_names_for(src.cfg.model_type); names.fused_qkv || names.fused_gate_up)
-    out.push_back(format + " export does not yet join the fused linears of " + names.model_type +
-                  " (qkv_proj, gate_up_proj): export hf-dequantized or peft instead");
+  // Fused modules (phi3) join their parts' packed words along the output width: each part's
+  // width must fill whole words of zero points.
+  if (const auto& names = tensor_names_for(src.cfg.model_type); names.fused_qkv || names.fused_gate_up) {
+    const int64_t per = codes_per_word(spec.quant.bits);
+    for (int64_t n : {src.cfg.q_dim(), src.cfg.kv_dim(), src.cfg.intermediate_size})
+      if (n % per != 0) {
+        out.push_back(format + " joins " + names.model_type + "'s fused linears (qkv_proj, gate_up_proj) along the " +
+                      "output width, which must then be a multiple of " + std::to_string(per) + ": " +
+                      std::to_string(n) + " is not");
+        break;
+      }
+  }
   if (!spec.all_targets()) {
     std::string dense;
     for (LinearKind k : kAllLinears)

@@ -64,10 +64,15 @@ void fuse_entries(const ArchTensorNames& names, int64_t blocks, NamedTensors& te
 
 }  // namespace
 
-void fuse_rows(const ArchTensorNames& names, int64_t blocks, const std::string& suffix, NamedTensors& tensors) {
+void fuse_suffix(const ArchTensorNames& names, int64_t blocks, const std::string& suffix, const JoinParts& join,
+                 NamedTensors& tensors) {
   auto with_suffix = [&](const std::string& m) { return m + suffix; };
-  fuse_entries(names, blocks, tensors, with_suffix, with_suffix,
-               [](const std::vector<torch::Tensor>& p) { return torch::cat(p, 0).contiguous(); });
+  fuse_entries(names, blocks, tensors, with_suffix, with_suffix, join);
+}
+
+void fuse_rows(const ArchTensorNames& names, int64_t blocks, const std::string& suffix, NamedTensors& tensors) {
+  fuse_suffix(names, blocks, suffix, [](const std::vector<torch::Tensor>& p) { return torch::cat(p, 0).contiguous(); },
+              tensors);
 }
 
 void fuse_lora(const ArchTensorNames& names, int64_t blocks, NamedTensors& tensors) {

@@ -3,6 +3,7 @@
 // up, stacked by output rows): our checkpoints keep the seven linears apart, so the exports that
 // write the architecture's own names join them again here.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ const FusedLinear* fused_module_of(const std::vector<FusedLinear>& fused, Linear
 std::string fused_target_problem(const ArchTensorNames& names, const LinearTargets& targets);
 
 // In `tensors`, replaces the parts' "<module><suffix>" entries of every block by one entry of the
+// fused module, join(the parts' tensors in row order); a part that is missing leaves them as they are.
+using JoinParts = std::function<torch::Tensor(const std::vector<torch::Tensor>&)>;
+void fuse_suffix(const ArchTensorNames& names, int64_t blocks, const std::string& suffix, const JoinParts& join,
+                 NamedTensors& tensors);
+
+// fuse_suffix for tensors stacked by rows: replaces the parts' "<module><suffix>" entries of every block by one entry of the
 // fused module, concatenated along dim 0 (dense weights and biases). A part that is missing makes
 // the fused entry missing too, so a checkpoint either has all parts or none.
 void fuse_rows(const ArchTensorNames& names, int64_t blocks, const std::string& suffix, NamedTensors& tensors);
