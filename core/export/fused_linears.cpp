@@ -46,14 +46,13 @@ void fuse_entries(const ArchTensorNames& names, int64_t blocks, NamedTensors& te
   NamedTensors added;
   for (int64_t b = 0; b < blocks; ++b)
     for (const auto& f : fused) {
+      std::vector<size_t> at;
+      for (LinearKind k : f.parts)
+        if (const auto it = index.find(name_of(linear_module(names, b, k))); it != index.end()) at.push_back(it->second);
+      if (at.size() != f.parts.size()) continue;  // not every part has this entry: leave them as they are
       std::vector<torch::Tensor> parts;
-      for (LinearKind k : f.parts) {
-        const auto it = index.find(name_of(linear_module(names, b, k)));
-        if (it == index.end()) break;
-        parts.push_back(tensors[it->second].second);
-        drop[it->second] = true;
-      }
-      if (parts.size() == f.parts.size()) added.emplace_back(fused_name(block_prefix(names, b) + f.module), join(parts));
+      for (size_t i : at) parts.push_back(tensors[i].second), drop[i] = true;
+      added.emplace_back(fused_name(block_prefix(names, b) + f.module), join(parts));
     }
   NamedTensors kept;
   for (size_t i = 0; i < tensors.size(); ++i)

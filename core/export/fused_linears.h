@@ -31,9 +31,7 @@ using JoinParts = std::function<torch::Tensor(const std::vector<torch::Tensor>&)
 void fuse_suffix(const ArchTensorNames& names, int64_t blocks, const std::string& suffix, const JoinParts& join,
                  NamedTensors& tensors);
 
-// fuse_suffix for tensors stacked by rows: replaces the parts' "<module><suffix>" entries of every block by one entry of the
-// fused module, concatenated along dim 0 (dense weights and biases). A part that is missing makes
-// the fused entry missing too, so a checkpoint either has all parts or none.
+// fuse_suffix with the parts stacked by rows (dim 0): dense weights, biases, row-packed tensors.
 void fuse_rows(const ArchTensorNames& names, int64_t blocks, const std::string& suffix, NamedTensors& tensors);
 
 // The same for LoRA factors under "base_model.model.<module>.lora_{A,B}.weight": the fused adapter
