@@ -98,7 +98,7 @@ ms = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": [],
                 "merges": ["▁ a", "a b"]}}
 put("tokenizer_json", "metaspace.json", json.dumps(ms, ensure_ascii=False))
 
-# A SentencePiece model trained here on a few sentences of our own.
+# SentencePiece models trained here on a few sentences of our own (.spm: seeds, not models to use).
 try:
     import sentencepiece as spm
 except ImportError:
@@ -108,9 +108,9 @@ model = io.BytesIO()
 spm.SentencePieceTrainer.train(sentence_iterator=iter(text.splitlines()), model_writer=model, vocab_size=40,
                                model_type="bpe", byte_fallback=False, character_coverage=1.0,
                                normalization_rule_name="identity")
-put("sentencepiece", "tiny-bpe.model", model.getvalue())
+put("sentencepiece", "tiny-bpe.spm", model.getvalue())
 model = io.BytesIO()
 spm.SentencePieceTrainer.train(sentence_iterator=iter(text.splitlines()), model_writer=model, vocab_size=284,
                                model_type="unigram", byte_fallback=True, character_coverage=1.0,
                                normalization_rule_name="identity")
-put("sentencepiece", "tiny-unigram-bytes.model", model.getvalue())
+put("sentencepiece", "tiny-unigram-bytes.spm", model.getvalue())
