@@ -101,7 +101,6 @@ void run_generate(const GenerateArgs& a) {
     std::fflush(stdout);
   });
   std::fputc('\n', stdout);
-  (void)prompt_len;
 }
 
 }  // namespace

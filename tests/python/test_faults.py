@@ -271,6 +271,16 @@ def wait_for(pred, timeout=120):
     return False
 
 
+def interrupted(args, ready, sig, settle=0.0, env=None):
+    """Starts apiq with `args`, waits until ready() (then `settle` seconds more), sends `sig`; the finished process."""
+    p = start(args, env)
+    wait_for(ready)
+    time.sleep(settle)
+    p.send_signal(sig)
+    p.communicate()
+    return p
+
+
 def same_file(a, b):
     return Path(a).read_bytes() == Path(b).read_bytes()
 
@@ -293,7 +303,6 @@ def check_two_writers(reference):
 def check_kill_quantize(reference):
     for at in (1, 3):
         out = WORK / f"killed-{at}"
-        p = start(bw_args(out))
         state = WORK / f"killed-{at}.partial" / "state.json"
 
         def done_blocks():
@@ -301,9 +310,7 @@ def check_kill_quantize(reference):
                 return json.loads(state.read_text())["blocks_done"] >= at
             except Exception:
                 return False
-        wait_for(done_blocks)
-        p.send_signal(signal.SIGKILL)
-        p.communicate()
+        interrupted(bw_args(out), done_blocks, signal.SIGKILL)
         (WORK / f"killed-{at}.tmp-999999").mkdir()  # as a kill during the final write leaves it
         r = run(*bw_args(out), "--resume")
         check(f"kill -9 after block {at}, then --resume: same bytes", r.returncode == 0 and
@@ -321,11 +328,7 @@ def check_kill_finetune(q):
         check("finetune reference", False, r.stderr)
         return
     out = WORK / "ft-killed"
-    p = start(args(out))
-    wait_for(lambda: (WORK / "ft-killed.partial" / "state.safetensors").exists())
-    time.sleep(0.3)
-    p.send_signal(signal.SIGKILL)
-    p.communicate()
+    interrupted(args(out), lambda: (WORK / "ft-killed.partial" / "state.safetensors").exists(), signal.SIGKILL, 0.3)
     r = run(*args(out, "--resume"))
     ok = r.returncode == 0 and json.loads((out / "report.json").read_text())["finetune"]["steps"] == \
         json.loads((ref / "report.json").read_text())["finetune"]["steps"]
@@ -340,11 +343,8 @@ def check_export_signals(q):
     slow = {"APIQ_TEST_EXPORT_BLOCK_MS": "400"}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL):
         out = WORK / f"exp-{sig.name}"
-        p = start(["export", q, "--format", "hf-dequantized", "--out", out], env=slow)
-        wait_for(lambda: any(x.name.startswith(out.name + ".tmp-") for x in WORK.iterdir()))
-        time.sleep(0.5)
-        p.send_signal(sig)
-        p.communicate()
+        p = interrupted(["export", q, "--format", "hf-dequantized", "--out", out],
+                        lambda: any(x.name.startswith(out.name + ".tmp-") for x in WORK.iterdir()), sig, 0.5, slow)
         if sig == signal.SIGKILL:
             r = run("export", q, "--format", "hf-dequantized", "--out", out)
             check("export kill -9, then the same export: same bytes", r.returncode == 0 and
@@ -357,11 +357,7 @@ def check_export_signals(q):
 
 def check_sigterm_quantize():
     out = WORK / "term-q"
-    p = start(bw_args(out))
-    wait_for(lambda: (WORK / "term-q.partial" / "state.json").exists())
-    time.sleep(0.5)
-    p.send_signal(signal.SIGTERM)
-    p.communicate()
+    p = interrupted(bw_args(out), lambda: (WORK / "term-q.partial" / "state.json").exists(), signal.SIGTERM, 0.5)
     check("quantize SIGTERM: exit 143, no output, resumable state kept", p.returncode == 143 and not out.exists()
           and leftovers(WORK, out.name) == ["term-q.partial"], f"rc={p.returncode} {leftovers(WORK, out.name)}")
 
