@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start: install everything, build, then run the main job on a model folder (default
 # ../shared/models/stories260K): compress it to 2 bits with qlora, loftq and apiq-bw and print the
-# comparison of the three (activation error, block-output MSE, perplexity), kept in one folder.
+# comparison of the three next to the full-precision model (size, bits per parameter, perplexity,
+# activation error, block-output MSE, time, memory), kept with its charts in one folder.
 # Small settings: about 40 s of calibration on 2 cores for stories260K.
 #   tools/quickstart.sh [MODEL_DIR] [TEXT_FILE]     output: $APIQ_QUICKSTART_OUT (default build/quickstart)
 set -euo pipefail
@@ -16,8 +17,6 @@ calib=${APIQ_QUICKSTART_CALIB:-$root/../shared/data/tinystories-sample.txt}
 apiq="${APIQ_BUILD_DIR:-$root/build}/app/apiq"
 out=${APIQ_QUICKSTART_OUT:-${APIQ_BUILD_DIR:-$root/build}/quickstart}
 rm -rf "$out" && mkdir -p "$out"
-echo "== apiq eval $model (full precision)"
-"$apiq" eval "$model" --data "$text" --seq-len 256 --max-windows 8 | tee "$out/full-precision.txt"
 runs=()
 for method in qlora loftq apiq-bw; do
   echo "== apiq quantize --method $method (2 bits, group 64, rank 8)"
@@ -25,8 +24,27 @@ for method in qlora loftq apiq-bw; do
     --nsamples 32 --seq-len 256 --epochs 20 --seed 2 --out "$out/$method" 2>"$out/$method.log"
   runs+=("$out/$method")
 done
-echo "== apiq compare (windows of 256 tokens of $text)"
-"$apiq" compare "${runs[@]}" --data "$text" --seq-len 256 --max-windows 8 2>/dev/null | tee "$out/comparison.txt"
 echo "== apiq generate with the apiq-bw model"
 "$apiq" generate "$out/apiq-bw" --prompt "Once upon a time" --max-new-tokens 60
-echo "quick start output: $out (three quantized models, their logs, comparison.txt)"
+echo
+ppl=(--data "$text" --seq-len 256 --max-windows 8)
+"$apiq" compare "${runs[@]}" "${ppl[@]}" 2>/dev/null >"$out/comparison.txt"
+"$apiq" compare "${runs[@]}" "${ppl[@]}" --csv 2>/dev/null >"$out/comparison.csv"
+"$apiq" compare "${runs[@]}" "${ppl[@]}" --json 2>/dev/null >"$out/comparison.json"
+studio="${APIQ_BUILD_DIR:-$root/build}/app/gui/apiq-studio"
+if [[ -x $studio ]]; then
+  echo "== charts (the GUI's Comparison tab, drawn without a window)"
+  QT_QPA_PLATFORM=offscreen "$studio" --save-comparison "$out/charts" "${runs[@]}" --text "$text" --seq-len 256 \
+    --max-windows 8 2>"$out/charts.log"
+  # The GUI's summary table and apiq compare's are one computation: the two CSV files are equal.
+  cmp -s "$out/charts/summary.csv" "$out/comparison.csv" || { echo "the GUI's summary differs from apiq compare's" >&2; exit 1; }
+else
+  echo "(apiq-studio was not built: no charts)"
+fi
+echo "== apiq compare (perplexity on windows of 256 tokens of $text, the first 8)"
+cat "$out/comparison.txt"
+echo
+echo "quick start output: $out"
+echo "  comparison.txt / .csv / .json   the table above (perplexity, size, errors, time, memory per run)"
+echo "  charts/*.png, *.svg, *.csv       error per block and per linear, one line per method"
+echo "  qlora/ loftq/ apiq-bw/           the three 2-bit models (apiq export turns them into GPTQ, compressed-tensors, PEFT)"

@@ -165,106 +165,101 @@
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="114"/>
-        <source>&amp;Compare Runs…</source>
-        <translation>Läufe &amp;vergleichen…</translation>
+        <source>&amp;Add to Comparison…</source>
+        <translation>Zum &amp;Vergleich hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="116"/>
+        <location filename="../app/gui/main_window.cpp" line="119"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="119"/>
+        <location filename="../app/gui/main_window.cpp" line="122"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="122"/>
+        <location filename="../app/gui/main_window.cpp" line="125"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="124"/>
+        <location filename="../app/gui/main_window.cpp" line="127"/>
         <source>Recent Models</source>
         <translation>Zuletzt geöffnete Modelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="130"/>
+        <location filename="../app/gui/main_window.cpp" line="133"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="134"/>
+        <location filename="../app/gui/main_window.cpp" line="137"/>
         <source>&amp;Dark Palette</source>
         <translation>&amp;Dunkle Farbpalette</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="137"/>
+        <location filename="../app/gui/main_window.cpp" line="140"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="140"/>
+        <location filename="../app/gui/main_window.cpp" line="143"/>
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="149"/>
+        <location filename="../app/gui/main_window.cpp" line="152"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>Die Sprache ändert sich beim nächsten Start von ApiQ Studio.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="152"/>
+        <location filename="../app/gui/main_window.cpp" line="155"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="349"/>
+        <location filename="../app/gui/main_window.cpp" line="338"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="351"/>
+        <location filename="../app/gui/main_window.cpp" line="343"/>
         <source>Calibration failed</source>
         <translation>Kalibrierung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="201"/>
+        <location filename="../app/gui/main_window.cpp" line="205"/>
         <source>Open Model Folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="245"/>
-        <source>Add a Finished Run (Cancel when done)</source>
-        <translation>Abgeschlossenen Lauf hinzufügen (Abbrechen, wenn fertig)</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="257"/>
+        <location filename="../app/gui/main_window.cpp" line="249"/>
         <source>Could not compare the runs</source>
         <translation>Die Läufe konnten nicht verglichen werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="272"/>
+        <location filename="../app/gui/main_window.cpp" line="261"/>
         <source>Reading %1…</source>
         <translation>Lese %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="288"/>
+        <location filename="../app/gui/main_window.cpp" line="277"/>
         <source>Could not open the model</source>
         <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="298"/>
+        <location filename="../app/gui/main_window.cpp" line="287"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2, %3 Blöcke, verborgene Größe %4, %5 Köpfe (%6 Key/Value), Vokabular %7 — %8 Tensoren, %9 Parameter, %10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="315"/>
+        <location filename="../app/gui/main_window.cpp" line="304"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="316"/>
+        <location filename="../app/gui/main_window.cpp" line="305"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -293,6 +288,203 @@
         <location filename="../widgets/calibration_job.cpp" line="34"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ComparisonChart</name>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="37"/>
+        <source>Log scale</source>
+        <translation>Logarithmische Skala</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="38"/>
+        <source>Activation error per block</source>
+        <translation>Aktivierungsfehler je Block</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="39"/>
+        <source>Block output MSE per block</source>
+        <translation>MSE der Blockausgabe je Block</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="40"/>
+        <source>Activation error per linear</source>
+        <translation>Aktivierungsfehler je linearer Schicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="41"/>
+        <source>All linears</source>
+        <translation>Alle linearen Schichten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="45"/>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="48"/>
+        <source>Chart as PNG…</source>
+        <translation>Diagramm als PNG…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="49"/>
+        <source>Chart as SVG…</source>
+        <translation>Diagramm als SVG…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="50"/>
+        <source>Data as CSV…</source>
+        <translation>Daten als CSV…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="54"/>
+        <source>Linear:</source>
+        <translation>Lineare Schicht:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="147"/>
+        <source>Block (its seven linears q … down in order)</source>
+        <translation>Block (seine sieben linearen Schichten q … down der Reihe nach)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="148"/>
+        <source>Block</source>
+        <translation>Block</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="149"/>
+        <source>Block output MSE</source>
+        <translation>MSE der Blockausgabe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="149"/>
+        <source>Activation error per token</source>
+        <translation>Aktivierungsfehler pro Token</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="167"/>
+        <source>block %1 %2</source>
+        <translation>Block %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="169"/>
+        <source>block %1</source>
+        <translation>Block %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="234"/>
+        <location filename="../widgets/comparison_chart.cpp" line="240"/>
+        <source>Export Chart</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="240"/>
+        <source>Could not write %1</source>
+        <translation>%1 konnte nicht geschrieben werden</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ComparisonSummaryModel</name>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="68"/>
+        <source>full precision</source>
+        <translation>volle Genauigkeit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="69"/>
+        <source>reference</source>
+        <translation>Referenz</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="100"/>
+        <source>%1 MB of tensors needed to run the model; %2 MB more of learned clipping kept only to resume a calibration</source>
+        <translation>%1 MB an Tensoren, die zum Ausführen des Modells nötig sind; dazu %2 MB gelerntes Clipping, das nur zum Fortsetzen einer Kalibrierung aufbewahrt wird</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="105"/>
+        <source>Stored bits per weight of the quantized linears: codes, scales, zero points and LoRA factors</source>
+        <translation>Gespeicherte Bits pro Gewicht der quantisierten linearen Schichten: Codes, Skalen, Nullpunkte und LoRA-Faktoren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="107"/>
+        <source>Not computed yet: choose a text and press Compute perplexity</source>
+        <translation>Noch nicht berechnet: Text wählen und „Perplexität berechnen“ drücken</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <source>Bits</source>
+        <translation>Bits</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <source>Rank</source>
+        <translation>Rang</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <source>Size (MB)</source>
+        <translation>Größe (MB)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <source>Bits/param</source>
+        <translation>Bits/Parameter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <source>Perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <source>Act. error</source>
+        <translation>Aktiv.-Fehler</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <source>Block MSE</source>
+        <translation>Block-MSE</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <source>Time (s)</source>
+        <translation>Zeit (s)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <source>Peak memory (MiB)</source>
+        <translation>Speicherspitze (MiB)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="129"/>
+        <source>Lower is better; the best run is highlighted (the full-precision row is not ranked)</source>
+        <translation>Niedriger ist besser; der beste Lauf ist hervorgehoben (die Zeile in voller Genauigkeit wird nicht gewertet)</translation>
     </message>
 </context>
 <context>
@@ -511,312 +703,312 @@
 <context>
     <name>apiq::widgets::JobWizard</name>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="84"/>
+        <location filename="../widgets/job_wizard.cpp" line="50"/>
         <source>New calibration job</source>
         <translation>Neuer Kalibrierungsauftrag</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="99"/>
+        <location filename="../widgets/job_wizard.cpp" line="65"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="100"/>
+        <location filename="../widgets/job_wizard.cpp" line="66"/>
         <source>Choose the folder of a full-precision Llama model (config.json, weights, tokenizer).</source>
         <translation>Wählen Sie den Ordner eines Llama-Modells in voller Genauigkeit (config.json, Gewichte, Tokenizer).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="103"/>
-        <location filename="../widgets/job_wizard.cpp" line="115"/>
+        <location filename="../widgets/job_wizard.cpp" line="69"/>
+        <location filename="../widgets/job_wizard.cpp" line="81"/>
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="104"/>
-        <location filename="../widgets/job_wizard.cpp" line="340"/>
-        <location filename="../widgets/job_wizard.cpp" line="428"/>
+        <location filename="../widgets/job_wizard.cpp" line="70"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="44"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="132"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="133"/>
+        <location filename="../widgets/job_wizard.cpp" line="99"/>
         <source>No model chosen yet.</source>
         <translation>Noch kein Modell gewählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="143"/>
+        <location filename="../widgets/job_wizard.cpp" line="109"/>
         <source>%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters</source>
         <translation>%1 · %2 Blöcke · verborgen %3 · Zwischenschicht %4 · %5 Köpfe (%6 KV) · Vokabular %7 · %8 Parameter</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="161"/>
+        <location filename="../widgets/job_wizard.cpp" line="127"/>
         <source>Methods</source>
         <translation>Methoden</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="162"/>
+        <location filename="../widgets/job_wizard.cpp" line="128"/>
         <source>Choose one or more methods; several at once are run one after another for a comparison.</source>
         <translation>Wählen Sie eine oder mehrere Methoden; mehrere werden für einen Vergleich nacheinander ausgeführt.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="175"/>
+        <location filename="../widgets/job_wizard.cpp" line="141"/>
         <source>Choose at least one method.</source>
         <translation>Wählen Sie mindestens eine Methode.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="190"/>
+        <location filename="../widgets/job_wizard.cpp" line="156"/>
         <source>Quantization</source>
         <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="191"/>
+        <location filename="../widgets/job_wizard.cpp" line="157"/>
         <source>Bit width, group size and the LoRA adapters&apos; rank and alpha.</source>
         <translation>Bitbreite, Gruppengröße sowie Rang und Alpha der LoRA-Adapter.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="199"/>
+        <location filename="../widgets/job_wizard.cpp" line="165"/>
         <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
         <translation>Aufeinanderfolgende Eingabespalten einer Zeile, die sich Skala und Nullpunkt teilen (int-Format).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="209"/>
+        <location filename="../widgets/job_wizard.cpp" line="175"/>
         <source>LoRA scaling is alpha / rank.</source>
         <translation>Die LoRA-Skalierung ist Alpha / Rang.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="213"/>
+        <location filename="../widgets/job_wizard.cpp" line="179"/>
         <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
         <translation>int: gleichmäßige Ganzzahlgruppen; nf: NormalFloat mit Absolutmaximum pro Block (kein lernbares Clipping).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="219"/>
+        <location filename="../widgets/job_wizard.cpp" line="185"/>
         <source>The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA adapter, their weights stored as they are.</source>
         <translation>Die in jedem Block zu quantisierenden linearen Schichten. Die übrigen bleiben in voller Genauigkeit: kein Quantisierer, kein LoRA-Adapter, ihre Gewichte werden unverändert gespeichert.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="241"/>
+        <location filename="../widgets/job_wizard.cpp" line="207"/>
         <source>Bits:</source>
         <translation>Bits:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="242"/>
+        <location filename="../widgets/job_wizard.cpp" line="208"/>
         <source>Group size:</source>
         <translation>Gruppengröße:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="243"/>
+        <location filename="../widgets/job_wizard.cpp" line="209"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="244"/>
+        <location filename="../widgets/job_wizard.cpp" line="210"/>
         <source>LoRA rank:</source>
         <translation>LoRA-Rang:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="245"/>
+        <location filename="../widgets/job_wizard.cpp" line="211"/>
         <source>LoRA alpha:</source>
         <translation>LoRA-Alpha:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="246"/>
+        <location filename="../widgets/job_wizard.cpp" line="212"/>
         <source>Target linears:</source>
         <translation>Ziel-Schichten:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="167"/>
+        <location filename="../widgets/job_wizard.cpp" line="133"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="299"/>
+        <location filename="../widgets/job_wizard.cpp" line="265"/>
         <source>Choose a valid model first.</source>
         <translation>Wählen Sie zuerst ein gültiges Modell.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="315"/>
+        <location filename="../widgets/job_wizard.cpp" line="281"/>
         <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
         <translation>Komprimierte Größe ≈ %1 (Codes %2, Skalen und Nullpunkte %3, LoRA %4, dicht %5) — Original %6, %7 %</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="321"/>
+        <location filename="../widgets/job_wizard.cpp" line="287"/>
         <source>rtn has no adapters: ≈ %1</source>
         <translation>rtn hat keine Adapter: ≈ %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="325"/>
+        <location filename="../widgets/job_wizard.cpp" line="291"/>
         <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
         <translation>Speicherspitze der Kalibrierung ≈ %1 (%2 Stichproben × %3 Token)</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="335"/>
-        <location filename="../widgets/job_wizard.cpp" line="375"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="39"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="79"/>
         <source>Calibration data</source>
         <translation>Kalibrierungsdaten</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="336"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="40"/>
         <source>A plain-text file from which random windows of tokens are drawn.</source>
         <translation>Eine Textdatei, aus der zufällige Tokenfenster gezogen werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="339"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="43"/>
         <source>Text file</source>
         <translation>Textdatei</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="357"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="61"/>
         <source>Passes over the calibration samples per layer or block (apiq methods).</source>
         <translation>Durchläufe über die Kalibrierungsstichproben pro Schicht oder Block (apiq-Methoden).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="360"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="64"/>
         <source>File:</source>
         <translation>Datei:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="361"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="65"/>
         <source>Samples:</source>
         <translation>Stichproben:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="362"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="66"/>
         <source>Sequence length:</source>
         <translation>Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="363"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="67"/>
         <source>Seed:</source>
         <translation>Startwert:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="364"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="68"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="376"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="80"/>
         <source>Text files (*.txt);;All files (*)</source>
         <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="401"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="105"/>
         <source>Choose a calibration text file.</source>
         <translation>Wählen Sie eine Kalibrierungs-Textdatei.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="403"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="107"/>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 existiert nicht oder ist keine Datei.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="405"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="109"/>
         <source>Sequence length %1 exceeds the model&apos;s context of %2 tokens.</source>
         <translation>Sequenzlänge %1 übersteigt den Kontext des Modells von %2 Token.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="413"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="117"/>
         <source>Device and output</source>
         <translation>Gerät und Ausgabe</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="414"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="118"/>
         <source>Where the calibration runs and where each method&apos;s checkpoint is written.</source>
         <translation>Wo die Kalibrierung läuft und wohin der Checkpoint jeder Methode geschrieben wird.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="423"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="127"/>
         <source>CPU threads for the calibration&apos;s tensor operations.</source>
         <translation>CPU-Threads für die Tensoroperationen der Kalibrierung.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="426"/>
-        <location filename="../widgets/job_wizard.cpp" line="442"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="130"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="146"/>
         <source>Output folder</source>
         <translation>Ausgabeordner</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="427"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="131"/>
         <source>Each method writes its checkpoint to a subfolder named after it.</source>
         <translation>Jede Methode schreibt ihren Checkpoint in einen nach ihr benannten Unterordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="431"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="135"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="432"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="136"/>
         <source>Threads:</source>
         <translation>Threads:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="433"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="137"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="458"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="162"/>
         <source>Choose an output folder.</source>
         <translation>Wählen Sie einen Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="460"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="164"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="465"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="169"/>
         <source>%1 already exists; choose another output folder or remove it.</source>
         <translation>%1 existiert bereits; wählen Sie einen anderen Ausgabeordner oder entfernen Sie ihn.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="472"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="176"/>
         <source>Review</source>
         <translation>Überprüfung</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="473"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="177"/>
         <source>These jobs will be queued. Go back to change anything.</source>
         <translation>Diese Aufträge werden eingereiht. Gehen Sie zurück, um etwas zu ändern.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="487"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="191"/>
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="489"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="193"/>
         <source>Methods: %1</source>
         <translation>Methoden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="490"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="194"/>
         <source>Quantization: %1-bit %2, group size %3</source>
         <translation>Quantisierung: %1 Bit %2, Gruppengröße %3</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="494"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="198"/>
         <source>LoRA: rank %1, alpha %2</source>
         <translation>LoRA: Rang %1, Alpha %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="495"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="199"/>
         <source>Target linears: %1</source>
         <translation>Ziel-Schichten: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="496"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="200"/>
         <source>Calibration data: %1, %2 samples × %3 tokens, seed %4, %5 epochs</source>
         <translation>Kalibrierungsdaten: %1, %2 Stichproben × %3 Token, Startwert %4, %5 Epochen</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="502"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="206"/>
         <source>Device: %1, %2 threads</source>
         <translation>Gerät: %1, %2 Threads</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="504"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="208"/>
         <source>Jobs:</source>
         <translation>Aufträge:</translation>
     </message>
@@ -990,24 +1182,104 @@
 <context>
     <name>apiq::widgets::RunComparisonWidget</name>
     <message>
+        <location filename="../widgets/run_comparison.cpp" line="60"/>
+        <source>Compute perplexity</source>
+        <translation>Perplexität berechnen</translation>
+    </message>
+    <message>
         <location filename="../widgets/run_comparison.cpp" line="62"/>
+        <source>Add run…</source>
+        <translation>Lauf hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="63"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="64"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="65"/>
+        <source>Text file for perplexity</source>
+        <translation>Textdatei für die Perplexität</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="68"/>
+        <source>windows of </source>
+        <translation>Fenster zu </translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="69"/>
+        <source> tokens</source>
+        <translation> Token</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="72"/>
+        <source>every window</source>
+        <translation>alle Fenster</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="73"/>
+        <source>at most </source>
+        <translation>höchstens </translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="79"/>
+        <source>Perplexity on:</source>
+        <translation>Perplexität auf:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="94"/>
+        <source>Error along depth</source>
+        <translation>Fehler über die Tiefe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="95"/>
+        <source>Every linear</source>
+        <translation>Jede lineare Schicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="110"/>
+        <source>Text for Perplexity</source>
+        <translation>Text für die Perplexität</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="167"/>
+        <source>A run saved in the comparison could not be read and was left out: %1</source>
+        <translation>Ein im Vergleich gespeicherter Lauf konnte nicht gelesen werden und wurde weggelassen: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="234"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="62"/>
+        <location filename="../widgets/run_comparison.cpp" line="234"/>
         <source>Linear</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="86"/>
-        <source>mean activation error</source>
-        <translation>mittlerer Aktivierungsfehler</translation>
+        <location filename="../widgets/run_comparison.cpp" line="277"/>
+        <source>Choose a text file for the perplexity first.</source>
+        <translation>Wählen Sie zuerst eine Textdatei für die Perplexität.</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="87"/>
-        <source>mean block output MSE</source>
-        <translation>mittlerer MSE der Blockausgabe</translation>
+        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <source>Perplexity failed: %1</source>
+        <translation>Perplexität fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="331"/>
+        <source>Add a Finished Run or Quantized Checkpoint</source>
+        <translation>Abgeschlossenen Lauf oder quantisierten Checkpoint hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="335"/>
+        <source>Could not add %1: %2</source>
+        <translation>%1 konnte nicht hinzugefügt werden: %2</translation>
     </message>
 </context>
 <context>
@@ -1184,24 +1456,44 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="26"/>
+        <location filename="../app/gui/main.cpp" line="65"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="29"/>
+        <location filename="../app/gui/main.cpp" line="68"/>
         <source>Model folder to open.</source>
         <translation>Zu öffnender Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="31"/>
+        <location filename="../app/gui/main.cpp" line="70"/>
         <source>Run the screenshot tour and save PNGs to &lt;dir&gt;.</source>
         <translation>Die Bildschirmfoto-Tour ausführen und PNGs in &lt;dir&gt; speichern.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="33"/>
+        <location filename="../app/gui/main.cpp" line="72"/>
         <source>Calibration text for the tour.</source>
         <translation>Kalibrierungstext für die Tour.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="76"/>
+        <source>Write the comparison of the run folders given as arguments (charts as PNG, SVG and CSV, the summary as CSV) into &lt;dir&gt;, without a window.</source>
+        <translation>Schreibt den Vergleich der als Argumente übergebenen Laufordner (Diagramme als PNG, SVG und CSV, die Übersicht als CSV) ohne Fenster nach &lt;dir&gt;.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="80"/>
+        <source>Compute the comparison&apos;s perplexities on &lt;file&gt;.</source>
+        <translation>Berechnet die Perplexitäten des Vergleichs auf &lt;file&gt;.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="82"/>
+        <source>Perplexity window.</source>
+        <translation>Fenster der Perplexität.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="85"/>
+        <source>Score at most this many windows (0: all).</source>
+        <translation>Höchstens so viele Fenster bewerten (0: alle).</translation>
     </message>
 </context>
 </TS>

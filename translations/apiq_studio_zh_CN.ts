@@ -165,106 +165,101 @@
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="114"/>
-        <source>&amp;Compare Runs…</source>
-        <translation>比较运行结果(&amp;C)…</translation>
+        <source>&amp;Add to Comparison…</source>
+        <translation>添加到比较(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="116"/>
+        <location filename="../app/gui/main_window.cpp" line="119"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="119"/>
+        <location filename="../app/gui/main_window.cpp" line="122"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="122"/>
+        <location filename="../app/gui/main_window.cpp" line="125"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="124"/>
+        <location filename="../app/gui/main_window.cpp" line="127"/>
         <source>Recent Models</source>
         <translation>最近的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="130"/>
+        <location filename="../app/gui/main_window.cpp" line="133"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="134"/>
+        <location filename="../app/gui/main_window.cpp" line="137"/>
         <source>&amp;Dark Palette</source>
         <translation>深色配色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="137"/>
+        <location filename="../app/gui/main_window.cpp" line="140"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="140"/>
+        <location filename="../app/gui/main_window.cpp" line="143"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="149"/>
+        <location filename="../app/gui/main_window.cpp" line="152"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>语言将在下次启动 ApiQ Studio 时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="152"/>
+        <location filename="../app/gui/main_window.cpp" line="155"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="349"/>
+        <location filename="../app/gui/main_window.cpp" line="338"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="351"/>
+        <location filename="../app/gui/main_window.cpp" line="343"/>
         <source>Calibration failed</source>
         <translation>校准失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="201"/>
+        <location filename="../app/gui/main_window.cpp" line="205"/>
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="245"/>
-        <source>Add a Finished Run (Cancel when done)</source>
-        <translation>添加已完成的运行（完成后点击取消）</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="257"/>
+        <location filename="../app/gui/main_window.cpp" line="249"/>
         <source>Could not compare the runs</source>
         <translation>无法比较这些运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="272"/>
+        <location filename="../app/gui/main_window.cpp" line="261"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="288"/>
+        <location filename="../app/gui/main_window.cpp" line="277"/>
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="298"/>
+        <location filename="../app/gui/main_window.cpp" line="287"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="315"/>
+        <location filename="../app/gui/main_window.cpp" line="304"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="316"/>
+        <location filename="../app/gui/main_window.cpp" line="305"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -293,6 +288,203 @@
         <location filename="../widgets/calibration_job.cpp" line="34"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ComparisonChart</name>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="37"/>
+        <source>Log scale</source>
+        <translation>对数刻度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="38"/>
+        <source>Activation error per block</source>
+        <translation>每个块的激活误差</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="39"/>
+        <source>Block output MSE per block</source>
+        <translation>每个块的块输出 MSE</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="40"/>
+        <source>Activation error per linear</source>
+        <translation>每个线性层的激活误差</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="41"/>
+        <source>All linears</source>
+        <translation>所有线性层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="45"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="48"/>
+        <source>Chart as PNG…</source>
+        <translation>图表导出为 PNG…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="49"/>
+        <source>Chart as SVG…</source>
+        <translation>图表导出为 SVG…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="50"/>
+        <source>Data as CSV…</source>
+        <translation>数据导出为 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="54"/>
+        <source>Linear:</source>
+        <translation>线性层：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="147"/>
+        <source>Block (its seven linears q … down in order)</source>
+        <translation>块（依次为其七个线性层 q … down）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="148"/>
+        <source>Block</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="149"/>
+        <source>Block output MSE</source>
+        <translation>块输出 MSE</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="149"/>
+        <source>Activation error per token</source>
+        <translation>每个词元的激活误差</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="167"/>
+        <source>block %1 %2</source>
+        <translation>块 %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="169"/>
+        <source>block %1</source>
+        <translation>块 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="234"/>
+        <location filename="../widgets/comparison_chart.cpp" line="240"/>
+        <source>Export Chart</source>
+        <translation>导出图表</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_chart.cpp" line="240"/>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::ComparisonSummaryModel</name>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="68"/>
+        <source>full precision</source>
+        <translation>全精度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="69"/>
+        <source>reference</source>
+        <translation>参照</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="100"/>
+        <source>%1 MB of tensors needed to run the model; %2 MB more of learned clipping kept only to resume a calibration</source>
+        <translation>运行模型所需张量 %1 MB；另有 %2 MB 学习到的截断参数，仅用于恢复校准</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="105"/>
+        <source>Stored bits per weight of the quantized linears: codes, scales, zero points and LoRA factors</source>
+        <translation>量化线性层每个权重的存储位数：码值、缩放、零点和 LoRA 因子</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="107"/>
+        <source>Not computed yet: choose a text and press Compute perplexity</source>
+        <translation>尚未计算：请选择文本并点击“计算困惑度”</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <source>Bits</source>
+        <translation>位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <source>Rank</source>
+        <translation>秩</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <source>Size (MB)</source>
+        <translation>大小 (MB)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <source>Bits/param</source>
+        <translation>位/参数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <source>Act. error</source>
+        <translation>激活误差</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <source>Block MSE</source>
+        <translation>块 MSE</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <source>Time (s)</source>
+        <translation>时间 (秒)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <source>Peak memory (MiB)</source>
+        <translation>峰值内存 (MiB)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="129"/>
+        <source>Lower is better; the best run is highlighted (the full-precision row is not ranked)</source>
+        <translation>越低越好；最佳运行已高亮（全精度行不参与排名）</translation>
     </message>
 </context>
 <context>
@@ -510,312 +702,312 @@
 <context>
     <name>apiq::widgets::JobWizard</name>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="84"/>
+        <location filename="../widgets/job_wizard.cpp" line="50"/>
         <source>New calibration job</source>
         <translation>新建校准任务</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="99"/>
+        <location filename="../widgets/job_wizard.cpp" line="65"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="100"/>
+        <location filename="../widgets/job_wizard.cpp" line="66"/>
         <source>Choose the folder of a full-precision Llama model (config.json, weights, tokenizer).</source>
         <translation>选择一个全精度 Llama 模型的文件夹（config.json、权重、分词器）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="103"/>
-        <location filename="../widgets/job_wizard.cpp" line="115"/>
+        <location filename="../widgets/job_wizard.cpp" line="69"/>
+        <location filename="../widgets/job_wizard.cpp" line="81"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="104"/>
-        <location filename="../widgets/job_wizard.cpp" line="340"/>
-        <location filename="../widgets/job_wizard.cpp" line="428"/>
+        <location filename="../widgets/job_wizard.cpp" line="70"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="44"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="132"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="133"/>
+        <location filename="../widgets/job_wizard.cpp" line="99"/>
         <source>No model chosen yet.</source>
         <translation>尚未选择模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="143"/>
+        <location filename="../widgets/job_wizard.cpp" line="109"/>
         <source>%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters</source>
         <translation>%1 · %2 个块 · 隐藏维度 %3 · 中间维度 %4 · %5 个头（%6 个 KV）· 词表 %7 · %8 个参数</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="161"/>
+        <location filename="../widgets/job_wizard.cpp" line="127"/>
         <source>Methods</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="162"/>
+        <location filename="../widgets/job_wizard.cpp" line="128"/>
         <source>Choose one or more methods; several at once are run one after another for a comparison.</source>
         <translation>选择一种或多种方法；选择多种时会依次运行以便比较。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="175"/>
+        <location filename="../widgets/job_wizard.cpp" line="141"/>
         <source>Choose at least one method.</source>
         <translation>请至少选择一种方法。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="190"/>
+        <location filename="../widgets/job_wizard.cpp" line="156"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="191"/>
+        <location filename="../widgets/job_wizard.cpp" line="157"/>
         <source>Bit width, group size and the LoRA adapters&apos; rank and alpha.</source>
         <translation>位宽、分组大小以及 LoRA 适配器的秩和 alpha。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="199"/>
+        <location filename="../widgets/job_wizard.cpp" line="165"/>
         <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
         <translation>同一行中共享一个缩放因子和零点的连续输入列（int 格式）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="209"/>
+        <location filename="../widgets/job_wizard.cpp" line="175"/>
         <source>LoRA scaling is alpha / rank.</source>
         <translation>LoRA 缩放系数为 alpha / 秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="213"/>
+        <location filename="../widgets/job_wizard.cpp" line="179"/>
         <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
         <translation>int：均匀整数分组；nf：按块绝对最大值缩放的 NormalFloat（无可学习截断）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="219"/>
+        <location filename="../widgets/job_wizard.cpp" line="185"/>
         <source>The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA adapter, their weights stored as they are.</source>
         <translation>每个块中要量化的线性层。其余线性层保持全精度：不量化、不加 LoRA 适配器，权重按原样保存。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="241"/>
+        <location filename="../widgets/job_wizard.cpp" line="207"/>
         <source>Bits:</source>
         <translation>位数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="242"/>
+        <location filename="../widgets/job_wizard.cpp" line="208"/>
         <source>Group size:</source>
         <translation>分组大小：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="243"/>
+        <location filename="../widgets/job_wizard.cpp" line="209"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="244"/>
+        <location filename="../widgets/job_wizard.cpp" line="210"/>
         <source>LoRA rank:</source>
         <translation>LoRA 秩：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="245"/>
+        <location filename="../widgets/job_wizard.cpp" line="211"/>
         <source>LoRA alpha:</source>
         <translation>LoRA alpha：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="246"/>
+        <location filename="../widgets/job_wizard.cpp" line="212"/>
         <source>Target linears:</source>
         <translation>目标线性层：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="167"/>
+        <location filename="../widgets/job_wizard.cpp" line="133"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="299"/>
+        <location filename="../widgets/job_wizard.cpp" line="265"/>
         <source>Choose a valid model first.</source>
         <translation>请先选择一个有效的模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="315"/>
+        <location filename="../widgets/job_wizard.cpp" line="281"/>
         <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
         <translation>压缩后大小 ≈ %1（编码 %2，缩放与零点 %3，LoRA %4，稠密部分 %5）— 原始 %6，%7%</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="321"/>
+        <location filename="../widgets/job_wizard.cpp" line="287"/>
         <source>rtn has no adapters: ≈ %1</source>
         <translation>rtn 没有适配器：≈ %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="325"/>
+        <location filename="../widgets/job_wizard.cpp" line="291"/>
         <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
         <translation>校准峰值内存 ≈ %1（%2 个样本 × %3 个词元）</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="335"/>
-        <location filename="../widgets/job_wizard.cpp" line="375"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="39"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="79"/>
         <source>Calibration data</source>
         <translation>校准数据</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="336"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="40"/>
         <source>A plain-text file from which random windows of tokens are drawn.</source>
         <translation>从中随机抽取词元窗口的纯文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="339"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="43"/>
         <source>Text file</source>
         <translation>文本文件</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="357"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="61"/>
         <source>Passes over the calibration samples per layer or block (apiq methods).</source>
         <translation>每层或每块遍历校准样本的轮数（apiq 方法）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="360"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="64"/>
         <source>File:</source>
         <translation>文件：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="361"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="65"/>
         <source>Samples:</source>
         <translation>样本数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="362"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="66"/>
         <source>Sequence length:</source>
         <translation>序列长度：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="363"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="67"/>
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="364"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="68"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="376"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="80"/>
         <source>Text files (*.txt);;All files (*)</source>
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="401"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="105"/>
         <source>Choose a calibration text file.</source>
         <translation>请选择校准文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="403"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="107"/>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 不存在或不是文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="405"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="109"/>
         <source>Sequence length %1 exceeds the model&apos;s context of %2 tokens.</source>
         <translation>序列长度 %1 超过模型 %2 个词元的上下文长度。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="413"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="117"/>
         <source>Device and output</source>
         <translation>设备与输出</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="414"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="118"/>
         <source>Where the calibration runs and where each method&apos;s checkpoint is written.</source>
         <translation>校准在哪里运行，以及每种方法的检查点写到哪里。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="423"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="127"/>
         <source>CPU threads for the calibration&apos;s tensor operations.</source>
         <translation>校准张量运算使用的 CPU 线程数。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="426"/>
-        <location filename="../widgets/job_wizard.cpp" line="442"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="130"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="146"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="427"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="131"/>
         <source>Each method writes its checkpoint to a subfolder named after it.</source>
         <translation>每种方法把检查点写入以其名称命名的子文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="431"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="135"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="432"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="136"/>
         <source>Threads:</source>
         <translation>线程数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="433"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="137"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="458"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="162"/>
         <source>Choose an output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="460"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="164"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 是文件，不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="465"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="169"/>
         <source>%1 already exists; choose another output folder or remove it.</source>
         <translation>%1 已存在；请选择其他输出文件夹或将其删除。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="472"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="176"/>
         <source>Review</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="473"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="177"/>
         <source>These jobs will be queued. Go back to change anything.</source>
         <translation>这些任务将被加入队列。如需修改请返回。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="487"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="191"/>
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="489"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="193"/>
         <source>Methods: %1</source>
         <translation>方法：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="490"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="194"/>
         <source>Quantization: %1-bit %2, group size %3</source>
         <translation>量化：%1 位 %2，分组大小 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="494"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="198"/>
         <source>LoRA: rank %1, alpha %2</source>
         <translation>LoRA：秩 %1，alpha %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="495"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="199"/>
         <source>Target linears: %1</source>
         <translation>目标线性层：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="496"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="200"/>
         <source>Calibration data: %1, %2 samples × %3 tokens, seed %4, %5 epochs</source>
         <translation>校准数据：%1，%2 个样本 × %3 个词元，种子 %4，%5 轮</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="502"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="206"/>
         <source>Device: %1, %2 threads</source>
         <translation>设备：%1，%2 个线程</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="504"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="208"/>
         <source>Jobs:</source>
         <translation>任务：</translation>
     </message>
@@ -989,24 +1181,104 @@
 <context>
     <name>apiq::widgets::RunComparisonWidget</name>
     <message>
+        <location filename="../widgets/run_comparison.cpp" line="60"/>
+        <source>Compute perplexity</source>
+        <translation>计算困惑度</translation>
+    </message>
+    <message>
         <location filename="../widgets/run_comparison.cpp" line="62"/>
+        <source>Add run…</source>
+        <translation>添加运行…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="63"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="64"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="65"/>
+        <source>Text file for perplexity</source>
+        <translation>用于困惑度的文本文件</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="68"/>
+        <source>windows of </source>
+        <translation>窗口长度 </translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="69"/>
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="72"/>
+        <source>every window</source>
+        <translation>全部窗口</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="73"/>
+        <source>at most </source>
+        <translation>最多 </translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="79"/>
+        <source>Perplexity on:</source>
+        <translation>困惑度文本：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="94"/>
+        <source>Error along depth</source>
+        <translation>误差随深度变化</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="95"/>
+        <source>Every linear</source>
+        <translation>每个线性层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="110"/>
+        <source>Text for Perplexity</source>
+        <translation>用于困惑度的文本</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="167"/>
+        <source>A run saved in the comparison could not be read and was left out: %1</source>
+        <translation>比较中保存的一个运行无法读取，已略去：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="234"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="62"/>
+        <location filename="../widgets/run_comparison.cpp" line="234"/>
         <source>Linear</source>
         <translation>线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="86"/>
-        <source>mean activation error</source>
-        <translation>平均激活误差</translation>
+        <location filename="../widgets/run_comparison.cpp" line="277"/>
+        <source>Choose a text file for the perplexity first.</source>
+        <translation>请先选择用于困惑度的文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="87"/>
-        <source>mean block output MSE</source>
-        <translation>块输出平均 MSE</translation>
+        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <source>Perplexity failed: %1</source>
+        <translation>困惑度计算失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="331"/>
+        <source>Add a Finished Run or Quantized Checkpoint</source>
+        <translation>添加已完成的运行或量化检查点</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="335"/>
+        <source>Could not add %1: %2</source>
+        <translation>无法添加 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -1182,24 +1454,44 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="26"/>
+        <location filename="../app/gui/main.cpp" line="65"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="29"/>
+        <location filename="../app/gui/main.cpp" line="68"/>
         <source>Model folder to open.</source>
         <translation>要打开的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="31"/>
+        <location filename="../app/gui/main.cpp" line="70"/>
         <source>Run the screenshot tour and save PNGs to &lt;dir&gt;.</source>
         <translation>运行截图流程并将 PNG 保存到 &lt;dir&gt;。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="33"/>
+        <location filename="../app/gui/main.cpp" line="72"/>
         <source>Calibration text for the tour.</source>
         <translation>截图流程使用的校准文本。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="76"/>
+        <source>Write the comparison of the run folders given as arguments (charts as PNG, SVG and CSV, the summary as CSV) into &lt;dir&gt;, without a window.</source>
+        <translation>将作为参数给出的运行文件夹的比较（图表为 PNG、SVG 和 CSV，汇总为 CSV）写入 &lt;dir&gt;，不打开窗口。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="80"/>
+        <source>Compute the comparison&apos;s perplexities on &lt;file&gt;.</source>
+        <translation>在 &lt;file&gt; 上计算比较中的困惑度。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="82"/>
+        <source>Perplexity window.</source>
+        <translation>困惑度窗口长度。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="85"/>
+        <source>Score at most this many windows (0: all).</source>
+        <translation>最多评估这么多窗口（0：全部）。</translation>
     </message>
 </context>
 </TS>

@@ -1,106 +1,361 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_comparison.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <filesystem>
+#include <optional>
 
-#include "activation_error_chart.h"
-#include "calibration/calibration_report.h"
 #include "base/errors.h"
+#include "base/fs_util.h"
+#include "calibration/run_summary.h"
+#include "comparison_chart.h"
+#include "comparison_summary_model.h"
 
 namespace apiq::widgets {
 
-RunReport loadRunReport(const QString& dir) {
-  auto stored = apiq::read_report(dir.toStdString());
-  RunReport r;
-  r.dir = dir;
-  r.result = std::move(stored.result);
-  r.label = QString::fromStdString(stored.method);
-  return r;
+namespace {
+const QString kRuns = QStringLiteral("comparison/runs");
+const QString kText = QStringLiteral("comparison/perplexityText");
+const QString kSeqLen = QStringLiteral("comparison/perplexitySeqLen");
+const QString kWindows = QStringLiteral("comparison/perplexityWindows");
+
+std::string path(const QString& s) { return s.toStdString(); }
+
+// The reference row: the full-precision model every run names, when they agree and it is there.
+std::optional<apiq::RunSummary> referenceOf(const std::vector<apiq::RunSummary>& runs) {
+  if (runs.empty()) return std::nullopt;
+  std::filesystem::path model;
+  for (const auto& r : runs) {
+    const auto m = apiq::run_source_model(r.dir);
+    if (m.empty() || (!model.empty() && m != model)) return std::nullopt;
+    model = m;
+  }
+  try {
+    return apiq::summarize_full_precision(model, &runs.front());
+  } catch (const std::exception&) {  // moved or deleted since: compare without it
+    return std::nullopt;
+  }
 }
+}  // namespace
 
 RunComparisonWidget::RunComparisonWidget(QWidget* parent)
-    : QWidget(parent), table_(new QTableWidget(this)), chart_(new ActivationErrorChart(this)) {
+    : QWidget(parent), summary_(new ComparisonSummaryModel(this)), summaryView_(new QTableView(this)),
+      chart_(new ComparisonChart(this)), layers_(new QTableWidget(this)), pplText_(new QLineEdit(this)),
+      pplSeqLen_(new QSpinBox(this)), pplWindows_(new QSpinBox(this)), pplButton_(new QPushButton(tr("Compute perplexity"), this)),
+      pplProgress_(new QProgressBar(this)), note_(new QLabel(this)) {
+  auto* add = new QPushButton(tr("Add run…"), this);
+  auto* remove = new QPushButton(tr("Remove"), this);
+  auto* browse = new QPushButton(tr("Browse…"), this);
+  pplText_->setPlaceholderText(tr("Text file for perplexity"));
+  pplSeqLen_->setRange(2, 1 << 16);
+  pplSeqLen_->setValue(256);
+  pplSeqLen_->setPrefix(tr("windows of "));
+  pplSeqLen_->setSuffix(tr(" tokens"));
+  pplWindows_->setRange(0, 1 << 20);
+  pplWindows_->setValue(16);
+  pplWindows_->setSpecialValueText(tr("every window"));
+  pplWindows_->setPrefix(tr("at most "));
+  pplProgress_->setVisible(false);
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(add);
+  bar->addWidget(remove);
+  bar->addSpacing(16);
+  bar->addWidget(new QLabel(tr("Perplexity on:"), this));
+  bar->addWidget(pplText_, 1);
+  bar->addWidget(browse);
+  bar->addWidget(pplSeqLen_);
+  bar->addWidget(pplWindows_);
+  bar->addWidget(pplButton_);
+  bar->addWidget(pplProgress_);
+  summaryView_->setModel(summary_);
+  summaryView_->verticalHeader()->hide();
+  summaryView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  summaryView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  summaryView_->horizontalHeader()->setStretchLastSection(true);
+  layers_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  layers_->verticalHeader()->hide();
+  auto* details = new QTabWidget(this);
+  details->addTab(chart_, tr("Error along depth"));
+  details->addTab(layers_, tr("Every linear"));
   auto* split = new QSplitter(Qt::Vertical, this);
-  split->addWidget(chart_);
-  split->addWidget(table_);
-  chart_->setMinimumHeight(220);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  split->addWidget(summaryView_);
+  split->addWidget(details);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
+  note_->setWordWrap(true);
   auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(split);
-  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  table_->verticalHeader()->hide();
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->addLayout(bar);
+  layout->addWidget(note_);
+  layout->addWidget(split, 1);
+  connect(add, &QPushButton::clicked, this, &RunComparisonWidget::chooseRun);
+  connect(remove, &QPushButton::clicked, this, &RunComparisonWidget::removeSelected);
+  connect(browse, &QPushButton::clicked, this, [this] {
+    const QString f = QFileDialog::getOpenFileName(this, tr("Text for Perplexity"), pplText_->text());
+    if (!f.isEmpty()) setPerplexityText(f);
+  });
+  connect(pplButton_, &QPushButton::clicked, this, &RunComparisonWidget::computePerplexities);
+  connect(pplText_, &QLineEdit::editingFinished, this, [this] { setPerplexityText(pplText_->text()); });
+  connect(&pplTask_, &CoreTask::progress, this, [this](const QString&, qint64 done, qint64 total) {
+    pplProgress_->setRange(0, static_cast<int>(total));
+    pplProgress_->setValue(static_cast<int>(done));
+  });
+  connect(&pplTask_, &CoreTask::finished, this, &RunComparisonWidget::onPerplexityFinished);
 }
 
-void RunComparisonWidget::setRuns(const QVector<RunReport>& runs) {
-  chart_->clear();
-  table_->clear();
-  int layers = 0;
-  for (const auto& r : runs) layers = std::max(layers, static_cast<int>(r.result.layers.size()));
-  QStringList labels;
-  for (const auto& r : runs) {
-    const bool repeated = std::count_if(runs.begin(), runs.end(), [&](const RunReport& o) { return o.label == r.label; }) > 1;
-    labels << (repeated ? QStringLiteral("%1 (%2)").arg(r.label, QFileInfo(r.dir).fileName()) : r.label);
+RunComparisonWidget::~RunComparisonWidget() { pplTask_.cancel(); }
+
+bool RunComparisonWidget::addRun(const QString& dir, QString* error) {
+  const QString clean = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
+  if (dirs_.contains(clean)) return true;
+  try {
+    apiq::summarize_run(path(clean));
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
   }
-  table_->setColumnCount(firstRunColumn_ + runs.size());
-  table_->setRowCount(layers + 2);
-  table_->setHorizontalHeaderLabels(QStringList{tr("Block"), tr("Linear")} + labels);
-  for (int c = 0; c < runs.size(); ++c) {
-    const auto& res = runs[c].result;
+  dirs_ << clean;
+  refresh();
+  return true;
+}
+
+void RunComparisonWidget::removeRun(const QString& dir) {
+  if (dirs_.removeAll(QDir::cleanPath(QFileInfo(dir).absoluteFilePath())) > 0) refresh();
+}
+
+bool RunComparisonWidget::setRunDirs(const QStringList& dirs, QString* error) {
+  dirs_.clear();
+  bool ok = true;
+  for (const QString& d : dirs) {
+    const QString clean = QDir::cleanPath(QFileInfo(d).absoluteFilePath());
+    try {
+      apiq::summarize_run(path(clean));
+      if (!dirs_.contains(clean)) dirs_ << clean;
+    } catch (const std::exception& e) {
+      if (ok && error) *error = QString::fromStdString(e.what());
+      ok = false;
+    }
+  }
+  refresh();
+  return ok;
+}
+
+void RunComparisonWidget::restoreSettings() {
+  persistent_ = false;  // not while reading them
+  QSettings s;
+  pplText_->setText(s.value(kText).toString());
+  pplSeqLen_->setValue(s.value(kSeqLen, 256).toInt());
+  pplWindows_->setValue(s.value(kWindows, 16).toInt());
+  QString error;
+  if (!setRunDirs(s.value(kRuns).toStringList(), &error)) {
+    note_->setText(tr("A run saved in the comparison could not be read and was left out: %1").arg(error));
+    note_->setVisible(true);
+  }
+  persistent_ = true;
+  saveSettings();
+}
+
+void RunComparisonWidget::saveSettings() const {
+  if (!persistent_) return;
+  QSettings s;
+  s.setValue(kRuns, dirs_);
+  s.setValue(kText, pplText_->text());
+  s.setValue(kSeqLen, pplSeqLen_->value());
+  s.setValue(kWindows, pplWindows_->value());
+}
+
+void RunComparisonWidget::setPerplexityText(const QString& file) {
+  pplText_->setText(file);
+  refresh();
+}
+
+void RunComparisonWidget::setPerplexityWindows(int seqLen, int maxWindows) {
+  pplSeqLen_->setValue(seqLen);
+  pplWindows_->setValue(maxWindows);
+  refresh();
+}
+
+QString RunComparisonWidget::perplexityKey(const QString& dir) const {
+  return QStringLiteral("%1|%2|%3|%4").arg(dir, pplText_->text()).arg(pplSeqLen_->value()).arg(pplWindows_->value());
+}
+
+void RunComparisonWidget::refresh() {
+  std::vector<apiq::RunSummary> rows;
+  QStringList unreadable;
+  for (const QString& d : dirs_) {
+    try {
+      rows.push_back(apiq::summarize_run(path(d)));
+    } catch (const std::exception& e) {
+      unreadable << QString::fromStdString(e.what());
+    }
+  }
+  if (auto ref = referenceOf(rows)) rows.insert(rows.begin(), std::move(*ref));
+  for (auto& r : rows) {
+    const auto it = perplexities_.constFind(perplexityKey(QString::fromStdString(r.dir.string())));
+    if (it != perplexities_.constEnd()) r.perplexity = *it;
+  }
+  summary_->setRows(rows);
+  summaryView_->resizeColumnsToContents();
+  chart_->setRuns(rows);
+  fillLayerTable();
+  note_->setText(unreadable.isEmpty() ? QString() : unreadable.join(QLatin1Char('\n')));
+  note_->setVisible(!unreadable.isEmpty());
+  saveSettings();
+  Q_EMIT runsChanged();
+}
+
+void RunComparisonWidget::fillLayerTable() {
+  std::vector<const apiq::RunSummary*> runs;
+  for (const auto& r : summary_->rows())
+    if (!r.reference) runs.push_back(&r);
+  layers_->clear();
+  int layers = 0;
+  for (const auto* r : runs) layers = std::max(layers, static_cast<int>(r->result.layers.size()));
+  QStringList labels;
+  for (const auto* r : runs) labels << QString::fromStdString(r->label());
+  layers_->setColumnCount(firstRunColumn_ + static_cast<int>(runs.size()));
+  layers_->setRowCount(layers);
+  layers_->setHorizontalHeaderLabels(QStringList{tr("Block"), tr("Linear")} + labels);
+  for (int c = 0; c < static_cast<int>(runs.size()); ++c) {
+    const auto& res = runs[static_cast<size_t>(c)]->result;
     for (int row = 0; row < static_cast<int>(res.layers.size()); ++row) {
-      const auto& l = res.layers[row];
-      if (c == 0) {
-        table_->setItem(row, 0, new QTableWidgetItem(QString::number(l.block)));
-        table_->setItem(row, 1, new QTableWidgetItem(QString::fromLatin1(apiq::linear_short_name(l.kind))));
+      const auto& l = res.layers[static_cast<size_t>(row)];
+      if (!layers_->item(row, 0)) {
+        layers_->setItem(row, 0, new QTableWidgetItem(QString::number(l.block)));
+        layers_->setItem(row, 1, new QTableWidgetItem(QString::fromLatin1(apiq::linear_short_name(l.kind))));
       }
       auto* item = new QTableWidgetItem(QString::number(l.act_err, 'g', 5));
       item->setData(Qt::UserRole, l.act_err);
-      table_->setItem(row, firstRunColumn_ + c, item);
-      chart_->addPoint(labels[c], l.block, static_cast<int>(l.kind), l.act_err);
+      layers_->setItem(row, firstRunColumn_ + c, item);
     }
-    double mse = 0;
-    for (const auto& b : res.blocks) mse += b.out_mse;
-    if (!res.blocks.empty()) mse /= static_cast<double>(res.blocks.size());
-    auto* mean = new QTableWidgetItem(QString::number(res.mean_act_err(), 'g', 5));
-    mean->setData(Qt::UserRole, res.mean_act_err());
-    table_->setItem(layers, firstRunColumn_ + c, mean);
-    auto* mseItem = new QTableWidgetItem(QString::number(mse, 'g', 5));
-    mseItem->setData(Qt::UserRole, mse);
-    table_->setItem(layers + 1, firstRunColumn_ + c, mseItem);
   }
-  table_->setItem(layers, 0, new QTableWidgetItem(tr("mean activation error")));
-  table_->setItem(layers + 1, 0, new QTableWidgetItem(tr("mean block output MSE")));
-  // Highlight the lowest value of every row.
-  for (int row = 0; row < table_->rowCount(); ++row) {
+  for (int row = 0; row < layers_->rowCount(); ++row) {
     const int best = bestColumn(row);
     if (best < 0) continue;
-    auto* it = table_->item(row, best);
+    auto* it = layers_->item(row, best);
     QFont f = it->font();
     f.setBold(true);
     it->setFont(f);
     it->setBackground(QColor(0xc8, 0xf0, 0xc8));
   }
-  table_->resizeColumnsToContents();
+  layers_->resizeColumnsToContents();
 }
 
 int RunComparisonWidget::bestColumn(int row) const {
-  int best = -1;
+  int best = -1, values = 0;
   double value = 0;
-  for (int c = firstRunColumn_; c < table_->columnCount(); ++c) {
-    const auto* it = table_->item(row, c);
+  for (int c = firstRunColumn_; c < layers_->columnCount(); ++c) {
+    const auto* it = layers_->item(row, c);
     if (!it) continue;
+    ++values;
     const double v = it->data(Qt::UserRole).toDouble();
-    if (best < 0 || v < value) {
-      best = c;
-      value = v;
-    }
+    if (best < 0 || v < value) best = c, value = v;
   }
-  return table_->columnCount() - firstRunColumn_ >= 2 ? best : -1;
+  return values >= 2 ? best : -1;
+}
+
+void RunComparisonWidget::computePerplexities() {
+  if (pplTask_.isRunning()) return;
+  const QString text = pplText_->text();
+  if (text.isEmpty()) {
+    note_->setText(tr("Choose a text file for the perplexity first."));
+    note_->setVisible(true);
+    return;
+  }
+  QList<std::pair<QString, QString>> missing;  // folder, cache key (made here: the worker reads no widget)
+  for (const auto& r : summary_->rows())
+    if (!r.perplexity) {
+      const QString dir = QString::fromStdString(r.dir.string());
+      missing.append({dir, perplexityKey(dir)});
+    }
+  if (missing.isEmpty()) {
+    Q_EMIT perplexitiesComputed();
+    return;
+  }
+  apiq::RunPerplexityOptions po;
+  po.seq_len = pplSeqLen_->value();
+  po.max_windows = pplWindows_->value() > 0 ? pplWindows_->value() : -1;
+  pplButton_->setEnabled(false);
+  pplProgress_->setVisible(true);
+  auto* task = &pplTask_;
+  pplTask_.start([this, task, missing, text, po] {
+    const std::string content = apiq::read_nonempty_file(path(text), "text file");
+    for (const auto& [dir, key] : missing) {
+      const double ppl = apiq::run_perplexity(path(dir), content, po, task->observer(), task->token());
+      task->post([this, key, dir, ppl] {
+        perplexities_.insert(key, ppl);
+        summary_->setPerplexity(summary_->rowOf(dir), ppl);
+      });
+    }
+  });
+}
+
+void RunComparisonWidget::onPerplexityFinished(CoreTask::State state) {
+  pplButton_->setEnabled(true);
+  pplProgress_->setVisible(false);
+  summaryView_->resizeColumnsToContents();
+  if (state == CoreTask::State::Failed) {
+    note_->setText(tr("Perplexity failed: %1").arg(pplTask_.errorMessage()));
+    note_->setVisible(true);
+  }
+  Q_EMIT perplexitiesComputed();
+}
+
+void RunComparisonWidget::removeSelected() {
+  const auto rows = summaryView_->selectionModel()->selectedRows();
+  QStringList gone;
+  for (const auto& i : rows)
+    if (!summary_->rows()[static_cast<size_t>(i.row())].reference)
+      gone << QString::fromStdString(summary_->rows()[static_cast<size_t>(i.row())].dir.string());
+  for (const QString& d : gone) dirs_.removeAll(d);
+  if (!gone.isEmpty()) refresh();
+}
+
+void RunComparisonWidget::chooseRun() {
+  const QString d = QFileDialog::getExistingDirectory(this, tr("Add a Finished Run or Quantized Checkpoint"));
+  if (d.isEmpty()) return;
+  QString error;
+  if (!addRun(d, &error)) {
+    note_->setText(tr("Could not add %1: %2").arg(d, error));
+    note_->setVisible(true);
+  }
+}
+
+bool RunComparisonWidget::saveCharts(const QString& dir) {
+  if (!QDir().mkpath(dir)) return false;
+  const ComparisonChart::View before = chart_->view();
+  const std::pair<ComparisonChart::View, QString> views[] = {
+      {ComparisonChart::View::BlockActErr, QStringLiteral("per-block-activation-error")},
+      {ComparisonChart::View::BlockMse, QStringLiteral("per-block-mse")},
+      {ComparisonChart::View::LinearActErr, QStringLiteral("per-linear-activation-error")}};
+  bool ok = true;
+  for (const auto& [view, name] : views) {
+    chart_->setView(view);
+    const QString base = QDir(dir).filePath(name);
+    ok = chart_->savePng(base + QStringLiteral(".png")) && ok;
+    ok = chart_->saveSvg(base + QStringLiteral(".svg")) && ok;
+    ok = chart_->saveCsv(base + QStringLiteral(".csv")) && ok;
+  }
+  chart_->setView(before);
+  QFile csv(QDir(dir).filePath(QStringLiteral("summary.csv")));
+  ok = csv.open(QIODevice::WriteOnly | QIODevice::Truncate) && csv.write(summary_->toCsv().toUtf8()) >= 0 && ok;
+  return ok;
 }
 
 }  // namespace apiq::widgets

@@ -42,7 +42,7 @@ void add_export(CLI::App& app) {
   for (const auto& n : export_format_names()) formats += (formats.empty() ? "" : "|") + n;
   c->add_option("--format", a->format, formats)->required()->check(CLI::IsMember(export_format_names()));
   c->add_option("--out", a->out, "output folder (must not exist)")->required();
-  c->add_option("--dtype", a->dtype, "dense weights of hf-dequantized: f16, bf16 or f32")->capture_default_str()
+  c->add_option("--dtype", a->dtype, "dtype of hf-dequantized's dense weights and of compressed-tensors' scales and dense tensors: f16, bf16 or f32")->capture_default_str()
       ->check(CLI::IsMember({"f16", "bf16", "f32"}));
   c->add_option("--base-model", a->base_model, "base_model_name_or_path written into adapter_config.json");
   c->add_flag("--force", a->force, "accept a lossy export (GPTQ v1 cannot store a zero point of 0)");

@@ -6,10 +6,49 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
+#include <QTimer>
 #include <QTranslator>
+#include <cstdio>
 
 #include "main_window.h"
+#include "run_comparison.h"
 #include "screenshot_tour.h"
+
+namespace {
+
+// apiq-studio --save-comparison DIR RUN…: the Comparison tab's charts (PNG, SVG, CSV) and summary
+// table (CSV) written without a window; with --text, the perplexities are computed first.
+int saveComparison(const QCommandLineParser& parser, const QString& dir, const QStringList& runs) {
+  auto* w = new apiq::widgets::RunComparisonWidget;
+  w->resize(1200, 800);
+  QString error;
+  if (runs.isEmpty() || !w->setRunDirs(runs, &error)) {
+    std::fprintf(stderr, "apiq-studio: %s\n", runs.isEmpty() ? "--save-comparison needs run folders" : qPrintable(error));
+    return 2;
+  }
+  auto finish = [w, dir] {
+    const bool ok = w->saveCharts(dir);
+    if (!ok) std::fprintf(stderr, "apiq-studio: could not write the comparison into %s\n", qPrintable(dir));
+    else std::printf("comparison charts and summary.csv written to %s\n", qPrintable(dir));
+    QCoreApplication::exit(ok ? 0 : 1);
+  };
+  if (!parser.isSet(QStringLiteral("text"))) {
+    QTimer::singleShot(0, w, finish);
+    return QApplication::exec();
+  }
+  w->setPerplexityText(parser.value(QStringLiteral("text")));
+  w->setPerplexityWindows(parser.value(QStringLiteral("seq-len")).toInt(), parser.value(QStringLiteral("max-windows")).toInt());
+  QObject::connect(w->perplexityTask(), &apiq::widgets::CoreTask::finished, w,
+                   [w, finish](apiq::widgets::CoreTask::State state) {
+                     if (state == apiq::widgets::CoreTask::State::Succeeded) return finish();
+                     std::fprintf(stderr, "apiq-studio: %s\n", qPrintable(w->perplexityTask()->errorMessage()));
+                     QCoreApplication::exit(2);
+                   });
+  w->computePerplexities();
+  return QApplication::exec();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -32,18 +71,41 @@ int main(int argc, char** argv) {
                            QStringLiteral("dir"));
   QCommandLineOption calib(QStringLiteral("calib"), QApplication::translate("main", "Calibration text for the tour."),
                            QStringLiteral("file"));
+  QCommandLineOption saveComparisonTo(
+      QStringLiteral("save-comparison"),
+      QApplication::translate("main", "Write the comparison of the run folders given as arguments (charts as PNG, SVG "
+                                      "and CSV, the summary as CSV) into <dir>, without a window."),
+      QStringLiteral("dir"));
+  QCommandLineOption text(QStringLiteral("text"),
+                          QApplication::translate("main", "Compute the comparison's perplexities on <file>."),
+                          QStringLiteral("file"));
+  QCommandLineOption seqLen(QStringLiteral("seq-len"), QApplication::translate("main", "Perplexity window."),
+                            QStringLiteral("tokens"), QStringLiteral("256"));
+  QCommandLineOption maxWindows(QStringLiteral("max-windows"),
+                                QApplication::translate("main", "Score at most this many windows (0: all)."),
+                                QStringLiteral("count"), QStringLiteral("0"));
   parser.addOption(shots);
   parser.addOption(calib);
+  parser.addOptions({saveComparisonTo, text, seqLen, maxWindows});
   parser.process(app);
+  if (parser.isSet(saveComparisonTo))
+    return saveComparison(parser, parser.value(saveComparisonTo), parser.positionalArguments());
+  const QStringList args = parser.positionalArguments();
+  QTemporaryDir work;
+  const bool tour = parser.isSet(shots);
+  if (tour) {
+    if (args.isEmpty() || !parser.isSet(calib)) parser.showHelp(2);
+    // The tour's runs live in a temporary folder: keep them (and its window state) out of the
+    // user's settings, from before the window reads them.
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, work.path());
+  }
   apiq::app::MainWindow w;
   w.resize(1280, 820);
   w.show();
-  const QStringList args = parser.positionalArguments();
-  QTemporaryDir work;
-  if (parser.isSet(shots)) {
-    if (args.isEmpty() || !parser.isSet(calib)) parser.showHelp(2);
-    auto* tour = new apiq::app::ScreenshotTour(&w, parser.value(shots), args.first(), parser.value(calib), work.path());
-    tour->start();
+  if (tour) {
+    auto* t = new apiq::app::ScreenshotTour(&w, parser.value(shots), args.first(), parser.value(calib), work.path());
+    t->setPerplexityText(parser.value(text));
+    t->start();
   } else if (!args.isEmpty()) {
     w.openModel(args.first());
   }

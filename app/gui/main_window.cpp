@@ -111,8 +111,11 @@ MainWindow::MainWindow(QWidget* parent)
   auto* quantize = new QAction(QIcon(QStringLiteral(":/icons/quantize.svg")), tr("&Quantize…"), this);
   quantize->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q));
   connect(quantize, &QAction::triggered, this, &MainWindow::runWizard);
-  auto* compare = new QAction(QIcon(QStringLiteral(":/icons/compare.svg")), tr("&Compare Runs…"), this);
-  connect(compare, &QAction::triggered, this, &MainWindow::chooseRunsToCompare);
+  auto* compare = new QAction(QIcon(QStringLiteral(":/icons/compare.svg")), tr("&Add to Comparison…"), this);
+  connect(compare, &QAction::triggered, this, [this] {
+    tabs_->setCurrentWidget(comparison_);
+    comparison_->chooseRun();
+  });
   auto* exportAction = new QAction(QIcon(QStringLiteral(":/icons/export.svg")), tr("&Export…"), this);
   exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
   connect(exportAction, &QAction::triggered, this, [this] { makeExportDialog()->open(); });
@@ -163,6 +166,7 @@ MainWindow::MainWindow(QWidget* parent)
   restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
   dark->setChecked(settings.value(QStringLiteral("darkPalette"), false).toBool());
   updateRecentMenu();
+  comparison_->restoreSettings();
 }
 
 MainWindow::~MainWindow() {
@@ -239,27 +243,12 @@ void MainWindow::showSelectedInTree(const QModelIndex& index) {
     stats_->showLinear(folder, name.data(widgets::ModelTreeModel::ModuleRole).toString());
 }
 
-void MainWindow::chooseRunsToCompare() {
-  QStringList dirs;
-  for (;;) {
-    const QString d = QFileDialog::getExistingDirectory(this, tr("Add a Finished Run (Cancel when done)"));
-    if (d.isEmpty()) break;
-    dirs << d;
-  }
-  if (dirs.size() >= 1) compareRuns(dirs);
-}
-
 bool MainWindow::compareRuns(const QStringList& dirs) {
-  QVector<widgets::RunReport> runs;
-  try {
-    for (const auto& d : dirs) runs << widgets::loadRunReport(d);
-  } catch (const std::exception& e) {
-    showError(tr("Could not compare the runs"), QString::fromStdString(e.what()));
-    return false;
-  }
-  comparison_->setRuns(runs);
+  QString error;
+  const bool ok = comparison_->setRunDirs(dirs, &error);
+  if (!ok) showError(tr("Could not compare the runs"), error);
   tabs_->setCurrentWidget(comparison_);
-  return true;
+  return ok;
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {
@@ -347,7 +336,10 @@ QVector<widgets::CalibrationJob*> MainWindow::startJobs(const QVector<widgets::C
             [this](const QString& method, qint64, int, qint64, double loss) { loss_->addLoss(method, loss); });
     connect(job, &widgets::CalibrationJob::finished, this, [this, job](bool ok, const QString& message) {
       statusBar()->showMessage(tr("%1: %2").arg(job->methodName(), message), 5000);
-      if (ok) lastFinishedOutput_ = job->spec().outDir;
+      if (ok) {
+        lastFinishedOutput_ = job->spec().outDir;
+        comparison_->addRun(job->spec().outDir);  // every finished run joins the comparison
+      }
       if (!ok && job->state() == widgets::CoreTask::State::Failed) showError(tr("Calibration failed"), message);
       if (--running_ == 0) Q_EMIT allJobsFinished();
     });

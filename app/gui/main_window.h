@@ -44,7 +44,8 @@ class MainWindow : public QMainWindow {
   // Queues each calibration job on the pool of its device (options.device; one worker per
   // device: the CPU and each GPU); returns them.
   QVector<widgets::CalibrationJob*> startJobs(const QVector<widgets::CalibrationJobSpec>& specs);
-  // Loads finished runs into the comparison tab; returns false (and reports) on error.
+  // Puts these finished runs (and only these) into the comparison tab; false (and a report) when
+  // one cannot be read.
   bool compareRuns(const QStringList& dirs);
   void setDarkPalette(bool dark);
   // The quantization wizard, prefilled with the open model; accepting it starts the jobs.
@@ -84,7 +85,6 @@ class MainWindow : public QMainWindow {
   };
   void onLoadFinished(const LoadResult& r);
   void chooseModel();
-  void chooseRunsToCompare();
   void runWizard();
   void showSelectedInTree(const QModelIndex& index);
   void showError(const QString& title, const QString& message);

@@ -9,11 +9,13 @@
 #include <QTreeView>
 
 #include "activation_error_chart.h"
+#include "comparison_chart.h"
 #include "export/export.h"
 #include "export_dialog.h"
 #include "job_wizard.h"
 #include "main_window.h"
 #include "model_tree_model.h"
+#include "run_comparison.h"
 #include "tensor_stats_view.h"
 #include "zero_census_view.h"
 
@@ -69,15 +71,31 @@ void ScreenshotTour::start() {
   });
   connect(w_, &MainWindow::allJobsFinished, this, [this] {
     if (!runningShot_) save(w_, QStringLiteral("calibration-running.png"));
-    w_->compareRuns({QDir(work_).filePath(QStringLiteral("qlora")), QDir(work_).filePath(QStringLiteral("loftq")),
-                     QDir(work_).filePath(QStringLiteral("apiq-bw"))});
-    QTimer::singleShot(300, this, [this] {
-      save(w_, QStringLiteral("comparison.png"));
-      quantizedOpen_ = true;
-      w_->openModel(QDir(work_).filePath(QStringLiteral("apiq-bw")));
-    });
+    compareFinished();
   });
   w_->openModel(model_);
+}
+
+void ScreenshotTour::compareFinished() {
+  w_->compareRuns({QDir(work_).filePath(QStringLiteral("qlora")), QDir(work_).filePath(QStringLiteral("loftq")),
+                   QDir(work_).filePath(QStringLiteral("apiq-bw"))});
+  auto* cmp = w_->comparison();
+  cmp->setPerplexityText(pplText_.isEmpty() ? calib_ : pplText_);
+  cmp->setPerplexityWindows(256, 8);
+  cmp->chart()->setLogScale(true);
+  connect(cmp, &widgets::RunComparisonWidget::perplexitiesComputed, this, [this, cmp] {
+    QTimer::singleShot(300, this, [this, cmp] {
+      save(w_, QStringLiteral("comparison.png"));
+      cmp->chart()->setView(widgets::ComparisonChart::View::LinearActErr);
+      cmp->chart()->setLinearFilter(static_cast<int>(apiq::LinearKind::Down));
+      QTimer::singleShot(300, this, [this] {
+        save(w_, QStringLiteral("comparison-per-linear.png"));
+        quantizedOpen_ = true;
+        w_->openModel(QDir(work_).filePath(QStringLiteral("apiq-bw")));
+      });
+    });
+  });
+  cmp->computePerplexities();
 }
 
 void ScreenshotTour::browseAndExport() {

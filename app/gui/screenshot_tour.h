@@ -15,12 +15,15 @@ class ScreenshotTour : public QObject {
  public:
   ScreenshotTour(MainWindow* window, QString outDir, QString model, QString calib, QString workDir);
   void start();
+  // Text the comparison's perplexity is computed on (default: the calibration text).
+  void setPerplexityText(const QString& file) { pplText_ = file; }
 
  private:
   void save(QWidget* w, const QString& name);
+  void compareFinished();  // the comparison tab with perplexities, two views
   void browseAndExport();  // on the finished apiq-bw checkpoint: statistics, zero points, export dialog
   MainWindow* w_;
-  QString out_, model_, calib_, work_;
+  QString out_, model_, calib_, work_, pplText_;
   bool runningShot_ = false;
   bool quantizedOpen_ = false;
 };

@@ -5,6 +5,7 @@
 #include <sys/sysinfo.h>
 #include <torch/cuda.h>
 #include <torch/types.h>
+#include <ATen/Parallel.h>
 
 #include <fstream>
 #include <string>
@@ -87,6 +88,19 @@ void reset_peak_memory(c10::Device device) {
 #else
   (void)device;
 #endif
+}
+
+std::string describe_device(c10::Device device) {
+  if (device.is_cuda()) {
+    const int index = device.has_index() ? device.index() : 0;
+    std::string name;
+    try {
+      name = cuda_memory_info(index).name;
+    } catch (const std::exception&) {  // a report is still worth writing without the name
+    }
+    return "cuda:" + std::to_string(index) + (name.empty() ? "" : " (" + name + ")");
+  }
+  return "cpu (" + std::to_string(at::get_num_threads()) + " threads)";
 }
 
 }  // namespace apiq

@@ -33,6 +33,8 @@ MemoryInfo host_memory_info();
 // Peak memory of the work on `device` since the last reset: on CUDA the bytes LibTorch's caching
 // allocator held at most, on the CPU the process's peak resident set (which cannot be reset).
 double peak_memory_bytes(c10::Device device);
+// What a report says the work ran on: "cpu (N threads)" or "cuda:I (GPU name)".
+std::string describe_device(c10::Device device);
 void reset_peak_memory(c10::Device device);
 
 }  // namespace apiq

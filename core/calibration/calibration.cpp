@@ -194,6 +194,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   for (const auto& j : r.state["blocks"]) result.blocks.push_back(block_from_json(j));
   result.peak_memory_bytes = peak_memory_bytes(r.device);
   result.seconds = seconds_since(t_start);
+  result.device = describe_device(r.device);
   write_checkpoint(r, result);
   remove_tree(r.work);
   return result;

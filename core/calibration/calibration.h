@@ -5,6 +5,7 @@
 // saved after every block so a run can resume.
 #pragma once
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "methods/calibration_options.h"
@@ -16,6 +17,7 @@ struct CalibrationResult {
   std::vector<BlockMetrics> blocks;
   double peak_memory_bytes = 0;
   double seconds = 0;
+  std::string device;  // where it ran, e.g. "cpu (2 threads)", "cuda:0 (NVIDIA H200)"; "" in older reports
   double mean_act_err() const;
 };
 

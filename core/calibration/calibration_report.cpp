@@ -50,7 +50,7 @@ json report_to_json(const CalibrationResult& r, const json& options) {
   for (const auto& b : r.blocks) blocks.push_back(block_to_json(b));
   return {{"schema", "apiq-studio/report/1"}, {"options", options},   {"mean_act_err", r.mean_act_err()},
           {"peak_memory_bytes", r.peak_memory_bytes}, {"seconds", r.seconds}, {"layers", layers},
-          {"blocks", blocks}};
+          {"blocks", blocks}, {"device", r.device}};
 }
 
 CalibrationResult report_from_json(const json& j) {
@@ -59,6 +59,7 @@ CalibrationResult report_from_json(const json& j) {
   for (const auto& b : j.at("blocks")) r.blocks.push_back(block_from_json(b));
   r.peak_memory_bytes = j.contains("peak_memory_bytes") ? json_value<double>(j["peak_memory_bytes"]) : 0.0;
   r.seconds = j.contains("seconds") ? json_value<double>(j["seconds"]) : 0.0;
+  if (j.contains("device") && j["device"].is_string()) r.device = j["device"].get<std::string>();
   return r;
 }
 

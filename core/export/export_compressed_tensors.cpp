@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // compressed-tensors "pack-quantized", group strategy (llm-compressor / vLLM).
 // Per linear [N, K]: weight_packed int32 [N, ceil(K·b/32)] (codes along the input dim, lowest
-// bits first), weight_scale fp16 [N, K/g], weight_zero_point int32 [ceil(N·b/32), K/g] packed
+// bits first), weight_scale [N, K/g] in the export dtype (fp16 by default; --dtype f32 keeps our
+// fp32 scales, which the library then rebuilds Ŵ in exactly), weight_zero_point int32 [ceil(N·b/32), K/g] packed
 // along the output dim, weight_shape int64 [N, K]. Stored fields are the signed values plus
 // 2^(b−1), which for our unsigned codes and zeros are the codes and zeros themselves. A --sym
 // checkpoint (every zero point 2^(b−1), i.e. signed zero point 0) is written symmetric, without
@@ -19,10 +20,10 @@ namespace fs = std::filesystem;
 namespace {
 
 ExportResult write_compressed_tensors(const QuantizedSource& src, const fs::path& dir, bool force,
-                                      const std::string& base_model) {
+                                      const std::string& base_model, torch::ScalarType dtype) {
   const int b = src.spec.quant.bits;
   const int64_t g = src.spec.quant.group_size, maxq = (int64_t{1} << b) - 1;
-  NamedTensors tensors = packed_export_dense_tensors(src, torch::kHalf);
+  NamedTensors tensors = packed_export_dense_tensors(src, dtype);
   int64_t bad = 0, total = 0;
   bool all_mid = true;  // every zero point 2^(b-1): symmetric
   NamedTensors zero_points;
@@ -33,7 +34,7 @@ ExportResult write_compressed_tensors(const QuantizedSource& src, const fs::path
     total += z.numel();
     all_mid = all_mid && (z == (int64_t{1} << (b - 1))).all().item<bool>();
     tensors.emplace_back(m + ".weight_packed", pack_codes(codes, b));
-    tensors.emplace_back(m + ".weight_scale", p.scales.to(torch::kHalf).contiguous());
+    tensors.emplace_back(m + ".weight_scale", p.scales.to(dtype).contiguous());
     zero_points.emplace_back(m + ".weight_zero_point", pack_along_rows(z.clamp(0, maxq), b));
     tensors.emplace_back(m + ".weight_shape", torch::tensor({p.out, p.in}, torch::kLong));
   });
@@ -80,7 +81,7 @@ ExportResult write_compressed_tensors(const QuantizedSource& src, const fs::path
   qc["ignore"] = nlohmann::ordered_json::array({"lm_head"});
   qc["kv_cache_scheme"] = nullptr;
   qc["global_compression_ratio"] = nullptr;
-  write_packed_export_extras(src, dir, nlohmann::json::parse(qc.dump()), base_model, r);
+  write_packed_export_extras(src, dir, nlohmann::json::parse(qc.dump()), base_model, r, dtype);
   r.notes.push_back("compressed-tensors pack-quantized W" + std::to_string(b) + "A16, group " + std::to_string(g) +
                     (symmetric ? ", symmetric" : ", asymmetric") + " (vLLM with a kernel for " + std::to_string(b) +
                     "-bit weights)");
@@ -94,12 +95,17 @@ class CompressedTensorsFormat final : public ExportFormat {
     return "vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers "
            "with compressed-tensors. The LoRA adapter is written beside it.";
   }
-  const char* loss() const override { return "Lossless for 2- and 4-bit integer codes, zero point 0 included."; }
+  const char* loss() const override {
+    return "Lossless for 2- and 4-bit integer codes, zero point 0 included. The scales and dense weights are written "
+           "in the chosen dtype: f16 (default) rounds the scales, f32 keeps them exactly (+0.25 bit per weight at "
+           "group 64).";
+  }
+  bool uses_dtype() const override { return true; }
   std::vector<std::string> problems(const QuantizedCheckpoint& ck) const override {
     return packed_export_problems(ck, name());
   }
   ExportResult write(const QuantizedSource& src, const fs::path& dir, const ExportOptions& o) const override {
-    return write_compressed_tensors(src, dir, o.force, o.base_model);
+    return write_compressed_tensors(src, dir, o.force, o.base_model, o.dtype);
   }
 };
 

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "base/errors.h"
+#include "export/export_hf.h"
 #include "export/export_peft.h"
 
 namespace apiq {
@@ -82,11 +83,11 @@ torch::Tensor pack_along_rows(const torch::Tensor& fields, int bits) {
 }
 
 void write_packed_export_extras(const QuantizedSource& src, const fs::path& dir, const nlohmann::json& qc,
-                                const std::string& base_model, ExportResult& r) {
+                                const std::string& base_model, ExportResult& r, torch::ScalarType dtype) {
   nlohmann::json cfg = src.cfg.raw;
   cfg["quantization_config"] = qc;
-  cfg["dtype"] = "float16";
-  cfg["torch_dtype"] = "float16";
+  cfg["dtype"] = hf_dtype_name(dtype);
+  cfg["torch_dtype"] = hf_dtype_name(dtype);
   write_file_atomic(dir / "config.json", cfg.dump(2) + "\n");
   copy_tokenizer_files(src.dir, dir);
   if (has_lora_adapter(src)) {

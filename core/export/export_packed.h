@@ -32,9 +32,10 @@ void for_each_packed_linear(const QuantizedSource& src,
 torch::Tensor pack_along_rows(const torch::Tensor& fields, int bits);
 
 // Writes config.json (with `quantization_config`), the tokenizer, and the PEFT adapter when the
-// checkpoint has one, into `dir`; appends a note per file group to `r`.
+// checkpoint has one, into `dir`; appends a note per file group to `r`. `dtype` is the dtype
+// config.json names (that of the dense tensors and scales).
 void write_packed_export_extras(const QuantizedSource& src, const std::filesystem::path& dir,
                                 const nlohmann::json& quantization_config, const std::string& base_model,
-                                ExportResult& r);
+                                ExportResult& r, torch::ScalarType dtype = torch::kHalf);
 
 }  // namespace apiq

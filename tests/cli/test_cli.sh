@@ -78,6 +78,30 @@ if [[ -d "$SHARED/models/stories260K" ]]; then
      && echo "$out" | grep -Eq "^held-out act err +[0-9.e+-]+ +[0-9.e+-]+$" && echo "$out" | grep -Eq "^down held-out +[0-9.e+-]+ "
   then ok "compare --act-data prints held-out activation errors"; else bad "compare --act-data ($(tail -c 300 <<<"$out"))"; fi
   expect_error "compare: quantized fp model" "is a quantized checkpoint" "$APIQ" compare "$work/q" --act-data "$C" --fp-model "$work/q"
+  # The summary as JSON and CSV: the reference row first, then the run; the same cells in both.
+  "$APIQ" quantize "$M" --method rtn --calib "$C" --nsamples 2 --seq-len 32 --out "$work/r" >/dev/null 2>&1
+  "$APIQ" compare "$work/q" "$work/r" --data "$C" --seq-len 32 --max-windows 2 --json >"$work/cmp.json" 2>/dev/null
+  "$APIQ" compare "$work/q" "$work/r" --data "$C" --seq-len 32 --max-windows 2 --csv >"$work/cmp.csv" 2>/dev/null
+  if python3 - "$work/cmp.json" "$work/cmp.csv" "$M" <<'PY'
+import csv, json, math, os, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert [r["reference"] for r in runs] == [True, False, False], runs
+assert len(rows) == 3 and [r["run"] for r in rows] == [j["run"] for j in runs]
+for j, c in zip(runs, rows):  # the CSV's numbers are the JSON's, digit for digit
+    for k, v in c.items():
+        if isinstance(j[k], float): assert float(v) == j[k], (k, v, j[k])
+        elif j[k] is None: assert v == "", (k, v)
+ref = runs[0]
+assert ref["model_bytes"] == os.path.getsize(os.path.join(sys.argv[3], "model.safetensors")) - 8 - int.from_bytes(open(os.path.join(sys.argv[3], "model.safetensors"), "rb").read(8), "little")
+assert ref["bits_per_param"] == 32 and ref["act_err"] is None and ref["perplexity"] > 1
+assert all(r["perplexity"] > ref["perplexity"] for r in runs[1:])  # 2 bits cost quality here
+assert runs[2]["rank"] == 0 and runs[1]["bits"] == 2 and len(runs[1]["blocks"]) == 5
+best = [r["run"] for r in runs if "perplexity" in r["best"]]
+assert best == [min(runs[1:], key=lambda r: r["perplexity"])["run"]], best
+PY
+  then ok "compare --json and --csv: reference row, best run, same numbers"; else bad "compare --json/--csv"; fi
+  if "$APIQ" compare "$work/q" "$work/r" | grep -q "^per block"; then ok "compare prints the per-block errors"; else bad "compare per block"; fi
   expect_error "export gptq: dense modules refused" "these stay dense here: k_proj, o_proj" "$APIQ" export "$work/t" --format gptq --out "$work/tg"
   if "$APIQ" bench-finetune --device cpu --shape tiny --layers 1 --seq-len 32 --rank 4 --steps 2 --dtype f32 2>/dev/null | grep -q "^tokens/s"
   then ok "bench-finetune runs a tiny shape on the CPU"; else bad "bench-finetune tiny"; fi

@@ -227,6 +227,18 @@ def load_without_adapter(folder, work, name, **kwargs):
     return AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32, **kwargs).eval()
 
 
+def load_ct(out, work, method):
+    """A compressed-tensors export in transformers: run compressed without an adapter (rtn); with one,
+    decompressed by the library at load (PEFT wraps only dense linears) and the adapter added."""
+    from peft import PeftModel
+    from transformers import CompressedTensorsConfig
+    if method == "rtn":
+        return load_without_adapter(out, work, f"{out.name}-base")
+    base = load_without_adapter(out, work, f"{out.name}-base",
+                                quantization_config=CompressedTensorsConfig(run_compressed=False))
+    return PeftModel.from_pretrained(base, out).eval()
+
+
 def check_ct_library(apiq, work, folder, arch, asym_q, ids):
     """The compressed-tensors export through the real compressed-tensors library in transformers."""
     try:
@@ -235,7 +247,6 @@ def check_ct_library(apiq, work, folder, arch, asym_q, ids):
         print(f"skip {arch}: compressed-tensors is not installed (tools/setup.sh installs it)")
         return
     from peft import PeftModel
-    from transformers import CompressedTensorsConfig
     calib = SHARED / "data" / "tinystories-sample.txt"
     for method in ("rtn", "apiq-bw"):
         q = work / f"{arch}-w4sym-{method}"
@@ -247,16 +258,13 @@ def check_ct_library(apiq, work, folder, arch, asym_q, ids):
         check(qc["config_groups"]["group_0"]["weights"]["symmetric"] is True,
               f"{arch}: a --sym {method} checkpoint exports symmetric")
         ours = our_logits(apiq, q, ids)
+        model = load_ct(out, work, method)
         if method == "rtn":  # no adapter: the packed linears run as compressed-tensors modules
-            model = load_without_adapter(out, work, f"{out.name}-base")
             kind = type(model.model.layers[0].self_attn.q_proj).__name__
             check(hasattr(model.model.layers[0].self_attn.q_proj, "weight_packed"),
                   f"{arch}: transformers keeps the linears packed through compressed-tensors ({kind})")
             label = "W4 symmetric compressed-tensors (run compressed)"
-        else:  # PEFT wraps only dense linears: let the library decompress at load, then add the adapter
-            base = load_without_adapter(out, work, f"{out.name}-base",
-                                        quantization_config=CompressedTensorsConfig(run_compressed=False))
-            model = PeftModel.from_pretrained(base, out).eval()
+        else:
             label = "W4 symmetric compressed-tensors (decompressed by the library) + peft adapter"
         # The library rebuilds Ŵ in the dtype of the stored scales (fp16), so its Ŵ is ours rounded to
         # fp16 (and the export's embeddings and norms are fp16): it must equal our hf-dequantized
@@ -274,6 +282,13 @@ def check_ct_library(apiq, work, folder, arch, asym_q, ids):
         check(same < tol, f"{arch}: {label} equals the f16 hf-dequantized export: max |diff| {same:.3g} < {tol}")
         diff = (theirs - ours).abs().max().item()
         check(diff < 1e-2, f"{arch}: {label} against apiq's fp32 forward: max |diff| {diff:.3g} (fp16 rounding of Ŵ)")
+        # With --dtype f32 the scales (and dense tensors) keep our fp32 values: the library's Ŵ is ours.
+        out32 = work / f"{arch}-w4sym-{method}-ct-f32"
+        run([apiq, "export", q, "--format", "compressed-tensors", "--dtype", "f32", "--out", out32])
+        check(json.loads((out32 / "config.json").read_text())["torch_dtype"] == "float32",
+              f"{arch}: the f32 compressed-tensors export says torch_dtype float32")
+        diff32 = (hf_logits(load_ct(out32, work, method), ids) - ours).abs().max().item()
+        check(diff32 < 1e-3, f"{arch}: {label}, f32 scales, against apiq's fp32 forward: max |diff| {diff32:.3g} < 1e-3")
     # Asymmetric 2-bit: the library allocates weight_zero_point unpacked [N, K/g] while its own
     # compressor (and we) store it packed [N*b/32, K/g]; transformers refuses the size mismatch.
     out2 = work / f"{arch}-w2asym-ct"

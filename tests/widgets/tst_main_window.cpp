@@ -3,6 +3,7 @@
 // window, watch every layer reach the live chart with the event loop responsive, then compare.
 #include <QElapsedTimer>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -13,6 +14,7 @@
 #include "jobs_panel.h"
 #include "main_window.h"
 #include "model_tree_model.h"
+#include "comparison_summary_model.h"
 #include "run_comparison.h"
 #include "stories_job_spec.h"
 
@@ -20,11 +22,17 @@ using namespace apiq;
 
 class TstMainWindow : public QObject {
   Q_OBJECT
+  QTemporaryDir settings_;
+
  private:
   static QString shared(const QString& rel) { return widgets::test::shared(rel); }
   static widgets::CalibrationJobSpec spec(const char* m, const QString& out) { return widgets::test::storiesJobSpec(m, out); }
 
  private Q_SLOTS:
+  void initTestCase() {  // the app's settings (the comparison's runs among them) in a scratch folder
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_.path());
+  }
+
   void init() {
     if (!QFileInfo::exists(shared(QStringLiteral("models/stories260K/model.safetensors"))))
       QSKIP("../shared/models/stories260K is not available");
@@ -65,9 +73,16 @@ class TstMainWindow : public QObject {
     QVERIFY(w.heatMap()->value(0, 0) > 0);
     QCOMPARE(w.heatMap()->blockCount(), 5);
 
-    QVERIFY(w.compareRuns({a, b}));
-    QCOMPARE(w.comparison()->table()->rowCount(), 37);
-    QCOMPARE(w.comparison()->table()->columnCount(), 4);
+    // Finished jobs join the comparison by themselves: the reference row and the two runs.
+    QCOMPARE(w.comparison()->runDirs(), (QStringList{a, b}));
+    QCOMPARE(w.comparison()->summary()->rowCount(), 3);
+    QVERIFY(w.compareRuns({b}));
+    QCOMPARE(w.comparison()->runDirs(), QStringList{b});
+    QCOMPARE(w.comparison()->layerTable()->rowCount(), 35);
+    QCOMPARE(w.comparison()->layerTable()->columnCount(), 3);
+    // The set is saved for the next start of the app.
+    app::MainWindow next;
+    QCOMPARE(next.comparison()->runDirs(), QStringList{b});
   }
 
   void cancelFromTheJobsPanel() {

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "calibration/run_summary.h"
+
+#include <cmath>
+
+#include "base/errors.h"
+#include "calibration/calibration_report.h"
+#include "io/config.h"
+#include "io/safetensors.h"
+#include "io/tensor_names.h"
+#include "io/token_stream.h"
+#include "io/tokenizer.h"
+#include "model/evaluation.h"
+#include "model/linear_shapes.h"
+#include "quant/load_model.h"
+#include "quant/quant_spec.h"
+
+namespace apiq {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Suffixes of the tensors stored for a quantized linear (quantized_checkpoint.h).
+constexpr const char* kLinearSuffixes[] = {".qweight", ".scales", ".zeros", ".nf_absmax", ".lora_A", ".lora_B"};
+constexpr const char* kResumeSuffixes[] = {".clip_gamma", ".clip_beta"};
+
+template <size_t N>
+bool has_suffix(const std::string& name, const char* const (&suffixes)[N]) {
+  for (const char* s : suffixes)
+    if (ends_with(name, s)) return true;
+  return false;
+}
+
+// Element count of the target linears' weights.
+double target_linear_params(const LlamaConfig& cfg, const LinearTargets& targets) {
+  double n = 0;
+  for (LinearKind k : kAllLinears)
+    if (targets[static_cast<int>(k)]) n += static_cast<double>(linear_shape(cfg, k).numel());
+  return n * static_cast<double>(cfg.num_hidden_layers);
+}
+
+void fill_block_metrics(RunSummary& s) {
+  const auto& r = s.result;
+  s.mean_act_err = r.mean_act_err();
+  s.block_mse.clear();
+  double mse = 0;
+  for (const auto& b : r.blocks) {
+    s.block_mse.push_back(b.out_mse);
+    mse += b.out_mse;
+  }
+  s.mean_block_mse = r.blocks.empty() ? 0.0 : mse / static_cast<double>(r.blocks.size());
+  std::vector<double> sum(r.blocks.size(), 0.0), count(r.blocks.size(), 0.0);
+  for (const auto& l : r.layers) {
+    const auto b = static_cast<size_t>(l.block);
+    if (b >= sum.size()) sum.resize(b + 1, 0.0), count.resize(b + 1, 0.0);
+    sum[b] += l.act_err;
+    count[b] += 1;
+  }
+  s.block_act_err.assign(sum.size(), std::nan(""));
+  for (size_t b = 0; b < sum.size(); ++b)
+    if (count[b] > 0) s.block_act_err[b] = sum[b] / count[b];
+}
+
+const char* dtype_short_name(StDtype d) {
+  switch (d) {
+    case StDtype::F32: return "f32";
+    case StDtype::F16: return "f16";
+    case StDtype::BF16: return "bf16";
+    default: return "other";
+  }
+}
+
+}  // namespace
+
+double RunSummary::bits_per_param() const {
+  return linear_params > 0 ? 8.0 * linear_bytes / linear_params : std::nan("");
+}
+
+std::string RunSummary::label() const {
+  if (reference) return method;
+  const std::string name = dir.filename().string();
+  return name.empty() ? method : name;
+}
+
+RunSummary summarize_run(const fs::path& run_dir) {
+  const StoredReport report = read_report(run_dir);
+  const auto config_file = run_dir / "config.json";
+  const LlamaConfig cfg = LlamaConfig::from_file(config_file);
+  const QuantSpec spec = quant_spec_of(cfg, config_file);
+  RunSummary s;
+  s.dir = run_dir;
+  s.method = report.method;
+  s.bits = spec.quant.bits;
+  s.group_size = spec.quant.group_size;
+  s.rank = spec.lora.rank;
+  s.format = spec.format_name();
+  s.result = report.result;
+  s.seconds = report.result.seconds;
+  s.peak_memory_bytes = report.result.peak_memory_bytes;
+  s.device = report.result.device;
+  fill_block_metrics(s);
+  const TensorStore store = TensorStore::open_dir(run_dir);
+  for (const auto& name : store.names()) {
+    const auto bytes = static_cast<double>(store.info(name).nbytes());
+    if (has_suffix(name, kResumeSuffixes)) {
+      s.resume_state_bytes += bytes;
+      continue;
+    }
+    s.model_bytes += bytes;
+    if (has_suffix(name, kLinearSuffixes)) s.linear_bytes += bytes;
+  }
+  s.linear_params = target_linear_params(cfg, spec.targets);
+  return s;
+}
+
+RunSummary summarize_full_precision(const fs::path& model_dir, const RunSummary* like) {
+  const auto config_file = model_dir / "config.json";
+  const LlamaConfig cfg = LlamaConfig::from_file(config_file);
+  if (is_quantized_config(cfg))
+    throw InputError(config_file, "is a quantized checkpoint, not a full-precision model");
+  LinearTargets targets = kAllTargets;
+  if (like && !like->reference && fs::exists(like->dir / "config.json"))
+    targets = quant_spec_of(LlamaConfig::from_file(like->dir / "config.json"), like->dir / "config.json").targets;
+  RunSummary s;
+  s.dir = model_dir;
+  s.method = "full precision";
+  s.reference = true;
+  const TensorStore store = TensorStore::open_dir(model_dir);
+  for (const auto& name : store.names()) s.model_bytes += static_cast<double>(store.info(name).nbytes());
+  // The linears' dense bytes at the model's own dtype (phi3 stores q/k/v fused, so count by shape).
+  const auto& embed = store.info(tensor_names_for(cfg.model_type).embed);
+  const double element_bytes = static_cast<double>(embed.nbytes()) / static_cast<double>(std::max<int64_t>(1, embed.numel()));
+  s.format = dtype_short_name(embed.dtype);
+  s.linear_params = target_linear_params(cfg, targets);
+  s.linear_bytes = s.linear_params * element_bytes;
+  s.block_act_err.assign(static_cast<size_t>(cfg.num_hidden_layers), 0.0);
+  s.block_mse.assign(static_cast<size_t>(cfg.num_hidden_layers), 0.0);
+  return s;
+}
+
+fs::path run_source_model(const fs::path& run_dir) {
+  const StoredReport report = read_report(run_dir);
+  const auto it = report.options.find("model");
+  if (it == report.options.end() || !it->is_string()) return {};
+  return fs::path(it->get<std::string>());
+}
+
+double run_perplexity(const fs::path& dir, const std::string& text, const RunPerplexityOptions& opts,
+                      ProgressObserver* obs, const CancelToken* cancel) {
+  const auto config_file = dir / "config.json";
+  const LlamaConfig cfg = LlamaConfig::from_file(config_file);
+  if (const auto why = cfg.sequence_problem(opts.seq_len); !why.empty())
+    throw InputError(config_file, "a perplexity window of " + std::to_string(opts.seq_len) + " tokens is " + why);
+  const Tokenizer tok = Tokenizer::load_from_dir(dir);
+  const auto stream = tokenize_for_model(tok, text, cfg.vocab_size);
+  if (static_cast<int64_t>(stream.size()) < opts.seq_len)
+    throw std::invalid_argument("the perplexity text has " + std::to_string(stream.size()) +
+                                " tokens, fewer than one window of " + std::to_string(opts.seq_len));
+  const LlamaModel model = load_model(dir, ModelOptions().set_device(torch::Device(opts.device)), obs);
+  PerplexityOptions po;
+  po.seq_len = opts.seq_len;
+  po.max_windows = opts.max_windows;
+  return evaluate_perplexity(model, stream, po, obs, cancel).ppl;
+}
+
+}  // namespace apiq

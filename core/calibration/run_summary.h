@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One row of a comparison: what a practitioner chooses a method by — size, quality, time and
+// memory — read from a finished run's folder (report.json, config.json, the safetensors headers),
+// or from the full-precision model as the reference row. `apiq compare`, its --json/--csv and the
+// GUI's Comparison tab all show these rows, so their numbers are the same everywhere.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/progress.h"
+#include "calibration/calibration.h"
+
+namespace apiq {
+
+struct RunSummary {
+  std::filesystem::path dir;
+  std::string method;  // "full precision" on the reference row
+  bool reference = false;
+  int bits = 0;  // 0 on the reference row
+  int64_t group_size = 0, rank = 0;
+  std::string format;  // "int" / "nf"; the reference row: the weights' dtype ("f32", "bf16", …)
+  // Bytes of the tensors needed to run the model: every stored tensor but the learned clipping
+  // parameters, which only a resumed calibration reads (counted in resume_state_bytes).
+  double model_bytes = 0;
+  double resume_state_bytes = 0;
+  // The quantized linears: their weights' element count, and the bytes stored for them (codes,
+  // scales, zero points or NF absmax, LoRA factors). Reference row: the same linears, dense.
+  double linear_params = 0, linear_bytes = 0;
+  std::optional<double> perplexity;
+  double mean_act_err = 0, mean_block_mse = 0;         // 0 on the reference row, by definition
+  std::optional<double> seconds, peak_memory_bytes;    // of the calibration; none for the reference
+  std::string device;                                  // where it calibrated ("" when the report predates it)
+  std::vector<double> block_act_err, block_mse;        // per block: mean act. error of its linears, output MSE
+  CalibrationResult result;                            // per linear (empty on the reference row)
+
+  double model_megabytes() const { return model_bytes / 1e6; }
+  // Stored bits per weight of the quantized linears, LoRA included (NaN when there are none).
+  double bits_per_param() const;
+  // The name a table shows: the folder's name (method plus the folder when it says nothing more).
+  std::string label() const;
+};
+
+// A finished run (`apiq quantize` output or a GUI job): InputError naming the file on a missing or
+// malformed report.json, config.json or safetensors file.
+RunSummary summarize_run(const std::filesystem::path& run_dir);
+
+// The full-precision model as the reference row; `like` (a run of it, may be null) says which
+// linears count as quantized. InputError naming the file when the folder is not a dense model.
+RunSummary summarize_full_precision(const std::filesystem::path& model_dir, const RunSummary* like = nullptr);
+
+// The full-precision model a run was calibrated from (report options.model), or "" when the
+// report names none.
+std::filesystem::path run_source_model(const std::filesystem::path& run_dir);
+
+struct RunPerplexityOptions {
+  int64_t seq_len = 256;
+  int64_t max_windows = -1;  // every window when negative
+  std::string device = "cpu";
+};
+
+// Perplexity of any model folder (dense or quantized) on `text` under the GPTQ/ApiQ protocol of
+// `apiq eval`; progress "perplexity" per window.
+double run_perplexity(const std::filesystem::path& dir, const std::string& text, const RunPerplexityOptions& opts,
+                      ProgressObserver* obs = nullptr, const CancelToken* cancel = nullptr);
+
+}  // namespace apiq
