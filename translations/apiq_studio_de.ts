@@ -29,51 +29,51 @@
     </message>
     <message>
         <location filename="../widgets/core_texts.cpp" line="24"/>
-        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
-        <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes, Nullpunkt 0 eingeschlossen.</translation>
+        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included. The scales and dense weights are written in the chosen dtype: f16 (default) rounds the scales, f32 keeps them exactly (+0.25 bit per weight at group 64).</source>
+        <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes, Nullpunkt 0 eingeschlossen. Skalen und dichte Gewichte werden im gewählten Datentyp geschrieben: f16 (Standard) rundet die Skalen, f32 bewahrt sie exakt (+0,25 Bit pro Gewicht bei Gruppe 64).</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="25"/>
+        <location filename="../widgets/core_texts.cpp" line="28"/>
         <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
         <translation>GPTQModel sowie transformers + optimum über GPT-QModel; die GPTQ-Kernel von vLLM, die checkpoint_format gptq_v2 lesen. AutoGPTQ lehnt gptq_v2 ab.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="28"/>
+        <location filename="../widgets/core_texts.cpp" line="31"/>
         <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
         <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes (Nullpunkte werden unverändert gespeichert).</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="29"/>
+        <location filename="../widgets/core_texts.cpp" line="32"/>
         <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
         <translation>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel-Backend) und die 2-Bit-GPTQ-Kernel von vLLM (Versionen bis Mitte 2026). Der LoRA-Adapter wird daneben geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="32"/>
+        <location filename="../widgets/core_texts.cpp" line="35"/>
         <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
         <translation>GPTQ v1 speichert Nullpunkt − 1, daher kann eine Gruppe mit Nullpunkt 0 nicht gespeichert werden; ein solcher Checkpoint wird abgelehnt, sofern Sie diese Gruppen nicht begrenzen (verlustbehaftet).</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="35"/>
+        <location filename="../widgets/core_texts.cpp" line="38"/>
         <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
         <translation>transformers + PEFT (PeftModel.from_pretrained), auf einem Basismodell mit den dequantisierten Gewichten dieses Checkpoints, etwa dem hf-dequantized-Export.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="38"/>
+        <location filename="../widgets/core_texts.cpp" line="41"/>
         <source>Lossless: the LoRA factors are copied exactly.</source>
         <translation>Verlustfrei: Die LoRA-Faktoren werden exakt kopiert.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="39"/>
+        <location filename="../widgets/core_texts.cpp" line="42"/>
         <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
         <translation>Jedes Hugging-Face-Werkzeug (transformers + PEFT, vLLM, TGI, der Konverter von llama.cpp): ein gewöhnlicher dichter Checkpoint plus Adapter. Keine Speicherersparnis.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="42"/>
+        <location filename="../widgets/core_texts.cpp" line="45"/>
         <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
         <translation>Verlustfrei in f32; f16 und bf16 runden die dequantisierten Gewichte.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="43"/>
+        <location filename="../widgets/core_texts.cpp" line="46"/>
         <source>the checkpoint has no LoRA factors (rtn)</source>
         <translation>der Checkpoint hat keine LoRA-Faktoren (rtn)</translation>
     </message>

@@ -29,51 +29,51 @@
     </message>
     <message>
         <location filename="../widgets/core_texts.cpp" line="24"/>
-        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included.</source>
-        <translation>对 2 位和 4 位整数码值无损，包括零点 0。</translation>
+        <source>Lossless for 2- and 4-bit integer codes, zero point 0 included. The scales and dense weights are written in the chosen dtype: f16 (default) rounds the scales, f32 keeps them exactly (+0.25 bit per weight at group 64).</source>
+        <translation>对 2 位和 4 位整数码值无损，包括零点 0。缩放和稠密权重以所选数据类型写入：f16（默认）会对缩放取整，f32 则精确保留（分组 64 时每个权重多 0.25 位）。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="25"/>
+        <location filename="../widgets/core_texts.cpp" line="28"/>
         <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
         <translation>GPTQModel，以及通过 GPT-QModel 的 transformers + optimum；能读取 checkpoint_format gptq_v2 的 vLLM GPTQ 内核。AutoGPTQ 不接受 gptq_v2。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="28"/>
+        <location filename="../widgets/core_texts.cpp" line="31"/>
         <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
         <translation>对 2 位和 4 位整数码值无损（零点按原值存储）。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="29"/>
+        <location filename="../widgets/core_texts.cpp" line="32"/>
         <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
         <translation>GPTQModel、AutoGPTQ、transformers + optimum（GPT-QModel 后端），以及 vLLM 的 2 位 GPTQ 内核（2026 年年中之前的版本）。LoRA 适配器写在同一文件夹中。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="32"/>
+        <location filename="../widgets/core_texts.cpp" line="35"/>
         <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
         <translation>GPTQ v1 存储的是零点 − 1，因此零点为 0 的分组无法存储；除非截断这些分组（有损），否则拒绝导出此类检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="35"/>
+        <location filename="../widgets/core_texts.cpp" line="38"/>
         <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
         <translation>transformers + PEFT（PeftModel.from_pretrained），基础模型须含有此检查点反量化后的权重，例如 hf-dequantized 导出。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="38"/>
+        <location filename="../widgets/core_texts.cpp" line="41"/>
         <source>Lossless: the LoRA factors are copied exactly.</source>
         <translation>无损：LoRA 因子按原样复制。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="39"/>
+        <location filename="../widgets/core_texts.cpp" line="42"/>
         <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
         <translation>任何 Hugging Face 工具（transformers + PEFT、vLLM、TGI、llama.cpp 的转换器）：标准稠密检查点加适配器。不节省内存。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="42"/>
+        <location filename="../widgets/core_texts.cpp" line="45"/>
         <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
         <translation>f32 下无损；f16 和 bf16 会对反量化权重取整。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="43"/>
+        <location filename="../widgets/core_texts.cpp" line="46"/>
         <source>the checkpoint has no LoRA factors (rtn)</source>
         <translation>该检查点没有 LoRA 因子（rtn）</translation>
     </message>

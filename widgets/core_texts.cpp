@@ -21,7 +21,10 @@ const char* const kExportFormatTexts[] = {
     QT_TRANSLATE_NOOP("apiq::ExportFormat",
                       "vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and "
                       "transformers with compressed-tensors. The LoRA adapter is written beside it."),
-    QT_TRANSLATE_NOOP("apiq::ExportFormat", "Lossless for 2- and 4-bit integer codes, zero point 0 included."),
+    QT_TRANSLATE_NOOP("apiq::ExportFormat",
+                      "Lossless for 2- and 4-bit integer codes, zero point 0 included. The scales and dense weights "
+                      "are written in the chosen dtype: f16 (default) rounds the scales, f32 keeps them exactly "
+                      "(+0.25 bit per weight at group 64)."),
     QT_TRANSLATE_NOOP("apiq::ExportFormat",
                       "GPTQModel, and transformers + optimum through GPT-QModel; vLLM's GPTQ kernels that read "
                       "checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2."),
