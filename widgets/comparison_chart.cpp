@@ -60,12 +60,19 @@ ComparisonChart::ComparisonChart(QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(bar);
   layout->addWidget(plot_, 1);
-  // The legend in its own column right of the plot, so it never covers the lines.
+  // The legend in its own column right of the plot (top-aligned above a spacer), so it never
+  // covers the lines; the view's name as a title above.
   plot_->legend->setVisible(true);
   plot_->axisRect()->insetLayout()->take(plot_->legend);
-  plot_->plotLayout()->addElement(0, 1, plot_->legend);
+  auto* side = new QCPLayoutGrid;
+  plot_->plotLayout()->addElement(0, 1, side);
+  side->addElement(0, 0, plot_->legend);
+  side->addElement(1, 0, new QCPLayoutElement(plot_));
+  side->setRowStretchFactor(0, 0.001);
   plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
-  plot_->legend->setFillOrder(QCPLegend::foRowsFirst);
+  plot_->plotLayout()->insertRow(0);
+  title_ = new QCPTextElement(plot_, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+  plot_->plotLayout()->addElement(0, 0, title_);
   plot_->setMouseTracking(true);
   connect(plot_, &QCustomPlot::mouseMove, this, &ComparisonChart::onMouseMove);
   connect(viewBox_, &QComboBox::currentIndexChanged, this, [this] {
@@ -147,6 +154,10 @@ void ComparisonChart::rebuild() {
                              ? tr("Block (its seven linears q … down in order)")
                              : tr("Block"));
   plot_->yAxis->setLabel(view() == View::BlockMse ? tr("Block output MSE") : tr("Activation error per token"));
+  QString title = viewBox_->currentText();
+  if (view() == View::LinearActErr && linearBox_->currentData().toInt() != AllLinears)
+    title += QStringLiteral(" — ") + linearBox_->currentText();
+  title_->setText(title);
   auto ticker = QSharedPointer<QCPAxisTickerFixed>(new QCPAxisTickerFixed);
   ticker->setTickStep(1.0);
   ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);

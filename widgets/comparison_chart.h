@@ -14,6 +14,7 @@
 class QCheckBox;
 class QComboBox;
 class QCustomPlot;
+class QCPTextElement;
 class QMouseEvent;
 
 namespace apiq::widgets {
@@ -58,6 +59,7 @@ class ComparisonChart : public QWidget {
   void exportAs(const QString& suffix);
   QString xText(double x) const;
   QCustomPlot* plot_;
+  QCPTextElement* title_ = nullptr;
   QComboBox* viewBox_;
   QComboBox* linearBox_;
   QCheckBox* logBox_;

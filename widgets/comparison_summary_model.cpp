@@ -4,6 +4,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QFont>
+#include <algorithm>
 #include <cstring>
 #include <iterator>
 
@@ -21,7 +22,7 @@ void ComparisonSummaryModel::setRows(std::vector<apiq::RunSummary> rows) {
   beginResetModel();
   rows_ = std::move(rows);
   best_.clear();
-  for (const auto& c : columns()) best_.push_back(apiq::best_row(rows_, c));
+  for (const auto& c : columns()) best_.push_back(apiq::best_rows(rows_, c));
   endResetModel();
 }
 
@@ -34,7 +35,7 @@ int ComparisonSummaryModel::rowOf(const QString& dir) const {
 void ComparisonSummaryModel::setPerplexity(int row, double ppl) {
   if (row < 0 || row >= static_cast<int>(rows_.size())) return;
   rows_[static_cast<size_t>(row)].perplexity = ppl;
-  for (size_t c = 0; c < columns().size(); ++c) best_[c] = apiq::best_row(rows_, columns()[c]);
+  for (size_t c = 0; c < columns().size(); ++c) best_[c] = apiq::best_rows(rows_, columns()[c]);
   Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
 }
 
@@ -45,7 +46,14 @@ int ComparisonSummaryModel::columnOf(const char* key) {
 }
 
 int ComparisonSummaryModel::bestRow(int column) const {
-  return column >= 0 && column < static_cast<int>(best_.size()) ? best_[static_cast<size_t>(column)] : -1;
+  if (column < 0 || column >= static_cast<int>(best_.size()) || best_[static_cast<size_t>(column)].empty()) return -1;
+  return best_[static_cast<size_t>(column)].front();
+}
+
+bool ComparisonSummaryModel::isBest(int row, int column) const {
+  if (column < 0 || column >= static_cast<int>(best_.size())) return false;
+  const auto& b = best_[static_cast<size_t>(column)];
+  return std::find(b.begin(), b.end(), row) != b.end();
 }
 
 QString ComparisonSummaryModel::toCsv() const { return QString::fromStdString(apiq::comparison_csv(rows_)); }
@@ -62,7 +70,7 @@ QVariant ComparisonSummaryModel::data(const QModelIndex& index, int role) const 
   if (!index.isValid()) return {};
   const auto& r = rows_[static_cast<size_t>(index.row())];
   const auto& c = columns()[static_cast<size_t>(index.column())];
-  const bool best = best_[static_cast<size_t>(index.column())] == index.row();
+  const bool best = isBest(index.row(), index.column());
   switch (role) {
     case Qt::DisplayRole: {
       if (r.reference && index.column() == 0) return tr("full precision");

@@ -25,8 +25,9 @@ class ComparisonSummaryModel : public QAbstractTableModel {
   void setPerplexity(int row, double ppl);
   // Column index of a core column key ("perplexity"), or -1.
   static int columnOf(const char* key);
-  // Row of the best value in `column`, or -1 (core's best_row).
+  // First row of the best value in `column`, or -1; isBest: every best row (core's best_rows).
   int bestRow(int column) const;
+  bool isBest(int row, int column) const;
   // The table as CSV, cell for cell as core's comparison_csv.
   QString toCsv() const;
 
@@ -39,7 +40,7 @@ class ComparisonSummaryModel : public QAbstractTableModel {
   QString header(int column) const;
   QString toolTip(const apiq::RunSummary& r, int column) const;
   std::vector<apiq::RunSummary> rows_;
-  std::vector<int> best_;  // per column
+  std::vector<std::vector<int>> best_;  // per column
 };
 
 }  // namespace apiq::widgets

@@ -63,6 +63,7 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
   auto* remove = new QPushButton(tr("Remove"), this);
   auto* browse = new QPushButton(tr("Browse…"), this);
   pplText_->setPlaceholderText(tr("Text file for perplexity"));
+  pplText_->setMinimumWidth(220);
   pplSeqLen_->setRange(2, 1 << 16);
   pplSeqLen_->setValue(256);
   pplSeqLen_->setPrefix(tr("windows of "));
@@ -88,6 +89,7 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
   summaryView_->setSelectionBehavior(QAbstractItemView::SelectRows);
   summaryView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   summaryView_->horizontalHeader()->setStretchLastSection(true);
+  summaryView_->verticalHeader()->setDefaultSectionSize(summaryView_->fontMetrics().height() + 8);
   layers_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   layers_->verticalHeader()->hide();
   auto* details = new QTabWidget(this);
@@ -96,7 +98,7 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(summaryView_);
   split->addWidget(details);
-  split->setStretchFactor(0, 2);
+  split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 3);
   note_->setWordWrap(true);
   auto* layout = new QVBoxLayout(this);

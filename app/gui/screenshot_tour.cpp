@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QTabWidget>
 #include <QTimer>
 #include <QTreeView>
@@ -80,16 +81,24 @@ void ScreenshotTour::compareFinished() {
   w_->compareRuns({QDir(work_).filePath(QStringLiteral("qlora")), QDir(work_).filePath(QStringLiteral("loftq")),
                    QDir(work_).filePath(QStringLiteral("apiq-bw"))});
   auto* cmp = w_->comparison();
+  // The tab alone, wide enough for every column: the docks step aside for these two pictures.
+  QList<QDockWidget*> docks;
+  for (auto* d : w_->findChildren<QDockWidget*>())
+    if (d->isVisible()) docks << d, d->hide();
+  const QSize size = w_->size();
+  w_->resize(1400, 860);
   cmp->setPerplexityText(pplText_.isEmpty() ? calib_ : pplText_);
   cmp->setPerplexityWindows(256, 8);
   cmp->chart()->setLogScale(true);
-  connect(cmp, &widgets::RunComparisonWidget::perplexitiesComputed, this, [this, cmp] {
-    QTimer::singleShot(300, this, [this, cmp] {
+  connect(cmp, &widgets::RunComparisonWidget::perplexitiesComputed, this, [this, cmp, docks, size] {
+    QTimer::singleShot(300, this, [this, cmp, docks, size] {
       save(w_, QStringLiteral("comparison.png"));
       cmp->chart()->setView(widgets::ComparisonChart::View::LinearActErr);
       cmp->chart()->setLinearFilter(static_cast<int>(apiq::LinearKind::Down));
-      QTimer::singleShot(300, this, [this] {
+      QTimer::singleShot(300, this, [this, docks, size] {
         save(w_, QStringLiteral("comparison-per-linear.png"));
+        for (auto* d : docks) d->show();
+        w_->resize(size);
         quantizedOpen_ = true;
         w_->openModel(QDir(work_).filePath(QStringLiteral("apiq-bw")));
       });

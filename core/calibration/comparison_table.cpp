@@ -50,7 +50,7 @@ std::string pad(const std::string& s, size_t width, bool left) {
 const std::vector<ComparisonColumn>& comparison_columns() {
   static const std::vector<ComparisonColumn> columns = {
       text_column("run", "run", [](const RunSummary& r) { return r.label(); }),
-      text_column("method", "method", [](const RunSummary& r) { return r.method; }),
+      text_column("method", "method", [](const RunSummary& r) { return r.reference ? std::string("-") : r.method; }),
       number_column("bits", "bits", false, 0, [](const RunSummary& r) { return unless_reference(r, r.bits); }),
       number_column("group_size", "group", false, 0,
                     [](const RunSummary& r) { return unless_reference(r, static_cast<double>(r.group_size)); }),
@@ -73,19 +73,25 @@ const std::vector<ComparisonColumn>& comparison_columns() {
   return columns;
 }
 
-int best_row(const std::vector<RunSummary>& rows, const ComparisonColumn& column) {
-  if (!column.ranked || !column.number) return -1;
-  int best = -1, candidates = 0;
-  double value = 0;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].reference) continue;
-    const auto v = column.number(rows[i]);
-    if (!v) continue;
-    ++candidates;
-    if (best < 0 || *v < value) best = static_cast<int>(i), value = *v;
-  }
-  return candidates >= 2 ? best : -1;
+std::vector<int> best_rows(const std::vector<RunSummary>& rows, const ComparisonColumn& column) {
+  if (!column.ranked || !column.number) return {};
+  std::vector<std::pair<int, double>> values;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (!rows[i].reference)
+      if (const auto v = column.number(rows[i])) values.emplace_back(static_cast<int>(i), *v);
+  if (values.size() < 2) return {};
+  double lowest = values.front().second, highest = lowest;
+  for (const auto& [i, v] : values) lowest = std::min(lowest, v), highest = std::max(highest, v);
+  if (lowest == highest) return {};
+  std::vector<int> best;
+  for (const auto& [i, v] : values)
+    if (v == lowest) best.push_back(i);
+  return best;
 }
+
+namespace {
+bool contains(const std::vector<int>& v, size_t i) { return std::find(v.begin(), v.end(), static_cast<int>(i)) != v.end(); }
+}  // namespace
 
 std::string comparison_cell(const RunSummary& row, const ComparisonColumn& column, bool precise) {
   if (column.text) return column.text(row);
@@ -97,12 +103,12 @@ std::string comparison_text(const std::vector<RunSummary>& rows) {
   const auto& cols = comparison_columns();
   std::vector<std::vector<std::string>> cells(rows.size() + 1);
   for (const auto& c : cols) cells[0].push_back(c.header);
-  std::vector<int> best;
-  for (const auto& c : cols) best.push_back(best_row(rows, c));
+  std::vector<std::vector<int>> best;
+  for (const auto& c : cols) best.push_back(best_rows(rows, c));
   for (size_t i = 0; i < rows.size(); ++i)
     for (size_t c = 0; c < cols.size(); ++c) {
       std::string s = comparison_cell(rows[i], cols[c]);
-      if (best[c] == static_cast<int>(i)) s += "*";
+      if (contains(best[c], i)) s += "*";
       cells[i + 1].push_back(s.empty() ? "-" : s);
     }
   std::vector<size_t> width(cols.size(), 0);
@@ -116,7 +122,8 @@ std::string comparison_text(const std::vector<RunSummary>& rows) {
     }
     out << "\n";
   }
-  out << "* best of the column (lowest; the full-precision row is not ranked)\n";
+  out << "* best of the column (lowest; the full-precision row is not ranked, and a column where every run is equal "
+         "has none)\n";
   return out.str();
 }
 
@@ -171,7 +178,7 @@ nlohmann::ordered_json comparison_json(const std::vector<RunSummary>& rows) {
       if (c.text) j[c.key] = c.text(r);
       else if (const auto v = c.number(r)) j[c.key] = *v;
       else j[c.key] = nullptr;
-      if (best_row(rows, c) == static_cast<int>(i)) best.push_back(c.key);
+      if (contains(best_rows(rows, c), i)) best.push_back(c.key);
     }
     j["reference"] = r.reference;
     j["dir"] = r.dir.string();

@@ -25,9 +25,10 @@ struct ComparisonColumn {
 // seconds, peak_mib, device — in this order.
 const std::vector<ComparisonColumn>& comparison_columns();
 
-// Row of the lowest value of `column` among the runs that are not the reference; -1 when the
-// column is not ranked or fewer than two runs have a value.
-int best_row(const std::vector<RunSummary>& rows, const ComparisonColumn& column);
+// Rows with the lowest value of `column` among the runs that are not the reference (all of them
+// on a tie); none when the column is not ranked, fewer than two runs have a value, or every run
+// has the same value (nothing to choose by).
+std::vector<int> best_rows(const std::vector<RunSummary>& rows, const ComparisonColumn& column);
 
 // A cell as the text table shows it ("" for a missing value); `precise` gives every digit (CSV).
 std::string comparison_cell(const RunSummary& row, const ComparisonColumn& column, bool precise = false);

@@ -81,7 +81,7 @@ double RunSummary::bits_per_param() const {
 }
 
 std::string RunSummary::label() const {
-  if (reference) return method;
+  if (reference) return "full precision";
   const std::string name = dir.filename().string();
   return name.empty() ? method : name;
 }
@@ -127,7 +127,6 @@ RunSummary summarize_full_precision(const fs::path& model_dir, const RunSummary*
     targets = quant_spec_of(LlamaConfig::from_file(like->dir / "config.json"), like->dir / "config.json").targets;
   RunSummary s;
   s.dir = model_dir;
-  s.method = "full precision";
   s.reference = true;
   const TensorStore store = TensorStore::open_dir(model_dir);
   for (const auto& name : store.names()) s.model_bytes += static_cast<double>(store.info(name).nbytes());

@@ -16,7 +16,7 @@ namespace apiq {
 
 struct RunSummary {
   std::filesystem::path dir;
-  std::string method;  // "full precision" on the reference row
+  std::string method;  // empty on the reference row
   bool reference = false;
   int bits = 0;  // 0 on the reference row
   int64_t group_size = 0, rank = 0;
@@ -38,7 +38,7 @@ struct RunSummary {
   double model_megabytes() const { return model_bytes / 1e6; }
   // Stored bits per weight of the quantized linears, LoRA included (NaN when there are none).
   double bits_per_param() const;
-  // The name a table shows: the folder's name (method plus the folder when it says nothing more).
+  // The name a table shows: the run folder's name; "full precision" on the reference row.
   std::string label() const;
 };
 
