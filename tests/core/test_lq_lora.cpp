@@ -138,3 +138,14 @@ TEST(LqLora, RunsThroughTheCalibrationPipeline) {
   auto logits = m.forward(torch::tensor({1, 403, 407}).unsqueeze(0));
   EXPECT_TRUE(torch::isfinite(logits).all().item<bool>());
 }
+
+TEST(LqLora, IterationOptionIsValidated) {
+  CalibrationOptions o;
+  o.method = "lq-lora";
+  o.lq_iters = 0;
+  const auto p = o.problems();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p.front(), "lq-lora iterations must be at least 1");
+  o.lq_iters = 1;
+  EXPECT_TRUE(o.problems().empty());
+}
