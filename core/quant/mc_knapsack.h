@@ -11,7 +11,7 @@
 //  - unit > 0: each extra storage is rounded UP to whole units and the remaining budget DOWN, so
 //    the chosen storage never exceeds the budget; the result is optimal for the rounded problem
 //    (it may miss a choice that fits only by less than a unit per item). Use it when the gcd is so
-//    small that the table would not fit (see kMaxCells).
+//    small that the table would not fit (see kMaxKnapsackCells).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -31,7 +31,7 @@ struct KnapsackSolution {
 
 // The dynamic programme keeps one choice index per item and budget unit; past this many cells
 // solve_mc_knapsack refuses (std::invalid_argument) and asks for a coarser unit.
-inline constexpr int64_t kMaxKnapsackCells = int64_t{1} << 27;
+inline constexpr int64_t kMaxKnapsackCells = int64_t{1} << 25;  // 128 MiB of int choice indices
 
 // Throws std::invalid_argument for an item without choices, a negative storage, a non-finite cost
 // or a negative unit, and when even the cheapest-storage choice of every item exceeds the budget
