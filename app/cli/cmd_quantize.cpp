@@ -21,7 +21,7 @@ struct QuantizeArgs {
   int64_t group_size = 64, rank = 64, nsamples = 128, seq_len = 2048, epochs = 20;
   double alpha = 16, clip_lr = 5e-3, lora_lr = 5e-4, weight_decay = 0.1;
   uint64_t seed = 2;
-  int loftq_iters = 5;
+  int loftq_iters = 5, lq_iters = 20;
   bool sym = false, resume = false, offload = false, aug_loss = false;
 };
 
@@ -57,6 +57,7 @@ void run_quantize(const QuantizeArgs& a) {
   o.epochs = a.epochs;
   o.seed = a.seed;
   o.loftq_iters = a.loftq_iters;
+  o.lq_iters = a.lq_iters;
   o.clip_lr = a.clip_lr;
   o.lora_lr = a.lora_lr;
   o.weight_decay = a.weight_decay;
@@ -95,6 +96,8 @@ void add_quantize(CLI::App& app) {
   c->add_option("--epochs", a->epochs, "training epochs (apiq methods)")->capture_default_str()->check(non_negative_number());
   c->add_option("--seed", a->seed, "sampling and initialisation seed")->capture_default_str();
   c->add_option("--loftq-iters", a->loftq_iters, "LoftQ alternations")->capture_default_str()->check(positive_number());
+  c->add_option("--lq-iters", a->lq_iters, "lq-lora: most decomposition iterations (stops once the error rises)")
+      ->capture_default_str()->check(positive_number());
   c->add_option("--clip-lr", a->clip_lr, "learning rate of the clipping parameters")->capture_default_str();
   c->add_option("--lora-lr", a->lora_lr, "learning rate of the LoRA factors")->capture_default_str();
   c->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str();

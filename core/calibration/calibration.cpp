@@ -28,7 +28,7 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 json options_fingerprint(const CalibrationOptions& o, const fs::path& model_dir, const fs::path& calib) {
   return {{"method", o.method}, {"quantization", o.spec().to_json()},
           {"nsamples", o.nsamples}, {"seq_len", o.seq_len}, {"epochs", o.epochs}, {"seed", o.seed},
-          {"loftq_iters", o.loftq_iters}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
+          {"loftq_iters", o.loftq_iters}, {"lq_iters", o.lq_iters}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
           {"weight_decay", o.weight_decay}, {"targets", targets_to_string(o.targets)}, {"aug_loss", o.aug_loss},
           {"learnable_clipping", o.quant.learnable_clipping},
           {"model", fs::absolute(model_dir).string()}, {"calib", fs::absolute(calib).string()}};

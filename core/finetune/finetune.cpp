@@ -200,7 +200,7 @@ FinetuneInputs open_inputs(const fs::path& qdir, const fs::path& data, const Fin
   if (!is_quantized_config(cfg))
     throw InputError(qdir, "not a quantized checkpoint: quantize the model first (apiq quantize)");
   if (!quant_spec_of(cfg, qdir / "config.json").has_adapter())
-    throw InputError(qdir, "has no LoRA factors to finetune (quantize with qlora, loftq, apiq-lw or apiq-bw)");
+    throw InputError(qdir, "has no LoRA factors to finetune (quantize with qlora, loftq, lq-lora, apiq-lw or apiq-bw)");
   if (const auto why = cfg.sequence_problem(opts.data.seq_len); !why.empty())
     throw InputError(qdir / "config.json", "--seq-len " + std::to_string(opts.data.seq_len) + " is " + why);
   Tokenizer tok = Tokenizer::load_from_dir(qdir);

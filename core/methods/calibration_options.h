@@ -20,6 +20,10 @@ struct CalibrationOptions : QuantSpec {
   int64_t epochs = 20;
   uint64_t seed = 2;
   int loftq_iters = 5;
+  // lq-lora: most iterations of its decomposition (it stops earlier once the error stops falling).
+  // Its own option, not loftq_iters: the defaults differ (LQ-LoRA runs until the error rises,
+  // up to 100 in its code), and a run of one method should not change with the other's setting.
+  int lq_iters = 20;
   double clip_lr = 5e-3;
   double lora_lr = 5e-4;
   double weight_decay = 0.1;

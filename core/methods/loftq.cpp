@@ -4,7 +4,6 @@
 
 #include "methods/block_context.h"
 #include "methods/method.h"
-#include "quant/nf_quantizer.h"
 
 namespace apiq {
 
@@ -15,9 +14,7 @@ void loftq_init(QuantLinear& l, int iters) {
   auto residual_target = l.W;  // what Ŵ should approximate: W − s·BA
   for (int t = 0; t < iters; ++t) {
     l.quant_source = residual_target;  // the last Q is taken before the last SVD
-    auto q = (l.quantizer.opts.format == QuantizerOptions::Format::NF)
-                 ? nf_fake_quant(residual_target, l.quantizer.opts.bits, l.quantizer.opts.nf_block_size)
-                 : l.quantizer.fake_quant(residual_target);
+    auto q = l.fake_quant(residual_target);
     auto [U, S, Vh] = torch::linalg_svd(l.W - q, /*full_matrices=*/false);
     const int64_t k = std::min<int64_t>(r, S.size(0));
     auto sq = S.narrow(0, 0, k).sqrt();

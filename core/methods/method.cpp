@@ -93,6 +93,7 @@ std::vector<std::string> CalibrationOptions::problems() const {
   if (nsamples <= 0 || seq_len < 2 || epochs < 0)
     out.emplace_back("nsamples must be positive, seq-len at least 2, epochs not negative");
   if (loftq_iters < 1) out.emplace_back("loftq iterations must be at least 1");
+  if (lq_iters < 1) out.emplace_back("lq-lora iterations must be at least 1");
   if (!(clip_lr >= 0 && lora_lr >= 0 && weight_decay >= 0))
     out.emplace_back("learning rates and weight decay must not be negative");
   if (metric_batch < 1) out.emplace_back("the metric batch must be at least 1");

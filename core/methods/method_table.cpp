@@ -8,12 +8,13 @@ namespace apiq {
 const Method& rtn_method();
 const Method& qlora_method();
 const Method& loftq_method();
+const Method& lq_lora_method();
 const Method& apiq_lw_method();
 const Method& apiq_bw_method();
 
 const std::vector<const Method*>& method_table() {
   static const std::vector<const Method*> table = {
-      &rtn_method(), &qlora_method(), &loftq_method(), &apiq_lw_method(), &apiq_bw_method(),
+      &rtn_method(), &qlora_method(), &loftq_method(), &lq_lora_method(), &apiq_lw_method(), &apiq_bw_method(),
   };
   return table;
 }

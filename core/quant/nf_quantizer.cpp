@@ -64,32 +64,50 @@ std::vector<double> normal_float_levels(int bits) {
   return levels;
 }
 
-NFCodes nf_quantize(const torch::Tensor& W, int bits, int64_t block_size) {
-  check_bits(bits);
+namespace {
+// W flattened and padded with zeros to whole blocks, [n_blocks, block_size] in the compute dtype.
+// Zero padding cannot change a block's absolute maximum.
+torch::Tensor as_blocks(const torch::Tensor& W, int64_t block_size) {
   if (block_size <= 0) throw std::invalid_argument("nf block size must be positive");
   if (!W.defined() || !W.is_floating_point() || W.numel() == 0)
-    throw std::invalid_argument("nf_quantize expects a non-empty floating-point tensor");
-  torch::NoGradGuard no_grad;
-  const auto ct = compute_dtype(W.scalar_type());
-  const auto to = torch::TensorOptions().dtype(ct).device(W.device());
+    throw std::invalid_argument("nf quantization expects a non-empty floating-point tensor");
   const int64_t n = W.numel();
   const int64_t nb = (n + block_size - 1) / block_size;
-  // Zero padding cannot change a block's absolute maximum.
-  const auto blocks = torch::constant_pad_nd(W.detach().to(ct).reshape({-1}), {0, nb * block_size - n}, 0.0)
-                          .view({nb, block_size});
-  const auto absmax = blocks.abs().amax(1);
-  const auto safe = torch::where(absmax > 0, absmax, torch::ones_like(absmax));
+  return torch::constant_pad_nd(W.detach().to(compute_dtype(W.scalar_type())).reshape({-1}), {0, nb * block_size - n}, 0.0)
+      .view({nb, block_size});
+}
+}  // namespace
+
+torch::Tensor nf_encode(const torch::Tensor& W, const torch::Tensor& block_scales, int bits, int64_t block_size) {
+  check_bits(bits);
+  torch::NoGradGuard no_grad;
+  const auto blocks = as_blocks(W, block_size);
+  if (block_scales.dim() != 1 || block_scales.size(0) != blocks.size(0))
+    throw std::invalid_argument("nf_encode: " + std::to_string(block_scales.numel()) + " block scales for " +
+                                std::to_string(blocks.size(0)) + " blocks");
+  const auto scale = block_scales.to(blocks.options());
+  const auto safe = torch::where(scale > 0, scale, torch::ones_like(scale));
   const auto normed = blocks / safe.unsqueeze(1);
   // Nearest level by the midpoints between neighbours; bucketize puts a value equal to a
-  // midpoint into the lower bucket.
+  // midpoint into the lower bucket, and values beyond ±1 into the end levels.
   const auto lv = normal_float_levels(bits);
   std::vector<double> mid(lv.size() - 1);
   for (size_t i = 0; i + 1 < lv.size(); ++i) mid[i] = 0.5 * (lv[i] + lv[i + 1]);
-  const auto boundaries = torch::tensor(mid, torch::TensorOptions().dtype(torch::kDouble)).to(to);
+  const auto boundaries = torch::tensor(mid, torch::TensorOptions().dtype(torch::kDouble)).to(blocks.options());
   const auto idx = torch::bucketize(normed, boundaries);
+  return idx.reshape({-1}).narrow(0, 0, W.numel()).to(torch::kByte).view(W.sizes()).contiguous();
+}
+
+torch::Tensor nf_block_absmax(const torch::Tensor& W, int64_t block_size) {
+  torch::NoGradGuard no_grad;
+  return as_blocks(W, block_size).abs().amax(1).contiguous();
+}
+
+NFCodes nf_quantize(const torch::Tensor& W, int bits, int64_t block_size) {
+  check_bits(bits);
   NFCodes c;
-  c.codes = idx.reshape({-1}).narrow(0, 0, n).to(torch::kByte).view(W.sizes()).contiguous();
-  c.absmax = absmax.contiguous();
+  c.absmax = nf_block_absmax(W, block_size);
+  c.codes = nf_encode(W, c.absmax, bits, block_size);
   c.bits = bits;
   c.block_size = block_size;
   return c;

@@ -30,9 +30,15 @@ struct NFCodes {
   int64_t block_size = 0;
 };
 
+// Each block's absolute maximum, [n_blocks] in the compute dtype (float32, float64 for float64 W).
+torch::Tensor nf_block_absmax(const torch::Tensor& W, int64_t block_size);
 // Nearest level per element; an element exactly halfway between two levels takes the lower one.
 // An all-zero block stores absmax 0 and codes of the 0 level.
 NFCodes nf_quantize(const torch::Tensor& W, int bits, int64_t block_size = 64);
+// The codes of W against given block scales ([n_blocks], e.g. double-quantized absmax values,
+// nf_double_quant.h): the nearest level of each element divided by its block's scale, values
+// beyond ±1 taking the end levels; a block of scale 0 takes whatever code (it dequantizes to 0).
+torch::Tensor nf_encode(const torch::Tensor& W, const torch::Tensor& block_scales, int bits, int64_t block_size);
 torch::Tensor nf_dequantize(const NFCodes& c, torch::ScalarType dtype = torch::kFloat);
 // nf_dequantize(nf_quantize(W)) in W's dtype. NF has no learnable parameters: no gradient flows.
 torch::Tensor nf_fake_quant(const torch::Tensor& W, int bits, int64_t block_size = 64);

@@ -8,14 +8,17 @@
 namespace apiq {
 namespace F = torch::nn::functional;
 
+torch::Tensor QuantLinear::fake_quant(const torch::Tensor& target) const {
+  if (quantizer.opts.format == QuantizerOptions::Format::NF)
+    return nf_fake_quant(target, quantizer.opts.bits, quantizer.opts.nf_block_size);
+  return quantizer.fake_quant(target);
+}
+
 torch::Tensor QuantLinear::current_weight_hat() const {
   switch (state) {
     case State::Dense: return W;
     case State::Final: return w_hat;
-    case State::Training:
-      if (quantizer.opts.format == QuantizerOptions::Format::NF)
-        return nf_fake_quant(source(), quantizer.opts.bits, quantizer.opts.nf_block_size);
-      return quantizer.fake_quant(source());
+    case State::Training: return fake_quant(source());
   }
   return W;
 }

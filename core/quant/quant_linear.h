@@ -33,6 +33,9 @@ struct QuantLinear {
   int64_t in() const { return W.defined() ? W.size(1) : w_hat.defined() ? w_hat.size(1) : packed.value().in; }
   // Final, with only the packed codes in memory (no Ŵ): products go through packed_matmul.
   bool packed_only() const { return state == State::Final && !w_hat.defined() && packed.has_value(); }
+  // The quantizer's fake-quantized `target` (NF or int groups as configured): what Ŵ becomes when
+  // `target` is the quantization source. Initialisations that search over sources (LoftQ, LQ-LoRA) call it.
+  torch::Tensor fake_quant(const torch::Tensor& target) const;
   // Ŵ as the forward uses it: fake-quantized from W, γ, β while training; the stored codes after.
   torch::Tensor current_weight_hat() const;
   // Fixes the codes from the current γ, β (or NF), packs them and caches Ŵ.

@@ -73,6 +73,12 @@ if [[ -d "$SHARED/models/stories260K" ]]; then
   if "$APIQ" quantize "$M" --method rtn --targets q,v,down --calib "$C" --nsamples 2 --seq-len 32 --out "$work/t" >/dev/null 2>&1 \
      && python3 -c "import json,sys; q=json.load(open(sys.argv[1]))['quantization_config']; sys.exit(0 if q['target_modules']==['q_proj','v_proj','down_proj'] else 1)" "$work/t/config.json"
   then ok "quantize --targets q,v,down records the target modules"; else bad "quantize --targets"; fi
+  # lq-lora comes from the method table; its iteration count is recorded and validated.
+  if "$APIQ" quantize "$M" --method lq-lora --lq-iters 3 --bits 2 --rank 4 --calib "$C" --nsamples 2 --seq-len 32 \
+       --out "$work/lq" >/dev/null 2>&1 \
+     && python3 -c "import json,sys; o=json.load(open(sys.argv[1]))['options']; sys.exit(0 if o['method']=='lq-lora' and o['lq_iters']==3 else 1)" "$work/lq/report.json"
+  then ok "quantize --method lq-lora --lq-iters 3 writes a checkpoint and records the option"; else bad "quantize --method lq-lora"; fi
+  expect_error "quantize: lq-iters 0" "lq-iters: must be positive" "$APIQ" quantize "$M" --method lq-lora --lq-iters 0 --calib "$C" --out "$work/lq0"
   # Held-out activation error next to the calibration columns; the full-precision model must be one.
   if out=$("$APIQ" compare "$work/q" "$work/q" --act-data "$SHARED/data/tinystories-valid-head.txt" --act-windows 2 --act-seq-len 32 2>&1) \
      && echo "$out" | grep -Eq "^held-out act err +[0-9.e+-]+ +[0-9.e+-]+$" && echo "$out" | grep -Eq "^down held-out +[0-9.e+-]+ "
