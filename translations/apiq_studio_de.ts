@@ -23,57 +23,57 @@
 <context>
     <name>apiq::ExportFormat</name>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="21"/>
+        <location filename="../widgets/core_texts.cpp" line="23"/>
         <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
         <translation>vLLM (2-Bit pack-quantized über die Humming-Kernel, experimentell), llm-compressor sowie transformers mit compressed-tensors. Der LoRA-Adapter wird daneben geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="24"/>
+        <location filename="../widgets/core_texts.cpp" line="26"/>
         <source>Lossless for 2- and 4-bit integer codes, zero point 0 included. The scales and dense weights are written in the chosen dtype: f16 (default) rounds the scales, f32 keeps them exactly (+0.25 bit per weight at group 64).</source>
         <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes, Nullpunkt 0 eingeschlossen. Skalen und dichte Gewichte werden im gewählten Datentyp geschrieben: f16 (Standard) rundet die Skalen, f32 bewahrt sie exakt (+0,25 Bit pro Gewicht bei Gruppe 64).</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="28"/>
+        <location filename="../widgets/core_texts.cpp" line="30"/>
         <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
         <translation>GPTQModel sowie transformers + optimum über GPT-QModel; die GPTQ-Kernel von vLLM, die checkpoint_format gptq_v2 lesen. AutoGPTQ lehnt gptq_v2 ab.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="31"/>
+        <location filename="../widgets/core_texts.cpp" line="33"/>
         <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
         <translation>Verlustfrei für 2- und 4-Bit-Ganzzahlcodes (Nullpunkte werden unverändert gespeichert).</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="32"/>
+        <location filename="../widgets/core_texts.cpp" line="34"/>
         <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
         <translation>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel-Backend) und die 2-Bit-GPTQ-Kernel von vLLM (Versionen bis Mitte 2026). Der LoRA-Adapter wird daneben geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="35"/>
+        <location filename="../widgets/core_texts.cpp" line="37"/>
         <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
         <translation>GPTQ v1 speichert Nullpunkt − 1, daher kann eine Gruppe mit Nullpunkt 0 nicht gespeichert werden; ein solcher Checkpoint wird abgelehnt, sofern Sie diese Gruppen nicht begrenzen (verlustbehaftet).</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="38"/>
+        <location filename="../widgets/core_texts.cpp" line="40"/>
         <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
         <translation>transformers + PEFT (PeftModel.from_pretrained), auf einem Basismodell mit den dequantisierten Gewichten dieses Checkpoints, etwa dem hf-dequantized-Export.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="41"/>
+        <location filename="../widgets/core_texts.cpp" line="43"/>
         <source>Lossless: the LoRA factors are copied exactly.</source>
         <translation>Verlustfrei: Die LoRA-Faktoren werden exakt kopiert.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="42"/>
+        <location filename="../widgets/core_texts.cpp" line="44"/>
         <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
         <translation>Jedes Hugging-Face-Werkzeug (transformers + PEFT, vLLM, TGI, der Konverter von llama.cpp): ein gewöhnlicher dichter Checkpoint plus Adapter. Keine Speicherersparnis.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="45"/>
+        <location filename="../widgets/core_texts.cpp" line="47"/>
         <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
         <translation>Verlustfrei in f32; f16 und bf16 runden die dequantisierten Gewichte.</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="46"/>
+        <location filename="../widgets/core_texts.cpp" line="48"/>
         <source>the checkpoint has no LoRA factors (rtn)</source>
         <translation>der Checkpoint hat keine LoRA-Faktoren (rtn)</translation>
     </message>
@@ -104,6 +104,11 @@
         <location filename="../widgets/core_texts.cpp" line="16"/>
         <source>ApiQ block by block (the paper&apos;s default)</source>
         <translation>ApiQ Block für Block (Standard des Artikels)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="17"/>
+        <source>LQ-LoRA: low-rank SVD first, then quantization of the rest, iterated; adapters from the SVD</source>
+        <translation>LQ-LoRA: erst Niedrigrang-SVD, dann Quantisierung des Rests, wiederholt; Adapter aus der SVD</translation>
     </message>
 </context>
 <context>
@@ -343,43 +348,43 @@
         <translation>Lineare Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="147"/>
+        <location filename="../widgets/comparison_chart.cpp" line="154"/>
         <source>Block (its seven linears q … down in order)</source>
         <translation>Block (seine sieben linearen Schichten q … down der Reihe nach)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="148"/>
+        <location filename="../widgets/comparison_chart.cpp" line="155"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="149"/>
+        <location filename="../widgets/comparison_chart.cpp" line="156"/>
         <source>Block output MSE</source>
         <translation>MSE der Blockausgabe</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="149"/>
+        <location filename="../widgets/comparison_chart.cpp" line="156"/>
         <source>Activation error per token</source>
         <translation>Aktivierungsfehler pro Token</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="167"/>
+        <location filename="../widgets/comparison_chart.cpp" line="178"/>
         <source>block %1 %2</source>
         <translation>Block %1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="169"/>
+        <location filename="../widgets/comparison_chart.cpp" line="180"/>
         <source>block %1</source>
         <translation>Block %1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="234"/>
-        <location filename="../widgets/comparison_chart.cpp" line="240"/>
+        <location filename="../widgets/comparison_chart.cpp" line="245"/>
+        <location filename="../widgets/comparison_chart.cpp" line="251"/>
         <source>Export Chart</source>
         <translation>Diagramm exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="240"/>
+        <location filename="../widgets/comparison_chart.cpp" line="251"/>
         <source>Could not write %1</source>
         <translation>%1 konnte nicht geschrieben werden</translation>
     </message>
@@ -387,102 +392,102 @@
 <context>
     <name>apiq::widgets::ComparisonSummaryModel</name>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="68"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="76"/>
         <source>full precision</source>
         <translation>volle Genauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="69"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="77"/>
         <source>reference</source>
         <translation>Referenz</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="100"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="108"/>
         <source>%1 MB of tensors needed to run the model; %2 MB more of learned clipping kept only to resume a calibration</source>
         <translation>%1 MB an Tensoren, die zum Ausführen des Modells nötig sind; dazu %2 MB gelerntes Clipping, das nur zum Fortsetzen einer Kalibrierung aufbewahrt wird</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="105"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="113"/>
         <source>Stored bits per weight of the quantized linears: codes, scales, zero points and LoRA factors</source>
         <translation>Gespeicherte Bits pro Gewicht der quantisierten linearen Schichten: Codes, Skalen, Nullpunkte und LoRA-Faktoren</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="107"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
         <source>Not computed yet: choose a text and press Compute perplexity</source>
         <translation>Noch nicht berechnet: Text wählen und „Perplexität berechnen“ drücken</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
         <source>Bits</source>
         <translation>Bits</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
         <source>Group</source>
         <translation>Gruppe</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
         <source>Rank</source>
         <translation>Rang</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
         <source>Format</source>
         <translation>Format</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
         <source>Size (MB)</source>
         <translation>Größe (MB)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
         <source>Bits/param</source>
         <translation>Bits/Parameter</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
         <source>Perplexity</source>
         <translation>Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
         <source>Act. error</source>
         <translation>Aktiv.-Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
         <source>Block MSE</source>
         <translation>Block-MSE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
         <source>Time (s)</source>
         <translation>Zeit (s)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="126"/>
         <source>Peak memory (MiB)</source>
         <translation>Speicherspitze (MiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="126"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="129"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="137"/>
         <source>Lower is better; the best run is highlighted (the full-precision row is not ranked)</source>
         <translation>Niedriger ist besser; der beste Lauf ist hervorgehoben (die Zeile in voller Genauigkeit wird nicht gewertet)</translation>
     </message>
@@ -1207,77 +1212,77 @@
         <translation>Textdatei für die Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="68"/>
+        <location filename="../widgets/run_comparison.cpp" line="69"/>
         <source>windows of </source>
         <translation>Fenster zu </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="69"/>
+        <location filename="../widgets/run_comparison.cpp" line="70"/>
         <source> tokens</source>
         <translation> Token</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="72"/>
+        <location filename="../widgets/run_comparison.cpp" line="73"/>
         <source>every window</source>
         <translation>alle Fenster</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="73"/>
+        <location filename="../widgets/run_comparison.cpp" line="74"/>
         <source>at most </source>
         <translation>höchstens </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="79"/>
+        <location filename="../widgets/run_comparison.cpp" line="80"/>
         <source>Perplexity on:</source>
         <translation>Perplexität auf:</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="94"/>
+        <location filename="../widgets/run_comparison.cpp" line="96"/>
         <source>Error along depth</source>
         <translation>Fehler über die Tiefe</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="95"/>
+        <location filename="../widgets/run_comparison.cpp" line="97"/>
         <source>Every linear</source>
         <translation>Jede lineare Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="110"/>
+        <location filename="../widgets/run_comparison.cpp" line="112"/>
         <source>Text for Perplexity</source>
         <translation>Text für die Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="167"/>
+        <location filename="../widgets/run_comparison.cpp" line="169"/>
         <source>A run saved in the comparison could not be read and was left out: %1</source>
         <translation>Ein im Vergleich gespeicherter Lauf konnte nicht gelesen werden und wurde weggelassen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="234"/>
+        <location filename="../widgets/run_comparison.cpp" line="236"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="234"/>
+        <location filename="../widgets/run_comparison.cpp" line="236"/>
         <source>Linear</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="277"/>
+        <location filename="../widgets/run_comparison.cpp" line="279"/>
         <source>Choose a text file for the perplexity first.</source>
         <translation>Wählen Sie zuerst eine Textdatei für die Perplexität.</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <location filename="../widgets/run_comparison.cpp" line="316"/>
         <source>Perplexity failed: %1</source>
         <translation>Perplexität fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="331"/>
+        <location filename="../widgets/run_comparison.cpp" line="333"/>
         <source>Add a Finished Run or Quantized Checkpoint</source>
         <translation>Abgeschlossenen Lauf oder quantisierten Checkpoint hinzufügen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="335"/>
+        <location filename="../widgets/run_comparison.cpp" line="337"/>
         <source>Could not add %1: %2</source>
         <translation>%1 konnte nicht hinzugefügt werden: %2</translation>
     </message>

@@ -23,57 +23,57 @@
 <context>
     <name>apiq::ExportFormat</name>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="21"/>
+        <location filename="../widgets/core_texts.cpp" line="23"/>
         <source>vLLM (2-bit pack-quantized through the Humming kernels, experimental), llm-compressor, and transformers with compressed-tensors. The LoRA adapter is written beside it.</source>
         <translation>vLLM（通过 Humming 内核支持 2 位 pack-quantized，实验性）、llm-compressor，以及带 compressed-tensors 的 transformers。LoRA 适配器写在同一文件夹中。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="24"/>
+        <location filename="../widgets/core_texts.cpp" line="26"/>
         <source>Lossless for 2- and 4-bit integer codes, zero point 0 included. The scales and dense weights are written in the chosen dtype: f16 (default) rounds the scales, f32 keeps them exactly (+0.25 bit per weight at group 64).</source>
         <translation>对 2 位和 4 位整数码值无损，包括零点 0。缩放和稠密权重以所选数据类型写入：f16（默认）会对缩放取整，f32 则精确保留（分组 64 时每个权重多 0.25 位）。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="28"/>
+        <location filename="../widgets/core_texts.cpp" line="30"/>
         <source>GPTQModel, and transformers + optimum through GPT-QModel; vLLM&apos;s GPTQ kernels that read checkpoint_format gptq_v2. AutoGPTQ rejects gptq_v2.</source>
         <translation>GPTQModel，以及通过 GPT-QModel 的 transformers + optimum；能读取 checkpoint_format gptq_v2 的 vLLM GPTQ 内核。AutoGPTQ 不接受 gptq_v2。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="31"/>
+        <location filename="../widgets/core_texts.cpp" line="33"/>
         <source>Lossless for 2- and 4-bit integer codes (zero points stored as they are).</source>
         <translation>对 2 位和 4 位整数码值无损（零点按原值存储）。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="32"/>
+        <location filename="../widgets/core_texts.cpp" line="34"/>
         <source>GPTQModel, AutoGPTQ, transformers + optimum (GPT-QModel backend), and vLLM&apos;s 2-bit GPTQ kernels (releases up to mid-2026). The LoRA adapter is written beside it.</source>
         <translation>GPTQModel、AutoGPTQ、transformers + optimum（GPT-QModel 后端），以及 vLLM 的 2 位 GPTQ 内核（2026 年年中之前的版本）。LoRA 适配器写在同一文件夹中。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="35"/>
+        <location filename="../widgets/core_texts.cpp" line="37"/>
         <source>GPTQ v1 stores zero point − 1, so a group with zero point 0 cannot be stored; such a checkpoint is refused unless you clamp those groups (lossy).</source>
         <translation>GPTQ v1 存储的是零点 − 1，因此零点为 0 的分组无法存储；除非截断这些分组（有损），否则拒绝导出此类检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="38"/>
+        <location filename="../widgets/core_texts.cpp" line="40"/>
         <source>transformers + PEFT (PeftModel.from_pretrained), on a base holding this checkpoint&apos;s dequantized weights, such as the hf-dequantized export.</source>
         <translation>transformers + PEFT（PeftModel.from_pretrained），基础模型须含有此检查点反量化后的权重，例如 hf-dequantized 导出。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="41"/>
+        <location filename="../widgets/core_texts.cpp" line="43"/>
         <source>Lossless: the LoRA factors are copied exactly.</source>
         <translation>无损：LoRA 因子按原样复制。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="42"/>
+        <location filename="../widgets/core_texts.cpp" line="44"/>
         <source>Any Hugging Face tool (transformers + PEFT, vLLM, TGI, llama.cpp&apos;s converter): a standard dense checkpoint plus the adapter. No memory saving.</source>
         <translation>任何 Hugging Face 工具（transformers + PEFT、vLLM、TGI、llama.cpp 的转换器）：标准稠密检查点加适配器。不节省内存。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="45"/>
+        <location filename="../widgets/core_texts.cpp" line="47"/>
         <source>Lossless in f32; f16 and bf16 round the dequantized weights.</source>
         <translation>f32 下无损；f16 和 bf16 会对反量化权重取整。</translation>
     </message>
     <message>
-        <location filename="../widgets/core_texts.cpp" line="46"/>
+        <location filename="../widgets/core_texts.cpp" line="48"/>
         <source>the checkpoint has no LoRA factors (rtn)</source>
         <translation>该检查点没有 LoRA 因子（rtn）</translation>
     </message>
@@ -104,6 +104,11 @@
         <location filename="../widgets/core_texts.cpp" line="16"/>
         <source>ApiQ block by block (the paper&apos;s default)</source>
         <translation>逐块 ApiQ（论文默认）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="17"/>
+        <source>LQ-LoRA: low-rank SVD first, then quantization of the rest, iterated; adapters from the SVD</source>
+        <translation>LQ-LoRA：先做低秩 SVD，再量化其余部分，迭代进行；适配器取自 SVD</translation>
     </message>
 </context>
 <context>
@@ -343,43 +348,43 @@
         <translation>线性层：</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="147"/>
+        <location filename="../widgets/comparison_chart.cpp" line="154"/>
         <source>Block (its seven linears q … down in order)</source>
         <translation>块（依次为其七个线性层 q … down）</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="148"/>
+        <location filename="../widgets/comparison_chart.cpp" line="155"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="149"/>
+        <location filename="../widgets/comparison_chart.cpp" line="156"/>
         <source>Block output MSE</source>
         <translation>块输出 MSE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="149"/>
+        <location filename="../widgets/comparison_chart.cpp" line="156"/>
         <source>Activation error per token</source>
         <translation>每个词元的激活误差</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="167"/>
+        <location filename="../widgets/comparison_chart.cpp" line="178"/>
         <source>block %1 %2</source>
         <translation>块 %1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="169"/>
+        <location filename="../widgets/comparison_chart.cpp" line="180"/>
         <source>block %1</source>
         <translation>块 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="234"/>
-        <location filename="../widgets/comparison_chart.cpp" line="240"/>
+        <location filename="../widgets/comparison_chart.cpp" line="245"/>
+        <location filename="../widgets/comparison_chart.cpp" line="251"/>
         <source>Export Chart</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="240"/>
+        <location filename="../widgets/comparison_chart.cpp" line="251"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>
@@ -387,102 +392,102 @@
 <context>
     <name>apiq::widgets::ComparisonSummaryModel</name>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="68"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="76"/>
         <source>full precision</source>
         <translation>全精度</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="69"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="77"/>
         <source>reference</source>
         <translation>参照</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="100"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="108"/>
         <source>%1 MB of tensors needed to run the model; %2 MB more of learned clipping kept only to resume a calibration</source>
         <translation>运行模型所需张量 %1 MB；另有 %2 MB 学习到的截断参数，仅用于恢复校准</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="105"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="113"/>
         <source>Stored bits per weight of the quantized linears: codes, scales, zero points and LoRA factors</source>
         <translation>量化线性层每个权重的存储位数：码值、缩放、零点和 LoRA 因子</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="107"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
         <source>Not computed yet: choose a text and press Compute perplexity</source>
         <translation>尚未计算：请选择文本并点击“计算困惑度”</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
         <source>Bits</source>
         <translation>位数</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
         <source>Rank</source>
         <translation>秩</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
         <source>Size (MB)</source>
         <translation>大小 (MB)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
         <source>Bits/param</source>
         <translation>位/参数</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
         <source>Perplexity</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
         <source>Act. error</source>
         <translation>激活误差</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
         <source>Block MSE</source>
         <translation>块 MSE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="117"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
         <source>Time (s)</source>
         <translation>时间 (秒)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="126"/>
         <source>Peak memory (MiB)</source>
         <translation>峰值内存 (MiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="126"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="129"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="137"/>
         <source>Lower is better; the best run is highlighted (the full-precision row is not ranked)</source>
         <translation>越低越好；最佳运行已高亮（全精度行不参与排名）</translation>
     </message>
@@ -1206,77 +1211,77 @@
         <translation>用于困惑度的文本文件</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="68"/>
+        <location filename="../widgets/run_comparison.cpp" line="69"/>
         <source>windows of </source>
         <translation>窗口长度 </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="69"/>
+        <location filename="../widgets/run_comparison.cpp" line="70"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="72"/>
+        <location filename="../widgets/run_comparison.cpp" line="73"/>
         <source>every window</source>
         <translation>全部窗口</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="73"/>
+        <location filename="../widgets/run_comparison.cpp" line="74"/>
         <source>at most </source>
         <translation>最多 </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="79"/>
+        <location filename="../widgets/run_comparison.cpp" line="80"/>
         <source>Perplexity on:</source>
         <translation>困惑度文本：</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="94"/>
+        <location filename="../widgets/run_comparison.cpp" line="96"/>
         <source>Error along depth</source>
         <translation>误差随深度变化</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="95"/>
+        <location filename="../widgets/run_comparison.cpp" line="97"/>
         <source>Every linear</source>
         <translation>每个线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="110"/>
+        <location filename="../widgets/run_comparison.cpp" line="112"/>
         <source>Text for Perplexity</source>
         <translation>用于困惑度的文本</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="167"/>
+        <location filename="../widgets/run_comparison.cpp" line="169"/>
         <source>A run saved in the comparison could not be read and was left out: %1</source>
         <translation>比较中保存的一个运行无法读取，已略去：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="234"/>
+        <location filename="../widgets/run_comparison.cpp" line="236"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="234"/>
+        <location filename="../widgets/run_comparison.cpp" line="236"/>
         <source>Linear</source>
         <translation>线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="277"/>
+        <location filename="../widgets/run_comparison.cpp" line="279"/>
         <source>Choose a text file for the perplexity first.</source>
         <translation>请先选择用于困惑度的文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <location filename="../widgets/run_comparison.cpp" line="316"/>
         <source>Perplexity failed: %1</source>
         <translation>困惑度计算失败：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="331"/>
+        <location filename="../widgets/run_comparison.cpp" line="333"/>
         <source>Add a Finished Run or Quantized Checkpoint</source>
         <translation>添加已完成的运行或量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="335"/>
+        <location filename="../widgets/run_comparison.cpp" line="337"/>
         <source>Could not add %1: %2</source>
         <translation>无法添加 %1：%2</translation>
     </message>

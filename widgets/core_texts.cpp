@@ -14,6 +14,8 @@ const char* const kMethodTexts[] = {
     QT_TRANSLATE_NOOP("apiq::Method", "alternating quantization and SVD initialisation of the adapters"),
     QT_TRANSLATE_NOOP("apiq::Method", "ApiQ layer by layer, learnable clipping and LoRA trained on activations"),
     QT_TRANSLATE_NOOP("apiq::Method", "ApiQ block by block (the paper's default)"),
+    QT_TRANSLATE_NOOP("apiq::Method",
+                      "LQ-LoRA: low-rank SVD first, then quantization of the rest, iterated; adapters from the SVD"),
     nullptr,
 };
 
