@@ -4,6 +4,7 @@
 // reference row), per-block errors, optionally every linear and held-out activation errors.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -110,6 +111,12 @@ std::vector<RunSummary> summaries(const CompareArgs& a, const std::vector<Stored
     if (fp.empty()) fp = run_source_model(a.dirs[0]).string();
     for (const auto& r : reports)  // a reference only when every run comes from the same model
       if (a.fp_model.empty() && fp_model_of(a, r) != fp) fp.clear();
+    if (!fp.empty() && a.fp_model.empty() && !std::filesystem::exists(std::filesystem::path(fp) / "config.json")) {
+      // Moved or deleted since calibration: the runs still compare, without the reference.
+      std::fprintf(stderr, "apiq: warning: %s (named by %s) is gone; no full-precision row (give --fp-model)\n",
+                   fp.c_str(), reports.front().file.c_str());
+      fp.clear();
+    }
     if (!fp.empty()) rows.insert(rows.begin(), summarize_full_precision(fp, &rows.front()));
   }
   if (!a.data.empty()) {

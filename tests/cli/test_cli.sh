@@ -110,6 +110,11 @@ assert best("size_mb") == ["r"] and best("bits_per_param") == ["r"]  # rtn store
 PY
   then ok "compare --json and --csv: reference row, best run, same numbers"; else bad "compare --json/--csv"; fi
   if "$APIQ" compare "$work/q" "$work/r" | grep -q "^per block"; then ok "compare prints the per-block errors"; else bad "compare per block"; fi
+  # A run whose full-precision model has moved still compares, without the reference row.
+  cp -r "$work/r" "$work/moved"
+  python3 -c "import json,sys; p=sys.argv[1]; j=json.load(open(p)); j['options']['model']='/nonexistent/model'; json.dump(j, open(p,'w'))" "$work/moved/report.json"
+  if out=$("$APIQ" compare "$work/moved" --csv 2>"$work/err") && [[ $(wc -l <<<"$out") -eq 2 ]] && grep -q "no full-precision row" "$work/err"
+  then ok "compare: a moved full-precision model leaves out the reference with a warning"; else bad "compare moved model ($(cat "$work/err"))"; fi
   expect_error "export gptq: dense modules refused" "these stay dense here: k_proj, o_proj" "$APIQ" export "$work/t" --format gptq --out "$work/tg"
   if "$APIQ" bench-finetune --device cpu --shape tiny --layers 1 --seq-len 32 --rank 4 --steps 2 --dtype f32 2>/dev/null | grep -q "^tokens/s"
   then ok "bench-finetune runs a tiny shape on the CPU"; else bad "bench-finetune tiny"; fi
