@@ -100,7 +100,8 @@ std::string describe_device(c10::Device device) {
     }
     return "cuda:" + std::to_string(index) + (name.empty() ? "" : " (" + name + ")");
   }
-  return "cpu (" + std::to_string(at::get_num_threads()) + " threads)";
+  const int n = at::get_num_threads();
+  return "cpu (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
 }
 
 }  // namespace apiq
