@@ -34,6 +34,13 @@ const QString kRuns = QStringLiteral("comparison/runs");
 const QString kText = QStringLiteral("comparison/perplexityText");
 const QString kSeqLen = QStringLiteral("comparison/perplexitySeqLen");
 const QString kWindows = QStringLiteral("comparison/perplexityWindows");
+const QString kValues = QStringLiteral("comparison/perplexityValues");
+
+// Size and time of a file: a result computed from it is stale once either changes.
+QString stamp(const QString& file) {
+  const QFileInfo f(file);
+  return QStringLiteral("%1@%2").arg(f.size()).arg(f.lastModified().toMSecsSinceEpoch());
+}
 
 std::string path(const QString& s) { return s.toStdString(); }
 
@@ -164,6 +171,8 @@ void RunComparisonWidget::restoreSettings() {
   pplText_->setText(s.value(kText).toString());
   pplSeqLen_->setValue(s.value(kSeqLen, 256).toInt());
   pplWindows_->setValue(s.value(kWindows, 16).toInt());
+  const QVariantMap values = s.value(kValues).toMap();
+  for (auto it = values.begin(); it != values.end(); ++it) perplexities_.insert(it.key(), it.value().toDouble());
   QString error;
   if (!setRunDirs(s.value(kRuns).toStringList(), &error)) {
     note_->setText(tr("A run saved in the comparison could not be read and was left out: %1").arg(error));
@@ -180,6 +189,11 @@ void RunComparisonWidget::saveSettings() const {
   s.setValue(kText, pplText_->text());
   s.setValue(kSeqLen, pplSeqLen_->value());
   s.setValue(kWindows, pplWindows_->value());
+  QVariantMap values;  // only those of the runs still compared
+  for (auto it = perplexities_.begin(); it != perplexities_.end(); ++it)
+    if (const QString dir = it.key().section(QLatin1Char('|'), 0, 0); dirs_.contains(dir) || dir == referenceDir_)
+      values.insert(it.key(), it.value());
+  s.setValue(kValues, values);
 }
 
 void RunComparisonWidget::setPerplexityText(const QString& file) {
@@ -193,8 +207,15 @@ void RunComparisonWidget::setPerplexityWindows(int seqLen, int maxWindows) {
   refresh();
 }
 
+// A computed perplexity is reused (across restarts too) while the run, the text and the windows
+// are those it was computed for: a folder replaced by a new run or an edited text gets a new key.
 QString RunComparisonWidget::perplexityKey(const QString& dir) const {
-  return QStringLiteral("%1|%2|%3|%4").arg(dir, pplText_->text()).arg(pplSeqLen_->value()).arg(pplWindows_->value());
+  const QString report = QDir(dir).filePath(QStringLiteral("report.json"));
+  const QString model = QFileInfo::exists(report) ? report : QDir(dir).filePath(QStringLiteral("config.json"));
+  return QStringLiteral("%1|%2|%3|%4|%5|%6")
+      .arg(dir, stamp(model), pplText_->text(), stamp(pplText_->text()))
+      .arg(pplSeqLen_->value())
+      .arg(pplWindows_->value());
 }
 
 void RunComparisonWidget::refresh() {
@@ -207,7 +228,9 @@ void RunComparisonWidget::refresh() {
       unreadable << QString::fromStdString(e.what());
     }
   }
-  if (auto ref = referenceOf(rows)) rows.insert(rows.begin(), std::move(*ref));
+  auto ref = referenceOf(rows);
+  referenceDir_ = ref ? QString::fromStdString(ref->dir.string()) : QString();
+  if (ref) rows.insert(rows.begin(), std::move(*ref));
   for (auto& r : rows) {
     const auto it = perplexities_.constFind(perplexityKey(QString::fromStdString(r.dir.string())));
     if (it != perplexities_.constEnd()) r.perplexity = *it;
@@ -303,6 +326,7 @@ void RunComparisonWidget::computePerplexities() {
       task->post([this, key, dir, ppl] {
         perplexities_.insert(key, ppl);
         summary_->setPerplexity(summary_->rowOf(dir), ppl);
+        saveSettings();
       });
     }
   });

@@ -74,7 +74,8 @@ class RunComparisonWidget : public QWidget {
   void removeSelected();
 
   QStringList dirs_;
-  QHash<QString, double> perplexities_;  // perplexityKey -> value
+  QHash<QString, double> perplexities_;  // perplexityKey -> value, kept in QSettings
+  QString referenceDir_;                 // the full-precision model shown, if any
   ComparisonSummaryModel* summary_;
   QTableView* summaryView_;
   ComparisonChart* chart_;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Comparison tab against values computed here from the run folders' own files (report.json,
 // config.json and the safetensors headers, read with Qt's JSON parser) and against `apiq eval`.
+#include <QDateTime>
 #include <QFont>
 #include <QImage>
 #include <QJsonArray>
@@ -282,6 +283,37 @@ class TstRunComparison : public QObject {
         if (v.typeId() == QMetaType::Double) QCOMPARE(table[row + 1][col].toDouble(), v.toDouble());
         else if (v.isNull()) QVERIFY(table[row + 1][col].isEmpty());
       }
+  }
+
+  // Computed perplexities come back after a restart, but never for a run rewritten since.
+  void perplexitiesSurviveARestart() {
+    QSettings().clear();
+    const QString text = shared_ + QStringLiteral("/data/eval/tinystories-6000.txt");
+    const int col = ComparisonSummaryModel::columnOf("perplexity");
+    {
+      RunComparisonWidget w;
+      w.restoreSettings();
+      QVERIFY(w.setRunDirs({runs_[0]}));
+      w.setPerplexityText(text);
+      w.setPerplexityWindows(64, 2);
+      QSignalSpy done(&w, &RunComparisonWidget::perplexitiesComputed);
+      w.computePerplexities();
+      QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+    }
+    RunComparisonWidget again;
+    again.restoreSettings();
+    QCOMPARE(again.summary()->rowCount(), 2);
+    const QVariant kept = again.summary()->index(1, col).data(ComparisonSummaryModel::ValueRole);
+    QVERIFY(!kept.isNull());
+    QVERIFY(std::fabs(kept.toDouble() - evalPerplexity(runs_[0], text, 64, 2)) <= 1e-9 * kept.toDouble());
+    QVERIFY(!again.summary()->index(0, col).data(ComparisonSummaryModel::ValueRole).isNull());  // the reference too
+    QFile report(runs_[0] + QStringLiteral("/report.json"));
+    QVERIFY(report.open(QIODevice::ReadWrite));
+    QVERIFY(report.setFileTime(QDateTime::currentDateTime().addSecs(60), QFileDevice::FileModificationTime));
+    report.close();
+    QVERIFY(again.setRunDirs({runs_[0]}));
+    QVERIFY(again.summary()->index(1, col).data(ComparisonSummaryModel::ValueRole).isNull());
+    QSettings().clear();
   }
 
   void addRemoveAndPersist() {
