@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// apiq inspect MODEL [--json]: architecture summary and a per-tensor table.
+// apiq inspect MODEL [--json]: architecture summary, a per-tensor table and, for a quantized
+// checkpoint, the stored bits per parameter of its quantized linears.
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "calibration/run_summary.h"
 #include "io/config.h"
+#include "quant/quant_spec.h"
 #include "base/errors.h"
 #include "io/safetensors.h"
 #include "commands.h"
@@ -23,6 +26,13 @@ std::string shape_text(const std::vector<int64_t>& s) {
   std::string o = "[";
   for (size_t i = 0; i < s.size(); ++i) o += (i ? ", " : "") + std::to_string(s[i]);
   return o + "]";
+}
+
+// What the quantized linears store (counted as `apiq compare` counts it); null for a dense model.
+nlohmann::ordered_json quantized_linears_json(const fs::path& dir, const LlamaConfig& cfg) {
+  if (!is_quantized_config(cfg)) return nullptr;
+  const StoredBytes s = count_stored_bytes(dir);
+  return {{"params", s.linear_params}, {"bytes", s.linear_bytes}, {"bits_per_param", s.bits_per_param()}};
 }
 
 void run_inspect(const InspectArgs& a) {
@@ -48,9 +58,11 @@ void run_inspect(const InspectArgs& a) {
       {"rms_norm_eps", cfg.rms_norm_eps},     {"tie_word_embeddings", cfg.tie_word_embeddings},
       {"dtype", cfg.dtype},                   {"shards", store.files().size()}};
   if (cfg.raw.contains("quantization_config")) arch["quantization"] = cfg.raw["quantization_config"];
+  const auto quantized = quantized_linears_json(dir, cfg);
   if (a.json) {
     nlohmann::ordered_json out = {{"model", dir.string()}, {"architecture", arch}, {"tensors", tensors},
                                   {"total_params", total_params}, {"total_bytes", total_bytes}};
+    if (!quantized.is_null()) out["quantized_linears"] = quantized;
     std::printf("%s\n", out.dump(2).c_str());
     return;
   }
@@ -63,6 +75,10 @@ void run_inspect(const InspectArgs& a) {
                 static_cast<long long>(t["params"].get<int64_t>()), static_cast<long long>(t["bytes"].get<int64_t>()));
   std::printf("%-56s %-16s %-5s %12lld %12lld\n", "total", "", "", static_cast<long long>(total_params),
               static_cast<long long>(total_bytes));
+  if (!quantized.is_null())
+    std::printf("\nquantized linears: %.0f params, %.0f bytes stored (codes, scales, zeros or NF absmax, LoRA): "
+                "%.4f bits per parameter\n",
+                quantized["params"].get<double>(), quantized["bytes"].get<double>(), quantized["bits_per_param"].get<double>());
 }
 
 }  // namespace

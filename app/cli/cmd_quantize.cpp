@@ -22,6 +22,7 @@ struct QuantizeArgs {
   double alpha = 16, clip_lr = 5e-3, lora_lr = 5e-4, weight_decay = 0.1;
   uint64_t seed = 2;
   int loftq_iters = 5, lq_iters = 20;
+  int64_t fisher = 0;
   bool sym = false, resume = false, offload = false, aug_loss = false;
 };
 
@@ -58,6 +59,7 @@ void run_quantize(const QuantizeArgs& a) {
   o.seed = a.seed;
   o.loftq_iters = a.loftq_iters;
   o.lq_iters = a.lq_iters;
+  o.fisher = a.fisher;
   o.clip_lr = a.clip_lr;
   o.lora_lr = a.lora_lr;
   o.weight_decay = a.weight_decay;
@@ -98,6 +100,9 @@ void add_quantize(CLI::App& app) {
   c->add_option("--loftq-iters", a->loftq_iters, "LoftQ alternations")->capture_default_str()->check(positive_number());
   c->add_option("--lq-iters", a->lq_iters, "lq-lora: most decomposition iterations (stops once the error rises)")
       ->capture_default_str()->check(positive_number());
+  c->add_option("--fisher", a->fisher,
+                "lq-lora: weight the decomposition by the diagonal Fisher of the first N calibration windows (0: off)")
+      ->capture_default_str()->check(non_negative_number());
   c->add_option("--clip-lr", a->clip_lr, "learning rate of the clipping parameters")->capture_default_str();
   c->add_option("--lora-lr", a->lora_lr, "learning rate of the LoRA factors")->capture_default_str();
   c->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str();

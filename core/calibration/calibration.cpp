@@ -10,6 +10,7 @@
 #include "base/output_folder.h"
 #include "calibration/block_measure.h"
 #include "calibration/calibration_report.h"
+#include "calibration/fisher.h"
 #include "io/safetensors.h"
 #include "io/token_stream.h"
 #include "methods/method.h"
@@ -28,7 +29,7 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 json options_fingerprint(const CalibrationOptions& o, const fs::path& model_dir, const fs::path& calib) {
   return {{"method", o.method}, {"quantization", o.spec().to_json()},
           {"nsamples", o.nsamples}, {"seq_len", o.seq_len}, {"epochs", o.epochs}, {"seed", o.seed},
-          {"loftq_iters", o.loftq_iters}, {"lq_iters", o.lq_iters}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
+          {"loftq_iters", o.loftq_iters}, {"lq_iters", o.lq_iters}, {"fisher", o.fisher}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
           {"weight_decay", o.weight_decay}, {"targets", targets_to_string(o.targets)}, {"aug_loss", o.aug_loss},
           {"learnable_clipping", o.quant.learnable_clipping},
           {"model", fs::absolute(model_dir).string()}, {"calib", fs::absolute(calib).string()}};
@@ -67,6 +68,7 @@ struct Run {
   std::unique_ptr<OutputFolder> out;  // claimed (locked) for the whole run
   fs::path work;
   json fingerprint, state;
+  std::vector<BlockFisher> fisher;  // --fisher: per block; empty otherwise
 };
 
 Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs::path& out_dir,
@@ -95,6 +97,8 @@ Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs:
   r.state = open_state(r.work, r.fingerprint, resume);
   r.cache_device = opts.offload_activations ? torch::Device(torch::kCPU) : device;
   r.cache_type = cache_dtype(opts, device);
+  // The Fisher needs the full-precision model, so it is taken before any block is replaced.
+  if (opts.fisher > 0) r.fisher = empirical_fisher(r.model, samples.narrow(0, 0, opts.fisher), opts.targets, device, obs);
   {
     torch::NoGradGuard ng;
     r.X = r.model.embed(samples).to(r.cache_device, r.cache_type);
@@ -180,7 +184,8 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   const int64_t done = r.state["blocks_done"].get<int64_t>();
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
     torch::manual_seed(opts.seed * 1000003ULL + static_cast<uint64_t>(b));  // per block, so resume is exact
-    const BlockContext ctx{cfg, opts, r.device, r.cos, r.sin, b, obs, cancel};
+    BlockContext ctx{cfg, opts, r.device, r.cos, r.sin, b, obs, cancel};
+    if (!r.fisher.empty()) ctx.fisher = r.fisher[b];
     const torch::Tensor Y = run_block_batched(ctx, dense_block(ctx, r.model.weights().blocks[b]), r.X,
                                               opts.metric_batch, r.cache_device, r.cache_type);
     if (b < done) replay_block(r, ctx, Y);

@@ -74,10 +74,32 @@ const char* dtype_short_name(StDtype d) {
   }
 }
 
+double bits_per_weight(double bytes, double params) { return params > 0 ? 8.0 * bytes / params : std::nan(""); }
+
 }  // namespace
 
-double RunSummary::bits_per_param() const {
-  return linear_params > 0 ? 8.0 * linear_bytes / linear_params : std::nan("");
+double StoredBytes::bits_per_param() const { return bits_per_weight(linear_bytes, linear_params); }
+
+double RunSummary::bits_per_param() const { return bits_per_weight(linear_bytes, linear_params); }
+
+StoredBytes count_stored_bytes(const fs::path& dir) {
+  const auto config_file = dir / "config.json";
+  const LlamaConfig cfg = LlamaConfig::from_file(config_file);
+  if (!is_quantized_config(cfg)) throw InputError(config_file, "has no quantization_config: not a quantized checkpoint");
+  const QuantSpec spec = quant_spec_of(cfg, config_file);
+  StoredBytes s;
+  const TensorStore store = TensorStore::open_dir(dir);
+  for (const auto& name : store.names()) {
+    const auto bytes = static_cast<double>(store.info(name).nbytes());
+    if (has_suffix(name, kResumeSuffixes)) {
+      s.resume_state_bytes += bytes;
+      continue;
+    }
+    s.model_bytes += bytes;
+    if (has_suffix(name, kLinearSuffixes)) s.linear_bytes += bytes;
+  }
+  s.linear_params = target_linear_params(cfg, spec.targets);
+  return s;
 }
 
 std::string RunSummary::label() const {
@@ -103,17 +125,11 @@ RunSummary summarize_run(const fs::path& run_dir) {
   s.peak_memory_bytes = report.result.peak_memory_bytes;
   s.device = report.result.device;
   fill_block_metrics(s);
-  const TensorStore store = TensorStore::open_dir(run_dir);
-  for (const auto& name : store.names()) {
-    const auto bytes = static_cast<double>(store.info(name).nbytes());
-    if (has_suffix(name, kResumeSuffixes)) {
-      s.resume_state_bytes += bytes;
-      continue;
-    }
-    s.model_bytes += bytes;
-    if (has_suffix(name, kLinearSuffixes)) s.linear_bytes += bytes;
-  }
-  s.linear_params = target_linear_params(cfg, spec.targets);
+  const StoredBytes stored = count_stored_bytes(run_dir);
+  s.model_bytes = stored.model_bytes;
+  s.resume_state_bytes = stored.resume_state_bytes;
+  s.linear_params = stored.linear_params;
+  s.linear_bytes = stored.linear_bytes;
   return s;
 }
 

@@ -42,6 +42,20 @@ struct RunSummary {
   std::string label() const;
 };
 
+// The bytes a quantized checkpoint folder stores, counted from its config.json and safetensors
+// headers alone (no report.json needed, so `apiq inspect` reads any quantized folder).
+struct StoredBytes {
+  double model_bytes = 0;         // every tensor needed to run the model
+  double resume_state_bytes = 0;  // learned clipping parameters, read only by a resumed calibration
+  double linear_params = 0;       // element count of the quantized linears' weights
+  double linear_bytes = 0;        // their codes, scales, zero points or NF absmax, and LoRA factors
+  // Stored bits per weight of the quantized linears, LoRA included (NaN when there are none).
+  double bits_per_param() const;
+};
+// InputError naming the file on a missing or malformed config.json or safetensors file, or when
+// the folder is not a quantized checkpoint.
+StoredBytes count_stored_bytes(const std::filesystem::path& dir);
+
 // A finished run (`apiq quantize` output or a GUI job): InputError naming the file on a missing or
 // malformed report.json, config.json or safetensors file.
 RunSummary summarize_run(const std::filesystem::path& run_dir);

@@ -4,6 +4,8 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <array>
+
 #include "io/config.h"
 #include "methods/calibration_options.h"
 #include "quant/quant_linear.h"
@@ -18,6 +20,9 @@ struct BlockContext {
   int64_t block = 0;
   CalibrationObserver* obs = nullptr;
   const CancelToken* cancel = nullptr;
+  // --fisher: this block's diagonal Fisher per linear ([out, in], float32, host), undefined for
+  // non-target linears and when the run takes none. Only methods with uses_fisher() read it.
+  std::array<torch::Tensor, kNumLinears> fisher{};
 };
 
 // Block forward on `x` ([B, L, d], any device) with the given linears; runs on ctx.device.

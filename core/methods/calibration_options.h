@@ -24,6 +24,10 @@ struct CalibrationOptions : QuantSpec {
   // Its own option, not loftq_iters: the defaults differ (LQ-LoRA runs until the error rises,
   // up to 100 in its code), and a run of one method should not change with the other's setting.
   int lq_iters = 20;
+  // lq-lora: calibration windows for the diagonal empirical Fisher that weights its decomposition
+  // (0: unweighted). They are the first `fisher` of the run's `nsamples` windows, so it may not
+  // exceed nsamples; only methods whose uses_fisher() is true accept it.
+  int64_t fisher = 0;
   double clip_lr = 5e-3;
   double lora_lr = 5e-4;
   double weight_decay = 0.1;

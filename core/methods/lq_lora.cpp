@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "methods/block_context.h"
@@ -19,7 +20,33 @@ constexpr int64_t kOversample = 10;  // LQ-LoRA's sketch oversampling
 constexpr int kPowerIters = 2;       // enough for the slowly decaying spectra of weight residuals
 
 torch::Tensor orthonormal_columns(const torch::Tensor& Y) { return std::get<0>(torch::linalg_qr(Y)); }
+
+// The two-sided scales of a weighted SVD: D_r = √(row means of F) [out, 1], D_c = √(column means)
+// [1, in]. A row or column without any gradient would make the unscaling divide by zero, so the
+// scales are floored at a small fraction of their largest value.
+struct FisherScales {
+  torch::Tensor row, col;
+};
+FisherScales fisher_scales(const torch::Tensor& F) {
+  constexpr double kRelativeFloor = 1e-4;
+  auto floored = [](const torch::Tensor& s) { return s.clamp_min(s.max().item<double>() * kRelativeFloor); };
+  return {floored(F.mean(1, true).sqrt()), floored(F.mean(0, true).sqrt())};
+}
+
+// Rank-r factors of M minimising (approximately, through the scales) the √F-weighted error.
+std::pair<torch::Tensor, torch::Tensor> weighted_low_rank(const torch::Tensor& M, int64_t rank, uint64_t seed,
+                                                          const FisherScales* scales) {
+  if (!scales) return randomized_low_rank(M, rank, kOversample, kPowerIters, seed);
+  auto [L1, L2] = randomized_low_rank(scales->row * M * scales->col, rank, kOversample, kPowerIters, seed);
+  return {L1 / scales->row, L2 / scales->col};
+}
 }  // namespace
+
+double fisher_weighted_norm(const torch::Tensor& D, const torch::Tensor& fisher) {
+  torch::NoGradGuard ng;
+  if (!fisher.defined()) return D.norm().item<double>();
+  return (D.to(torch::kDouble).square() * fisher.to(D.device(), torch::kDouble)).sum().sqrt().item<double>();
+}
 
 std::pair<torch::Tensor, torch::Tensor> randomized_low_rank(const torch::Tensor& M, int64_t rank, int64_t oversample,
                                                             int power_iters, uint64_t seed) {
@@ -43,18 +70,23 @@ std::pair<torch::Tensor, torch::Tensor> randomized_low_rank(const torch::Tensor&
   return {L1, L2};
 }
 
-LqLoraTrace lq_lora_init(QuantLinear& l, int iters, uint64_t seed) {
+LqLoraTrace lq_lora_init(QuantLinear& l, int iters, uint64_t seed, const torch::Tensor& fisher) {
   torch::NoGradGuard ng;
   const int64_t r = l.lora.A.size(0);
+  // An all-zero Fisher (no gradient reached this linear) carries no weighting: fall back to none.
+  torch::Tensor F;
+  if (fisher.defined() && fisher.max().item<double>() > 0) F = fisher.to(l.W.device(), l.W.scalar_type());
+  std::optional<FisherScales> scales;
+  if (F.defined()) scales = fisher_scales(F);
   LqLoraTrace trace;
   auto Q = torch::zeros_like(l.W);
   double best = std::numeric_limits<double>::infinity();
   torch::Tensor best_L1, best_L2, best_target;
   for (int t = 0; t < iters; ++t) {
-    auto [L1, L2] = randomized_low_rank(l.W - Q, r, kOversample, kPowerIters, seed);
+    auto [L1, L2] = weighted_low_rank(l.W - Q, r, seed, scales ? &*scales : nullptr);
     auto target = l.W - L1.matmul(L2);
     Q = l.fake_quant(target);
-    const double err = (target - Q).norm().item<double>();
+    const double err = fisher_weighted_norm(target - Q, F);
     trace.errors.push_back(err);
     if (!(err < best)) break;  // the error rose (or stalled): keep the previous iterate
     best = err;
@@ -81,13 +113,14 @@ class LqLora final : public Method {
   const char* summary() const override {
     return "LQ-LoRA: low-rank SVD first, then quantization of the rest, iterated; adapters from the SVD";
   }
+  bool uses_fisher() const override { return true; }
   QuantBlockLinears init_block(const BlockContext& ctx, const BlockWeights& weights) const override {
     QuantBlockLinears qb = Method::init_block(ctx, weights);
     for (int i = 0; i < kNumLinears; ++i) {
       QuantLinear& l = qb.linears[i];
       // One sketch seed per linear of the run, so resuming reproduces every block exactly.
       if (l.state == QuantLinear::State::Training)
-        lq_lora_init(l, ctx.opts.lq_iters, ctx.opts.seed * 7919 + ctx.block * kNumLinears + i);
+        lq_lora_init(l, ctx.opts.lq_iters, ctx.opts.seed * 7919 + ctx.block * kNumLinears + i, ctx.fisher[i]);
     }
     return qb;
   }

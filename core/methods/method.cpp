@@ -49,6 +49,22 @@ std::string method_names_text(const char* separator) {
   return out;
 }
 
+namespace {
+// --fisher N: a count of the run's own windows, for a method that reads the Fisher.
+void add_fisher_problems(const CalibrationOptions& o, const Method& m, std::vector<std::string>& out) {
+  if (o.fisher < 0) out.emplace_back("fisher windows must not be negative");
+  if (o.fisher > 0 && !m.uses_fisher()) {
+    std::string with;
+    for (const Method* other : method_table())
+      if (other->uses_fisher()) with += (with.empty() ? "" : ", ") + std::string(other->name());
+    out.push_back("--fisher weights the decomposition of " + with + " only; " + m.name() + " does not use it");
+  }
+  if (o.fisher > o.nsamples)
+    out.push_back("--fisher " + std::to_string(o.fisher) + " exceeds --nsamples " + std::to_string(o.nsamples) +
+                  ": the Fisher is taken on the first N calibration windows");
+}
+}  // namespace
+
 QuantSpec CalibrationOptions::spec() const {
   QuantSpec s = *this;
   const Method& m = find_method(method);
@@ -94,6 +110,7 @@ std::vector<std::string> CalibrationOptions::problems() const {
     out.emplace_back("nsamples must be positive, seq-len at least 2, epochs not negative");
   if (loftq_iters < 1) out.emplace_back("loftq iterations must be at least 1");
   if (lq_iters < 1) out.emplace_back("lq-lora iterations must be at least 1");
+  add_fisher_problems(*this, *m, out);
   if (!(clip_lr >= 0 && lora_lr >= 0 && weight_decay >= 0))
     out.emplace_back("learning rates and weight decay must not be negative");
   if (metric_batch < 1) out.emplace_back("the metric batch must be at least 1");

@@ -32,6 +32,7 @@ class Method {
   virtual bool trains() const { return false; }               // train_block optimizes something
   virtual bool has_adapter() const { return true; }           // writes LoRA factors
   virtual bool learnable_clipping() const { return false; }   // trains γ, β (int format only)
+  virtual bool uses_fisher() const { return false; }          // reads BlockContext::fisher (--fisher N)
   // Problems specific to this method (the generic ones are CalibrationOptions::problems').
   virtual void add_problems(const CalibrationOptions& o, std::vector<std::string>& out) const { (void)o; (void)out; }
   // The block's linears from its dense weights, quantizers and adapters initialised; the target

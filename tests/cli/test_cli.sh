@@ -79,6 +79,36 @@ if [[ -d "$SHARED/models/stories260K" ]]; then
      && python3 -c "import json,sys; o=json.load(open(sys.argv[1]))['options']; sys.exit(0 if o['method']=='lq-lora' and o['lq_iters']==3 else 1)" "$work/lq/report.json"
   then ok "quantize --method lq-lora --lq-iters 3 writes a checkpoint and records the option"; else bad "quantize --method lq-lora"; fi
   expect_error "quantize: lq-iters 0" "lq-iters: must be positive" "$APIQ" quantize "$M" --method lq-lora --lq-iters 0 --calib "$C" --out "$work/lq0"
+  # --fisher N: lq-lora weighted by the Fisher of the first N windows; recorded, and refused elsewhere.
+  if "$APIQ" quantize "$M" --method lq-lora --fisher 2 --lq-iters 3 --bits 2 --rank 4 --calib "$C" --nsamples 2 --seq-len 32 \
+       --out "$work/lqf" >/dev/null 2>&1 \
+     && python3 -c "import json,sys; o=json.load(open(sys.argv[1]))['options']; sys.exit(0 if o['method']=='lq-lora' and o['fisher']==2 else 1)" "$work/lqf/report.json"
+  then ok "quantize --method lq-lora --fisher 2 writes a checkpoint and records the option"; else bad "quantize --fisher"; fi
+  expect_error "quantize: fisher with rtn" "--fisher weights the decomposition of lq-lora only; rtn does not use it" \
+    "$APIQ" quantize "$M" --method rtn --fisher 2 --calib "$C" --nsamples 2 --out "$work/lqf1"
+  expect_error "quantize: fisher above nsamples" "--fisher 3 exceeds --nsamples 2" \
+    "$APIQ" quantize "$M" --method lq-lora --fisher 3 --calib "$C" --nsamples 2 --out "$work/lqf2"
+  # inspect: the stored bits per parameter of the quantized linears, against bytes counted here from
+  # the safetensors header and parameters from config.json's shapes.
+  "$APIQ" inspect "$work/lqf" --json >"$work/inspect_q.json" 2>/dev/null
+  if python3 - "$work/lqf" "$work/inspect_q.json" <<'PY'
+import json, struct, sys
+folder, got = sys.argv[1], json.load(open(sys.argv[2]))["quantized_linears"]
+with open(folder + "/model.safetensors", "rb") as f:
+    header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
+suffixes = (".qweight", ".scales", ".zeros", ".nf_absmax", ".lora_A", ".lora_B")
+stored = sum(t["data_offsets"][1] - t["data_offsets"][0] for n, t in header.items() if n.endswith(suffixes))
+c = json.load(open(folder + "/config.json"))
+h, inter, nh = c["hidden_size"], c["intermediate_size"], c["num_attention_heads"]
+hd = c.get("head_dim") or h // nh
+kv = c.get("num_key_value_heads", nh)
+params = c["num_hidden_layers"] * (2 * h * nh * hd + 2 * h * kv * hd + 3 * h * inter)
+bpp = 8.0 * stored / params
+sys.exit(0 if got["bytes"] == stored and got["params"] == params and abs(got["bits_per_param"] - bpp) < 1e-9 else 1)
+PY
+  then ok "inspect --json: stored bits per parameter of the quantized linears match the safetensors header"; else bad "inspect bits per parameter"; fi
+  if "$APIQ" inspect "$work/lqf" 2>/dev/null | grep -Eq "^quantized linears: .* [0-9.]+ bits per parameter$"
+  then ok "inspect prints the stored bits per parameter"; else bad "inspect text bits per parameter"; fi
   # Held-out activation error next to the calibration columns; the full-precision model must be one.
   if out=$("$APIQ" compare "$work/q" "$work/q" --act-data "$SHARED/data/tinystories-valid-head.txt" --act-windows 2 --act-seq-len 32 2>&1) \
      && echo "$out" | grep -Eq "^held-out act err +[0-9.e+-]+ +[0-9.e+-]+$" && echo "$out" | grep -Eq "^down held-out +[0-9.e+-]+ "

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lq-lora: the randomized SVD against the exact truncated SVD (float64), the decomposition's kept
 // error against its own trace and a float64 recomputation, against LoftQ at equal rank, bits and
-// group, and the method end to end through the calibration pipeline on stories260K.
+// group, the Fisher-weighted decomposition against the unweighted one on an uneven Fisher, and the
+// method end to end through the calibration pipeline on stories260K.
 #include <cmath>
 
 #include "calibration/calibration.h"
@@ -148,4 +149,37 @@ TEST(LqLora, IterationOptionIsValidated) {
   EXPECT_EQ(p.front(), "lq-lora iterations must be at least 1");
   o.lq_iters = 1;
   EXPECT_TRUE(o.problems().empty());
+}
+
+namespace {
+// ‖√F ⊙ (W − L1L2 − Q)‖_F of an initialised linear.
+double weighted_init_error(QuantLinear& l, const torch::Tensor& F) {
+  torch::NoGradGuard ng;
+  return fisher_weighted_norm(l.quant_source - l.fake_quant(l.quant_source), F);
+}
+}  // namespace
+
+
+TEST(LqLoraFisher, WeightingLowersTheWeightedErrorOnAnUnevenFisher) {
+  torch::manual_seed(4);
+  const auto W = torch::randn({96, 192}) * 0.05 + torch::randn({96, 6}).matmul(torch::randn({6, 192})) * 0.1;
+  // Row and column importances spread over four decades, as the Fisher of trained weights is.
+  const auto F = torch::pow(10.0, torch::rand({96, 1}) * 4).matmul(torch::pow(10.0, torch::rand({1, 192}) * 4)) *
+                 torch::rand({96, 192}).add(0.5);
+  QuantLinear plain = training_linear(W, 8), weighted = training_linear(W, 8);
+  lq_lora_init(plain, 10, 1);
+  const auto trace = lq_lora_init(weighted, 10, 1, F);
+  const double e_plain = weighted_init_error(plain, F), e_weighted = weighted_init_error(weighted, F);
+  std::printf("Fisher-weighted error: unweighted lq-lora %.5g, weighted %.5g (ratio %.3f)\n", e_plain, e_weighted,
+              e_weighted / e_plain);
+  EXPECT_NEAR(trace.errors[trace.kept], e_weighted, 1e-4 * e_weighted) << "the trace holds the weighted error";
+  EXPECT_LT(e_weighted, 0.9 * e_plain);
+}
+
+TEST(LqLoraFisher, AllZeroFisherIsUnweighted) {
+  torch::manual_seed(6);
+  const auto W = torch::randn({64, 128});
+  QuantLinear a = training_linear(W, 4), b = training_linear(W, 4);
+  const auto ta = lq_lora_init(a, 4, 2), tb = lq_lora_init(b, 4, 2, torch::zeros_like(W));
+  EXPECT_EQ(ta.errors, tb.errors);
 }
