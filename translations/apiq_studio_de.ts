@@ -298,93 +298,93 @@
 <context>
     <name>apiq::widgets::ComparisonChart</name>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="37"/>
+        <location filename="../widgets/comparison_chart.cpp" line="38"/>
         <source>Log scale</source>
         <translation>Logarithmische Skala</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="38"/>
+        <location filename="../widgets/comparison_chart.cpp" line="39"/>
         <source>Activation error per block</source>
         <translation>Aktivierungsfehler je Block</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="39"/>
+        <location filename="../widgets/comparison_chart.cpp" line="40"/>
         <source>Block output MSE per block</source>
         <translation>MSE der Blockausgabe je Block</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="40"/>
+        <location filename="../widgets/comparison_chart.cpp" line="41"/>
         <source>Activation error per linear</source>
         <translation>Aktivierungsfehler je linearer Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="41"/>
+        <location filename="../widgets/comparison_chart.cpp" line="42"/>
         <source>All linears</source>
         <translation>Alle linearen Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="45"/>
+        <location filename="../widgets/comparison_chart.cpp" line="46"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="48"/>
+        <location filename="../widgets/comparison_chart.cpp" line="49"/>
         <source>Chart as PNG…</source>
         <translation>Diagramm als PNG…</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="49"/>
+        <location filename="../widgets/comparison_chart.cpp" line="50"/>
         <source>Chart as SVG…</source>
         <translation>Diagramm als SVG…</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="50"/>
+        <location filename="../widgets/comparison_chart.cpp" line="51"/>
         <source>Data as CSV…</source>
         <translation>Daten als CSV…</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="54"/>
+        <location filename="../widgets/comparison_chart.cpp" line="55"/>
         <source>Linear:</source>
         <translation>Lineare Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="154"/>
+        <location filename="../widgets/comparison_chart.cpp" line="155"/>
         <source>Block (its seven linears q … down in order)</source>
         <translation>Block (seine sieben linearen Schichten q … down der Reihe nach)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="155"/>
+        <location filename="../widgets/comparison_chart.cpp" line="156"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="156"/>
+        <location filename="../widgets/comparison_chart.cpp" line="157"/>
         <source>Block output MSE</source>
         <translation>MSE der Blockausgabe</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="156"/>
+        <location filename="../widgets/comparison_chart.cpp" line="157"/>
         <source>Activation error per token</source>
         <translation>Aktivierungsfehler pro Token</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="178"/>
+        <location filename="../widgets/comparison_chart.cpp" line="179"/>
         <source>block %1 %2</source>
         <translation>Block %1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="180"/>
+        <location filename="../widgets/comparison_chart.cpp" line="181"/>
         <source>block %1</source>
         <translation>Block %1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="245"/>
-        <location filename="../widgets/comparison_chart.cpp" line="251"/>
+        <location filename="../widgets/comparison_chart.cpp" line="247"/>
+        <location filename="../widgets/comparison_chart.cpp" line="253"/>
         <source>Export Chart</source>
         <translation>Diagramm exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="251"/>
+        <location filename="../widgets/comparison_chart.cpp" line="253"/>
         <source>Could not write %1</source>
         <translation>%1 konnte nicht geschrieben werden</translation>
     </message>
@@ -1187,102 +1187,108 @@
 <context>
     <name>apiq::widgets::RunComparisonWidget</name>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="60"/>
+        <location filename="../widgets/run_comparison.cpp" line="68"/>
+        <location filename="../widgets/run_comparison.cpp" line="347"/>
         <source>Compute perplexity</source>
         <translation>Perplexität berechnen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="62"/>
+        <location filename="../widgets/run_comparison.cpp" line="70"/>
         <source>Add run…</source>
         <translation>Lauf hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="63"/>
+        <location filename="../widgets/run_comparison.cpp" line="71"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="64"/>
+        <location filename="../widgets/run_comparison.cpp" line="72"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="65"/>
+        <location filename="../widgets/run_comparison.cpp" line="73"/>
         <source>Text file for perplexity</source>
         <translation>Textdatei für die Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="69"/>
+        <location filename="../widgets/run_comparison.cpp" line="77"/>
         <source>windows of </source>
         <translation>Fenster zu </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="70"/>
+        <location filename="../widgets/run_comparison.cpp" line="78"/>
         <source> tokens</source>
         <translation> Token</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="73"/>
+        <location filename="../widgets/run_comparison.cpp" line="81"/>
         <source>every window</source>
         <translation>alle Fenster</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="74"/>
+        <location filename="../widgets/run_comparison.cpp" line="82"/>
         <source>at most </source>
         <translation>höchstens </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="80"/>
+        <location filename="../widgets/run_comparison.cpp" line="88"/>
         <source>Perplexity on:</source>
         <translation>Perplexität auf:</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="96"/>
+        <location filename="../widgets/run_comparison.cpp" line="104"/>
         <source>Error along depth</source>
         <translation>Fehler über die Tiefe</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="97"/>
+        <location filename="../widgets/run_comparison.cpp" line="105"/>
         <source>Every linear</source>
         <translation>Jede lineare Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="112"/>
+        <location filename="../widgets/run_comparison.cpp" line="120"/>
         <source>Text for Perplexity</source>
         <translation>Text für die Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="169"/>
+        <location filename="../widgets/run_comparison.cpp" line="185"/>
         <source>A run saved in the comparison could not be read and was left out: %1</source>
         <translation>Ein im Vergleich gespeicherter Lauf konnte nicht gelesen werden und wurde weggelassen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="236"/>
+        <location filename="../widgets/run_comparison.cpp" line="270"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="236"/>
+        <location filename="../widgets/run_comparison.cpp" line="270"/>
         <source>Linear</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="279"/>
+        <location filename="../widgets/run_comparison.cpp" line="310"/>
         <source>Choose a text file for the perplexity first.</source>
         <translation>Wählen Sie zuerst eine Textdatei für die Perplexität.</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="316"/>
+        <location filename="../widgets/run_comparison.cpp" line="329"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="351"/>
         <source>Perplexity failed: %1</source>
         <translation>Perplexität fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="333"/>
+        <location filename="../widgets/run_comparison.cpp" line="368"/>
         <source>Add a Finished Run or Quantized Checkpoint</source>
         <translation>Abgeschlossenen Lauf oder quantisierten Checkpoint hinzufügen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="337"/>
+        <location filename="../widgets/run_comparison.cpp" line="372"/>
         <source>Could not add %1: %2</source>
         <translation>%1 konnte nicht hinzugefügt werden: %2</translation>
     </message>
@@ -1461,42 +1467,42 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="65"/>
+        <location filename="../app/gui/main.cpp" line="79"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="68"/>
+        <location filename="../app/gui/main.cpp" line="82"/>
         <source>Model folder to open.</source>
         <translation>Zu öffnender Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="70"/>
+        <location filename="../app/gui/main.cpp" line="84"/>
         <source>Run the screenshot tour and save PNGs to &lt;dir&gt;.</source>
         <translation>Die Bildschirmfoto-Tour ausführen und PNGs in &lt;dir&gt; speichern.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="72"/>
+        <location filename="../app/gui/main.cpp" line="86"/>
         <source>Calibration text for the tour.</source>
         <translation>Kalibrierungstext für die Tour.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="76"/>
+        <location filename="../app/gui/main.cpp" line="90"/>
         <source>Write the comparison of the run folders given as arguments (charts as PNG, SVG and CSV, the summary as CSV) into &lt;dir&gt;, without a window.</source>
         <translation>Schreibt den Vergleich der als Argumente übergebenen Laufordner (Diagramme als PNG, SVG und CSV, die Übersicht als CSV) ohne Fenster nach &lt;dir&gt;.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="80"/>
+        <location filename="../app/gui/main.cpp" line="94"/>
         <source>Compute the comparison&apos;s perplexities on &lt;file&gt;.</source>
         <translation>Berechnet die Perplexitäten des Vergleichs auf &lt;file&gt;.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="82"/>
+        <location filename="../app/gui/main.cpp" line="96"/>
         <source>Perplexity window.</source>
         <translation>Fenster der Perplexität.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="85"/>
+        <location filename="../app/gui/main.cpp" line="99"/>
         <source>Score at most this many windows (0: all).</source>
         <translation>Höchstens so viele Fenster bewerten (0: alle).</translation>
     </message>

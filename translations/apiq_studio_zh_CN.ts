@@ -298,93 +298,93 @@
 <context>
     <name>apiq::widgets::ComparisonChart</name>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="37"/>
+        <location filename="../widgets/comparison_chart.cpp" line="38"/>
         <source>Log scale</source>
         <translation>对数刻度</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="38"/>
+        <location filename="../widgets/comparison_chart.cpp" line="39"/>
         <source>Activation error per block</source>
         <translation>每个块的激活误差</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="39"/>
+        <location filename="../widgets/comparison_chart.cpp" line="40"/>
         <source>Block output MSE per block</source>
         <translation>每个块的块输出 MSE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="40"/>
+        <location filename="../widgets/comparison_chart.cpp" line="41"/>
         <source>Activation error per linear</source>
         <translation>每个线性层的激活误差</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="41"/>
+        <location filename="../widgets/comparison_chart.cpp" line="42"/>
         <source>All linears</source>
         <translation>所有线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="45"/>
+        <location filename="../widgets/comparison_chart.cpp" line="46"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="48"/>
+        <location filename="../widgets/comparison_chart.cpp" line="49"/>
         <source>Chart as PNG…</source>
         <translation>图表导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="49"/>
+        <location filename="../widgets/comparison_chart.cpp" line="50"/>
         <source>Chart as SVG…</source>
         <translation>图表导出为 SVG…</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="50"/>
+        <location filename="../widgets/comparison_chart.cpp" line="51"/>
         <source>Data as CSV…</source>
         <translation>数据导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="54"/>
+        <location filename="../widgets/comparison_chart.cpp" line="55"/>
         <source>Linear:</source>
         <translation>线性层：</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="154"/>
+        <location filename="../widgets/comparison_chart.cpp" line="155"/>
         <source>Block (its seven linears q … down in order)</source>
         <translation>块（依次为其七个线性层 q … down）</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="155"/>
+        <location filename="../widgets/comparison_chart.cpp" line="156"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="156"/>
+        <location filename="../widgets/comparison_chart.cpp" line="157"/>
         <source>Block output MSE</source>
         <translation>块输出 MSE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="156"/>
+        <location filename="../widgets/comparison_chart.cpp" line="157"/>
         <source>Activation error per token</source>
         <translation>每个词元的激活误差</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="178"/>
+        <location filename="../widgets/comparison_chart.cpp" line="179"/>
         <source>block %1 %2</source>
         <translation>块 %1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="180"/>
+        <location filename="../widgets/comparison_chart.cpp" line="181"/>
         <source>block %1</source>
         <translation>块 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="245"/>
-        <location filename="../widgets/comparison_chart.cpp" line="251"/>
+        <location filename="../widgets/comparison_chart.cpp" line="247"/>
+        <location filename="../widgets/comparison_chart.cpp" line="253"/>
         <source>Export Chart</source>
         <translation>导出图表</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_chart.cpp" line="251"/>
+        <location filename="../widgets/comparison_chart.cpp" line="253"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>
@@ -1186,102 +1186,108 @@
 <context>
     <name>apiq::widgets::RunComparisonWidget</name>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="60"/>
+        <location filename="../widgets/run_comparison.cpp" line="68"/>
+        <location filename="../widgets/run_comparison.cpp" line="347"/>
         <source>Compute perplexity</source>
         <translation>计算困惑度</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="62"/>
+        <location filename="../widgets/run_comparison.cpp" line="70"/>
         <source>Add run…</source>
         <translation>添加运行…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="63"/>
+        <location filename="../widgets/run_comparison.cpp" line="71"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="64"/>
+        <location filename="../widgets/run_comparison.cpp" line="72"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="65"/>
+        <location filename="../widgets/run_comparison.cpp" line="73"/>
         <source>Text file for perplexity</source>
         <translation>用于困惑度的文本文件</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="69"/>
+        <location filename="../widgets/run_comparison.cpp" line="77"/>
         <source>windows of </source>
         <translation>窗口长度 </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="70"/>
+        <location filename="../widgets/run_comparison.cpp" line="78"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="73"/>
+        <location filename="../widgets/run_comparison.cpp" line="81"/>
         <source>every window</source>
         <translation>全部窗口</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="74"/>
+        <location filename="../widgets/run_comparison.cpp" line="82"/>
         <source>at most </source>
         <translation>最多 </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="80"/>
+        <location filename="../widgets/run_comparison.cpp" line="88"/>
         <source>Perplexity on:</source>
         <translation>困惑度文本：</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="96"/>
+        <location filename="../widgets/run_comparison.cpp" line="104"/>
         <source>Error along depth</source>
         <translation>误差随深度变化</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="97"/>
+        <location filename="../widgets/run_comparison.cpp" line="105"/>
         <source>Every linear</source>
         <translation>每个线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="112"/>
+        <location filename="../widgets/run_comparison.cpp" line="120"/>
         <source>Text for Perplexity</source>
         <translation>用于困惑度的文本</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="169"/>
+        <location filename="../widgets/run_comparison.cpp" line="185"/>
         <source>A run saved in the comparison could not be read and was left out: %1</source>
         <translation>比较中保存的一个运行无法读取，已略去：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="236"/>
+        <location filename="../widgets/run_comparison.cpp" line="270"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="236"/>
+        <location filename="../widgets/run_comparison.cpp" line="270"/>
         <source>Linear</source>
         <translation>线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="279"/>
+        <location filename="../widgets/run_comparison.cpp" line="310"/>
         <source>Choose a text file for the perplexity first.</source>
         <translation>请先选择用于困惑度的文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="316"/>
+        <location filename="../widgets/run_comparison.cpp" line="329"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="351"/>
         <source>Perplexity failed: %1</source>
         <translation>困惑度计算失败：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="333"/>
+        <location filename="../widgets/run_comparison.cpp" line="368"/>
         <source>Add a Finished Run or Quantized Checkpoint</source>
         <translation>添加已完成的运行或量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="337"/>
+        <location filename="../widgets/run_comparison.cpp" line="372"/>
         <source>Could not add %1: %2</source>
         <translation>无法添加 %1：%2</translation>
     </message>
@@ -1459,42 +1465,42 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="65"/>
+        <location filename="../app/gui/main.cpp" line="79"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="68"/>
+        <location filename="../app/gui/main.cpp" line="82"/>
         <source>Model folder to open.</source>
         <translation>要打开的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="70"/>
+        <location filename="../app/gui/main.cpp" line="84"/>
         <source>Run the screenshot tour and save PNGs to &lt;dir&gt;.</source>
         <translation>运行截图流程并将 PNG 保存到 &lt;dir&gt;。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="72"/>
+        <location filename="../app/gui/main.cpp" line="86"/>
         <source>Calibration text for the tour.</source>
         <translation>截图流程使用的校准文本。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="76"/>
+        <location filename="../app/gui/main.cpp" line="90"/>
         <source>Write the comparison of the run folders given as arguments (charts as PNG, SVG and CSV, the summary as CSV) into &lt;dir&gt;, without a window.</source>
         <translation>将作为参数给出的运行文件夹的比较（图表为 PNG、SVG 和 CSV，汇总为 CSV）写入 &lt;dir&gt;，不打开窗口。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="80"/>
+        <location filename="../app/gui/main.cpp" line="94"/>
         <source>Compute the comparison&apos;s perplexities on &lt;file&gt;.</source>
         <translation>在 &lt;file&gt; 上计算比较中的困惑度。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="82"/>
+        <location filename="../app/gui/main.cpp" line="96"/>
         <source>Perplexity window.</source>
         <translation>困惑度窗口长度。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="85"/>
+        <location filename="../app/gui/main.cpp" line="99"/>
         <source>Score at most this many windows (0: all).</source>
         <translation>最多评估这么多窗口（0：全部）。</translation>
     </message>

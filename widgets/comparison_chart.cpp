@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// qcustomplot.h uses Qt's `signals`/`foreach` keywords; this file includes no LibTorch header
-// (whose identifiers clash with them), so it may turn them back on.
+// qcustomplot.h uses Qt's `signals`/`foreach` keywords; LibTorch's identifiers clash with them.
+// This file reaches core only through run_summary.h, which includes no LibTorch header, so it
+// may turn them back on.
 #undef QT_NO_KEYWORDS
 #include "comparison_chart.h"
 
@@ -238,7 +239,8 @@ bool ComparisonChart::saveCsv(const QString& file) const {
     for (const QPointF& p : series(name))
       out << '"' << QString(name).replace(QLatin1Char('"'), QStringLiteral("\"\"")) << "\","
           << QString::number(p.x(), 'g', 17) << ',' << QString::number(p.y(), 'g', 17) << '\n';
-  return f.error() == QFileDevice::NoError;
+  out.flush();
+  return out.status() == QTextStream::Ok && f.error() == QFileDevice::NoError;
 }
 
 void ComparisonChart::exportAs(const QString& suffix) {

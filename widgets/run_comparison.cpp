@@ -19,6 +19,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <filesystem>
+#include <map>
 #include <optional>
 
 #include "base/errors.h"
@@ -119,8 +120,14 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
     const QString f = QFileDialog::getOpenFileName(this, tr("Text for Perplexity"), pplText_->text());
     if (!f.isEmpty()) setPerplexityText(f);
   });
-  connect(pplButton_, &QPushButton::clicked, this, &RunComparisonWidget::computePerplexities);
+  connect(pplButton_, &QPushButton::clicked, this, [this] {
+    if (pplTask_.isRunning()) pplTask_.cancel();
+    else computePerplexities();
+  });
   connect(pplText_, &QLineEdit::editingFinished, this, [this] { setPerplexityText(pplText_->text()); });
+  // Other windows are another measurement: the table shows only perplexities of these settings.
+  connect(pplSeqLen_, &QSpinBox::valueChanged, this, &RunComparisonWidget::refresh);
+  connect(pplWindows_, &QSpinBox::valueChanged, this, &RunComparisonWidget::refresh);
   connect(&pplTask_, &CoreTask::progress, this, [this](const QString&, qint64 done, qint64 total) {
     pplProgress_->setRange(0, static_cast<int>(total));
     pplProgress_->setValue(static_cast<int>(done));
@@ -178,8 +185,7 @@ void RunComparisonWidget::restoreSettings() {
     note_->setText(tr("A run saved in the comparison could not be read and was left out: %1").arg(error));
     note_->setVisible(true);
   }
-  persistent_ = true;
-  saveSettings();
+  persistent_ = true;  // saved from the next change on: a run unreadable right now stays in the settings until then
 }
 
 void RunComparisonWidget::saveSettings() const {
@@ -231,6 +237,7 @@ void RunComparisonWidget::refresh() {
   auto ref = referenceOf(rows);
   referenceDir_ = ref ? QString::fromStdString(ref->dir.string()) : QString();
   if (ref) rows.insert(rows.begin(), std::move(*ref));
+  apiq::unique_labels(rows);
   for (auto& r : rows) {
     const auto it = perplexities_.constFind(perplexityKey(QString::fromStdString(r.dir.string())));
     if (it != perplexities_.constEnd()) r.perplexity = *it;
@@ -249,27 +256,28 @@ void RunComparisonWidget::fillLayerTable() {
   std::vector<const apiq::RunSummary*> runs;
   for (const auto& r : summary_->rows())
     if (!r.reference) runs.push_back(&r);
+  // One row per (block, linear) any run quantized, so runs with other --targets line up.
+  std::map<std::pair<int64_t, int>, int> rowOf;
+  for (const auto* r : runs)
+    for (const auto& l : r->result.layers) rowOf.emplace(std::pair{l.block, static_cast<int>(l.kind)}, 0);
+  int next = 0;
+  for (auto& [key, row] : rowOf) row = next++;
   layers_->clear();
-  int layers = 0;
-  for (const auto* r : runs) layers = std::max(layers, static_cast<int>(r->result.layers.size()));
   QStringList labels;
   for (const auto* r : runs) labels << QString::fromStdString(r->label());
   layers_->setColumnCount(firstRunColumn_ + static_cast<int>(runs.size()));
-  layers_->setRowCount(layers);
+  layers_->setRowCount(static_cast<int>(rowOf.size()));
   layers_->setHorizontalHeaderLabels(QStringList{tr("Block"), tr("Linear")} + labels);
-  for (int c = 0; c < static_cast<int>(runs.size()); ++c) {
-    const auto& res = runs[static_cast<size_t>(c)]->result;
-    for (int row = 0; row < static_cast<int>(res.layers.size()); ++row) {
-      const auto& l = res.layers[static_cast<size_t>(row)];
-      if (!layers_->item(row, 0)) {
-        layers_->setItem(row, 0, new QTableWidgetItem(QString::number(l.block)));
-        layers_->setItem(row, 1, new QTableWidgetItem(QString::fromLatin1(apiq::linear_short_name(l.kind))));
-      }
+  for (const auto& [key, row] : rowOf) {
+    layers_->setItem(row, 0, new QTableWidgetItem(QString::number(key.first)));
+    layers_->setItem(row, 1, new QTableWidgetItem(QString::fromLatin1(apiq::linear_short_name(static_cast<apiq::LinearKind>(key.second)))));
+  }
+  for (int c = 0; c < static_cast<int>(runs.size()); ++c)
+    for (const auto& l : runs[static_cast<size_t>(c)]->result.layers) {
       auto* item = new QTableWidgetItem(QString::number(l.act_err, 'g', 5));
       item->setData(Qt::UserRole, l.act_err);
-      layers_->setItem(row, firstRunColumn_ + c, item);
+      layers_->setItem(rowOf.at({l.block, static_cast<int>(l.kind)}), firstRunColumn_ + c, item);
     }
-  }
   for (int row = 0; row < layers_->rowCount(); ++row) {
     const int best = bestColumn(row);
     if (best < 0) continue;
@@ -301,6 +309,7 @@ void RunComparisonWidget::computePerplexities() {
   if (text.isEmpty()) {
     note_->setText(tr("Choose a text file for the perplexity first."));
     note_->setVisible(true);
+    Q_EMIT perplexitiesComputed();  // nothing to do is done too: no caller waits forever
     return;
   }
   QList<std::pair<QString, QString>> missing;  // folder, cache key (made here: the worker reads no widget)
@@ -316,7 +325,8 @@ void RunComparisonWidget::computePerplexities() {
   apiq::RunPerplexityOptions po;
   po.seq_len = pplSeqLen_->value();
   po.max_windows = pplWindows_->value() > 0 ? pplWindows_->value() : -1;
-  pplButton_->setEnabled(false);
+  po.text_file = path(text);
+  pplButton_->setText(tr("Cancel"));
   pplProgress_->setVisible(true);
   auto* task = &pplTask_;
   pplTask_.start([this, task, missing, text, po] {
@@ -325,7 +335,8 @@ void RunComparisonWidget::computePerplexities() {
       const double ppl = apiq::run_perplexity(path(dir), content, po, task->observer(), task->token());
       task->post([this, key, dir, ppl] {
         perplexities_.insert(key, ppl);
-        summary_->setPerplexity(summary_->rowOf(dir), ppl);
+        // Shown only if the text, the windows and the run are still those it was computed for.
+        if (perplexityKey(dir) == key) summary_->setPerplexity(summary_->rowOf(dir), ppl);
         saveSettings();
       });
     }
@@ -333,7 +344,7 @@ void RunComparisonWidget::computePerplexities() {
 }
 
 void RunComparisonWidget::onPerplexityFinished(CoreTask::State state) {
-  pplButton_->setEnabled(true);
+  pplButton_->setText(tr("Compute perplexity"));
   pplProgress_->setVisible(false);
   summaryView_->resizeColumnsToContents();
   if (state == CoreTask::State::Failed) {

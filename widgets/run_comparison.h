@@ -47,7 +47,8 @@ class RunComparisonWidget : public QWidget {
 
   void setPerplexityText(const QString& file);
   void setPerplexityWindows(int seqLen, int maxWindows);  // maxWindows 0: every window
-  // Computes the perplexity of every row that has none yet, off the GUI thread.
+  // Computes the perplexity of every row that has none yet, off the GUI thread; perplexitiesComputed
+  // follows in every case (perplexityTask()->state() says whether it failed or was cancelled).
   void computePerplexities();
   CoreTask* perplexityTask() { return &pplTask_; }
 

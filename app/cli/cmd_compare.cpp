@@ -109,8 +109,11 @@ std::vector<RunSummary> summaries(const CompareArgs& a, const std::vector<Stored
   if (!a.no_reference) {
     std::string fp = a.fp_model;
     if (fp.empty()) fp = run_source_model(a.dirs[0]).string();
-    for (const auto& r : reports)  // a reference only when every run comes from the same model
-      if (a.fp_model.empty() && fp_model_of(a, r) != fp) fp.clear();
+    for (const auto& d : a.dirs)  // a reference only when every run names the same model
+      if (a.fp_model.empty() && run_source_model(d).string() != fp) fp.clear();
+    if (fp.empty())
+      std::fprintf(stderr, "apiq: warning: the runs name no common full-precision model; no reference row "
+                           "(give --fp-model)\n");
     if (!fp.empty() && a.fp_model.empty() && !std::filesystem::exists(std::filesystem::path(fp) / "config.json")) {
       // Moved or deleted since calibration: the runs still compare, without the reference.
       std::fprintf(stderr, "apiq: warning: %s (named by %s) is gone; no full-precision row (give --fp-model)\n",
@@ -125,9 +128,11 @@ std::vector<RunSummary> summaries(const CompareArgs& a, const std::vector<Stored
     po.seq_len = a.seq_len;
     po.max_windows = a.max_windows;
     po.device = parse_device(a.device).str();
+    po.text_file = a.data;
     TerminalProgress progress;
     for (auto& r : rows) r.perplexity = run_perplexity(r.dir, text, po, &progress);
   }
+  unique_labels(rows);
   return rows;
 }
 

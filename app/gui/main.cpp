@@ -2,6 +2,7 @@
 // apiq-studio — the ApiQ Studio desktop application.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -36,14 +37,27 @@ int saveComparison(const QCommandLineParser& parser, const QString& dir, const Q
     QTimer::singleShot(0, w, finish);
     return QApplication::exec();
   }
-  w->setPerplexityText(parser.value(QStringLiteral("text")));
-  w->setPerplexityWindows(parser.value(QStringLiteral("seq-len")).toInt(), parser.value(QStringLiteral("max-windows")).toInt());
-  QObject::connect(w->perplexityTask(), &apiq::widgets::CoreTask::finished, w,
-                   [w, finish](apiq::widgets::CoreTask::State state) {
-                     if (state == apiq::widgets::CoreTask::State::Succeeded) return finish();
-                     std::fprintf(stderr, "apiq-studio: %s\n", qPrintable(w->perplexityTask()->errorMessage()));
-                     QCoreApplication::exit(2);
-                   });
+  bool seqOk = false, windowsOk = false;
+  const int seqLen = parser.value(QStringLiteral("seq-len")).toInt(&seqOk);
+  const int windows = parser.value(QStringLiteral("max-windows")).toInt(&windowsOk);
+  const QString text = parser.value(QStringLiteral("text"));
+  if (!seqOk || seqLen < 2 || !windowsOk || windows < 0 || !QFileInfo(text).isFile()) {
+    std::fprintf(stderr, "apiq-studio: %s\n",
+                 !QFileInfo(text).isFile() ? qPrintable(text + QStringLiteral(": cannot open the text file"))
+                                           : "--seq-len must be an integer >= 2 and --max-windows >= 0");
+    return 2;
+  }
+  w->setPerplexityText(text);
+  w->setPerplexityWindows(seqLen, windows);
+  // Queued: with nothing left to compute the signal comes before exec() starts.
+  QObject::connect(
+      w, &apiq::widgets::RunComparisonWidget::perplexitiesComputed, w,
+      [w, finish] {
+        if (w->perplexityTask()->state() != apiq::widgets::CoreTask::State::Failed) return finish();
+        std::fprintf(stderr, "apiq-studio: %s\n", qPrintable(w->perplexityTask()->errorMessage()));
+        QCoreApplication::exit(2);
+      },
+      Qt::QueuedConnection);
   w->computePerplexities();
   return QApplication::exec();
 }

@@ -130,19 +130,22 @@ std::string comparison_text(const std::vector<RunSummary>& rows) {
 std::string per_block_text(const std::vector<RunSummary>& rows) {
   size_t blocks = 0;
   for (const auto& r : rows) blocks = std::max({blocks, r.block_act_err.size(), r.block_mse.size()});
+  size_t width = 16;  // wide enough for every header, so the columns stay aligned
+  for (const auto& r : rows)
+    if (!r.reference) width = std::max(width, r.label().size() + 8);
   std::ostringstream out;
   out << "per block: activation error (mean over the block's linears) | block output MSE\n" << pad("block", 6, true);
   for (const char* part : {"act err", "MSE"}) {
     out << " |";
     for (const auto& r : rows)
-      if (!r.reference) out << " " << pad(r.label() + " " + part, 16, false);
+      if (!r.reference) out << " " << pad(r.label() + " " + part, width, false);
   }
   out << "\n";
-  auto cell = [](const std::vector<double>& v, size_t b) {
+  auto cell = [width](const std::vector<double>& v, size_t b) {
     char buf[32];
     if (b < v.size() && std::isfinite(v[b])) std::snprintf(buf, sizeof buf, "%.6g", v[b]);
     else std::snprintf(buf, sizeof buf, "-");
-    return pad(buf, 16, false);
+    return pad(buf, width, false);
   };
   for (size_t b = 0; b < blocks; ++b) {
     out << pad(std::to_string(b), 6, true) << " |";

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "calibration/run_summary.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "base/errors.h"
@@ -102,8 +103,20 @@ StoredBytes count_stored_bytes(const fs::path& dir) {
   return s;
 }
 
+void unique_labels(std::vector<RunSummary>& rows) {
+  for (auto& r : rows) r.name.clear();
+  for (auto& r : rows) {
+    if (r.reference) continue;
+    const auto clash = std::count_if(rows.begin(), rows.end(), [&](const RunSummary& o) {
+      return !o.reference && o.dir.filename() == r.dir.filename();
+    });
+    if (clash > 1) r.name = (r.dir.parent_path().filename() / r.dir.filename()).string();
+  }
+}
+
 std::string RunSummary::label() const {
   if (reference) return "full precision";
+  if (!name.empty()) return name;
   const std::string name = dir.filename().string();
   return name.empty() ? method : name;
 }
@@ -152,9 +165,7 @@ RunSummary summarize_full_precision(const fs::path& model_dir, const RunSummary*
   s.format = dtype_short_name(embed.dtype);
   s.linear_params = target_linear_params(cfg, targets);
   s.linear_bytes = s.linear_params * element_bytes;
-  s.block_act_err.assign(static_cast<size_t>(cfg.num_hidden_layers), 0.0);
-  s.block_mse.assign(static_cast<size_t>(cfg.num_hidden_layers), 0.0);
-  return s;
+  return s;  // no per-block errors: the reference is what the runs are measured against
 }
 
 fs::path run_source_model(const fs::path& run_dir) {
@@ -173,8 +184,9 @@ double run_perplexity(const fs::path& dir, const std::string& text, const RunPer
   const Tokenizer tok = Tokenizer::load_from_dir(dir);
   const auto stream = tokenize_for_model(tok, text, cfg.vocab_size);
   if (static_cast<int64_t>(stream.size()) < opts.seq_len)
-    throw std::invalid_argument("the perplexity text has " + std::to_string(stream.size()) +
-                                " tokens, fewer than one window of " + std::to_string(opts.seq_len));
+    throw InputError(opts.text_file, "the text has " + std::to_string(stream.size()) + " tokens (" +
+                                         dir.filename().string() + "'s tokenizer), fewer than one window of " +
+                                         std::to_string(opts.seq_len));
   const LlamaModel model = load_model(dir, ModelOptions().set_device(torch::Device(opts.device)), obs);
   PerplexityOptions po;
   po.seq_len = opts.seq_len;

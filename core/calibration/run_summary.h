@@ -38,8 +38,10 @@ struct RunSummary {
   double model_megabytes() const { return model_bytes / 1e6; }
   // Stored bits per weight of the quantized linears, LoRA included (NaN when there are none).
   double bits_per_param() const;
-  // The name a table shows: the run folder's name; "full precision" on the reference row.
+  // The name a table shows: `name` when set (unique_labels), else the run folder's name;
+  // "full precision" on the reference row.
   std::string label() const;
+  std::string name;
 };
 
 // The bytes a quantized checkpoint folder stores, counted from its config.json and safetensors
@@ -56,6 +58,10 @@ struct StoredBytes {
 // the folder is not a quantized checkpoint.
 StoredBytes count_stored_bytes(const std::filesystem::path& dir);
 
+// Names the rows so that no two runs share a label: runs whose folders have the same name are
+// shown with their parent folder too ("a/qlora", "b/qlora").
+void unique_labels(std::vector<RunSummary>& rows);
+
 // A finished run (`apiq quantize` output or a GUI job): InputError naming the file on a missing or
 // malformed report.json, config.json or safetensors file.
 RunSummary summarize_run(const std::filesystem::path& run_dir);
@@ -69,6 +75,7 @@ RunSummary summarize_full_precision(const std::filesystem::path& model_dir, cons
 std::filesystem::path run_source_model(const std::filesystem::path& run_dir);
 
 struct RunPerplexityOptions {
+  std::filesystem::path text_file;  // where `text` came from, named in errors
   int64_t seq_len = 256;
   int64_t max_windows = -1;  // every window when negative
   std::string device = "cpu";

@@ -140,6 +140,8 @@ assert best("size_mb") == ["r"] and best("bits_per_param") == ["r"]  # rtn store
 PY
   then ok "compare --json and --csv: reference row, best run, same numbers"; else bad "compare --json/--csv"; fi
   if "$APIQ" compare "$work/q" "$work/r" | grep -q "^per block"; then ok "compare prints the per-block errors"; else bad "compare per block"; fi
+  expect_error "compare: text shorter than a window" "tiny.txt: the text has" "$APIQ" compare "$work/q" --data "$work/tiny.txt" --seq-len 64
+  expect_error "compare: not a run" "report.json" "$APIQ" compare "$work/m"
   # A run whose full-precision model has moved still compares, without the reference row.
   cp -r "$work/r" "$work/moved"
   python3 -c "import json,sys; p=sys.argv[1]; j=json.load(open(p)); j['options']['model']='/nonexistent/model'; json.dump(j, open(p,'w'))" "$work/moved/report.json"

@@ -10,6 +10,8 @@
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QDir>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
@@ -314,6 +316,32 @@ class TstRunComparison : public QObject {
     QVERIFY(again.setRunDirs({runs_[0]}));
     QVERIFY(again.summary()->index(1, col).data(ComparisonSummaryModel::ValueRole).isNull());
     QSettings().clear();
+  }
+
+  // Other windows are another measurement; two runs in folders of the same name stay apart.
+  void windowsAndNamesKeepRowsApart() {
+    RunComparisonWidget w;
+    QVERIFY(w.setRunDirs({runs_[0]}));
+    w.setPerplexityText(shared_ + QStringLiteral("/data/eval/tinystories-6000.txt"));
+    w.setPerplexityWindows(64, 2);
+    QSignalSpy done(&w, &RunComparisonWidget::perplexitiesComputed);
+    w.computePerplexities();
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+    const int col = ComparisonSummaryModel::columnOf("perplexity");
+    QVERIFY(!w.summary()->index(1, col).data(ComparisonSummaryModel::ValueRole).isNull());
+    auto* windows = w.findChildren<QSpinBox*>().at(1);  // "at most N windows"
+    windows->setValue(3);
+    QVERIFY(w.summary()->index(1, col).data(ComparisonSummaryModel::ValueRole).isNull());
+    windows->setValue(2);  // back: the value computed for these settings returns
+    QVERIFY(!w.summary()->index(1, col).data(ComparisonSummaryModel::ValueRole).isNull());
+
+    const QString other = work_.filePath(QStringLiteral("other/qlora"));
+    QVERIFY(QDir().mkpath(other));
+    for (const QString& f : QDir(runs_[0]).entryList(QDir::Files)) QVERIFY(QFile::copy(runs_[0] + QLatin1Char('/') + f, other + QLatin1Char('/') + f));
+    QVERIFY(w.setRunDirs({runs_[0], other}));
+    const QString first = QFileInfo(work_.path()).fileName() + QStringLiteral("/qlora");
+    QCOMPARE(w.chart()->seriesNames(), (QStringList{first, QStringLiteral("other/qlora")}));
+    QCOMPARE(w.summary()->index(2, 0).data().toString(), QStringLiteral("other/qlora"));
   }
 
   void addRemoveAndPersist() {
