@@ -15,6 +15,7 @@ models' tokenizers are not read, so a build without tokenizer.json support can r
 Exits 77 (skipped) when SHARED_DIR/tokenizers or SHARED_DIR/data is missing.
 """
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,16 @@ from verify_packed_export import compare, decode_ct, decode_gptq  # noqa: E402
 
 SKIP = 77
 TOL = 1e-4
-METHODS = ["rtn", "qlora", "loftq", "apiq-lw", "apiq-bw"]
+EXPECTED_METHODS = {"rtn", "qlora", "loftq", "lq-lora", "apiq-lw", "apiq-bw"}
+
+
+def methods_of(apiq):
+    """Every method of the CLI's table (so a new method cannot be left out of these checks)."""
+    text = subprocess.run([str(apiq), "quantize", "--help"], capture_output=True, text=True).stdout
+    m = re.search(r"--method TEXT:\{([^}]*)\}", text)
+    names = m.group(1).split(",") if m else []
+    check(EXPECTED_METHODS <= set(names), f"apiq quantize lists every method: {names}")
+    return names
 QUICK = ["--bits", "2", "--group-size", "16", "--rank", "4", "--nsamples", "4", "--seq-len", "32", "--epochs", "2",
          "--seed", "5"]
 SMALL = dict(hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2, num_hidden_layers=2,
@@ -172,7 +182,7 @@ def check_arch(apiq, work, shared, arch, make_config, tok_src, cuda_only=False):
         return
     calib = shared / "data" / "tinystories-sample.txt"
     n_layers = model.config.num_hidden_layers
-    for method in METHODS:
+    for method in methods_of(apiq):
         q = work / f"{arch}-{method}"
         r = subprocess.run([str(apiq), "quantize", str(folder), "--method", method, *QUICK, "--calib", str(calib),
                             "--out", str(q)], capture_output=True, text=True)
