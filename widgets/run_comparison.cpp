@@ -47,13 +47,8 @@ std::string path(const QString& s) { return s.toStdString(); }
 
 // The reference row: the full-precision model every run names, when they agree and it is there.
 std::optional<apiq::RunSummary> referenceOf(const std::vector<apiq::RunSummary>& runs) {
-  if (runs.empty()) return std::nullopt;
-  std::filesystem::path model;
-  for (const auto& r : runs) {
-    const auto m = apiq::run_source_model(r.dir);
-    if (m.empty() || (!model.empty() && m != model)) return std::nullopt;
-    model = m;
-  }
+  const auto model = apiq::common_source_model(runs);
+  if (runs.empty() || model.empty()) return std::nullopt;
   try {
     return apiq::summarize_full_precision(model, &runs.front());
   } catch (const std::exception&) {  // moved or deleted since: compare without it
@@ -137,38 +132,43 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
 
 RunComparisonWidget::~RunComparisonWidget() { pplTask_.cancel(); }
 
-bool RunComparisonWidget::addRun(const QString& dir, QString* error) {
-  const QString clean = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
-  if (dirs_.contains(clean)) return true;
+bool RunComparisonWidget::readRun(const QString& dir, QString* error) {
   try {
-    apiq::summarize_run(path(clean));
+    runs_[dir] = apiq::summarize_run(path(dir));
+    return true;
   } catch (const std::exception& e) {
     if (error) *error = QString::fromStdString(e.what());
     return false;
   }
+}
+
+bool RunComparisonWidget::addRun(const QString& dir, QString* error) {
+  const QString clean = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
+  if (dirs_.contains(clean)) return true;
+  if (!readRun(clean, error)) return false;
   dirs_ << clean;
-  refresh();
+  reload();
   return true;
 }
 
 void RunComparisonWidget::removeRun(const QString& dir) {
-  if (dirs_.removeAll(QDir::cleanPath(QFileInfo(dir).absoluteFilePath())) > 0) refresh();
+  const QString clean = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
+  if (dirs_.removeAll(clean) == 0) return;
+  runs_.erase(clean);
+  reload();
 }
 
 bool RunComparisonWidget::setRunDirs(const QStringList& dirs, QString* error) {
   dirs_.clear();
+  runs_.clear();  // read afresh: a folder may hold a new run
   bool ok = true;
   for (const QString& d : dirs) {
     const QString clean = QDir::cleanPath(QFileInfo(d).absoluteFilePath());
-    try {
-      apiq::summarize_run(path(clean));
-      if (!dirs_.contains(clean)) dirs_ << clean;
-    } catch (const std::exception& e) {
-      if (ok && error) *error = QString::fromStdString(e.what());
-      ok = false;
-    }
+    if (dirs_.contains(clean)) continue;
+    if (readRun(clean, ok ? error : nullptr)) dirs_ << clean;
+    else ok = false;
   }
-  refresh();
+  reload();
   return ok;
 }
 
@@ -224,19 +224,22 @@ QString RunComparisonWidget::perplexityKey(const QString& dir) const {
       .arg(pplWindows_->value());
 }
 
+// The set of runs changed: its reference row (the one file reading besides readRun) and the table.
+void RunComparisonWidget::reload() {
+  std::vector<apiq::RunSummary> runs;
+  for (const QString& d : dirs_) runs.push_back(runs_.at(d));
+  reference_ = referenceOf(runs);
+  referenceDir_ = reference_ ? QString::fromStdString(reference_->dir.string()) : QString();
+  note_->clear();
+  note_->setVisible(false);
+  refresh();
+}
+
+// The table from the runs read and the perplexities known for the current settings (no file read).
 void RunComparisonWidget::refresh() {
   std::vector<apiq::RunSummary> rows;
-  QStringList unreadable;
-  for (const QString& d : dirs_) {
-    try {
-      rows.push_back(apiq::summarize_run(path(d)));
-    } catch (const std::exception& e) {
-      unreadable << QString::fromStdString(e.what());
-    }
-  }
-  auto ref = referenceOf(rows);
-  referenceDir_ = ref ? QString::fromStdString(ref->dir.string()) : QString();
-  if (ref) rows.insert(rows.begin(), std::move(*ref));
+  if (reference_) rows.push_back(*reference_);
+  for (const QString& d : dirs_) rows.push_back(runs_.at(d));
   apiq::unique_labels(rows);
   for (auto& r : rows) {
     const auto it = perplexities_.constFind(perplexityKey(QString::fromStdString(r.dir.string())));
@@ -246,8 +249,6 @@ void RunComparisonWidget::refresh() {
   summaryView_->resizeColumnsToContents();
   chart_->setRuns(rows);
   fillLayerTable();
-  note_->setText(unreadable.isEmpty() ? QString() : unreadable.join(QLatin1Char('\n')));
-  note_->setVisible(!unreadable.isEmpty());
   saveSettings();
   Q_EMIT runsChanged();
 }
@@ -360,8 +361,8 @@ void RunComparisonWidget::removeSelected() {
   for (const auto& i : rows)
     if (!summary_->rows()[static_cast<size_t>(i.row())].reference)
       gone << QString::fromStdString(summary_->rows()[static_cast<size_t>(i.row())].dir.string());
-  for (const QString& d : gone) dirs_.removeAll(d);
-  if (!gone.isEmpty()) refresh();
+  for (const QString& d : gone) dirs_.removeAll(d), runs_.erase(d);
+  if (!gone.isEmpty()) reload();
 }
 
 void RunComparisonWidget::chooseRun() {

@@ -10,6 +10,10 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <map>
+#include <optional>
+
+#include "calibration/run_summary.h"
 #include "core_task.h"
 
 class QLabel;
@@ -67,6 +71,8 @@ class RunComparisonWidget : public QWidget {
   void perplexitiesComputed();
 
  private:
+  bool readRun(const QString& dir, QString* error);
+  void reload();
   void refresh();
   void fillLayerTable();
   void saveSettings() const;
@@ -75,6 +81,8 @@ class RunComparisonWidget : public QWidget {
   void removeSelected();
 
   QStringList dirs_;
+  std::map<QString, apiq::RunSummary> runs_;   // each run as read when it joined the set
+  std::optional<apiq::RunSummary> reference_;  // the full-precision row, if the runs share a model
   QHash<QString, double> perplexities_;  // perplexityKey -> value, kept in QSettings
   QString referenceDir_;                 // the full-precision model shown, if any
   ComparisonSummaryModel* summary_;

@@ -107,10 +107,7 @@ std::vector<RunSummary> summaries(const CompareArgs& a, const std::vector<Stored
   std::vector<RunSummary> rows;
   for (const auto& d : a.dirs) rows.push_back(summarize_run(d));
   if (!a.no_reference) {
-    std::string fp = a.fp_model;
-    if (fp.empty()) fp = run_source_model(a.dirs[0]).string();
-    for (const auto& d : a.dirs)  // a reference only when every run names the same model
-      if (a.fp_model.empty() && run_source_model(d).string() != fp) fp.clear();
+    std::string fp = a.fp_model.empty() ? common_source_model(rows).string() : a.fp_model;
     if (fp.empty())
       std::fprintf(stderr, "apiq: warning: the runs name no common full-precision model; no reference row "
                            "(give --fp-model)\n");

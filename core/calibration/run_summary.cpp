@@ -129,6 +129,8 @@ RunSummary summarize_run(const fs::path& run_dir) {
   RunSummary s;
   s.dir = run_dir;
   s.method = report.method;
+  if (const auto it = report.options.find("model"); it != report.options.end() && it->is_string())
+    s.source_model = it->get<std::string>();
   s.bits = spec.quant.bits;
   s.group_size = spec.quant.group_size;
   s.rank = spec.lora.rank;
@@ -168,11 +170,14 @@ RunSummary summarize_full_precision(const fs::path& model_dir, const RunSummary*
   return s;  // no per-block errors: the reference is what the runs are measured against
 }
 
-fs::path run_source_model(const fs::path& run_dir) {
-  const StoredReport report = read_report(run_dir);
-  const auto it = report.options.find("model");
-  if (it == report.options.end() || !it->is_string()) return {};
-  return fs::path(it->get<std::string>());
+fs::path common_source_model(const std::vector<RunSummary>& runs) {
+  fs::path model;
+  for (const auto& r : runs) {
+    if (r.reference) continue;
+    if (r.source_model.empty() || (!model.empty() && r.source_model != model)) return {};
+    model = r.source_model;
+  }
+  return model;
 }
 
 double run_perplexity(const fs::path& dir, const std::string& text, const RunPerplexityOptions& opts,

@@ -16,6 +16,7 @@ namespace apiq {
 
 struct RunSummary {
   std::filesystem::path dir;
+  std::filesystem::path source_model;  // report options.model ("" when it names none)
   std::string method;  // empty on the reference row
   bool reference = false;
   int bits = 0;  // 0 on the reference row
@@ -70,9 +71,9 @@ RunSummary summarize_run(const std::filesystem::path& run_dir);
 // linears count as quantized. InputError naming the file when the folder is not a dense model.
 RunSummary summarize_full_precision(const std::filesystem::path& model_dir, const RunSummary* like = nullptr);
 
-// The full-precision model a run was calibrated from (report options.model), or "" when the
-// report names none.
-std::filesystem::path run_source_model(const std::filesystem::path& run_dir);
+// The full-precision model every run was calibrated from (their reports' options.model), or ""
+// when one names none or they differ.
+std::filesystem::path common_source_model(const std::vector<RunSummary>& runs);
 
 struct RunPerplexityOptions {
   std::filesystem::path text_file;  // where `text` came from, named in errors
