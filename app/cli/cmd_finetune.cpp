@@ -9,6 +9,7 @@
 #include "finetune/finetune.h"
 #include "bench/finetune_bench.h"
 #include "finetune/gsm8k_eval.h"
+#include "model/adapter.h"
 #include "model/llama_model.h"
 #include "quant/load_model.h"
 #include "io/tokenizer.h"
@@ -26,6 +27,8 @@ struct FinetuneArgs {
   double lr = 3e-4, warmup = 0.03, weight_decay = 0.1, max_grad_norm = 1.0, eval_fraction = 0.1;
   uint64_t seed = 42;
   bool checkpointing = false, resume = false, no_mixed = false;
+  AdapterOptions adapter;
+  std::string adapter_init = "fit";
 };
 
 class FinetuneCliObserver : public FinetuneObserver {
@@ -80,6 +83,8 @@ void run_finetune(const FinetuneArgs& a) {
   o.activation_checkpointing = a.checkpointing;
   o.seed = a.seed;
   o.save_every = a.save_every;
+  o.adapter = a.adapter;
+  o.adapter.fit_base = a.adapter_init == "fit";
   FinetuneCliObserver obs(a.log_every);
   const auto r = finetune(a.qdir, a.data, a.out, o, a.resume, &obs);
   const auto& before = r.evals.front();
@@ -88,6 +93,9 @@ void run_finetune(const FinetuneArgs& a) {
               "%.1f s -> %s\n",
               a.qdir.c_str(), static_cast<long long>(r.total_steps), static_cast<long long>(r.train_examples), before.ppl,
               after.ppl, before.nll, after.nll, r.peak_memory_bytes / 1048576.0, r.seconds, a.out.c_str());
+  std::printf("adapter %s: %lld trainable parameters, %.1f KiB stored\n", r.adapter.value("kind", "").c_str(),
+              static_cast<long long>(r.adapter.value("trainable", int64_t{0})),
+              static_cast<double>(r.adapter.value("stored_bits", int64_t{0})) / 8192.0);
 }
 
 struct Gsm8kArgs {
@@ -207,6 +215,19 @@ void add_finetune(CLI::App& app) {
   c->add_option("--log-every", a->log_every, "print the loss every N steps (0: never)")->capture_default_str();
   c->add_option("--out", a->out, "output checkpoint folder")->required();
   c->add_flag("--resume", a->resume, "continue from OUT.partial");
+  std::string kinds;
+  for (const AdapterKind* k : adapter_table()) kinds += std::string("; ") + k->name() + ": " + k->summary();
+  c->add_option("--adapter", a->adapter.kind, "what trains beside the frozen base" + kinds)
+      ->capture_default_str()->check(CLI::IsMember(adapter_kind_names()));
+  c->add_option("--rank", a->adapter.rank, "adapter rank r (0: the checkpoint's LoRA rank)")->check(non_negative_number());
+  c->add_option("--alpha", a->adapter.alpha, "scaling alpha / r (lora, qbara, blora)")->capture_default_str()->check(positive_number());
+  c->add_option("--hira-in-pool", a->adapter.in_pool, "QA-HiRA inputs pooled per entry (0: the quantization group size)")
+      ->check(non_negative_number());
+  c->add_option("--hira-out-pool", a->adapter.out_pool, "QA-HiRA outputs per entry")->capture_default_str()->check(positive_number());
+  c->add_option("--adapter-init", a->adapter_init, "fit: start from the best approximation of the checkpoint's LoRA; zero: from zero")
+      ->capture_default_str()->check(CLI::IsMember({"fit", "zero"}));
+  c->add_option("--gate-lambda", a->adapter.gate_lambda, "blora: weight of the expected number of open gates")
+      ->capture_default_str()->check(non_negative_number());
   c->callback([a] { run_finetune(*a); });
 }
 

@@ -17,6 +17,7 @@ void add_compare(CLI::App& app);
 void add_export(CLI::App& app);
 void add_logits(CLI::App& app);
 void add_finetune(CLI::App& app);
+void add_merge(CLI::App& app);
 void add_eval_gsm8k(CLI::App& app);
 void add_bench_finetune(CLI::App& app);
 void add_bench(CLI::App& app);

@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   apiq::cli::add_export(app);
   apiq::cli::add_logits(app);
   apiq::cli::add_finetune(app);
+  apiq::cli::add_merge(app);
   apiq::cli::add_eval_gsm8k(app);
   apiq::cli::add_bench_finetune(app);
   apiq::cli::add_bench(app);

@@ -65,7 +65,7 @@ FinetuneBenchResult finetune_benchmark(const FinetuneBenchOptions& o, ProgressOb
   r.dense_bytes = built.dense_bytes;
   LlamaModel& model = built.model;
 
-  auto params = model_lora_parameters(model);
+  auto params = model_adapter_parameters(model);
   for (auto& p : params) {
     p.set_requires_grad(true);
     r.lora_parameters += p.numel();

@@ -43,7 +43,8 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
     m.act_err[i] = err_sum[i] / static_cast<double>(tokens);
     const auto& l = qb.linears[i];
     auto eff = l.current_weight_hat();
-    if (l.state != QuantLinear::State::Dense && l.lora.defined()) eff = eff + l.lora.delta();
+    if (l.state != QuantLinear::State::Dense && l.adapter) eff = eff + l.adapter->delta().to(eff.scalar_type());
+    else if (l.state != QuantLinear::State::Dense && l.lora.defined()) eff = eff + l.lora.delta();
     m.weight_err[i] = (l.W - eff).norm().item<double>();
   }
   m.out_mse = mse_sum / static_cast<double>(X.numel());

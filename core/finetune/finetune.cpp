@@ -62,6 +62,8 @@ void validate(const FinetuneOptions& o) {
   if (!(o.lr > 0)) throw std::invalid_argument("the learning rate must be positive");
   if (!(o.warmup >= 0 && o.warmup < 1)) throw std::invalid_argument("warmup is a fraction of the steps in [0, 1)");
   if (o.weight_decay < 0 || o.max_grad_norm < 0) throw std::invalid_argument("weight decay and max grad norm must not be negative");
+  o.adapter.validate();
+  find_adapter_kind(o.adapter.kind);
 }
 
 json options_json(const FinetuneOptions& o, const fs::path& qdir, const fs::path& data) {
@@ -84,7 +86,8 @@ json options_json(const FinetuneOptions& o, const fs::path& qdir, const fs::path
           {"dtype", o.dtype},
           {"mixed_precision", o.mixed_precision},
           {"activation_checkpointing", o.activation_checkpointing},
-          {"seed", o.seed}};
+          {"seed", o.seed},
+          {"adapter", o.adapter.to_json()}};
 }
 
 // The progress a run has made: the next step to run and what was recorded so far.
@@ -161,21 +164,48 @@ std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch) {
   return {perm.data_ptr<int64_t>(), perm.data_ptr<int64_t>() + n};
 }
 
-// The finished checkpoint: the source's tensors with the trained factors in place of the old ones.
-void write_output(const fs::path& qdir, OutputFolder& out, const LlamaConfig& cfg,
-                  const std::vector<torch::Tensor>& params, const json& report) {
+// The adapters' tensors by checkpoint name, and the LoRA/adapter names they replace.
+std::map<std::string, torch::Tensor> adapter_tensors(const LlamaModel& model) {
+  const auto& names = tensor_names_for(model.config().model_type);
+  std::map<std::string, torch::Tensor> out;
+  for (int64_t b = 0; b < model.num_blocks(); ++b) {
+    const auto* qb = dynamic_cast<const QuantBlockLinears*>(model.block_linears(b));
+    for (LinearKind k : kAllLinears)
+      if (const auto& a = qb->at(k).adapter)
+        for (auto& [suffix, t] : a->tensors()) out[linear_module(names, b, k) + "." + suffix] = t.detach().cpu().contiguous();
+  }
+  return out;
+}
+
+bool is_adapter_tensor(const std::string& name) {
+  for (const std::string& kind : adapter_kind_names())
+    if (name.find("." + kind + "_") != std::string::npos) return true;
+  return false;
+}
+
+// The finished checkpoint: the source's tensors with the trained adapters in place of the old
+// LoRA factors (or adapter), and the adapter recorded in quantization_config.
+void write_output(const fs::path& qdir, OutputFolder& out, const LlamaModel& model, const QuantSpec& spec,
+                  const AdapterOptions& adapter, const json& report) {
   const fs::path& tmp = out.staging();
-  const auto names = lora_parameter_names(cfg);
-  std::map<std::string, torch::Tensor> trained;
-  for (size_t i = 0; i < params.size(); ++i) trained[names[i]] = params[i].detach().cpu();
+  const auto trained = adapter_tensors(model);
   const TensorStore store = TensorStore::open_dir(qdir);
   NamedTensors all;
-  for (const auto& n : store.names()) {
-    const auto it = trained.find(n);
-    all.emplace_back(n, it != trained.end() ? it->second : store.load(n));
-  }
+  for (const auto& n : store.names())
+    if (!trained.count(n) && !is_adapter_tensor(n)) all.emplace_back(n, store.load(n));
+  for (const auto& [n, t] : trained) all.emplace_back(n, t);
   write_safetensors(tmp / "model.safetensors", all, {{"format", "pt"}, {"producer", "apiq-studio"}});
-  fs::copy_file(qdir / "config.json", tmp / "config.json");
+  QuantSpec written = spec;
+  if (adapter.kind == "lora") {
+    written.adapter.reset();
+    written.lora.rank = adapter.rank;
+    written.lora.alpha = adapter.alpha;
+  } else {
+    written.adapter = adapter;
+  }
+  json config = model.config().raw;
+  config["quantization_config"] = written.to_json();
+  write_file_atomic(tmp / "config.json", config.dump(2) + "\n");
   copy_tokenizer_files(qdir, tmp);
   json rep = json::object();
   if (std::ifstream in(qdir / "report.json"); in) {
@@ -199,8 +229,9 @@ FinetuneInputs open_inputs(const fs::path& qdir, const fs::path& data, const Fin
   const LlamaConfig cfg = LlamaConfig::from_file(qdir / "config.json");
   if (!is_quantized_config(cfg))
     throw InputError(qdir, "not a quantized checkpoint: quantize the model first (apiq quantize)");
-  if (!quant_spec_of(cfg, qdir / "config.json").has_adapter())
-    throw InputError(qdir, "has no LoRA factors to finetune (quantize with qlora, loftq, lq-lora, apiq-lw or apiq-bw)");
+  if (!quant_spec_of(cfg, qdir / "config.json").has_adapter() && opts.adapter.rank == 0)
+    throw InputError(qdir, "has no LoRA factors to finetune: give --rank for a new adapter, or quantize with qlora, "
+                           "loftq, lq-lora, apiq-lw or apiq-bw");
   if (const auto why = cfg.sequence_problem(opts.data.seq_len); !why.empty())
     throw InputError(qdir / "config.json", "--seq-len " + std::to_string(opts.data.seq_len) + " is " + why);
   Tokenizer tok = Tokenizer::load_from_dir(qdir);
@@ -244,10 +275,24 @@ class Trainer {
 
  private:
   void evaluate(int64_t epoch) {
+    set_training(false);  // deterministic adapters (Bayesian-LoRA's gates) for the held-out loss
     const HeldOutLoss h = held_out_loss(model_, in_.sft.eval, o_.eval_batch, in_.pad_id, autocast_, obs_, cancel_);
     const FinetuneEval e{epoch, h.nll, h.ppl, h.tokens};
     st_.evals.push_back(e);
     if (obs_) obs_->on_eval(e);
+    set_training(true);
+  }
+
+  void set_training(bool on) {
+    for (const auto& a : adapters_) a->set_training(on);
+  }
+
+  // The adapters' penalties (Bayesian-LoRA: λ·expected open gates), once per optimizer step.
+  void add_penalty() {
+    torch::Tensor total;
+    for (const auto& a : adapters_)
+      if (auto p = a->penalty(); p.defined()) total = total.defined() ? total + p : p;
+    if (total.defined()) total.backward();
   }
 
   void save() {
@@ -274,6 +319,7 @@ class Trainer {
       sum += nll.item<double>();
       (nll / static_cast<double>(tokens)).backward();
     }
+    if (tokens) add_penalty();
     const double loss = tokens ? sum / static_cast<double>(tokens) : 0.0;
     if (!std::isfinite(loss))
       throw NonFiniteLossError("non-finite finetuning loss (" + std::to_string(loss) + ") at step " + std::to_string(st_.step));
@@ -302,6 +348,7 @@ class Trainer {
   FinetuneObserver* obs_;
   const CancelToken* cancel_;
   const bool autocast_;
+  const std::vector<std::shared_ptr<Adapter>> adapters_ = model_adapters(model_);
   const int64_t n_, micro_per_epoch_, steps_per_epoch_, total_steps_;
   int64_t saved_step_;
 };
@@ -318,15 +365,20 @@ FinetuneResult finetune(const fs::path& qdir, const fs::path& data, const fs::pa
   reset_peak_memory(device);
   const FinetuneInputs in = open_inputs(qdir, data, opts);
 
-  const LlamaModel model =
+  LlamaModel model =
       load_model(qdir, ModelOptions().set_device(device).set_dtype(parse_dtype(opts.dtype)).set_packed_only(true), obs);
+  const QuantSpec spec = quant_spec_of(model.config(), qdir / "config.json");
   std::vector<torch::Tensor> params;
+  AdapterOptions adapter;
   try {
-    params = model_lora_parameters(model);
+    torch::manual_seed(opts.seed);  // fresh adapter parts start the same on a resume
+    adapter = attach_adapters(model, spec, opts.adapter);
+    params = model_adapter_parameters(model);
   } catch (const std::invalid_argument& e) {
     throw InputError(qdir, std::string("cannot be finetuned: ") + e.what());
   }
   for (auto& p : params) p.set_requires_grad(true);
+  const auto adapters = model_adapters(model);
 
   torch::optim::AdamW opt(params, torch::optim::AdamWOptions(opts.lr).weight_decay(opts.weight_decay));
   const fs::path work = partial_dir(out_dir);
@@ -341,6 +393,7 @@ FinetuneResult finetune(const fs::path& qdir, const fs::path& data, const fs::pa
   }
   Trainer trainer(model, in, opts, params, opt, st, state_file, fingerprint, obs, cancel);
   trainer.run();
+  for (const auto& a : adapters) a->finish();
 
   FinetuneResult r;
   r.steps = st.steps;
@@ -350,7 +403,10 @@ FinetuneResult finetune(const fs::path& qdir, const fs::path& data, const fs::pa
   r.total_steps = trainer.total_steps();
   r.peak_memory_bytes = peak_memory_bytes(device);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-  write_output(qdir, out, model.config(), params, finetune_report_json(r, fingerprint));
+  json report = finetune_report_json(r, fingerprint);
+  r.adapter = adapter_report(model, adapter);
+  report["adapter"] = r.adapter;
+  write_output(qdir, out, model, spec, adapter, report);
   remove_tree(work);
   return r;
 }

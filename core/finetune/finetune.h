@@ -13,6 +13,7 @@
 
 #include "base/progress.h"
 #include "finetune/sft_data.h"
+#include "model/adapter_options.h"
 
 namespace apiq {
 
@@ -37,6 +38,7 @@ struct FinetuneOptions {
   uint64_t seed = 42;              // data order
   int64_t save_every = 0;          // also save resumable state every N steps (0: at epoch ends only)
   int64_t eval_batch = 8;
+  AdapterOptions adapter;          // what trains beside the frozen base: lora (default), qbara, qahira, blora
 };
 
 // Hugging Face's schedules: warmup_steps = ⌈warmup · total⌉; the optimizer step `step` (0-based)
@@ -71,11 +73,14 @@ struct FinetuneResult {
   int64_t train_examples = 0, eval_examples = 0, total_steps = 0;
   double seconds = 0;  // this call's wall time (a resumed run counts from the resume)
   double peak_memory_bytes = 0;
+  nlohmann::json adapter;  // adapter_report(): kind, trainable parameters, stored bits, per linear
 };
 
-// Finetunes the LoRA factors of the quantized checkpoint `qdir` on `data` and writes a native
-// quantized checkpoint with the trained factors to `out_dir` (report.json gains a "finetune"
-// section: options, per-step loss and learning rate, per-epoch held-out perplexity).
+// Finetunes an adapter (opts.adapter; LoRA by default, started from the checkpoint's factors) of
+// the quantized checkpoint `qdir` on `data` and writes a native quantized checkpoint with the
+// trained adapter to `out_dir` (report.json gains a "finetune" section: options, per-step loss and
+// learning rate, per-epoch held-out perplexity, and "adapter": kind, trainable parameters, stored
+// bits and each linear's description).
 FinetuneResult finetune(const std::filesystem::path& qdir, const std::filesystem::path& data,
                         const std::filesystem::path& out_dir, const FinetuneOptions& opts, bool resume = false,
                         FinetuneObserver* obs = nullptr, const CancelToken* cancel = nullptr);

@@ -11,6 +11,7 @@
 #include "quant/quant_linear.h"
 #include "quant/quantized_checkpoint.h"
 #include "io/tensor_names.h"
+#include "model/linear_shapes.h"
 
 namespace apiq {
 
@@ -39,7 +40,7 @@ struct CheckpointedBlock : torch::autograd::Function<CheckpointedBlock> {
     const auto* model = reinterpret_cast<const LlamaModel*>(static_cast<intptr_t>(ctx->saved_data["model"].toInt()));
     const int64_t block = ctx->saved_data["block"].toInt();
     const bool autocast = ctx->saved_data["autocast"].toBool();
-    const auto params = block_lora_parameters(*model, block);
+    const auto params = block_adapter_parameters(*model, block);
     const bool x_grad = ctx->needs_input_grad(0);
     auto x = ctx->get_saved_variables()[0].detach().requires_grad_(x_grad);
     torch::Tensor y;
@@ -71,12 +72,16 @@ const QuantBlockLinears& quant_block(const LlamaModel& model, int64_t block) {
 
 }  // namespace
 
-std::vector<torch::Tensor> block_lora_parameters(const LlamaModel& model, int64_t block) {
+std::vector<torch::Tensor> block_adapter_parameters(const LlamaModel& model, int64_t block) {
   const auto& qb = quant_block(model, block);
   std::vector<torch::Tensor> out;
   for (LinearKind k : kAllLinears) {
     const auto& l = qb.at(k);
     if (l.state == QuantLinear::State::Dense) continue;  // not a target: full precision, nothing to train
+    if (l.adapter) {
+      for (const auto& p : l.adapter->parameters()) out.push_back(p);
+      continue;
+    }
     if (!l.lora.defined())
       throw std::invalid_argument("block " + std::to_string(block) + " " + linear_short_name(k) + " has no LoRA adapter");
     out.push_back(l.lora.A);
@@ -85,11 +90,62 @@ std::vector<torch::Tensor> block_lora_parameters(const LlamaModel& model, int64_
   return out;
 }
 
-std::vector<torch::Tensor> model_lora_parameters(const LlamaModel& model) {
+std::vector<torch::Tensor> model_adapter_parameters(const LlamaModel& model) {
   std::vector<torch::Tensor> out;
   for (int64_t b = 0; b < model.num_blocks(); ++b)
-    for (auto& p : block_lora_parameters(model, b)) out.push_back(p);
+    for (auto& p : block_adapter_parameters(model, b)) out.push_back(p);
   return out;
+}
+
+AdapterOptions attach_adapters(LlamaModel& model, const QuantSpec& spec, AdapterOptions o) {
+  const AdapterKind& kind = find_adapter_kind(o.kind);
+  if (o.rank == 0) o.rank = spec.adapter ? spec.adapter->rank : spec.lora.rank;
+  if (o.in_pool == 0 && o.kind == "qahira" && spec.is_int()) o.in_pool = spec.quant.group_size;
+  if (spec.adapter && spec.adapter->kind != o.kind)
+    throw std::invalid_argument("the checkpoint holds a " + spec.adapter->kind + " adapter; finetune its base for " + o.kind);
+  if (spec.adapter) o = *spec.adapter;  // go on training the stored adapter as it was made
+  const auto& names = tensor_names_for(model.config().model_type);
+  const auto shapes = linear_shapes(model.config());
+  for (int64_t b = 0; b < model.num_blocks(); ++b) {
+    auto qb = std::make_shared<QuantBlockLinears>(quant_block(model, b));
+    for (LinearKind k : kAllLinears) {
+      auto& l = qb->at(k);
+      if (l.state == QuantLinear::State::Dense) continue;
+      const auto [out, in] = shapes[static_cast<int>(k)];
+      const AdapterShape shape{out, in, spec.is_int() ? spec.quant.group_size : 0};
+      if (const auto why = kind.problem(shape, o); !why.empty())
+        throw std::invalid_argument(linear_module(names, b, k) + ": " + why);
+      if (!l.adapter) l.adapter = std::shared_ptr<Adapter>(kind.create(shape, o, l.lora, model.options().device));
+      l.lora = LoraAdapter();
+    }
+    model.set_block_linears(b, qb, /*quantized=*/true);
+  }
+  return o;
+}
+
+std::vector<std::shared_ptr<Adapter>> model_adapters(const LlamaModel& model) {
+  std::vector<std::shared_ptr<Adapter>> out;
+  for (int64_t b = 0; b < model.num_blocks(); ++b)
+    for (const auto& l : quant_block(model, b).linears)
+      if (l.adapter) out.push_back(l.adapter);
+  return out;
+}
+
+nlohmann::json adapter_report(const LlamaModel& model, const AdapterOptions& o) {
+  nlohmann::json linears = nlohmann::json::array();
+  int64_t trainable = 0, bits = 0;
+  for (int64_t b = 0; b < model.num_blocks(); ++b)
+    for (LinearKind k : kAllLinears) {
+      const auto& a = quant_block(model, b).at(k).adapter;
+      if (!a) continue;
+      nlohmann::json d = a->describe();
+      trainable += d.value("trainable", int64_t{0});
+      bits += d.value("stored_bits", int64_t{0});
+      d["block"] = b;
+      d["linear"] = linear_short_name(k);
+      linears.push_back(std::move(d));
+    }
+  return {{"kind", o.kind}, {"options", o.to_json()}, {"trainable", trainable}, {"stored_bits", bits}, {"linears", linears}};
 }
 
 std::vector<std::string> lora_parameter_names(const LlamaConfig& cfg) {
@@ -112,7 +168,7 @@ torch::Tensor train_forward(const LlamaModel& model, const torch::Tensor& ids, c
   const auto address = static_cast<int64_t>(reinterpret_cast<intptr_t>(&model));
   for (int64_t b = 0; b < model.num_blocks(); ++b) {
     if (opts.checkpointing) {
-      const auto lora = block_lora_parameters(model, b);  // inputs of the node, so gradients reach them
+      const auto lora = block_adapter_parameters(model, b);  // inputs of the node, so gradients reach them
       h = CheckpointedBlock::apply(h, torch::TensorList(lora), b, address, opts.autocast);
     }
     else

@@ -9,18 +9,34 @@
 #include <string>
 #include <vector>
 
+#include "model/adapter.h"
 #include "model/llama_model.h"
 #include "base/progress.h"
 #include "finetune/sft_data.h"
+#include "quant/quant_spec.h"
 
 namespace apiq {
 
-// LoRA A and B of every linear, block by block in LinearKind order (A before B). Throws
-// std::invalid_argument when a block is not quantized or a linear has no adapter.
-std::vector<torch::Tensor> block_lora_parameters(const LlamaModel& model, int64_t block);
-std::vector<torch::Tensor> model_lora_parameters(const LlamaModel& model);
-// Checkpoint names of model_lora_parameters(), in the same order ("….q_proj.lora_A", …).
+// The trained parameters of every target linear, block by block in LinearKind order: its
+// adapter's parameters(), or LoRA A and B where it has no adapter. Throws std::invalid_argument
+// when a block is not quantized or a linear has neither.
+std::vector<torch::Tensor> block_adapter_parameters(const LlamaModel& model, int64_t block);
+std::vector<torch::Tensor> model_adapter_parameters(const LlamaModel& model);
+// Checkpoint names of model_adapter_parameters(), in the same order ("….q_proj.lora_A", …).
 std::vector<std::string> lora_parameter_names(const LlamaConfig& cfg);
+
+// Gives every target linear of every block an adapter of kind o.kind (model/adapter.h), made
+// from its LoRA factors, which it replaces; a stored adapter of the same kind is kept (training
+// goes on), one of another kind is an error. o.rank 0 takes the checkpoint's rank; QA-HiRA's input
+// pool 0 the group size. Returns the options resolved so. std::invalid_argument naming the linear
+// and the problem.
+AdapterOptions attach_adapters(LlamaModel& model, const QuantSpec& spec, AdapterOptions o);
+// Every adapter of the model, block by block in LinearKind order (after attach_adapters).
+std::vector<std::shared_ptr<Adapter>> model_adapters(const LlamaModel& model);
+
+// report.json's "adapter": {"kind", "options", "trainable", "stored_bits", "linears": [{"block",
+// "linear", and the adapter's describe()}]}.
+nlohmann::json adapter_report(const LlamaModel& model, const AdapterOptions& o);
 
 struct TrainForwardOptions {
   bool checkpointing = false;  // recompute each block in backward instead of keeping its activations

@@ -46,4 +46,10 @@ inline unsigned blocks_for(int64_t items, int per_block) {
   return static_cast<unsigned>((items + per_block - 1) / per_block);
 }
 
+// A zero point as the products read it: an int32, or (after a merge folded an adapter into the
+// groups) the bits of a float32, e.g. z − Δ/s, which is fractional.
+__device__ __forceinline__ float zero_value(int32_t v, bool float_zeros) {
+  return float_zeros ? __int_as_float(v) : static_cast<float>(v);
+}
+
 }  // namespace apiq::kernels

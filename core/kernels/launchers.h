@@ -26,9 +26,10 @@ int launch_fake_quant_backward(const void* W, ElemType w_type, const float* gamm
 // codes [rows, cols] uint8 <-> words [rows, ceil(cols / floor(32/bits))] int32 (packing.h layout).
 int launch_pack_codes(const uint8_t* codes, int32_t* words, int64_t rows, int64_t cols, int bits, void* stream);
 int launch_unpack_codes(const int32_t* words, uint8_t* codes, int64_t rows, int64_t cols, int bits, void* stream);
-// out [rows, cols] = (code − zero)·scale with fp16 scales and int32 zeros [rows, ceil(cols/group)].
+// out [rows, cols] = (code − zero)·scale with fp16 scales and zeros [rows, ceil(cols/group)]: int32,
+// or with float_zeros the bits of float32 zero points (a merged adapter makes them fractional).
 int launch_dequantize(const int32_t* words, const void* scales_f16, const int32_t* zeros, void* out, ElemType out_type,
-                      int64_t rows, int64_t cols, int64_t group, int bits, void* stream);
+                      int64_t rows, int64_t cols, int64_t group, int bits, void* stream, bool float_zeros = false);
 
 // y [m, rows] = x [m, cols] Ŵᵀ from packed words, for 1 ≤ m ≤ kMaxGemvRows, bits 2/3/4,
 // x and y in fp16 or bf16 (same type), float32 accumulation. Picks the tensor-core kernel
@@ -39,7 +40,8 @@ enum class GemvPath { Auto = 0, CudaCores = 1 };
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                        const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
-                       void* stream, GemvPath path = GemvPath::Auto, bool overlap_previous = false);
+                       void* stream, GemvPath path = GemvPath::Auto, bool overlap_previous = false,
+                       bool float_zeros = false);
 // The tensor-core kernel alone: bits 2 or 4, 1 ≤ m ≤ 16 (9–16 rows in two launches where x does not
 // fit in shared memory at once), group = 1, 2 or 4 × (4 words of codes),
 // cols a multiple of 16 words of codes, compute capability ≥ 8.0.
@@ -50,7 +52,7 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
                                const void* scales, const void* zeros);
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                           int bits, void* stream, bool overlap_previous = false);
+                           int bits, void* stream, bool overlap_previous = false, bool float_zeros = false);
 
 // Keeps the stream busy for about `ns` nanoseconds (benchmarks queue the timed work behind it so
 // host-side dispatch does not show up as GPU idle time between the events).

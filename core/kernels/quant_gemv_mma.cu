@@ -148,7 +148,7 @@ template <int BITS, typename T, int QPG, int NT>
 __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
     gemv_mma_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
                     const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int rows, int cols, int tiles_base,
-                    int tiles_rem) {
+                    int tiles_rem, bool fz) {
   using G = Geo<BITS, QPG>;
   extern __shared__ uint32_t smem[];
   const int n_words = cols / G::PER, n_groups = n_words / G::GROUP_WORDS, chunks = n_words / G::CHUNK_WORDS;
@@ -334,7 +334,7 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
         const float2 x0 = sums[grp * M + m0[n]], x1 = sums[grp * M + m1[n]];
 #pragma unroll
         for (int h = 0; h < 2; ++h) {
-          const float z = static_cast<float>(L.z[h][gi]), sc = __half2float(L.s[h][gi]);
+          const float z = zero_value(L.z[h][gi], fz), sc = __half2float(L.s[h][gi]);
           L.acc[n][2 * h] = fmaf(sc, acc[n][2 * h] - fmaf(z, x0.x, x0.y), L.acc[n][2 * h]);
           L.acc[n][2 * h + 1] = fmaf(sc, acc[n][2 * h + 1] - fmaf(z, x1.x, x1.y), L.acc[n][2 * h + 1]);
         }
@@ -395,7 +395,7 @@ DeviceLimits* current_device() {
 
 template <int BITS, typename T, int QPG, int NT>
 int launch(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, void* y, int M, int rows,
-           int cols, size_t smem, int blocks, bool overlap, cudaStream_t stream) {
+           int cols, size_t smem, int blocks, bool overlap, bool fz, cudaStream_t stream) {
   auto kernel = gemv_mma_kernel<BITS, T, QPG, NT>;
   // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
   static std::atomic<size_t> raised[64] = {};
@@ -421,7 +421,7 @@ int launch(const void* x, const int32_t* words, const void* scales, const int32_
   return static_cast<int>(cudaLaunchKernelEx(&cfg, kernel, static_cast<const T*>(x),
                                              reinterpret_cast<const uint32_t*>(words),
                                              static_cast<const __half*>(scales), zeros, static_cast<T*>(y), M, rows,
-                                             cols, tiles / blocks, tiles % blocks));
+                                             cols, tiles / blocks, tiles % blocks, fz));
 }
 
 // How one product would run: grid, shared memory and group shape; qpg 0 when the kernel does not apply.
@@ -481,15 +481,15 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
 
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                           int bits, void* stream, bool overlap_previous) {
+                           int bits, void* stream, bool overlap_previous, bool float_zeros) {
   if (split_rows(bits, x_type, m, rows, cols, group, scales_f16, zeros)) {
     const int e = launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, 8, rows, cols, group, bits, stream,
-                                         overlap_previous);
+                                         overlap_previous, float_zeros);
     if (e != 0) return e;
     // x and y are 16-bit: rows 8… start 8·cols and 8·rows elements in.
     return launch_packed_gemv_mma(static_cast<const uint16_t*>(x) + 8 * cols, x_type, words, scales_f16, zeros,
                                   static_cast<uint16_t*>(y) + 8 * rows, m - 8, rows, cols, group, bits, stream,
-                                  overlap_previous);
+                                  overlap_previous, float_zeros);
   }
   const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
@@ -499,8 +499,8 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
   auto by_nt = [&](auto t, auto bits_c, auto qpg_c) {
     using T = decltype(t);
     constexpr int B = decltype(bits_c)::value, Q = decltype(qpg_c)::value;
-    if (pl.nt == 2) return launch<B, T, Q, 2>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
-    return launch<B, T, Q, 1>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, s);
+    if (pl.nt == 2) return launch<B, T, Q, 2>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, float_zeros, s);
+    return launch<B, T, Q, 1>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, float_zeros, s);
   };
   auto by_qpg = [&](auto t, auto bits_c) {
     switch (pl.qpg) {

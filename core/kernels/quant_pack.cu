@@ -41,7 +41,7 @@ template <typename TO>
 __global__ void dequantize_kernel(const uint32_t* __restrict__ words, const __half* __restrict__ scales,
                                   const int32_t* __restrict__ zeros, TO* __restrict__ out, uint32_t total,
                                   uint32_t cols, FastDivmod by_words, FastDivmod by_group, uint32_t n_groups,
-                                  int bits) {
+                                  int bits, bool fz) {
   const uint32_t i = blockIdx.x * kThreads + threadIdx.x;
   if (i >= total) return;
   const int per = 32 / bits;
@@ -54,7 +54,7 @@ __global__ void dequantize_kernel(const uint32_t* __restrict__ words, const __ha
   for (int k = 0; k < per && col0 + k < cols; ++k) {
     const uint32_t g = by_group.div(col0 + k);
     const float c = static_cast<float>((w >> (k * bits)) & mask);
-    o[col0 + k] = from_f<TO>((c - static_cast<float>(__ldg(z + g))) * __half2float(s[g]));
+    o[col0 + k] = from_f<TO>((c - zero_value(__ldg(z + g), fz)) * __half2float(s[g]));
   }
 }
 
@@ -86,7 +86,7 @@ int launch_unpack_codes(const int32_t* words, uint8_t* codes, int64_t rows, int6
 }
 
 int launch_dequantize(const int32_t* words, const void* scales_f16, const int32_t* zeros, void* out, ElemType out_type,
-                      int64_t rows, int64_t cols, int64_t group, int bits, void* stream) {
+                      int64_t rows, int64_t cols, int64_t group, int bits, void* stream, bool float_zeros) {
   if (bits < 1 || bits > 8 || group <= 0) return static_cast<int>(cudaErrorInvalidValue);
   const int64_t n_words = (cols + 32 / bits - 1) / (32 / bits);
   const int64_t n_groups = (cols + group - 1) / group;
@@ -98,7 +98,7 @@ int launch_dequantize(const int32_t* words, const void* scales_f16, const int32_
         reinterpret_cast<const uint32_t*>(words), static_cast<const __half*>(scales_f16), zeros,
         static_cast<TO*>(out), static_cast<uint32_t>(rows * n_words), static_cast<uint32_t>(cols),
         FastDivmod(static_cast<uint32_t>(n_words)), FastDivmod(static_cast<uint32_t>(group)),
-        static_cast<uint32_t>(n_groups), bits);
+        static_cast<uint32_t>(n_groups), bits, float_zeros);
     return static_cast<int>(cudaGetLastError());
   });
 }

@@ -12,24 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "model/adapter_options.h"
 #include "model/lora.h"
 
 namespace apiq {
-
-struct AdapterOptions {
-  std::string kind = "lora";  // a name from adapter_table()
-  int64_t rank = 0;           // LoRA-equivalent rank r (Q-BaRA trains rank 2r on r's parameters); 0: the base's
-  double alpha = 16.0;        // scaling α / r (lora, qbara, blora)
-  int64_t in_pool = 0;        // QA-HiRA λ1 along the input; 0: the quantization group size
-  int64_t out_pool = 8;       // QA-HiRA λ2 along the output
-  bool fit_base = true;       // start from the best approximation of the base's s·B·A in this form; false: from zero
-  double gate_lambda = 1e-3;  // Bayesian-LoRA: weight of the expected number of open gates in the loss
-
-  // std::invalid_argument naming the field (unknown kind, rank < 0, pools < 1, non-finite α or λ).
-  void validate() const;
-  nlohmann::json to_json() const;
-  static AdapterOptions from_json(const nlohmann::json& j);  // std::invalid_argument naming the field
-};
 
 // The linear an adapter sits beside.
 struct AdapterShape {
@@ -53,6 +39,8 @@ class Adapter {
   virtual std::vector<torch::Tensor> parameters() const = 0;
   // Added to the training loss once per optimizer step (undefined: nothing).
   virtual torch::Tensor penalty() const { return {}; }
+  // Training (stochastic parts sampled) or evaluation (deterministic): Bayesian-LoRA's gates.
+  virtual void set_training(bool on) { (void)on; }
   // After training: fix what training left stochastic (Bayesian-LoRA reads its gates off).
   virtual void finish() {}
   // The per-(row, group) constant ΔW [out, in / group] when ΔW is constant inside every group of

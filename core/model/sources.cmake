@@ -2,4 +2,4 @@
 # which fuzzers and small tools link).
 set(APIQ_LAYER_SOURCES adapter.cpp evaluation.cpp llama_block.cpp llama_model.cpp lora.cpp static_decoder.cpp
     adapters/adapter_math.cpp adapters/adapter_table.cpp adapters/lora_kind.cpp adapters/qbara.cpp adapters/qahira.cpp)
-set(APIQ_LAYER_PLAIN_SOURCES )
+set(APIQ_LAYER_PLAIN_SOURCES adapter_options.cpp)

@@ -29,11 +29,18 @@ void check_launch(int rc, const char* what) { TORCH_CHECK(rc == 0, what, " kerne
 
 void* stream() { return c10::cuda::getCurrentCUDAStream().stream(); }
 
+// The zero points as the kernels read them: int32 words, or float32 bits (float_zeros()).
+const int32_t* zero_words(const PackedLinear& p) {
+  TORCH_CHECK(p.zeros.is_contiguous(), "packed zeros must be contiguous");
+  return static_cast<const int32_t*>(p.zeros.data_ptr());
+}
+
 void check_packed(const PackedLinear& p, const char* what) {
   TORCH_CHECK(p.packed.is_cuda() && p.scales.is_cuda() && p.zeros.is_cuda(), what, " needs CUDA tensors");
-  TORCH_CHECK(p.packed.scalar_type() == torch::kInt && p.zeros.scalar_type() == torch::kInt &&
+  TORCH_CHECK(p.packed.scalar_type() == torch::kInt &&
+                  (p.zeros.scalar_type() == torch::kInt || p.zeros.scalar_type() == torch::kFloat) &&
                   p.scales.scalar_type() == torch::kHalf,
-              what, ": packed/zeros must be int32 and scales fp16");
+              what, ": packed must be int32, zeros int32 or float32 and scales fp16");
   TORCH_CHECK(p.packed.size(0) == p.out && p.packed.size(1) == packed_words(p.in, p.bits), what,
               ": packed words do not match [out, in]");
   TORCH_CHECK(p.scales.size(0) == p.out && p.scales.size(1) == p.n_groups() && p.zeros.sizes() == p.scales.sizes(),
@@ -120,8 +127,9 @@ torch::Tensor dequantize_kernel(const PackedLinear& p, torch::ScalarType dtype) 
   auto out = torch::empty({p.out, p.in}, p.packed.options().dtype(dtype));
   c10::cuda::CUDAGuard guard(p.packed.device());
   check_launch(kernels::launch_dequantize(p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
-                                          p.zeros.contiguous().data_ptr<int32_t>(), out.data_ptr(),
-                                          elem_type(dtype, "dequantize"), p.out, p.in, p.group_size, p.bits, stream()),
+                                          zero_words(p), out.data_ptr(),
+                                          elem_type(dtype, "dequantize"), p.out, p.in, p.group_size, p.bits, stream(),
+                                          p.float_zeros()),
                "dequantize");
   return out;
 }
@@ -150,10 +158,10 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, 
   c10::cuda::CUDAGuard guard(x.device());
   check_launch(kernels::launch_packed_gemv(xc.data_ptr(), elem_type(xc.scalar_type(), "gemv"),
                                            p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
-                                           p.zeros.contiguous().data_ptr<int32_t>(), y.data_ptr(), xc.size(0), p.out,
+                                           zero_words(p), y.data_ptr(), xc.size(0), p.out,
                                            p.in, p.group_size, p.bits, stream(),
                                            tensor_cores ? kernels::GemvPath::Auto : kernels::GemvPath::CudaCores,
-                                           gemv_overlap_enabled()),
+                                           gemv_overlap_enabled(), p.float_zeros()),
                "packed gemv");
   return y.view(out_sizes);
 }

@@ -25,9 +25,11 @@ struct PackedLinear {
   int64_t group_size = 0;
   torch::Tensor packed;  // [out, packed_words(in, bits)] int32
   torch::Tensor scales;  // [out, n_groups] float16
-  torch::Tensor zeros;   // [out, n_groups] int32 (asymmetric zero points may fall outside the code range)
+  torch::Tensor zeros;   // [out, n_groups] int32 (asymmetric zero points may fall outside the code range),
+                         // or float32 once a merged adapter made them fractional (z − Δ/s)
 
   int64_t n_groups() const { return num_groups(in, group_size); }
+  bool float_zeros() const { return zeros.defined() && zeros.scalar_type() == torch::kFloat; }
   // Bytes of packed + scales + zeros as held.
   int64_t storage_bytes() const {
     int64_t n = 0;

@@ -76,7 +76,7 @@ QuantizedCodes unpack(const PackedLinear& p) {
   QuantizedCodes q;
   q.codes = unpack_codes(p.packed, p.bits, p.in);
   q.scales = p.scales.to(torch::kFloat);
-  q.zeros = p.zeros.to(torch::kInt);
+  q.zeros = p.float_zeros() ? p.zeros : p.zeros.to(torch::kInt);  // merged adapters: fractional zeros
   q.bits = p.bits;
   q.group_size = p.group_size;
   return q;

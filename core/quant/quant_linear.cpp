@@ -41,8 +41,12 @@ torch::Tensor QuantLinear::forward(const torch::Tensor& x, const torch::Tensor& 
   // would only add two passes over the weight.
   const bool autocast = x.is_cuda() && at::autocast::is_autocast_enabled(at::kCUDA);
   auto y = F::linear(x, autocast ? weight_hat : weight_hat.to(x.scalar_type()), bias.defined() ? bias.to(x.scalar_type()) : torch::Tensor());
-  if (state != State::Dense && lora.defined()) y = y + lora.apply(x);
-  return y;
+  return state == State::Dense ? y : add_adapter(y, x);
+}
+
+torch::Tensor QuantLinear::add_adapter(const torch::Tensor& y, const torch::Tensor& x) const {
+  if (adapter) return y + adapter->apply(x);
+  return lora.defined() ? y + lora.apply(x) : y;
 }
 
 void QuantBlockLinears::prepare() const {
@@ -55,8 +59,7 @@ torch::Tensor QuantBlockLinears::apply(LinearKind k, const torch::Tensor& x) con
   if (l.packed_only()) {
     auto y = packed_matmul(x, *l.packed);
     if (l.bias.defined()) y = y + l.bias.to(y.scalar_type());
-    if (l.lora.defined()) y = y + l.lora.apply(x);
-    return y;
+    return l.add_adapter(y, x);
   }
   if (!w_hat_[i].defined()) prepare();
   return linears[i].forward(x, w_hat_[i]);

@@ -6,10 +6,12 @@
 #include <torch/torch.h>
 
 #include <array>
+#include <memory>
 #include <optional>
 
 #include "quant/group_quantizer.h"
 #include "model/llama_block.h"
+#include "model/adapter.h"
 #include "model/lora.h"
 #include "quant/nf_quantizer.h"
 #include "quant/packing.h"
@@ -23,7 +25,8 @@ struct QuantLinear {
   torch::Tensor bias;  // [out] or undefined
   torch::Tensor quant_source;  // what the quantizer sees when not W itself (LoftQ: W − sBA)
   GroupQuantizer quantizer;
-  LoraAdapter lora;
+  LoraAdapter lora;                  // what calibration trains and checkpoints store as .lora_A/.lora_B
+  std::shared_ptr<Adapter> adapter;  // finetuning's adapter (any kind); when set it replaces `lora`
   std::optional<PackedLinear> packed;  // int format, after finalize()
   std::optional<NFCodes> nf;           // nf format, after finalize()
   torch::Tensor w_hat;                 // dequantized Ŵ after finalize() (the model's device, float32)
@@ -43,6 +46,8 @@ struct QuantLinear {
   // x (Ŵ + s·BA)ᵀ + bias, with Ŵ given (so a block computes each Ŵ once per step).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weight_hat) const;
   std::vector<torch::Tensor> clip_parameters() const { return quantizer.parameters(); }
+  // y + the adapter's (or LoRA's) contribution for input x.
+  torch::Tensor add_adapter(const torch::Tensor& y, const torch::Tensor& x) const;
 };
 
 // The seven linears of one block. Each step, prepare() computes every Ŵ once (packed-only linears

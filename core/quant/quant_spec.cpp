@@ -22,11 +22,14 @@ json QuantSpec::to_json() const {
   json modules = json::array();
   for (LinearKind k : kAllLinears)
     if (is_target(k)) modules.push_back(linear_short_name(k));
-  return {{"quant_method", "apiq-studio"}, {"method", method},
-          {"bits", quant.bits},            {"group_size", quant.group_size},
-          {"format", format_name()},       {"sym", is_sym()},
-          {"nf_block_size", quant.nf_block_size}, {"lora_rank", lora.rank},
-          {"lora_alpha", lora.alpha},      {"target_modules", modules}};
+  json j = {{"quant_method", "apiq-studio"}, {"method", method},
+            {"bits", quant.bits},            {"group_size", quant.group_size},
+            {"format", format_name()},       {"sym", is_sym()},
+            {"nf_block_size", quant.nf_block_size}, {"lora_rank", lora.rank},
+            {"lora_alpha", lora.alpha},      {"target_modules", modules}};
+  if (adapter) j["adapter"] = adapter->to_json();
+  if (!merged_adapter.empty()) j["merged_adapter"] = merged_adapter;
+  return j;
 }
 
 namespace {
@@ -70,6 +73,12 @@ QuantSpec QuantSpec::from_json(const json& j, const std::filesystem::path& origi
       throw InputError(origin, std::string("invalid target_modules: ") + e.what());
     }
   }
+  try {
+    if (j.contains("adapter")) s.adapter = AdapterOptions::from_json(j.at("adapter"));
+  } catch (const std::invalid_argument& e) {
+    throw InputError(origin, std::string("invalid quantization_config adapter: ") + e.what());
+  }
+  if (j.contains("merged_adapter")) s.merged_adapter = field<std::string>(j, "merged_adapter", origin);
   try {
     s.validate();
   } catch (const std::invalid_argument& e) {

@@ -6,10 +6,12 @@
 #pragma once
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "io/config.h"
 #include "io/tensor_names.h"
+#include "model/adapter_options.h"
 #include "model/lora_options.h"
 #include "quant/quantizer_options.h"
 
@@ -20,10 +22,15 @@ struct QuantSpec {
   QuantizerOptions quant;
   LoraOptions lora;                     // rank 0: no adapter (rtn)
   LinearTargets targets = kAllTargets;  // the quantized linears; the others stay dense
+  // A finetuned adapter of another kind than LoRA (model/adapter.h; its tensors replace
+  // .lora_A/.lora_B); none: the LoRA factors above, if any.
+  std::optional<AdapterOptions> adapter;
+  // Set by apiq merge: an adapter was folded into the group zero points, now float32.
+  std::string merged_adapter;
 
   bool is_target(LinearKind k) const { return targets[static_cast<int>(k)]; }
   bool all_targets() const { return count_targets(targets) == kNumLinears; }
-  bool has_adapter() const { return lora.rank > 0; }
+  bool has_adapter() const { return lora.rank > 0 || adapter.has_value(); }
   bool is_int() const { return quant.format == QuantizerOptions::Format::Int; }
   bool is_sym() const { return quant.mode == QuantizerOptions::Mode::Sym; }
   const char* format_name() const { return is_int() ? "int" : "nf"; }
@@ -33,7 +40,8 @@ struct QuantSpec {
   void validate() const;
 
   // {"quant_method": "apiq-studio", "method", "bits", "group_size", "format", "sym",
-  //  "nf_block_size", "lora_rank", "lora_alpha", "target_modules"}.
+  //  "nf_block_size", "lora_rank", "lora_alpha", "target_modules"}, plus "adapter" and
+  //  "merged_adapter" where set.
   nlohmann::json to_json() const;
   // Parses and validates; InputError naming `origin` and the field on any problem.
   static QuantSpec from_json(const nlohmann::json& j, const std::filesystem::path& origin);

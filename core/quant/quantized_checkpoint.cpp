@@ -47,12 +47,32 @@ fs::path dir_of(const TensorStore& store) { return store.files().front()->path()
 constexpr int64_t kZeroBound = 10000;
 
 torch::Tensor load_zeros(const TensorStore& store, const std::string& name) {
-  torch::Tensor z = store.load(name);
-  if (z.numel() && (z.min().item<int64_t>() < -kZeroBound || z.max().item<int64_t>() > kZeroBound))
+  torch::Tensor z = store.info(name).dtype == StDtype::I32 ? store.load(name) : load_finite(store, name);
+  if (z.numel() && (z.min().item<double>() < -kZeroBound || z.max().item<double>() > kZeroBound))
     throw InputError(store.file_of(name), "tensor '" + name + "' holds zero points beyond ±" + std::to_string(kZeroBound) +
-                                              " (min " + std::to_string(z.min().item<int64_t>()) + ", max " +
-                                              std::to_string(z.max().item<int64_t>()) + "): the checkpoint is damaged");
+                                              " (min " + std::to_string(z.min().item<double>()) + ", max " +
+                                              std::to_string(z.max().item<double>()) + "): the checkpoint is damaged");
   return z;
+}
+
+// The finetuned adapter of one linear (spec.adapter), read through its kind; InputError naming the
+// file when a tensor is missing, misshapen or not finite.
+std::shared_ptr<Adapter> load_adapter(const TensorStore& store, const LlamaConfig& cfg, const QuantSpec& spec,
+                                      int64_t block, LinearKind k, torch::Device device) {
+  const std::string m = linear_module(tensor_names_for(cfg.model_type), block, k);
+  const auto [out, in] = linear_shapes(cfg)[static_cast<int>(k)];
+  const AdapterShape shape{out, in, spec.is_int() ? spec.quant.group_size : 0};
+  const fs::path dir = dir_of(store);
+  try {
+    const AdapterKind& kind = find_adapter_kind(spec.adapter->kind);
+    if (const auto why = kind.problem(shape, *spec.adapter); !why.empty()) throw std::invalid_argument(why);
+    auto get = [&](const std::string& suffix) {
+      return store.contains(m + "." + suffix) ? store.load(m + "." + suffix) : torch::Tensor();
+    };
+    return kind.load(shape, *spec.adapter, get, device);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(dir, "adapter of '" + m + "': " + e.what());
+  }
 }
 
 }  // namespace
@@ -89,7 +109,9 @@ NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, cons
       throw std::logic_error("linear " + m + " is not finalized");
     }
     if (l.bias.defined()) out.emplace_back(m + ".bias", l.bias.cpu());
-    if (l.lora.defined()) {
+    if (l.adapter) {
+      for (auto& [suffix, t] : l.adapter->tensors()) out.emplace_back(m + "." + suffix, t.detach().cpu().contiguous());
+    } else if (l.lora.defined()) {
       out.emplace_back(m + ".lora_A", l.lora.A.detach().cpu());
       out.emplace_back(m + ".lora_B", l.lora.B.detach().cpu());
     }
@@ -121,7 +143,8 @@ void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, con
     if (spec.is_int()) {
       const int64_t groups = num_groups(in, spec.quant.group_size);
       expect(store, m + ".scales", {StDtype::F16}, {out, groups}, dir);
-      expect(store, m + ".zeros", {StDtype::I32}, {out, groups}, dir);
+      // int32; float32 once apiq merge folded an adapter into them.
+      expect(store, m + ".zeros", {spec.merged_adapter.empty() ? StDtype::I32 : StDtype::F32}, {out, groups}, dir);
     } else {
       const int64_t blocks = (out * in + spec.quant.nf_block_size - 1) / spec.quant.nf_block_size;
       expect(store, m + ".nf_absmax", {StDtype::F32, StDtype::F64}, {blocks}, dir);
@@ -138,6 +161,7 @@ void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, con
         throw InputError(e.path(), "LoRA factors of '" + m + "' do not fit the layer: " + e.problem());
       }
     }
+    if (spec.adapter) load_adapter(store, cfg, spec, block, k, torch::kCPU);  // checks names, shapes, values
     if (store.contains(m + ".clip_gamma")) {
       const int64_t groups = num_groups(in, spec.quant.group_size);
       expect(store, m + ".clip_gamma", kFloatDtypes, {out, groups}, dir);
@@ -193,6 +217,7 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
       l.w_hat = nf_dequantize(c).to(device);
       l.nf = c;
     }
+    if (spec.adapter) l.adapter = load_adapter(store, cfg, spec, block, k, device);
     if (store.contains(m + ".lora_A")) {
       l.lora.A = load_finite(store, m + ".lora_A").to(device, torch::kFloat);
       l.lora.B = load_finite(store, m + ".lora_B").to(device, torch::kFloat);

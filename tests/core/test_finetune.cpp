@@ -118,7 +118,7 @@ TEST_F(FinetuneTest, PackedOnlyModelHoldsNoDenseWeightAndMatchesTheDenseOne) {
 
 TEST_F(FinetuneTest, GradientsReachOnlyTheLoraFactors) {
   const LlamaModel m = load(true);
-  auto params = model_lora_parameters(m);
+  auto params = model_adapter_parameters(m);
   ASSERT_EQ(params.size(), 5u * 7u * 2u);
   for (auto& p : params) p.set_requires_grad(true);
   const auto ids = sample_ids();
@@ -139,7 +139,7 @@ TEST_F(FinetuneTest, GradientsReachOnlyTheLoraFactors) {
 
 TEST_F(FinetuneTest, CheckpointingGivesTheSameLossAndGradients) {
   const LlamaModel m = load(true, torch::kDouble);  // a float64 residual stream
-  auto params = model_lora_parameters(m);
+  auto params = model_adapter_parameters(m);
   for (auto& p : params) p.set_requires_grad(true);
   const auto ids = sample_ids();
   auto run = [&](bool ckpt) {

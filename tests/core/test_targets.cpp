@@ -176,7 +176,7 @@ TEST(Targets, ApiqLwTrainsOnlyTargetsAndExportsThem) {
 
   // Finetuning sees LoRA factors on the targets only.
   const LlamaModel packed = load_model(d.path / "lw", ModelOptions().set_packed_only(true));
-  EXPECT_EQ(model_lora_parameters(packed).size(), 30u);
+  EXPECT_EQ(model_adapter_parameters(packed).size(), 30u);
   EXPECT_EQ(lora_parameter_names(cfg).size(), 30u);
 
   ExportOptions peft;
