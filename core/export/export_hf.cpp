@@ -40,8 +40,9 @@ NamedTensors hf_dequantized_tensors(const QuantizedSource& src, torch::ScalarTyp
     const auto qb = load_quantized_block(src.store, src.cfg, src.spec, b, torch::kCPU);
     for (LinearKind k : kAllLinears) {
       const auto& l = qb->at(k);  // a dense (non-target) linear keeps its stored weight
-      out.emplace_back(linear_module(names, b, k) + ".weight",
-                       (l.state == QuantLinear::State::Dense ? l.W : l.w_hat).to(dtype).contiguous());
+      torch::Tensor w = l.state == QuantLinear::State::Dense ? l.W : l.w_hat;
+      if (l.adapter) w = w + l.adapter->delta().detach();  // kinds PEFT cannot hold: folded in, exactly in f32
+      out.emplace_back(linear_module(names, b, k) + ".weight", w.to(dtype).contiguous());
     }
     src.block_done(b);
   }
@@ -56,7 +57,10 @@ ExportResult write_hf_dequantized(const QuantizedSource& src, const fs::path& di
   write_safetensors(dir / "model.safetensors", hf_dequantized_tensors(src, dtype), {{"format", "pt"}});
   write_file_atomic(dir / "config.json", hf_dequantized_config(src, dtype).dump(2) + "\n");
   copy_tokenizer_files(src.dir, dir);
-  if (has_lora_adapter(src)) {
+  if (src.spec.adapter) {
+    r.notes.push_back(std::string("dense ") + hf_dtype_name(dtype) + " weights Ŵ + ΔW: the " + src.spec.adapter->kind +
+                      " adapter is added into them (PEFT has no such adapter type)");
+  } else if (has_lora_adapter(src)) {
     write_peft_adapter(src, dir, base_model);
     r.notes.push_back(std::string("dense ") + hf_dtype_name(dtype) +
                       " weights Ŵ plus the LoRA adapter in the same folder (PeftModel.from_pretrained(base, DIR))");

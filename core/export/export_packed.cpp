@@ -32,6 +32,15 @@ std::vector<std::string> packed_export_problems(const QuantizedCheckpoint& src, 
     out.push_back(format + " export needs all seven linears quantized; these stay dense here: " + dense +
                   " (export hf-dequantized or peft instead)");
   }
+  if (spec.adapter)
+    out.push_back(format + " carries the adapter as a PEFT LoRA, and PEFT has no " + spec.adapter->kind +
+                  " adapter (fold a qahira adapter in with apiq merge, or export hf-dequantized, which adds any "
+                  "adapter into the dense weights)");
+  if (!spec.merged_adapter.empty())
+    out.push_back(format + " stores integer zero points (GPTQ's packed qzeros; compressed-tensors packs "
+                           "weight_zero_point into int32 words of b-bit integers), but apiq merge made this "
+                           "checkpoint's zero points fractional (the " + spec.merged_adapter +
+                  " adapter folded in): export hf-dequantized");
   if (!spec.is_int()) {
     out.push_back(format + " holds integer codes; this checkpoint uses NormalFloat codes (export hf-dequantized)");
     return out;

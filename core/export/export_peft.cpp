@@ -114,7 +114,10 @@ class PeftFormat final : public ExportFormat {
   const char* loss() const override { return "Lossless: the LoRA factors are copied exactly."; }
   std::vector<std::string> problems(const QuantizedCheckpoint& ck) const override {
     std::vector<std::string> out;
-    if (!has_lora_adapter(ck)) out.push_back("the checkpoint has no LoRA factors (rtn)");
+    if (ck.spec.adapter)
+      out.push_back("PEFT has no " + ck.spec.adapter->kind + " adapter (export hf-dequantized, which adds it into the dense weights)");
+    else if (!has_lora_adapter(ck))
+      out.push_back("the checkpoint has no LoRA factors (rtn, or an adapter merged into the zero points)");
     if (auto why = fused_target_problem(tensor_names_for(ck.cfg.model_type), ck.spec.targets); !why.empty())
       out.push_back(why);
     return out;

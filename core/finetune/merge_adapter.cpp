@@ -19,9 +19,9 @@ using json = nlohmann::json;
 namespace {
 
 void check_mergeable(const QuantizedCheckpoint& ck) {
-  if (!ck.spec.adapter)
+  if (!ck.spec.has_adapter())
     throw InputError(ck.dir, "has no finetuned adapter to merge (finetune with --adapter qahira first)");
-  const AdapterKind& kind = find_adapter_kind(ck.spec.adapter->kind);
+  const AdapterKind& kind = find_adapter_kind(ck.spec.adapter ? ck.spec.adapter->kind : "lora");
   if (!kind.mergeable())
     throw InputError(ck.dir, std::string("its ") + kind.name() +
                                  " adapter is not constant inside the quantization groups, so it cannot fold into "
