@@ -27,8 +27,9 @@ struct Shape {
   int64_t out, in, group;
 };
 
-// Random packed linear with codes in range and zero points partly outside it (as asym LWC makes).
-PackedLinear random_packed(int64_t out, int64_t in, int bits, int64_t group, torch::Device dev) {
+// Random packed linear with codes in range and zero points partly outside it (as asym LWC makes);
+// `fractional`: float32 zero points, as apiq merge writes them.
+PackedLinear random_packed(int64_t out, int64_t in, int bits, int64_t group, torch::Device dev, bool fractional = false) {
   QuantizedCodes q;
   q.bits = bits;
   q.group_size = group;
@@ -37,6 +38,7 @@ PackedLinear random_packed(int64_t out, int64_t in, int bits, int64_t group, tor
   q.scales = torch::rand({out, G}) * 0.05 + 1e-3;
   q.zeros = torch::randint(-1, (1 << bits) + 1, {out, G}, torch::kInt);
   auto p = pack(q);
+  if (fractional) p.zeros = torch::rand({out, G}) * ((1 << bits) + 2) - 1;
   p.packed = p.packed.to(dev);
   p.scales = p.scales.to(dev);
   p.zeros = p.zeros.to(dev);
@@ -119,8 +121,10 @@ TEST(CudaQuantKernels, PackUnpackAndDequantizeMatchReference) {
     }
   }
   for (int bits : {2, 3, 4}) {
-    for (auto s : std::vector<Shape>{{1, 1, 32}, {3, 100, 32}, {5, 130, 64}, {64, 4096, 128}, {9, 1000, 50}}) {
-      auto p = random_packed(s.out, s.in, bits, s.group, kCuda);
+    for (auto s : std::vector<Shape>{{1, 1, 32}, {3, 100, 32}, {5, 130, 64}, {64, 4096, 128}, {9, 1000, 50}})
+    for (bool fractional : {false, true}) {
+      auto p = random_packed(s.out, s.in, bits, s.group, kCuda, fractional);
+      ASSERT_EQ(p.float_zeros(), fractional);
       PackedLinear pc = p;
       pc.packed = p.packed.cpu();
       pc.scales = p.scales.cpu();
@@ -142,15 +146,16 @@ struct GemvCase {
 // one element into a larger buffer is not 16-byte aligned: the scalar load paths).
 template <typename F>
 void for_each_gemv_input(const std::vector<GemvCase>& cases, const std::vector<int64_t>& ms, F&& f) {
-  for (const auto& [bits, s] : cases) {
-    auto p = random_packed(s.out, s.in, bits, s.group, kCuda);
+  for (const auto& [bits, s] : cases)
+  for (bool fractional : {false, true}) {
+    auto p = random_packed(s.out, s.in, bits, s.group, kCuda, fractional);
     const auto w64 = dequantize_kernel(p, torch::kFloat).to(torch::kDouble);
     for (auto dtype : {torch::kHalf, torch::kBFloat16}) {
       for (int64_t m : ms) {
         for (bool misaligned : {false, true}) {
           SCOPED_TRACE(std::to_string(bits) + "-bit " + std::to_string(s.out) + "x" + std::to_string(s.in) + " g" +
                        std::to_string(s.group) + " m" + std::to_string(m) + " " + c10::toString(dtype) +
-                       (misaligned ? " misaligned" : ""));
+                       (misaligned ? " misaligned" : "") + (fractional ? " float zeros" : ""));
           auto buf = torch::randn({m * s.in + 1}, torch::TensorOptions().device(kCuda).dtype(dtype));
           f(p, w64, buf.narrow(0, misaligned ? 1 : 0, m * s.in).view({m, s.in}), dtype);
         }
