@@ -106,11 +106,13 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
   struct Variant {
     int64_t rank;
     bool graph;
+    bool merged = false;  // float32 zero points: a QA-HiRA adapter merged in (apiq merge)
   };
-  for (const Variant v : {Variant{0, true}, Variant{0, false}, Variant{o.e2e_rank, true}}) {
+  for (const Variant v : {Variant{0, true}, Variant{0, false}, Variant{o.e2e_rank, true}, Variant{0, true, true}}) {
     if (!dev.is_cuda() && !v.graph) continue;  // on the CPU both variants are the same path
     RandomPackedModelOptions mo;
     mo.rank = v.rank;
+    mo.float_zeros = v.merged;
     mo.device = dev;
     mo.dtype = torch::kBFloat16;
     auto built = make_random_packed_model(cfg, mo);
@@ -122,6 +124,7 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     go.cuda_graph = v.graph;
     const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
     BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
+                   (v.merged ? ", QA-HiRA merged (float zeros)" : "") +
                    (dev.is_cuda() && !v.graph ? ", no graph" : ""),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;

@@ -14,7 +14,8 @@ namespace {
 int64_t bytes_of(const torch::Tensor& t) { return t.defined() ? static_cast<int64_t>(t.nbytes()) : 0; }
 }  // namespace
 
-PackedLinear random_packed_linear(int64_t out, int64_t in, int bits, int64_t group, torch::Device device) {
+PackedLinear random_packed_linear(int64_t out, int64_t in, int bits, int64_t group, torch::Device device,
+                                  bool float_zeros) {
   PackedLinear p;
   p.bits = bits;
   p.out = out;
@@ -26,6 +27,7 @@ PackedLinear random_packed_linear(int64_t out, int64_t in, int bits, int64_t gro
   if (used < 32) p.packed.bitwise_and_((1 << used) - 1);
   p.scales = (torch::rand({out, p.n_groups()}, torch::TensorOptions().device(device)) * 0.01 + 0.005).to(torch::kHalf);
   p.zeros = torch::full({out, p.n_groups()}, 1 << (bits - 1), i32);
+  if (float_zeros) p.zeros = p.zeros.to(torch::kFloat) + torch::rand({out, p.n_groups()}, p.zeros.options().dtype(torch::kFloat)) - 0.5;
   return p;
 }
 
@@ -49,7 +51,7 @@ RandomPackedModel make_random_packed_model(const LlamaConfig& cfg, const RandomP
     auto qb = std::make_shared<QuantBlockLinears>();
     for (int i = 0; i < kNumLinears; ++i) {
       auto& l = qb->linears[i];
-      l.packed = random_packed_linear(shapes[i].out, shapes[i].in, o.bits, o.group_size, o.device);
+      l.packed = random_packed_linear(shapes[i].out, shapes[i].in, o.bits, o.group_size, o.device, o.float_zeros);
       if (o.rank > 0)
         l.lora = LoraAdapter::init_default(shapes[i].out, shapes[i].in, LoraOptions().set_rank(o.rank), o.device);
       l.state = QuantLinear::State::Final;

@@ -13,12 +13,15 @@ namespace apiq {
 
 // Random codes packed into words (bits above the last whole code cleared), scales around 0.01 and
 // the mid-range zero point, so Ŵ has the scale of a trained weight.
-PackedLinear random_packed_linear(int64_t out, int64_t in, int bits, int64_t group, torch::Device device);
+// `float_zeros`: fractional float32 zero points, as apiq merge writes them (a merged QA-HiRA model).
+PackedLinear random_packed_linear(int64_t out, int64_t in, int bits, int64_t group, torch::Device device,
+                                  bool float_zeros = false);
 
 struct RandomPackedModelOptions {
   int bits = 2;
   int64_t group_size = 64;
   int64_t rank = 64;  // LoRA rank (0: no adapters)
+  bool float_zeros = false;  // float32 zero points (a model with a QA-HiRA adapter merged in)
   torch::ScalarType dtype = torch::kBFloat16;  // embeddings, norms, head
   torch::Device device = torch::kCPU;
 };
