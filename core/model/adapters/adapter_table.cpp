@@ -6,7 +6,7 @@ namespace apiq {
 
 const std::vector<const AdapterKind*>& adapter_table() {
   static const std::vector<const AdapterKind*> table = {&lora_adapter_kind(), &qbara_adapter_kind(),
-                                                        &qahira_adapter_kind()};
+                                                        &qahira_adapter_kind(), &blora_adapter_kind()};
   return table;
 }
 
