@@ -116,6 +116,8 @@ AdapterOptions attach_adapters(LlamaModel& model, const QuantSpec& spec, Adapter
       if (const auto why = kind.problem(shape, o); !why.empty())
         throw std::invalid_argument(linear_module(names, b, k) + ": " + why);
       if (!l.adapter) l.adapter = std::shared_ptr<Adapter>(kind.create(shape, o, l.lora, model.options().device));
+      else if (l.adapter->parameters().empty())
+        throw std::invalid_argument("the checkpoint's " + o.kind + " adapter is read off and final; finetune its base");
       l.lora = LoraAdapter();
     }
     model.set_block_linears(b, qb, /*quantized=*/true);

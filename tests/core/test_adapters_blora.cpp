@@ -71,17 +71,21 @@ LoraAdapter lora_of(torch::Tensor A, torch::Tensor B, double scaling) {
   return l;
 }
 
+AdapterLookup lookup_of(const AdapterTensors& t) {
+  auto m = std::make_shared<std::map<std::string, torch::Tensor>>(t.begin(), t.end());
+  return [m](const std::string& k) { return m->count(k) ? m->at(k) : torch::Tensor(); };
+}
+
 // An adapter with the given A, B, E and log α (9 bit gates, then r − 1 rank gates).
 std::unique_ptr<Adapter> make(const torch::Tensor& A, const torch::Tensor& B, const torch::Tensor& E,
                               const std::vector<double>& gates, double lambda = 0, double alpha = -1) {
   const int64_t r = A.size(0);
   const AdapterShape shape{B.size(0), A.size(1), 0};
-  auto a = blora_adapter_kind().create(shape, options(r, alpha > 0 ? alpha : r, lambda), LoraAdapter{}, torch::kCPU);
-  auto p = a->parameters();
-  torch::NoGradGuard no_grad;
-  for (int i = 0; i < 3; ++i) p[i].copy_(std::array<torch::Tensor, 3>{A, B, E}[i]);
-  p[3].copy_(torch::tensor(gates, torch::kFloat));
-  return a;
+  // Ranges are fixed when an adapter is made: these are the ones its first forward would take.
+  const auto range = torch::stack({A.abs().max(), B.abs().max(), E.abs().max()}).to(torch::kFloat);
+  const AdapterTensors t = {{"blora_A", A}, {"blora_B", B}, {"blora_E", E},
+                            {"blora_gates", torch::tensor(gates, torch::kFloat)}, {"blora_range", range}};
+  return blora_adapter_kind().load(shape, options(r, alpha > 0 ? alpha : r, lambda), lookup_of(t), torch::kCPU);
 }
 
 // Gates: the bit gates of A, B, E at `levels` open refinements, and `rank_open` rank gates.
@@ -93,10 +97,6 @@ std::vector<double> gates_for(std::array<int, 3> levels, const std::vector<bool>
   return g;
 }
 
-AdapterLookup lookup_of(const AdapterTensors& t) {
-  auto m = std::make_shared<std::map<std::string, torch::Tensor>>(t.begin(), t.end());
-  return [m](const std::string& k) { return m->count(k) ? m->at(k) : torch::Tensor(); };
-}
 torch::Tensor tensor_named(const AdapterTensors& t, const std::string& name) { return lookup_of(t)(name); }
 
 struct Small {  // r 2, in 3, out 2; A's largest entry sits exactly on its range (a tie at 2 bits)
@@ -477,7 +477,7 @@ TEST(BloraCreate, StartsFromTheBaseAdapter) {
   EXPECT_EQ(absmax(tensor_named(st3, "blora_B")), 0.0);
 }
 
-TEST(BloraCreate, ZeroTensorTakesItsRangeOnceItMoves) {
+TEST(BloraCreate, ZeroStartTakesTheKaimingBoundAsItsFrozenRange) {
   torch::manual_seed(14);
   const AdapterShape shape{3, 4, 0};
   auto a = blora_adapter_kind().create(shape, options(2, 2.0, 1e-3), LoraAdapter{}, torch::kCPU);
@@ -485,14 +485,14 @@ TEST(BloraCreate, ZeroTensorTakesItsRangeOnceItMoves) {
   EXPECT_EQ(absmax(a->apply(x)), 0.0);  // B = 0 is on every grid
   auto range = tensor_named(a->tensors(), "blora_range");
   EXPECT_EQ(range[0].item<double>(), absmax(a->parameters()[0]));
-  EXPECT_EQ(range[1].item<double>(), 0.0);  // not taken yet
+  EXPECT_FLOAT_EQ(range[1].item<float>(), static_cast<float>(1.0 / std::sqrt(2.0)));  // B [3, r 2]: fan-in 2
   EXPECT_EQ(range[2].item<double>(), 1.0);
   {
     torch::NoGradGuard no_grad;
     a->parameters()[1].copy_(torch::tensor({0.01f, -0.02f, 0.005f, 0.0f, 0.015f, -0.001f}).reshape({3, 2}));
   }
-  a->apply(x);
-  EXPECT_FLOAT_EQ(tensor_named(a->tensors(), "blora_range")[1].item<float>(), 0.02f);
+  a->apply(x);  // the range stays what creation fixed (a resumed run rebuilds the same)
+  EXPECT_FLOAT_EQ(tensor_named(a->tensors(), "blora_range")[1].item<float>(), static_cast<float>(1.0 / std::sqrt(2.0)));
 }
 
 TEST(BloraQuantizer, ValuesPastTheFrozenRangeAreClipped) {

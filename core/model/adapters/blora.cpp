@@ -26,8 +26,10 @@
 // is never passed on): training starts from the base adapter at 16 bits and full rank.
 // Log α layout, one leaf "blora_gates" [9 + r − 1]: (g4, g8, g16) of A, of B, of E, then rank gates.
 // finish() reads the gates off and keeps only integer codes and one float32 step per tensor.
-// Caveat: a B starting at zero (no base, or fit_base off) takes its range after the first optimizer
-// step, when it is about one learning rate wide, and stays clipped to it.
+// Ranges are fixed at creation (what the first forward would see), so a resumed run rebuilds them
+// exactly. A tensor that starts at zero (B under a zero start or from a QLoRA base, whose B is 0)
+// would otherwise take a range of about one learning rate after the first step and stay clipped
+// to it; it gets the Kaiming-uniform bound 1/√fan_in instead, the scale LoRA draws A with.
 #include <array>
 #include <cmath>
 
@@ -365,8 +367,14 @@ class BloraKind final : public AdapterKind {
     }
     std::array<torch::Tensor, 3> w = {trainable_leaf(A, device), trainable_leaf(B, device),
                                       trainable_leaf(torch::ones({r}), device)};
+    const std::array<int64_t, 3> fan_in = {shape.in, r, 1};
+    std::array<double, 3> range{};
+    for (int t = 0; t < 3; ++t) {
+      const double m = w[t].detach().abs().max().item<double>();
+      range[t] = m > 0 ? static_cast<double>(static_cast<float>(m)) : 1.0 / std::sqrt(static_cast<double>(fan_in[t]));
+    }
     auto gates = trainable_leaf(torch::full({kBitGates + r - 1}, kInitLogAlpha), device);
-    return std::make_unique<BloraAdapter>(std::move(w), std::move(gates), std::array<double, 3>{}, s, o.gate_lambda);
+    return std::make_unique<BloraAdapter>(std::move(w), std::move(gates), range, s, o.gate_lambda);
   }
   std::unique_ptr<Adapter> load(const AdapterShape& shape, const AdapterOptions& o, const AdapterLookup& get,
                                 torch::Device device) const override {
