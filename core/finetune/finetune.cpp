@@ -232,6 +232,11 @@ FinetuneInputs open_inputs(const fs::path& qdir, const fs::path& data, const Fin
   if (!quant_spec_of(cfg, qdir / "config.json").has_adapter() && opts.adapter.rank == 0)
     throw InputError(qdir, "has no LoRA factors to finetune: give --rank for a new adapter, or quantize with qlora, "
                            "loftq, lq-lora, apiq-lw or apiq-bw");
+  try {
+    resolve_adapter(cfg, quant_spec_of(cfg, qdir / "config.json"), opts.adapter);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(qdir, std::string("cannot be finetuned: ") + e.what());
+  }
   if (const auto why = cfg.sequence_problem(opts.data.seq_len); !why.empty())
     throw InputError(qdir / "config.json", "--seq-len " + std::to_string(opts.data.seq_len) + " is " + why);
   Tokenizer tok = Tokenizer::load_from_dir(qdir);

@@ -97,14 +97,27 @@ std::vector<torch::Tensor> model_adapter_parameters(const LlamaModel& model) {
   return out;
 }
 
-AdapterOptions attach_adapters(LlamaModel& model, const QuantSpec& spec, AdapterOptions o) {
+AdapterOptions resolve_adapter(const LlamaConfig& cfg, const QuantSpec& spec, AdapterOptions o) {
   const AdapterKind& kind = find_adapter_kind(o.kind);
   if (o.rank == 0) o.rank = spec.adapter ? spec.adapter->rank : spec.lora.rank;
   if (o.in_pool == 0 && o.kind == "qahira" && spec.is_int()) o.in_pool = spec.quant.group_size;
   if (spec.adapter && spec.adapter->kind != o.kind)
     throw std::invalid_argument("the checkpoint holds a " + spec.adapter->kind + " adapter; finetune its base for " + o.kind);
   if (spec.adapter) o = *spec.adapter;  // go on training the stored adapter as it was made
-  const auto& names = tensor_names_for(model.config().model_type);
+  const auto& names = tensor_names_for(cfg.model_type);
+  const auto shapes = linear_shapes(cfg);
+  for (LinearKind k : kAllLinears) {  // every block has the same shapes
+    if (!spec.is_target(k)) continue;
+    const auto [out, in] = shapes[static_cast<int>(k)];
+    if (const auto why = kind.problem(AdapterShape{out, in, spec.is_int() ? spec.quant.group_size : 0}, o); !why.empty())
+      throw std::invalid_argument(linear_module(names, 0, k) + ": " + why);
+  }
+  return o;
+}
+
+AdapterOptions attach_adapters(LlamaModel& model, const QuantSpec& spec, AdapterOptions o) {
+  o = resolve_adapter(model.config(), spec, o);
+  const AdapterKind& kind = find_adapter_kind(o.kind);
   const auto shapes = linear_shapes(model.config());
   for (int64_t b = 0; b < model.num_blocks(); ++b) {
     auto qb = std::make_shared<QuantBlockLinears>(quant_block(model, b));
@@ -113,8 +126,6 @@ AdapterOptions attach_adapters(LlamaModel& model, const QuantSpec& spec, Adapter
       if (l.state == QuantLinear::State::Dense) continue;
       const auto [out, in] = shapes[static_cast<int>(k)];
       const AdapterShape shape{out, in, spec.is_int() ? spec.quant.group_size : 0};
-      if (const auto why = kind.problem(shape, o); !why.empty())
-        throw std::invalid_argument(linear_module(names, b, k) + ": " + why);
       if (!l.adapter) l.adapter = std::shared_ptr<Adapter>(kind.create(shape, o, l.lora, model.options().device));
       else if (l.adapter->parameters().empty())
         throw std::invalid_argument("the checkpoint's " + o.kind + " adapter is read off and final; finetune its base");

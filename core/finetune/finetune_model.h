@@ -31,6 +31,8 @@ std::vector<std::string> lora_parameter_names(const LlamaConfig& cfg);
 // pool 0 the group size. Returns the options resolved so. std::invalid_argument naming the linear
 // and the problem.
 AdapterOptions attach_adapters(LlamaModel& model, const QuantSpec& spec, AdapterOptions o);
+// The same resolution and checks from the config alone (before any weight is read).
+AdapterOptions resolve_adapter(const LlamaConfig& cfg, const QuantSpec& spec, AdapterOptions o);
 // Every adapter of the model, block by block in LinearKind order (after attach_adapters).
 std::vector<std::shared_ptr<Adapter>> model_adapters(const LlamaModel& model);
 

@@ -66,6 +66,21 @@ if [[ -d "$SHARED/models/stories260K" ]]; then
   expect_error "finetune: empty data" "empty.txt: the data file is empty" "$APIQ" finetune "$work/q" --data "$work/empty.txt" --out "$work/f3"
   expect_error "finetune: not quantized" "not a quantized checkpoint" "$APIQ" finetune "$M" --data "$work/gsm.jsonl" --out "$work/f4"
   expect_error "finetune: output exists" "output folder already exists" "$APIQ" finetune "$work/q" --data "$work/gsm.jsonl" --format gsm8k --out "$work/ft"
+
+  # QA-HiRA: finetune, fold into the zero points, and the folder evaluates as the unmerged one.
+  "$APIQ" finetune "$work/q" --data "$work/gsm.jsonl" --format gsm8k --seq-len 128 --batch 2 --epochs 2 --lr 1e-2 \
+    --adapter qahira --hira-out-pool 4 --out "$work/hira" >/dev/null 2>&1 || bad "finetune --adapter qahira"
+  "$APIQ" merge "$work/hira" --out "$work/hira-merged" >/dev/null 2>&1 || bad "merge"
+  for d in q hira hira-merged; do
+    "$APIQ" eval "$work/$d" --data "$SHARED/data/eval/tinystories-6000.txt" --seq-len 256 --json 2>/dev/null >"$work/$d.eval"
+  done
+  if python3 -c "import json,sys; q,h,m=(json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if abs(h['nll']-m['nll'])<=1e-6 and abs(h['nll']-q['nll'])>1e-4 else 1)" "$work/q.eval" "$work/hira.eval" "$work/hira-merged.eval"
+  then ok "eval of the merged QA-HiRA folder equals the unmerged one ($(cat "$work/hira-merged.eval"))"
+  else bad "merge eval: $(cat "$work/q.eval" "$work/hira.eval" "$work/hira-merged.eval")"; fi
+  expect_error "merge: LoRA does not fold" "only qahira merges" "$APIQ" merge "$work/ft" --out "$work/m1"
+  expect_error "export: gptq cannot hold float zero points" "zero points fractional" "$APIQ" export "$work/hira-merged" --format gptq-v2 --out "$work/m2"
+  expect_error "export: peft has no qahira adapter" "PEFT has no qahira adapter" "$APIQ" export "$work/hira" --format peft --out "$work/m3"
+  expect_error "finetune: adapter that does not fit" "exceed the layer's" "$APIQ" finetune "$work/q" --data "$work/gsm.jsonl" --format gsm8k --adapter qahira --hira-in-pool 1000 --out "$work/m4"
   expect_error "eval-gsm8k: bad JSON line" "bad.jsonl: line 2: not valid JSON" "$APIQ" eval-gsm8k "$work/q" --data "$work/bad.jsonl"
   # Target linears: the others stay dense; unknown names and packed exports of dense modules fail cleanly.
   C=$SHARED/data/tinystories-sample.txt
