@@ -21,6 +21,29 @@
     </message>
 </context>
 <context>
+    <name>apiq::AdapterKind</name>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="53"/>
+        <source>LoRA: ΔW = s·B·A at rank r</source>
+        <translation>LoRA: ΔW = s·B·A mit Rang r</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="54"/>
+        <source>Q-BaRA: inputs averaged in pairs, outputs repeated; rank 2r on the parameters of LoRA rank r</source>
+        <translation>Q-BaRA: Eingaben paarweise gemittelt, Ausgaben wiederholt; Rang 2r mit den Parametern von LoRA-Rang r</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="56"/>
+        <source>QA-HiRA: one matrix on inputs pooled per quantization group; merges into the 2-bit model</source>
+        <translation>QA-HiRA: eine Matrix auf je Quantisierungsgruppe gepoolten Eingaben; lässt sich in das 2-Bit-Modell einrechnen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="58"/>
+        <source>Bayesian-LoRA: s·B·diag(E)·A with learned gates choosing 2/4/8/16 bits per factor and the rank</source>
+        <translation>Bayesian-LoRA: s·B·diag(E)·A mit gelernten Gates, die 2/4/8/16 Bit je Faktor und den Rang wählen</translation>
+    </message>
+</context>
+<context>
     <name>apiq::ExportFormat</name>
     <message>
         <location filename="../widgets/core_texts.cpp" line="23"/>
@@ -114,157 +137,167 @@
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="54"/>
+        <location filename="../app/gui/main_window.cpp" line="55"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="60"/>
+        <location filename="../app/gui/main_window.cpp" line="61"/>
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>Öffnen Sie einen Modellordner (config.json, safetensors, tokenizer.model) oder ziehen Sie ihn hierher.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="69"/>
+        <location filename="../app/gui/main_window.cpp" line="70"/>
         <source>Tensors</source>
         <translation>Tensoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="82"/>
+        <location filename="../app/gui/main_window.cpp" line="83"/>
         <source>Live activation error</source>
         <translation>Aktivierungsfehler live</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="83"/>
+        <location filename="../app/gui/main_window.cpp" line="84"/>
         <source>Comparison</source>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="84"/>
+        <location filename="../app/gui/main_window.cpp" line="85"/>
         <source>Zero points</source>
         <translation>Nullpunkte</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="89"/>
+        <location filename="../app/gui/main_window.cpp" line="90"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="93"/>
+        <location filename="../app/gui/main_window.cpp" line="94"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="97"/>
+        <location filename="../app/gui/main_window.cpp" line="98"/>
         <source>Statistics</source>
         <translation>Statistik</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="108"/>
+        <location filename="../app/gui/main_window.cpp" line="109"/>
         <source>&amp;Open Model Folder…</source>
         <translation>Modellordner ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="111"/>
+        <location filename="../app/gui/main_window.cpp" line="112"/>
         <source>&amp;Quantize…</source>
         <translation>&amp;Quantisieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="114"/>
+        <location filename="../app/gui/main_window.cpp" line="115"/>
         <source>&amp;Add to Comparison…</source>
         <translation>Zum &amp;Vergleich hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="119"/>
+        <location filename="../app/gui/main_window.cpp" line="120"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="122"/>
+        <location filename="../app/gui/main_window.cpp" line="123"/>
+        <source>&amp;Finetune…</source>
+        <translation>&amp;Feinabstimmung…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="126"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="125"/>
+        <location filename="../app/gui/main_window.cpp" line="129"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="127"/>
+        <location filename="../app/gui/main_window.cpp" line="131"/>
         <source>Recent Models</source>
         <translation>Zuletzt geöffnete Modelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="133"/>
+        <location filename="../app/gui/main_window.cpp" line="138"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="137"/>
+        <location filename="../app/gui/main_window.cpp" line="142"/>
         <source>&amp;Dark Palette</source>
         <translation>&amp;Dunkle Farbpalette</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="140"/>
+        <location filename="../app/gui/main_window.cpp" line="145"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="143"/>
+        <location filename="../app/gui/main_window.cpp" line="148"/>
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="152"/>
+        <location filename="../app/gui/main_window.cpp" line="157"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>Die Sprache ändert sich beim nächsten Start von ApiQ Studio.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="155"/>
+        <location filename="../app/gui/main_window.cpp" line="160"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="338"/>
+        <location filename="../app/gui/main_window.cpp" line="243"/>
+        <source>Could not add the run to the comparison</source>
+        <translation>Der Lauf konnte nicht zum Vergleich hinzugefügt werden</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="366"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="343"/>
+        <location filename="../app/gui/main_window.cpp" line="371"/>
         <source>Calibration failed</source>
         <translation>Kalibrierung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="205"/>
+        <location filename="../app/gui/main_window.cpp" line="211"/>
         <source>Open Model Folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="249"/>
+        <location filename="../app/gui/main_window.cpp" line="277"/>
         <source>Could not compare the runs</source>
         <translation>Die Läufe konnten nicht verglichen werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="261"/>
+        <location filename="../app/gui/main_window.cpp" line="289"/>
         <source>Reading %1…</source>
         <translation>Lese %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277"/>
+        <location filename="../app/gui/main_window.cpp" line="305"/>
         <source>Could not open the model</source>
         <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2, %3 Blöcke, verborgene Größe %4, %5 Köpfe (%6 Key/Value), Vokabular %7 — %8 Tensoren, %9 Parameter, %10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="304"/>
+        <location filename="../app/gui/main_window.cpp" line="332"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="305"/>
+        <location filename="../app/gui/main_window.cpp" line="333"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -280,6 +313,125 @@
         <location filename="../widgets/activation_error_chart.cpp" line="23"/>
         <source>Activation error per token</source>
         <translation>Aktivierungsfehler pro Token</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::AdapterHeatMap</name>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="81"/>
+        <source>Export PNG…</source>
+        <translation>Als PNG exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="83"/>
+        <source>Per linear:</source>
+        <translation>Je Schicht:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="95"/>
+        <source>Linear</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="96"/>
+        <source>Block</source>
+        <translation>Block</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="117"/>
+        <source>No finetuned adapter</source>
+        <translation>Kein feinabgestimmter Adapter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="122"/>
+        <source>Rank</source>
+        <translation>Rang</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="123"/>
+        <source>Bits of A</source>
+        <translation>Bits von A</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="124"/>
+        <source>Bits of B</source>
+        <translation>Bits von B</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="125"/>
+        <source>Bits of E</source>
+        <translation>Bits von E</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="126"/>
+        <source>Trainable parameters</source>
+        <translation>Trainierbare Parameter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="127"/>
+        <source>Stored bits</source>
+        <translation>Gespeicherte Bits</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="128"/>
+        <source>Memory (bits)</source>
+        <translation>Speicher (Bits)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="129"/>
+        <source>Bit operations</source>
+        <translation>Bit-Operationen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="130"/>
+        <source>Input pool</source>
+        <translation>Eingabe-Pool</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="131"/>
+        <source>Output pool</source>
+        <translation>Ausgabe-Pool</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="152"/>
+        <source>%1: no adapter linears in the report</source>
+        <translation>%1: keine Adapter-Schichten im Bericht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="210"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="224"/>
+        <source>block %1 %2</source>
+        <translation>Block %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="225"/>
+        <source>%1 — no adapter (not quantized)</source>
+        <translation>%1 — kein Adapter (nicht quantisiert)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="227"/>
+        <source>%1 — %2: %3</source>
+        <translation>%1 — %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="227"/>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="241"/>
+        <location filename="../widgets/adapter_heat_map.cpp" line="244"/>
+        <source>Export Adapter Map</source>
+        <translation>Adapterkarte exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="244"/>
+        <source>Could not write %1</source>
+        <translation>%1 konnte nicht geschrieben werden</translation>
     </message>
 </context>
 <context>
@@ -392,102 +544,142 @@
 <context>
     <name>apiq::widgets::ComparisonSummaryModel</name>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="76"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="77"/>
         <source>full precision</source>
         <translation>volle Genauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="77"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="78"/>
         <source>reference</source>
         <translation>Referenz</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="108"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="109"/>
         <source>%1 MB of tensors needed to run the model; %2 MB more of learned clipping kept only to resume a calibration</source>
         <translation>%1 MB an Tensoren, die zum Ausführen des Modells nötig sind; dazu %2 MB gelerntes Clipping, das nur zum Fortsetzen einer Kalibrierung aufbewahrt wird</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="113"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="114"/>
         <source>Stored bits per weight of the quantized linears: codes, scales, zero points and LoRA factors</source>
         <translation>Gespeicherte Bits pro Gewicht der quantisierten linearen Schichten: Codes, Skalen, Nullpunkte und LoRA-Faktoren</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
         <source>Not computed yet: choose a text and press Compute perplexity</source>
         <translation>Noch nicht berechnet: Text wählen und „Perplexität berechnen“ drücken</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <source>Merged: the adapter was folded into the group zero points, so nothing is stored beside the model</source>
+        <translation>Eingerechnet: Der Adapter wurde in die Gruppen-Nullpunkte gefaltet, neben dem Modell wird also nichts gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="120"/>
+        <source>Bytes of the stored adapter tensors (0 once merged)</source>
+        <translation>Bytes der gespeicherten Adapter-Tensoren (0 nach dem Einrechnen)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="122"/>
+        <source>Held-out perplexity the finetune measured on its own held-out data: %1 before training, %2 after</source>
+        <translation>Perplexität, die die Feinabstimmung auf ihren eigenen zurückgehaltenen Daten gemessen hat: %1 vor dem Training, %2 danach</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="133"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="133"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="133"/>
         <source>Bits</source>
         <translation>Bits</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="133"/>
         <source>Group</source>
         <translation>Gruppe</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="134"/>
         <source>Rank</source>
         <translation>Rang</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="134"/>
         <source>Format</source>
         <translation>Format</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="134"/>
         <source>Size (MB)</source>
         <translation>Größe (MB)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="134"/>
         <source>Bits/param</source>
         <translation>Bits/Parameter</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="135"/>
         <source>Perplexity</source>
         <translation>Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="135"/>
         <source>Act. error</source>
         <translation>Aktiv.-Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="135"/>
         <source>Block MSE</source>
         <translation>Block-MSE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="135"/>
         <source>Time (s)</source>
         <translation>Zeit (s)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="126"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="136"/>
         <source>Peak memory (MiB)</source>
         <translation>Speicherspitze (MiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="126"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="136"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="136"/>
+        <source>Adapter</source>
+        <translation>Adapter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="136"/>
+        <source>Adapter parameters</source>
+        <translation>Adapter-Parameter</translation>
+    </message>
+    <message>
         <location filename="../widgets/comparison_summary_model.cpp" line="137"/>
+        <source>Adapter (KiB)</source>
+        <translation>Adapter (KiB)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="137"/>
+        <source>Adapter rank</source>
+        <translation>Adapter-Rang</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="137"/>
+        <source>Finetuned perplexity</source>
+        <translation>Perplexität nach Feinabstimmung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="149"/>
         <source>Lower is better; the best run is highlighted (the full-precision row is not ranked)</source>
         <translation>Niedriger ist besser; der beste Lauf ist hervorgehoben (die Zeile in voller Genauigkeit wird nicht gewertet)</translation>
     </message>
@@ -703,6 +895,398 @@
         <location filename="../widgets/export_dialog.cpp" line="290"/>
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::FinetuneDialog</name>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="83"/>
+        <source>Resume a cancelled run (its OUT.partial)</source>
+        <translation>Abgebrochenen Lauf fortsetzen (sein OUT.partial)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="86"/>
+        <source>Finetune Quantized Model</source>
+        <translation>Quantisiertes Modell feinabstimmen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="99"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="111"/>
+        <source>Start finetuning</source>
+        <translation>Feinabstimmung starten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="132"/>
+        <source>Model and data</source>
+        <translation>Modell und Daten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="134"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="135"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="136"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="137"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="138"/>
+        <source>Quantized checkpoint:</source>
+        <translation>Quantisierter Checkpoint:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="141"/>
+        <source>Training data:</source>
+        <translation>Trainingsdaten:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="142"/>
+        <source>Plain text</source>
+        <translation>Reiner Text</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="143"/>
+        <source>GSM8K questions and answers (jsonl)</source>
+        <translation>GSM8K-Fragen und -Antworten (jsonl)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="144"/>
+        <source>Chat conversations (jsonl)</source>
+        <translation>Chat-Unterhaltungen (jsonl)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="145"/>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="146"/>
+        <source>Optional: else the end of the training data is held out</source>
+        <translation>Optional: sonst wird das Ende der Trainingsdaten zurückgehalten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="147"/>
+        <source>Held-out data:</source>
+        <translation>Zurückgehaltene Daten:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="148"/>
+        <source>Output folder (new):</source>
+        <translation>Ausgabeordner (neu):</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="150"/>
+        <source>Continues where a cancelled finetune into the same folder stopped; it needs the same settings.</source>
+        <translation>Setzt eine abgebrochene Feinabstimmung in denselben Ordner dort fort, wo sie aufgehört hat; dazu sind dieselben Einstellungen nötig.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="153"/>
+        <source>Quantized Checkpoint</source>
+        <translation>Quantisierter Checkpoint</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="157"/>
+        <source>Training Data</source>
+        <translation>Trainingsdaten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="161"/>
+        <source>Held-out Data</source>
+        <translation>Zurückgehaltene Daten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="166"/>
+        <source>Folder to Write Into</source>
+        <translation>Zielordner</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="178"/>
+        <source>Adapter</source>
+        <translation>Adapter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="185"/>
+        <source>Kind:</source>
+        <translation>Art:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="189"/>
+        <source>LoRA-equivalent rank r; 0 keeps the checkpoint&apos;s.</source>
+        <translation>LoRA-äquivalenter Rang r; 0 behält den des Checkpoints.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="190"/>
+        <source>Rank:</source>
+        <translation>Rang:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="193"/>
+        <source>Scaling α / r of the adapter&apos;s update.</source>
+        <translation>Skalierung α / r der Änderung durch den Adapter.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="194"/>
+        <source>Alpha:</source>
+        <translation>Alpha:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="196"/>
+        <source>Outputs sharing one row of the QA-HiRA matrix; its input pool is the quantization group, so the adapter merges into the model.</source>
+        <translation>Ausgaben, die sich eine Zeile der QA-HiRA-Matrix teilen; ihr Eingabe-Pool ist die Quantisierungsgruppe, daher lässt sich der Adapter in das Modell einrechnen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="198"/>
+        <source>QA-HiRA output pool:</source>
+        <translation>QA-HiRA-Ausgabe-Pool:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="199"/>
+        <source>Fit to the checkpoint&apos;s adapter</source>
+        <translation>An den Adapter des Checkpoints angepasst</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="200"/>
+        <source>Zero (a fresh adapter)</source>
+        <translation>Null (ein neuer Adapter)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="201"/>
+        <source>Start from:</source>
+        <translation>Beginnen mit:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="206"/>
+        <source>Weight of the expected number of open gates in the loss: more pushes to fewer bits and a lower rank.</source>
+        <translation>Gewicht der erwarteten Zahl offener Gates im Verlust: mehr drängt zu weniger Bits und kleinerem Rang.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="207"/>
+        <source>Bayesian-LoRA gate λ:</source>
+        <translation>Bayesian-LoRA-Gate λ:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="219"/>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="222"/>
+        <source>Epochs:</source>
+        <translation>Epochen:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="226"/>
+        <source>Learning rate:</source>
+        <translation>Lernrate:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="228"/>
+        <source>Batch:</source>
+        <translation>Batch:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="230"/>
+        <source> tokens</source>
+        <translation> Token</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="231"/>
+        <source>Sequence length:</source>
+        <translation>Sequenzlänge:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="234"/>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="263"/>
+        <source>last loss %1</source>
+        <translation>letzter Verlust %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="264"/>
+        <source>held-out perplexity %1</source>
+        <translation>Perplexität auf zurückgehaltenen Daten %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="281"/>
+        <source>Reading %1…</source>
+        <translation>%1 wird gelesen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="286"/>
+        <source>Cannot finetune: %1</source>
+        <translation>Feinabstimmung nicht möglich: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="288"/>
+        <source>%1, %2-bit, group size %3, adapter rank %4</source>
+        <translation>%1, %2 Bit, Gruppengröße %3, Adapter-Rang %4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="350"/>
+        <source>%1: %2 trainable parameters</source>
+        <translation>%1: %2 trainierbare Parameter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="351"/>
+        <source>%1: — (%2)</source>
+        <translation>%1: — (%2)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="357"/>
+        <source>Does not fit this checkpoint: %1</source>
+        <translation>Passt nicht zu diesem Checkpoint: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="359"/>
+        <source>the checkpoint&apos;s (%1)</source>
+        <translation>der des Checkpoints (%1)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="360"/>
+        <source>the checkpoint&apos;s</source>
+        <translation>der des Checkpoints</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="382"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="489"/>
+        <source>A finetune or merge is already running.</source>
+        <translation>Eine Feinabstimmung oder ein Einrechnen läuft bereits.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="383"/>
+        <source>Choose the quantized checkpoint to finetune.</source>
+        <translation>Wählen Sie den quantisierten Checkpoint für die Feinabstimmung.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="385"/>
+        <source>The checkpoint is still being read; start again in a moment.</source>
+        <translation>Der Checkpoint wird noch gelesen; starten Sie gleich noch einmal.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="386"/>
+        <source>Cannot finetune %1: %2</source>
+        <translation>%1 kann nicht feinabgestimmt werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="387"/>
+        <source>Choose the training data.</source>
+        <translation>Wählen Sie die Trainingsdaten.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="389"/>
+        <source>%1 does not exist or is not a file.</source>
+        <translation>%1 existiert nicht oder ist keine Datei.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="390"/>
+        <source>Choose the output folder.</source>
+        <translation>Wählen Sie den Ausgabeordner.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="391"/>
+        <source>%1 already exists; finetuning never overwrites.</source>
+        <translation>%1 existiert bereits; die Feinabstimmung überschreibt nie.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="395"/>
+        <source>%1 does not fit this checkpoint: %2</source>
+        <translation>%1 passt nicht zu diesem Checkpoint: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="413"/>
+        <source>Loading the checkpoint…</source>
+        <translation>Checkpoint wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="414"/>
+        <source>Finetuning %1 (%2) into %3…</source>
+        <translation>%1 wird mit %2 nach %3 feinabgestimmt…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="433"/>
+        <source>Cancelling after the current step…</source>
+        <translation>Wird nach dem aktuellen Schritt abgebrochen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="450"/>
+        <source>Measuring the held-out perplexity: %1 of %2 batches</source>
+        <translation>Perplexität auf zurückgehaltenen Daten wird gemessen: %1 von %2 Batches</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="465"/>
+        <source>held-out perplexity %1 → %2</source>
+        <translation>Perplexität auf zurückgehaltenen Daten %1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="466"/>
+        <source>no held-out perplexity</source>
+        <translation>keine Perplexität auf zurückgehaltenen Daten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="467"/>
+        <source>%1; adapter: %2 trainable, %3 KiB</source>
+        <translation>%1; Adapter: %2 trainierbar, %3 KiB</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="471"/>
+        <source>Merge into the %1-bit model…</source>
+        <translation>In das %1-Bit-Modell einrechnen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="473"/>
+        <source>Finetuned into %1</source>
+        <translation>Feinabgestimmt nach %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="477"/>
+        <source>Finetune cancelled; %1 was not written. The progress is kept in %2: tick Resume and start again to continue.</source>
+        <translation>Feinabstimmung abgebrochen; %1 wurde nicht geschrieben. Der Fortschritt bleibt in %2 erhalten: „Fortsetzen“ ankreuzen und erneut starten, um weiterzumachen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="479"/>
+        <source>Finetune cancelled; nothing was written.</source>
+        <translation>Feinabstimmung abgebrochen; es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="481"/>
+        <source>Finetune failed: %1</source>
+        <translation>Feinabstimmung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="490"/>
+        <source>There is no finished adapter that merges into the model.</source>
+        <translation>Es gibt keinen fertigen Adapter, der sich in das Modell einrechnen lässt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="491"/>
+        <source>%1 already exists; merging never overwrites.</source>
+        <translation>%1 existiert bereits; das Einrechnen überschreibt nie.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="497"/>
+        <source>Merging the adapter into %1…</source>
+        <translation>Adapter wird nach %1 eingerechnet…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="505"/>
+        <source>Merged into %1 (largest change beyond the adapter: %2)</source>
+        <translation>Nach %1 eingerechnet (größte Abweichung über den Adapter hinaus: %2)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="514"/>
+        <source>Merge cancelled; nothing was written.</source>
+        <translation>Einrechnen abgebrochen; es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="515"/>
+        <source>Merge failed: %1</source>
+        <translation>Einrechnen fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>
@@ -1187,108 +1771,128 @@
 <context>
     <name>apiq::widgets::RunComparisonWidget</name>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="68"/>
-        <location filename="../widgets/run_comparison.cpp" line="347"/>
+        <location filename="../widgets/run_comparison.cpp" line="65"/>
+        <location filename="../widgets/run_comparison.cpp" line="374"/>
         <source>Compute perplexity</source>
         <translation>Perplexität berechnen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="70"/>
+        <location filename="../widgets/run_comparison.cpp" line="67"/>
         <source>Add run…</source>
         <translation>Lauf hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="71"/>
+        <location filename="../widgets/run_comparison.cpp" line="68"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="72"/>
+        <location filename="../widgets/run_comparison.cpp" line="69"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="73"/>
+        <location filename="../widgets/run_comparison.cpp" line="70"/>
         <source>Text file for perplexity</source>
         <translation>Textdatei für die Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="77"/>
+        <location filename="../widgets/run_comparison.cpp" line="74"/>
         <source>windows of </source>
         <translation>Fenster zu </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="78"/>
+        <location filename="../widgets/run_comparison.cpp" line="75"/>
         <source> tokens</source>
         <translation> Token</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="81"/>
+        <location filename="../widgets/run_comparison.cpp" line="78"/>
         <source>every window</source>
         <translation>alle Fenster</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="82"/>
+        <location filename="../widgets/run_comparison.cpp" line="79"/>
         <source>at most </source>
         <translation>höchstens </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="88"/>
+        <location filename="../widgets/run_comparison.cpp" line="85"/>
         <source>Perplexity on:</source>
         <translation>Perplexität auf:</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="104"/>
+        <location filename="../widgets/run_comparison.cpp" line="101"/>
         <source>Error along depth</source>
         <translation>Fehler über die Tiefe</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="105"/>
+        <location filename="../widgets/run_comparison.cpp" line="102"/>
         <source>Every linear</source>
         <translation>Jede lineare Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="120"/>
+        <location filename="../widgets/run_comparison.cpp" line="103"/>
+        <source>Finetuned adapter</source>
+        <translation>Feinabgestimmter Adapter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="118"/>
         <source>Text for Perplexity</source>
         <translation>Text für die Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="185"/>
+        <location filename="../widgets/run_comparison.cpp" line="189"/>
         <source>A run saved in the comparison could not be read and was left out: %1</source>
         <translation>Ein im Vergleich gespeicherter Lauf konnte nicht gelesen werden und wurde weggelassen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="270"/>
+        <location filename="../widgets/run_comparison.cpp" line="276"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="270"/>
+        <location filename="../widgets/run_comparison.cpp" line="276"/>
         <source>Linear</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="310"/>
+        <location filename="../widgets/run_comparison.cpp" line="308"/>
+        <source>None of the compared runs was finetuned.</source>
+        <translation>Keiner der verglichenen Läufe wurde feinabgestimmt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <source>The full-precision model has no adapter.</source>
+        <translation>Das Modell in voller Genauigkeit hat keinen Adapter.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <source>%1 was not finetuned.</source>
+        <translation>%1 wurde nicht feinabgestimmt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="337"/>
         <source>Choose a text file for the perplexity first.</source>
         <translation>Wählen Sie zuerst eine Textdatei für die Perplexität.</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="329"/>
+        <location filename="../widgets/run_comparison.cpp" line="356"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="351"/>
+        <location filename="../widgets/run_comparison.cpp" line="378"/>
         <source>Perplexity failed: %1</source>
         <translation>Perplexität fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="368"/>
+        <location filename="../widgets/run_comparison.cpp" line="395"/>
         <source>Add a Finished Run or Quantized Checkpoint</source>
         <translation>Abgeschlossenen Lauf oder quantisierten Checkpoint hinzufügen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="372"/>
+        <location filename="../widgets/run_comparison.cpp" line="399"/>
         <source>Could not add %1: %2</source>
         <translation>%1 konnte nicht hinzugefügt werden: %2</translation>
     </message>

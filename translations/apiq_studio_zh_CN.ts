@@ -21,6 +21,29 @@
     </message>
 </context>
 <context>
+    <name>apiq::AdapterKind</name>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="53"/>
+        <source>LoRA: ΔW = s·B·A at rank r</source>
+        <translation>LoRA：ΔW = s·B·A，秩为 r</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="54"/>
+        <source>Q-BaRA: inputs averaged in pairs, outputs repeated; rank 2r on the parameters of LoRA rank r</source>
+        <translation>Q-BaRA：输入两两取平均，输出重复；以秩 r 的 LoRA 的参数量达到秩 2r</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="56"/>
+        <source>QA-HiRA: one matrix on inputs pooled per quantization group; merges into the 2-bit model</source>
+        <translation>QA-HiRA：对按量化分组池化的输入使用一个矩阵；可合并进 2 位模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/core_texts.cpp" line="58"/>
+        <source>Bayesian-LoRA: s·B·diag(E)·A with learned gates choosing 2/4/8/16 bits per factor and the rank</source>
+        <translation>Bayesian-LoRA：s·B·diag(E)·A，由学习得到的门控为每个因子选择 2/4/8/16 位并选择秩</translation>
+    </message>
+</context>
+<context>
     <name>apiq::ExportFormat</name>
     <message>
         <location filename="../widgets/core_texts.cpp" line="23"/>
@@ -114,157 +137,167 @@
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="54"/>
+        <location filename="../app/gui/main_window.cpp" line="55"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="60"/>
+        <location filename="../app/gui/main_window.cpp" line="61"/>
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>打开模型文件夹（config.json、safetensors、tokenizer.model），或将其拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="69"/>
+        <location filename="../app/gui/main_window.cpp" line="70"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="82"/>
+        <location filename="../app/gui/main_window.cpp" line="83"/>
         <source>Live activation error</source>
         <translation>实时激活误差</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="83"/>
+        <location filename="../app/gui/main_window.cpp" line="84"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="84"/>
+        <location filename="../app/gui/main_window.cpp" line="85"/>
         <source>Zero points</source>
         <translation>零点</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="89"/>
+        <location filename="../app/gui/main_window.cpp" line="90"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="93"/>
+        <location filename="../app/gui/main_window.cpp" line="94"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="97"/>
+        <location filename="../app/gui/main_window.cpp" line="98"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="108"/>
+        <location filename="../app/gui/main_window.cpp" line="109"/>
         <source>&amp;Open Model Folder…</source>
         <translation>打开模型文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="111"/>
+        <location filename="../app/gui/main_window.cpp" line="112"/>
         <source>&amp;Quantize…</source>
         <translation>量化(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="114"/>
+        <location filename="../app/gui/main_window.cpp" line="115"/>
         <source>&amp;Add to Comparison…</source>
         <translation>添加到比较(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="119"/>
+        <location filename="../app/gui/main_window.cpp" line="120"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="122"/>
+        <location filename="../app/gui/main_window.cpp" line="123"/>
+        <source>&amp;Finetune…</source>
+        <translation>微调(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="126"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="125"/>
+        <location filename="../app/gui/main_window.cpp" line="129"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="127"/>
+        <location filename="../app/gui/main_window.cpp" line="131"/>
         <source>Recent Models</source>
         <translation>最近的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="133"/>
+        <location filename="../app/gui/main_window.cpp" line="138"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="137"/>
+        <location filename="../app/gui/main_window.cpp" line="142"/>
         <source>&amp;Dark Palette</source>
         <translation>深色配色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="140"/>
+        <location filename="../app/gui/main_window.cpp" line="145"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="143"/>
+        <location filename="../app/gui/main_window.cpp" line="148"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="152"/>
+        <location filename="../app/gui/main_window.cpp" line="157"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>语言将在下次启动 ApiQ Studio 时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="155"/>
+        <location filename="../app/gui/main_window.cpp" line="160"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="338"/>
+        <location filename="../app/gui/main_window.cpp" line="243"/>
+        <source>Could not add the run to the comparison</source>
+        <translation>无法将该运行添加到对比中</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="366"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="343"/>
+        <location filename="../app/gui/main_window.cpp" line="371"/>
         <source>Calibration failed</source>
         <translation>校准失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="205"/>
+        <location filename="../app/gui/main_window.cpp" line="211"/>
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="249"/>
+        <location filename="../app/gui/main_window.cpp" line="277"/>
         <source>Could not compare the runs</source>
         <translation>无法比较这些运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="261"/>
+        <location filename="../app/gui/main_window.cpp" line="289"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277"/>
+        <location filename="../app/gui/main_window.cpp" line="305"/>
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="304"/>
+        <location filename="../app/gui/main_window.cpp" line="332"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="305"/>
+        <location filename="../app/gui/main_window.cpp" line="333"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -280,6 +313,125 @@
         <location filename="../widgets/activation_error_chart.cpp" line="23"/>
         <source>Activation error per token</source>
         <translation>每个词元的激活误差</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::AdapterHeatMap</name>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="81"/>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="83"/>
+        <source>Per linear:</source>
+        <translation>每个线性层：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="95"/>
+        <source>Linear</source>
+        <translation>线性层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="96"/>
+        <source>Block</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="117"/>
+        <source>No finetuned adapter</source>
+        <translation>没有微调过的适配器</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="122"/>
+        <source>Rank</source>
+        <translation>秩</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="123"/>
+        <source>Bits of A</source>
+        <translation>A 的位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="124"/>
+        <source>Bits of B</source>
+        <translation>B 的位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="125"/>
+        <source>Bits of E</source>
+        <translation>E 的位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="126"/>
+        <source>Trainable parameters</source>
+        <translation>可训练参数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="127"/>
+        <source>Stored bits</source>
+        <translation>存储位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="128"/>
+        <source>Memory (bits)</source>
+        <translation>内存（位）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="129"/>
+        <source>Bit operations</source>
+        <translation>位运算量</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="130"/>
+        <source>Input pool</source>
+        <translation>输入池化</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="131"/>
+        <source>Output pool</source>
+        <translation>输出池化</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="152"/>
+        <source>%1: no adapter linears in the report</source>
+        <translation>%1：报告中没有适配器线性层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="210"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="224"/>
+        <source>block %1 %2</source>
+        <translation>块 %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="225"/>
+        <source>%1 — no adapter (not quantized)</source>
+        <translation>%1 — 无适配器（未量化）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="227"/>
+        <source>%1 — %2: %3</source>
+        <translation>%1 — %2：%3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="227"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="241"/>
+        <location filename="../widgets/adapter_heat_map.cpp" line="244"/>
+        <source>Export Adapter Map</source>
+        <translation>导出适配器热图</translation>
+    </message>
+    <message>
+        <location filename="../widgets/adapter_heat_map.cpp" line="244"/>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
     </message>
 </context>
 <context>
@@ -392,102 +544,142 @@
 <context>
     <name>apiq::widgets::ComparisonSummaryModel</name>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="76"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="77"/>
         <source>full precision</source>
         <translation>全精度</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="77"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="78"/>
         <source>reference</source>
         <translation>参照</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="108"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="109"/>
         <source>%1 MB of tensors needed to run the model; %2 MB more of learned clipping kept only to resume a calibration</source>
         <translation>运行模型所需张量 %1 MB；另有 %2 MB 学习到的截断参数，仅用于恢复校准</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="113"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="114"/>
         <source>Stored bits per weight of the quantized linears: codes, scales, zero points and LoRA factors</source>
         <translation>量化线性层每个权重的存储位数：码值、缩放、零点和 LoRA 因子</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="115"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="116"/>
         <source>Not computed yet: choose a text and press Compute perplexity</source>
         <translation>尚未计算：请选择文本并点击“计算困惑度”</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="118"/>
+        <source>Merged: the adapter was folded into the group zero points, so nothing is stored beside the model</source>
+        <translation>已合并：适配器已折叠进分组零点，因此模型之外不再存储任何内容</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="120"/>
+        <source>Bytes of the stored adapter tensors (0 once merged)</source>
+        <translation>所存储适配器张量的字节数（合并后为 0）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="122"/>
+        <source>Held-out perplexity the finetune measured on its own held-out data: %1 before training, %2 after</source>
+        <translation>微调在其自身留出数据上测得的困惑度：训练前 %1，训练后 %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="133"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="133"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="133"/>
         <source>Bits</source>
         <translation>位数</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="133"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="134"/>
         <source>Rank</source>
         <translation>秩</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="134"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="134"/>
         <source>Size (MB)</source>
         <translation>大小 (MB)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="124"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="134"/>
         <source>Bits/param</source>
         <translation>位/参数</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="135"/>
         <source>Perplexity</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="135"/>
         <source>Act. error</source>
         <translation>激活误差</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="135"/>
         <source>Block MSE</source>
         <translation>块 MSE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="135"/>
         <source>Time (s)</source>
         <translation>时间 (秒)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="126"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="136"/>
         <source>Peak memory (MiB)</source>
         <translation>峰值内存 (MiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_summary_model.cpp" line="126"/>
+        <location filename="../widgets/comparison_summary_model.cpp" line="136"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="136"/>
+        <source>Adapter</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="136"/>
+        <source>Adapter parameters</source>
+        <translation>适配器参数</translation>
+    </message>
+    <message>
         <location filename="../widgets/comparison_summary_model.cpp" line="137"/>
+        <source>Adapter (KiB)</source>
+        <translation>适配器（KiB）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="137"/>
+        <source>Adapter rank</source>
+        <translation>适配器秩</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="137"/>
+        <source>Finetuned perplexity</source>
+        <translation>微调后困惑度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_summary_model.cpp" line="149"/>
         <source>Lower is better; the best run is highlighted (the full-precision row is not ranked)</source>
         <translation>越低越好；最佳运行已高亮（全精度行不参与排名）</translation>
     </message>
@@ -702,6 +894,398 @@
         <location filename="../widgets/export_dialog.cpp" line="290"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::FinetuneDialog</name>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="83"/>
+        <source>Resume a cancelled run (its OUT.partial)</source>
+        <translation>继续已取消的运行（其 OUT.partial）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="86"/>
+        <source>Finetune Quantized Model</source>
+        <translation>微调量化模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="99"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="111"/>
+        <source>Start finetuning</source>
+        <translation>开始微调</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="132"/>
+        <source>Model and data</source>
+        <translation>模型与数据</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="134"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="135"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="136"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="137"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="138"/>
+        <source>Quantized checkpoint:</source>
+        <translation>量化检查点：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="141"/>
+        <source>Training data:</source>
+        <translation>训练数据：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="142"/>
+        <source>Plain text</source>
+        <translation>纯文本</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="143"/>
+        <source>GSM8K questions and answers (jsonl)</source>
+        <translation>GSM8K 问答（jsonl）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="144"/>
+        <source>Chat conversations (jsonl)</source>
+        <translation>聊天对话（jsonl）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="145"/>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="146"/>
+        <source>Optional: else the end of the training data is held out</source>
+        <translation>可选：否则留出训练数据的末尾部分</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="147"/>
+        <source>Held-out data:</source>
+        <translation>留出数据：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="148"/>
+        <source>Output folder (new):</source>
+        <translation>输出文件夹（新建）：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="150"/>
+        <source>Continues where a cancelled finetune into the same folder stopped; it needs the same settings.</source>
+        <translation>从写入同一文件夹、已取消的微调停止之处继续；需要相同的设置。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="153"/>
+        <source>Quantized Checkpoint</source>
+        <translation>量化检查点</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="157"/>
+        <source>Training Data</source>
+        <translation>训练数据</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="161"/>
+        <source>Held-out Data</source>
+        <translation>留出数据</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="166"/>
+        <source>Folder to Write Into</source>
+        <translation>写入的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="178"/>
+        <source>Adapter</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="185"/>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="189"/>
+        <source>LoRA-equivalent rank r; 0 keeps the checkpoint&apos;s.</source>
+        <translation>等效 LoRA 秩 r；0 表示沿用检查点的秩。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="190"/>
+        <source>Rank:</source>
+        <translation>秩：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="193"/>
+        <source>Scaling α / r of the adapter&apos;s update.</source>
+        <translation>适配器更新的缩放 α / r。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="194"/>
+        <source>Alpha:</source>
+        <translation>Alpha：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="196"/>
+        <source>Outputs sharing one row of the QA-HiRA matrix; its input pool is the quantization group, so the adapter merges into the model.</source>
+        <translation>共享 QA-HiRA 矩阵一行的输出数；其输入池化为量化分组，因此适配器可合并进模型。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="198"/>
+        <source>QA-HiRA output pool:</source>
+        <translation>QA-HiRA 输出池化：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="199"/>
+        <source>Fit to the checkpoint&apos;s adapter</source>
+        <translation>拟合检查点的适配器</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="200"/>
+        <source>Zero (a fresh adapter)</source>
+        <translation>零（全新适配器）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="201"/>
+        <source>Start from:</source>
+        <translation>初始化：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="206"/>
+        <source>Weight of the expected number of open gates in the loss: more pushes to fewer bits and a lower rank.</source>
+        <translation>损失中开启门控期望数量的权重：越大越倾向于更少的位数和更低的秩。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="207"/>
+        <source>Bayesian-LoRA gate λ:</source>
+        <translation>Bayesian-LoRA 门控 λ：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="219"/>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="222"/>
+        <source>Epochs:</source>
+        <translation>轮数：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="226"/>
+        <source>Learning rate:</source>
+        <translation>学习率：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="228"/>
+        <source>Batch:</source>
+        <translation>批大小：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="230"/>
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="231"/>
+        <source>Sequence length:</source>
+        <translation>序列长度：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="234"/>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="263"/>
+        <source>last loss %1</source>
+        <translation>最近损失 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="264"/>
+        <source>held-out perplexity %1</source>
+        <translation>留出困惑度 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="281"/>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="286"/>
+        <source>Cannot finetune: %1</source>
+        <translation>无法微调：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="288"/>
+        <source>%1, %2-bit, group size %3, adapter rank %4</source>
+        <translation>%1，%2 位，分组大小 %3，适配器秩 %4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="350"/>
+        <source>%1: %2 trainable parameters</source>
+        <translation>%1：%2 个可训练参数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="351"/>
+        <source>%1: — (%2)</source>
+        <translation>%1：—（%2）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="357"/>
+        <source>Does not fit this checkpoint: %1</source>
+        <translation>不适用于此检查点：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="359"/>
+        <source>the checkpoint&apos;s (%1)</source>
+        <translation>沿用检查点（%1）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="360"/>
+        <source>the checkpoint&apos;s</source>
+        <translation>沿用检查点</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="382"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="489"/>
+        <source>A finetune or merge is already running.</source>
+        <translation>已有微调或合并正在运行。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="383"/>
+        <source>Choose the quantized checkpoint to finetune.</source>
+        <translation>请选择要微调的量化检查点。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="385"/>
+        <source>The checkpoint is still being read; start again in a moment.</source>
+        <translation>仍在读取检查点；请稍后再开始。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="386"/>
+        <source>Cannot finetune %1: %2</source>
+        <translation>无法微调 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="387"/>
+        <source>Choose the training data.</source>
+        <translation>请选择训练数据。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="389"/>
+        <source>%1 does not exist or is not a file.</source>
+        <translation>%1 不存在或不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="390"/>
+        <source>Choose the output folder.</source>
+        <translation>请选择输出文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="391"/>
+        <source>%1 already exists; finetuning never overwrites.</source>
+        <translation>%1 已存在；微调从不覆盖。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="395"/>
+        <source>%1 does not fit this checkpoint: %2</source>
+        <translation>%1 不适用于此检查点：%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="413"/>
+        <source>Loading the checkpoint…</source>
+        <translation>正在加载检查点…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="414"/>
+        <source>Finetuning %1 (%2) into %3…</source>
+        <translation>正在以 %2 微调 %1，输出到 %3…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="433"/>
+        <source>Cancelling after the current step…</source>
+        <translation>将在当前步完成后取消…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="450"/>
+        <source>Measuring the held-out perplexity: %1 of %2 batches</source>
+        <translation>正在测量留出困惑度：第 %1 / %2 批</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="465"/>
+        <source>held-out perplexity %1 → %2</source>
+        <translation>留出困惑度 %1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="466"/>
+        <source>no held-out perplexity</source>
+        <translation>无留出困惑度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="467"/>
+        <source>%1; adapter: %2 trainable, %3 KiB</source>
+        <translation>%1；适配器：%2 个可训练参数，%3 KiB</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="471"/>
+        <source>Merge into the %1-bit model…</source>
+        <translation>合并进 %1 位模型…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="473"/>
+        <source>Finetuned into %1</source>
+        <translation>已微调并输出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="477"/>
+        <source>Finetune cancelled; %1 was not written. The progress is kept in %2: tick Resume and start again to continue.</source>
+        <translation>微调已取消；未写入 %1。进度保存在 %2 中：勾选“继续”并重新开始即可接着训练。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="479"/>
+        <source>Finetune cancelled; nothing was written.</source>
+        <translation>微调已取消；未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="481"/>
+        <source>Finetune failed: %1</source>
+        <translation>微调失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="490"/>
+        <source>There is no finished adapter that merges into the model.</source>
+        <translation>没有可合并进模型的已完成适配器。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="491"/>
+        <source>%1 already exists; merging never overwrites.</source>
+        <translation>%1 已存在；合并从不覆盖。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="497"/>
+        <source>Merging the adapter into %1…</source>
+        <translation>正在将适配器合并到 %1…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="505"/>
+        <source>Merged into %1 (largest change beyond the adapter: %2)</source>
+        <translation>已合并到 %1（超出适配器本身的最大变化：%2）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="514"/>
+        <source>Merge cancelled; nothing was written.</source>
+        <translation>合并已取消；未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/finetune_dialog.cpp" line="515"/>
+        <source>Merge failed: %1</source>
+        <translation>合并失败：%1</translation>
     </message>
 </context>
 <context>
@@ -1186,108 +1770,128 @@
 <context>
     <name>apiq::widgets::RunComparisonWidget</name>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="68"/>
-        <location filename="../widgets/run_comparison.cpp" line="347"/>
+        <location filename="../widgets/run_comparison.cpp" line="65"/>
+        <location filename="../widgets/run_comparison.cpp" line="374"/>
         <source>Compute perplexity</source>
         <translation>计算困惑度</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="70"/>
+        <location filename="../widgets/run_comparison.cpp" line="67"/>
         <source>Add run…</source>
         <translation>添加运行…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="71"/>
+        <location filename="../widgets/run_comparison.cpp" line="68"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="72"/>
+        <location filename="../widgets/run_comparison.cpp" line="69"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="73"/>
+        <location filename="../widgets/run_comparison.cpp" line="70"/>
         <source>Text file for perplexity</source>
         <translation>用于困惑度的文本文件</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="77"/>
+        <location filename="../widgets/run_comparison.cpp" line="74"/>
         <source>windows of </source>
         <translation>窗口长度 </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="78"/>
+        <location filename="../widgets/run_comparison.cpp" line="75"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="81"/>
+        <location filename="../widgets/run_comparison.cpp" line="78"/>
         <source>every window</source>
         <translation>全部窗口</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="82"/>
+        <location filename="../widgets/run_comparison.cpp" line="79"/>
         <source>at most </source>
         <translation>最多 </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="88"/>
+        <location filename="../widgets/run_comparison.cpp" line="85"/>
         <source>Perplexity on:</source>
         <translation>困惑度文本：</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="104"/>
+        <location filename="../widgets/run_comparison.cpp" line="101"/>
         <source>Error along depth</source>
         <translation>误差随深度变化</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="105"/>
+        <location filename="../widgets/run_comparison.cpp" line="102"/>
         <source>Every linear</source>
         <translation>每个线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="120"/>
+        <location filename="../widgets/run_comparison.cpp" line="103"/>
+        <source>Finetuned adapter</source>
+        <translation>微调适配器</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="118"/>
         <source>Text for Perplexity</source>
         <translation>用于困惑度的文本</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="185"/>
+        <location filename="../widgets/run_comparison.cpp" line="189"/>
         <source>A run saved in the comparison could not be read and was left out: %1</source>
         <translation>比较中保存的一个运行无法读取，已略去：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="270"/>
+        <location filename="../widgets/run_comparison.cpp" line="276"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="270"/>
+        <location filename="../widgets/run_comparison.cpp" line="276"/>
         <source>Linear</source>
         <translation>线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="310"/>
+        <location filename="../widgets/run_comparison.cpp" line="308"/>
+        <source>None of the compared runs was finetuned.</source>
+        <translation>对比中的运行都没有经过微调。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <source>The full-precision model has no adapter.</source>
+        <translation>全精度模型没有适配器。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <source>%1 was not finetuned.</source>
+        <translation>%1 未经过微调。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="337"/>
         <source>Choose a text file for the perplexity first.</source>
         <translation>请先选择用于困惑度的文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="329"/>
+        <location filename="../widgets/run_comparison.cpp" line="356"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="351"/>
+        <location filename="../widgets/run_comparison.cpp" line="378"/>
         <source>Perplexity failed: %1</source>
         <translation>困惑度计算失败：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="368"/>
+        <location filename="../widgets/run_comparison.cpp" line="395"/>
         <source>Add a Finished Run or Quantized Checkpoint</source>
         <translation>添加已完成的运行或量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="372"/>
+        <location filename="../widgets/run_comparison.cpp" line="399"/>
         <source>Could not add %1: %2</source>
         <translation>无法添加 %1：%2</translation>
     </message>

@@ -5,6 +5,7 @@
 #include <QColor>
 #include <QFont>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <iterator>
 
@@ -113,17 +114,28 @@ QString ComparisonSummaryModel::toolTip(const apiq::RunSummary& r, int column) c
     return tr("Stored bits per weight of the quantized linears: codes, scales, zero points and LoRA factors");
   if (std::strcmp(key, "perplexity") == 0 && !r.perplexity)
     return tr("Not computed yet: choose a text and press Compute perplexity");
+  if (std::strcmp(key, "adapter") == 0 && r.finetune && r.finetune->merged)
+    return tr("Merged: the adapter was folded into the group zero points, so nothing is stored beside the model");
+  if (std::strcmp(key, "adapter_kib") == 0 && r.finetune)
+    return tr("Bytes of the stored adapter tensors (0 once merged)");
+  if (std::strcmp(key, "finetuned_ppl") == 0 && r.finetune && r.finetune->perplexity)
+    return tr("Held-out perplexity the finetune measured on its own held-out data: %1 before training, %2 after")
+        .arg(r.finetune->perplexity_before.value_or(std::nan("")), 0, 'g', 5)
+        .arg(*r.finetune->perplexity, 0, 'g', 5);
   return QString::fromStdString(r.dir.string());
 }
 
 QString ComparisonSummaryModel::header(int column) const {
-  static const char* const keys[] = {"run",       "method",     "bits",    "group_size", "rank",
-                                     "format",    "size_mb",    "bits_per_param", "perplexity", "act_err",
-                                     "block_mse", "seconds",    "peak_mib", "device"};
+  static const char* const keys[] = {"run",        "method",       "bits",           "group_size",  "rank",
+                                     "format",     "size_mb",      "bits_per_param", "perplexity",  "act_err",
+                                     "block_mse",  "seconds",      "peak_mib",       "device",      "adapter",
+                                     "adapter_params", "adapter_kib", "adapter_rank", "finetuned_ppl"};
   const QString titles[] = {tr("Run"),        tr("Method"),          tr("Bits"),       tr("Group"),
                             tr("Rank"),       tr("Format"),          tr("Size (MB)"),  tr("Bits/param"),
                             tr("Perplexity"), tr("Act. error"),      tr("Block MSE"),  tr("Time (s)"),
-                            tr("Peak memory (MiB)"), tr("Device")};
+                            tr("Peak memory (MiB)"), tr("Device"),   tr("Adapter"),    tr("Adapter parameters"),
+                            tr("Adapter (KiB)"), tr("Adapter rank"), tr("Finetuned perplexity")};
+  static_assert(std::size(keys) == std::size(titles));
   const char* key = columns()[static_cast<size_t>(column)].key;
   for (size_t i = 0; i < std::size(keys); ++i)
     if (std::strcmp(keys[i], key) == 0) return titles[i];

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Core's user-visible table texts (method summaries, export formats), marked for Qt Linguist: core
+// Core's user-visible table texts (method summaries, export formats, adapter kinds), marked for Qt Linguist: core
 // has no Qt, so the widgets translate these with QCoreApplication::translate(context, text).
 // tst_core_texts checks that every text of the tables is listed here.
 #include "core_texts.h"
@@ -46,6 +46,17 @@ const char* const kExportFormatTexts[] = {
                       "checkpoint plus the adapter. No memory saving."),
     QT_TRANSLATE_NOOP("apiq::ExportFormat", "Lossless in f32; f16 and bf16 round the dequantized weights."),
     QT_TRANSLATE_NOOP("apiq::ExportFormat", "the checkpoint has no LoRA factors (rtn)"),
+    nullptr,
+};
+
+const char* const kAdapterTexts[] = {
+    QT_TRANSLATE_NOOP("apiq::AdapterKind", "LoRA: ΔW = s·B·A at rank r"),
+    QT_TRANSLATE_NOOP("apiq::AdapterKind",
+                      "Q-BaRA: inputs averaged in pairs, outputs repeated; rank 2r on the parameters of LoRA rank r"),
+    QT_TRANSLATE_NOOP("apiq::AdapterKind",
+                      "QA-HiRA: one matrix on inputs pooled per quantization group; merges into the 2-bit model"),
+    QT_TRANSLATE_NOOP("apiq::AdapterKind",
+                      "Bayesian-LoRA: s·B·diag(E)·A with learned gates choosing 2/4/8/16 bits per factor and the rank"),
     nullptr,
 };
 

@@ -6,5 +6,6 @@ namespace apiq::widgets {
 
 extern const char* const kMethodTexts[];        // context "apiq::Method"
 extern const char* const kExportFormatTexts[];  // context "apiq::ExportFormat"
+extern const char* const kAdapterTexts[];       // context "apiq::AdapterKind"
 
 }  // namespace apiq::widgets

@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 
+#include "adapter_heat_map.h"
 #include "base/errors.h"
 #include "base/fs_util.h"
 #include "calibration/run_summary.h"
@@ -59,7 +60,8 @@ std::optional<apiq::RunSummary> referenceOf(const std::vector<apiq::RunSummary>&
 
 RunComparisonWidget::RunComparisonWidget(QWidget* parent)
     : QWidget(parent), summary_(new ComparisonSummaryModel(this)), summaryView_(new QTableView(this)),
-      chart_(new ComparisonChart(this)), layers_(new QTableWidget(this)), pplText_(new QLineEdit(this)),
+      chart_(new ComparisonChart(this)), layers_(new QTableWidget(this)), adapterMap_(new AdapterHeatMap(this)),
+      pplText_(new QLineEdit(this)),
       pplSeqLen_(new QSpinBox(this)), pplWindows_(new QSpinBox(this)), pplButton_(new QPushButton(tr("Compute perplexity"), this)),
       pplProgress_(new QProgressBar(this)), note_(new QLabel(this)) {
   auto* add = new QPushButton(tr("Add run…"), this);
@@ -98,6 +100,7 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
   auto* details = new QTabWidget(this);
   details->addTab(chart_, tr("Error along depth"));
   details->addTab(layers_, tr("Every linear"));
+  details->addTab(adapterMap_, tr("Finetuned adapter"));
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(summaryView_);
   split->addWidget(details);
@@ -128,6 +131,7 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
     pplProgress_->setValue(static_cast<int>(done));
   });
   connect(&pplTask_, &CoreTask::finished, this, &RunComparisonWidget::onPerplexityFinished);
+  connect(summaryView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RunComparisonWidget::showAdapter);
 }
 
 RunComparisonWidget::~RunComparisonWidget() { pplTask_.cancel(); }
@@ -249,6 +253,7 @@ void RunComparisonWidget::refresh() {
   summaryView_->resizeColumnsToContents();
   chart_->setRuns(rows);
   fillLayerTable();
+  showAdapter();
   saveSettings();
   Q_EMIT runsChanged();
 }
@@ -289,6 +294,27 @@ void RunComparisonWidget::fillLayerTable() {
     it->setBackground(QColor(0xc8, 0xf0, 0xc8));
   }
   layers_->resizeColumnsToContents();
+}
+
+// The selected run's adapter; with no run selected, the first finetuned one's.
+void RunComparisonWidget::showAdapter() {
+  const auto& rows = summary_->rows();
+  const QModelIndex current = summaryView_->selectionModel()->currentIndex();
+  int row = current.isValid() ? current.row() : -1;
+  if (row < 0)
+    for (size_t i = 0; i < rows.size() && row < 0; ++i)
+      if (rows[i].finetune) row = static_cast<int>(i);
+  if (row < 0 || row >= static_cast<int>(rows.size())) {
+    adapterMap_->clear(tr("None of the compared runs was finetuned."));
+    return;
+  }
+  const auto& r = rows[static_cast<size_t>(row)];
+  const QString label = QString::fromStdString(r.label());
+  if (!r.finetune) {
+    adapterMap_->clear(r.reference ? tr("The full-precision model has no adapter.") : tr("%1 was not finetuned.").arg(label));
+    return;
+  }
+  adapterMap_->setAdapter({{"kind", r.finetune->adapter_kind}, {"linears", r.finetune->linears}}, label);
 }
 
 int RunComparisonWidget::bestColumn(int row) const {

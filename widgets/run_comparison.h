@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Comparison tab: the runs a practitioner chooses between, side by side. A summary table (size,
 // bits per parameter, perplexity, activation error, block MSE, time, memory, device; the
-// full-precision model as the reference row; the best of each column highlighted), the error
-// against depth (ComparisonChart) and every linear's error. Runs are added from finished jobs or
+// full-precision model as the reference row; the best of each column highlighted; a finetuned
+// run's adapter), the error against depth (ComparisonChart), every linear's error and the selected
+// finetuned run's adapter per linear (AdapterHeatMap). Runs are added from finished jobs or
 // folders on disk and removed again; the set and the perplexity text persist in QSettings.
 // Perplexities missing from the table are computed off the GUI thread (CoreTask) with progress.
 #pragma once
@@ -26,6 +27,7 @@ class QTableWidget;
 
 namespace apiq::widgets {
 
+class AdapterHeatMap;
 class ComparisonChart;
 class ComparisonSummaryModel;
 
@@ -63,6 +65,7 @@ class RunComparisonWidget : public QWidget {
   QTableView* summaryView() const { return summaryView_; }
   ComparisonChart* chart() const { return chart_; }
   QTableWidget* layerTable() const { return layers_; }
+  AdapterHeatMap* adapterMap() const { return adapterMap_; }
   // Column of the run with the lowest error in `row` of the per-linear table, or -1.
   int bestColumn(int row) const;
 
@@ -75,6 +78,7 @@ class RunComparisonWidget : public QWidget {
   void reload();
   void refresh();
   void fillLayerTable();
+  void showAdapter();
   void saveSettings() const;
   QString perplexityKey(const QString& dir) const;
   void onPerplexityFinished(CoreTask::State state);
@@ -89,6 +93,7 @@ class RunComparisonWidget : public QWidget {
   QTableView* summaryView_;
   ComparisonChart* chart_;
   QTableWidget* layers_;
+  AdapterHeatMap* adapterMap_;
   QLineEdit* pplText_;
   QSpinBox* pplSeqLen_;
   QSpinBox* pplWindows_;

@@ -33,6 +33,7 @@
 #include "io/config.h"
 #include "device_status_label.h"
 #include "export_dialog.h"
+#include "finetune_dialog.h"
 #include "job_wizard.h"
 #include "jobs_panel.h"
 #include "live_charts.h"
@@ -119,6 +120,9 @@ MainWindow::MainWindow(QWidget* parent)
   auto* exportAction = new QAction(QIcon(QStringLiteral(":/icons/export.svg")), tr("&Export…"), this);
   exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
   connect(exportAction, &QAction::triggered, this, [this] { makeExportDialog()->open(); });
+  auto* finetuneAction = new QAction(QIcon(QStringLiteral(":/icons/finetune.svg")), tr("&Finetune…"), this);
+  finetuneAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+  connect(finetuneAction, &QAction::triggered, this, [this] { makeFinetuneDialog()->open(); });
   auto* quit = new QAction(tr("&Quit"), this);
   quit->setShortcut(QKeySequence::Quit);
   connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -127,6 +131,7 @@ MainWindow::MainWindow(QWidget* parent)
   recentMenu_ = file->addMenu(tr("Recent Models"));
   file->addAction(quantize);
   file->addAction(compare);
+  file->addAction(finetuneAction);
   file->addAction(exportAction);
   file->addSeparator();
   file->addAction(quit);
@@ -157,6 +162,7 @@ MainWindow::MainWindow(QWidget* parent)
   tools->addAction(open);
   tools->addAction(quantize);
   tools->addAction(compare);
+  tools->addAction(finetuneAction);
   tools->addAction(exportAction);
 
   statusBar()->addPermanentWidget(deviceStatus_);
@@ -219,14 +225,36 @@ widgets::JobWizard* MainWindow::makeWizard() {
 
 void MainWindow::runWizard() { makeWizard()->open(); }
 
-widgets::ExportDialog* MainWindow::makeExportDialog() {
-  auto* dialog = new widgets::ExportDialog(this);
-  dialog->setAttribute(Qt::WA_DeleteOnClose);
+QString MainWindow::quantizedSource() const {
   const auto& s = tree_->summary();
   const bool quantized = std::any_of(s.tensors.begin(), s.tensors.end(),
                                      [](const widgets::TensorRow& t) { return t.name.endsWith(QLatin1String(".qweight")); });
-  const QString source = quantized ? s.folder : lastFinishedOutput_;
-  if (!source.isEmpty()) dialog->setSourceDir(source);
+  return quantized ? s.folder : lastFinishedOutput_;
+}
+
+widgets::FinetuneDialog* MainWindow::makeFinetuneDialog() {
+  auto* dialog = new widgets::FinetuneDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  if (const QString source = quantizedSource(); !source.isEmpty()) dialog->setSourceDir(source);
+  const auto joinComparison = [this](const QString& dir, const QString& message) {
+    statusBar()->showMessage(message, 8000);
+    lastFinishedOutput_ = dir;
+    QString error;
+    if (!comparison_->addRun(dir, &error)) showError(tr("Could not add the run to the comparison"), error);
+  };
+  connect(dialog, &widgets::FinetuneDialog::finetuneFinished, this, [dialog, joinComparison](bool ok, const QString& message) {
+    if (ok) joinComparison(dialog->outputDir(), message);
+  });
+  connect(dialog, &widgets::FinetuneDialog::mergeFinished, this, [dialog, joinComparison](bool ok, const QString& message) {
+    if (ok) joinComparison(dialog->mergedDir(), message);
+  });
+  return dialog;
+}
+
+widgets::ExportDialog* MainWindow::makeExportDialog() {
+  auto* dialog = new widgets::ExportDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  if (const QString source = quantizedSource(); !source.isEmpty()) dialog->setSourceDir(source);
   connect(dialog, &widgets::ExportDialog::exportFinished, this,
           [this](bool, const QString& message) { statusBar()->showMessage(message, 8000); });
   return dialog;

@@ -19,6 +19,7 @@ namespace apiq::widgets {
 class ActivationErrorChart;
 class DeviceStatusLabel;
 class ExportDialog;
+class FinetuneDialog;
 class TensorStatsView;
 class ZeroCensusView;
 class ErrorHeatMap;
@@ -53,6 +54,9 @@ class MainWindow : public QMainWindow {
   // File → Export…, prefilled with the open model when it is quantized, else the output of the
   // last finished job.
   widgets::ExportDialog* makeExportDialog();
+  // File → Finetune…, prefilled like the export; a finished finetune (and its merge) joins the
+  // comparison as finished quantize jobs do.
+  widgets::FinetuneDialog* makeFinetuneDialog();
 
   widgets::TensorTableModel* tensorModel() const { return model_; }
   widgets::ModelTreeModel* treeModel() const { return tree_; }
@@ -84,6 +88,8 @@ class MainWindow : public QMainWindow {
     QString error;
   };
   void onLoadFinished(const LoadResult& r);
+  // The open model when it is quantized, else the output of the last finished job.
+  QString quantizedSource() const;
   void chooseModel();
   void runWizard();
   void showSelectedInTree(const QModelIndex& index);

@@ -40,9 +40,22 @@ std::string csv_field(const std::string& s) {
   return q + "\"";
 }
 
+// Characters, not bytes, so that UTF-8 text (a rank range "2–8", a run folder's name) stays aligned.
+size_t display_width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 std::string pad(const std::string& s, size_t width, bool left) {
-  if (s.size() >= width) return s;
-  return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
+  const size_t w = display_width(s);
+  if (w >= width) return s;
+  return left ? s + std::string(width - w, ' ') : std::string(width - w, ' ') + s;
+}
+
+// The finetune columns are empty on runs that were not finetuned.
+std::optional<double> finetuned(const RunSummary& r, const std::function<std::optional<double>(const FinetuneSummary&)>& f) {
+  return r.finetune ? f(*r.finetune) : std::nullopt;
 }
 
 }  // namespace
@@ -69,6 +82,18 @@ const std::vector<ComparisonColumn>& comparison_columns() {
         return *r.peak_memory_bytes / 1048576.0;
       }),
       text_column("device", "device", [](const RunSummary& r) { return r.device; }),
+      text_column("adapter", "adapter", [](const RunSummary& r) {
+        if (!r.finetune) return std::string();
+        return r.finetune->adapter_kind + (r.finetune->merged ? " (merged)" : "");
+      }),
+      number_column("adapter_params", "adapter params", false, 0,
+                    [](const RunSummary& r) { return finetuned(r, [](const FinetuneSummary& f) { return f.trainable; }); }),
+      number_column("adapter_kib", "adapter KiB", false, 4,
+                    [](const RunSummary& r) { return finetuned(r, [](const FinetuneSummary& f) { return f.stored_kib(); }); }),
+      text_column("adapter_rank", "adapter rank",
+                  [](const RunSummary& r) { return r.finetune ? r.finetune->ranks : std::string(); }),
+      number_column("finetuned_ppl", "finetuned ppl", true, 5,
+                    [](const RunSummary& r) { return finetuned(r, [](const FinetuneSummary& f) { return f.perplexity; }); }),
   };
   return columns;
 }
@@ -113,7 +138,7 @@ std::string comparison_text(const std::vector<RunSummary>& rows) {
     }
   std::vector<size_t> width(cols.size(), 0);
   for (const auto& line : cells)
-    for (size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
+    for (size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], display_width(line[c]));
   std::ostringstream out;
   for (const auto& line : cells) {
     for (size_t c = 0; c < line.size(); ++c) {
@@ -132,7 +157,7 @@ std::string per_block_text(const std::vector<RunSummary>& rows) {
   for (const auto& r : rows) blocks = std::max({blocks, r.block_act_err.size(), r.block_mse.size()});
   size_t width = 16;  // wide enough for every header, so the columns stay aligned
   for (const auto& r : rows)
-    if (!r.reference) width = std::max(width, r.label().size() + 8);
+    if (!r.reference) width = std::max(width, display_width(r.label()) + 8);
   std::ostringstream out;
   out << "per block: activation error (mean over the block's linears) | block output MSE\n" << pad("block", 6, true);
   for (const char* part : {"act err", "MSE"}) {

@@ -22,7 +22,9 @@ struct ComparisonColumn {
 };
 
 // run, method, bits, group, rank, format, size_mb, bits_per_param, perplexity, act_err, block_mse,
-// seconds, peak_mib, device — in this order.
+// seconds, peak_mib, device, then from a finetune (empty otherwise): adapter (kind, "(merged)" after
+// apiq merge), adapter_params (trainable), adapter_kib (stored), adapter_rank ("8", "2–8"),
+// finetuned_ppl (the last held-out evaluation) — in this order.
 const std::vector<ComparisonColumn>& comparison_columns();
 
 // Rows with the lowest value of `column` among the runs that are not the reference (all of them

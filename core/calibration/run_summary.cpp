@@ -5,12 +5,14 @@
 #include <cmath>
 
 #include "base/errors.h"
+#include "base/fs_util.h"
 #include "calibration/calibration_report.h"
 #include "io/config.h"
 #include "io/safetensors.h"
 #include "io/tensor_names.h"
 #include "io/token_stream.h"
 #include "io/tokenizer.h"
+#include "model/adapter.h"
 #include "model/evaluation.h"
 #include "model/linear_shapes.h"
 #include "quant/load_model.h"
@@ -33,6 +35,13 @@ template <size_t N>
 bool has_suffix(const std::string& name, const char* const (&suffixes)[N]) {
   for (const char* s : suffixes)
     if (ends_with(name, s)) return true;
+  return false;
+}
+
+// A finetuned adapter's tensor ("<module>.qbara_A"), which replaces the LoRA factors it was made from.
+bool is_adapter_tensor(const std::string& name) {
+  for (const std::string& kind : adapter_kind_names())
+    if (name.find("." + kind + "_") != std::string::npos) return true;
   return false;
 }
 
@@ -97,10 +106,77 @@ StoredBytes count_stored_bytes(const fs::path& dir) {
       continue;
     }
     s.model_bytes += bytes;
-    if (has_suffix(name, kLinearSuffixes)) s.linear_bytes += bytes;
+    if (has_suffix(name, kLinearSuffixes) || is_adapter_tensor(name)) s.linear_bytes += bytes;
   }
   s.linear_params = target_linear_params(cfg, spec.targets);
   return s;
+}
+
+namespace {
+
+// report.json's `key` inside `where` as a number; none when absent; InputError when of another type.
+std::optional<double> number_at(const nlohmann::json& where, const char* key, const std::string& field,
+                                const fs::path& origin) {
+  const auto it = where.find(key);
+  if (it == where.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number()) throw InputError(origin, field + "." + key + " is not a number");
+  return it->get<double>();
+}
+
+const nlohmann::json& object_at(const nlohmann::json& where, const char* key, const std::string& field,
+                                const fs::path& origin) {
+  static const nlohmann::json none = nlohmann::json::object();
+  const auto it = where.find(key);
+  if (it == where.end()) return none;
+  if (!it->is_object()) throw InputError(origin, field + "." + key + " is not an object");
+  return *it;
+}
+
+// "8", or "lowest–highest" when the linears' ranks differ; "" when no linear has a rank.
+std::string rank_range(const nlohmann::json& linears, const fs::path& origin) {
+  std::optional<double> lowest, highest;
+  for (const auto& l : linears) {
+    if (!l.is_object()) throw InputError(origin, "finetune.adapter.linears holds an entry that is not an object");
+    const auto r = number_at(l, "rank", "finetune.adapter.linears[]", origin);
+    if (!r) continue;
+    lowest = lowest ? std::min(*lowest, *r) : *r;
+    highest = highest ? std::max(*highest, *r) : *r;
+  }
+  if (!lowest) return "";
+  const auto text = [](double v) { return std::to_string(static_cast<int64_t>(v)); };
+  return *lowest == *highest ? text(*lowest) : text(*lowest) + "\u2013" + text(*highest);
+}
+
+}  // namespace
+
+std::optional<FinetuneSummary> finetune_summary(const nlohmann::json& report, const fs::path& origin) {
+  if (!report.is_object() || !report.contains("finetune")) return std::nullopt;
+  const auto& ft = object_at(report, "finetune", "report", origin);
+  FinetuneSummary f;
+  const auto& adapter = object_at(ft, "adapter", "finetune", origin);
+  const auto kind = adapter.find("kind");
+  if (kind != adapter.end() && !kind->is_string()) throw InputError(origin, "finetune.adapter.kind is not a string");
+  f.adapter_kind = kind != adapter.end() ? kind->get<std::string>() : "lora";
+  f.trainable = number_at(adapter, "trainable", "finetune.adapter", origin);
+  f.stored_bits = number_at(adapter, "stored_bits", "finetune.adapter", origin);
+  if (const auto it = adapter.find("linears"); it != adapter.end()) {
+    if (!it->is_array()) throw InputError(origin, "finetune.adapter.linears is not an array");
+    f.linears = *it;
+  }
+  f.ranks = rank_range(f.linears, origin);
+  if (const auto it = ft.find("evals"); it != ft.end()) {
+    if (!it->is_array()) throw InputError(origin, "finetune.evals is not an array");
+    for (const auto& e : *it) {
+      if (!e.is_object()) throw InputError(origin, "finetune.evals holds an entry that is not an object");
+      const auto ppl = number_at(e, "ppl", "finetune.evals[]", origin);
+      if (!f.perplexity_before) f.perplexity_before = ppl;
+      f.perplexity = ppl;
+    }
+  }
+  // Merged: the adapter now lives in the zero points, so nothing is stored beside the base.
+  f.merged = report.contains("merge");
+  if (f.merged && f.stored_bits) f.stored_bits = 0.0;
+  return f;
 }
 
 void unique_labels(std::vector<RunSummary>& rows) {
@@ -122,7 +198,10 @@ std::string RunSummary::label() const {
 }
 
 RunSummary summarize_run(const fs::path& run_dir) {
-  const StoredReport report = read_report(run_dir);
+  // One read of report.json: the calibration's part parsed by read_report's parser, the finetune part here.
+  const auto report_file = run_dir / "report.json";
+  const std::string report_text = read_nonempty_file(report_file, "report");
+  const StoredReport report = parse_report(report_text, report_file);
   const auto config_file = run_dir / "config.json";
   const LlamaConfig cfg = LlamaConfig::from_file(config_file);
   const QuantSpec spec = quant_spec_of(cfg, config_file);
@@ -136,6 +215,7 @@ RunSummary summarize_run(const fs::path& run_dir) {
   s.rank = spec.lora.rank;
   s.format = spec.format_name();
   s.result = report.result;
+  s.finetune = finetune_summary(nlohmann::json::parse(report_text, nullptr, false), report_file);
   s.seconds = report.result.seconds;
   s.peak_memory_bytes = report.result.peak_memory_bytes;
   s.device = report.result.device;

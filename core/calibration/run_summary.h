@@ -5,6 +5,7 @@
 // GUI's Comparison tab all show these rows, so their numbers are the same everywhere.
 #pragma once
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,27 @@
 #include "calibration/calibration.h"
 
 namespace apiq {
+
+// What `apiq finetune` trained into a run (report.json's "finetune" section; its "adapter" names
+// the kind and describes every linear's adapter). A run that was not finetuned has none.
+struct FinetuneSummary {
+  std::string adapter_kind;  // a name of the adapter table ("lora" for finetunes that predate the table)
+  bool merged = false;       // `apiq merge` folded the adapter into the zero points: nothing stored beside the base
+  std::optional<double> trainable;    // adapter parameters over every linear (none when the report predates it)
+  std::optional<double> stored_bits;  // bits of the stored adapter tensors; 0 once merged
+  // The linears' ranks: "8", or "2–8" when they differ (Bayesian-LoRA); "" for kinds without a rank.
+  std::string ranks;
+  std::optional<double> perplexity;            // held-out perplexity of the last evaluation (after the last epoch)
+  std::optional<double> perplexity_before;     // the same before training
+  nlohmann::json linears = nlohmann::json::array();  // finetune.adapter.linears as stored
+  std::optional<double> stored_kib() const {
+    return stored_bits ? std::optional<double>(*stored_bits / 8.0 / 1024.0) : std::nullopt;
+  }
+};
+
+// The finetune section of a parsed report.json, or none when the run was not finetuned;
+// InputError naming `origin` and the field when the section is malformed.
+std::optional<FinetuneSummary> finetune_summary(const nlohmann::json& report, const std::filesystem::path& origin);
 
 struct RunSummary {
   std::filesystem::path dir;
@@ -35,6 +57,7 @@ struct RunSummary {
   std::string device;                                  // where it calibrated ("" when the report predates it)
   std::vector<double> block_act_err, block_mse;        // per block: mean act. error of its linears, output MSE
   CalibrationResult result;                            // per linear (empty on the reference row)
+  std::optional<FinetuneSummary> finetune;             // when the run was finetuned (apiq finetune)
 
   double model_megabytes() const { return model_bytes / 1e6; }
   // Stored bits per weight of the quantized linears, LoRA included (NaN when there are none).

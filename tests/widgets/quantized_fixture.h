@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A small real quantized checkpoint for the widget tests, made through core's calibration:
-// babyllama-tok105 (hidden 128, FFN 352: every packed export fits), LoftQ (so LoRA B is not
-// zero), 2-bit, group size 32, rank 8. Optionally some zero points are set to 0 afterwards, so
+// babyllama-tok105 (hidden 128, FFN 352: every packed export fits) unless another model is named
+// (the finetune tests use stories260K: hidden 64, FFN 172), LoftQ (so LoRA B is not zero) unless
+// another method is named, 2-bit, group size 32, rank 8 (none for rtn). Optionally some zero points are set to 0 afterwards, so
 // the census and the GPTQ v1 refusal have something to find. Also raw readers the tests use as
 // independent references (plain loops over the stored bytes).
 #pragma once
@@ -21,19 +22,21 @@ inline bool available() { return QFileInfo::exists(shared(QStringLiteral("models
 
 inline void plantZeroPoints(const QString& dir, const std::map<std::string, int>& counts);
 
-// Writes the checkpoint to `out` (which must not exist), then sets the first n zero points of each
-// `<module>.zeros` named in `zeroPoints` to 0; returns an empty string on success.
-inline QString makeQuantized(const QString& out, const std::map<std::string, int>& zeroPoints = {}) {
+// Writes the checkpoint of shared/`model` to `out` (which must not exist), then sets the first n
+// zero points of each `<module>.zeros` named in `zeroPoints` to 0; returns an empty string on success.
+inline QString makeQuantized(const QString& out, const std::map<std::string, int>& zeroPoints = {},
+                             const QString& model = QStringLiteral("models/babyllama-tok105"),
+                             const std::string& method = "loftq") {
   apiq::CalibrationOptions o;
-  o.method = "loftq";
+  o.method = method;
   o.quant.bits = 2;
   o.quant.group_size = 32;
-  o.lora.rank = 8;
+  o.lora.rank = method == "rtn" ? 0 : 8;
   o.nsamples = 4;
   o.seq_len = 32;
   o.epochs = 1;
   try {
-    apiq::calibrate_model(shared(QStringLiteral("models/babyllama-tok105")).toStdString(),
+    apiq::calibrate_model(shared(model).toStdString(),
                           shared(QStringLiteral("data/tinystories-sample.txt")).toStdString(), out.toStdString(), o);
     if (!zeroPoints.empty()) plantZeroPoints(out, zeroPoints);
   } catch (const std::exception& e) {

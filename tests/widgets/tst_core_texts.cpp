@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Every user-visible text of core's method and export-format tables is listed in core_texts.cpp,
+// Every user-visible text of core's method, export-format and adapter tables is listed in core_texts.cpp,
 // so Qt Linguist sees it and the widgets can translate it; and the list holds nothing stale.
 #include <QtTest>
 #include <set>
@@ -8,6 +8,7 @@
 #include "core_texts.h"
 #include "export/export_format.h"
 #include "methods/method.h"
+#include "model/adapter.h"
 
 namespace {
 std::set<std::string> listed(const char* const* texts) {
@@ -35,6 +36,16 @@ class TstCoreTexts : public QObject {
       QVERIFY2(texts.count(f->engines()), f->engines());
       QVERIFY2(texts.count(f->loss()), f->loss());
     }
+  }
+  // The finetune dialog shows every adapter kind's summary, translated.
+  void everyAdapterSummaryIsListed() {
+    const auto texts = listed(apiq::widgets::kAdapterTexts);
+    std::set<std::string> used;
+    for (const apiq::AdapterKind* k : apiq::adapter_table()) {
+      QVERIFY2(texts.count(k->summary()), k->summary());
+      used.insert(k->summary());
+    }
+    QCOMPARE(used.size(), texts.size());  // no stale entry
   }
 };
 

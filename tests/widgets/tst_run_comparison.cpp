@@ -20,6 +20,8 @@
 #include <cmath>
 
 #include "calibration/calibration.h"
+#include "calibration/comparison_table.h"
+#include "finetune/finetune.h"
 #include "comparison_chart.h"
 #include "comparison_summary_model.h"
 #include "run_comparison.h"
@@ -55,7 +57,7 @@ CountedBytes countBytes(const QString& dir) {
       continue;
     }
     c.model += bytes;
-    for (const char* s : {".qweight", ".scales", ".zeros", ".nf_absmax", ".lora_A", ".lora_B"})
+    for (const char* s : {".qweight", ".scales", ".zeros", ".nf_absmax", ".lora_A", ".lora_B", ".qbara_A", ".qbara_B"})
       if (name.endsWith(QLatin1String(s))) c.linears += bytes;
   }
   return c;
@@ -342,6 +344,61 @@ class TstRunComparison : public QObject {
     const QString first = QFileInfo(work_.path()).fileName() + QStringLiteral("/qlora");
     QCOMPARE(w.chart()->seriesNames(), (QStringList{first, QStringLiteral("other/qlora")}));
     QCOMPARE(w.summary()->index(2, 0).data().toString(), QStringLiteral("other/qlora"));
+  }
+
+  // A finetuned run's columns are its report's finetune section; other runs leave them empty. The
+  // finetuned adapter's tensors count in its bits per parameter; the CSV ends with the new columns.
+  void finetuneColumnsEqualTheReport() {
+    const QString ft = work_.filePath(QStringLiteral("loftq-qbara")), train = work_.filePath(QStringLiteral("ft-train.txt"));
+    {
+      QFile in(shared_ + QStringLiteral("/data/tinystories-sample.txt")), out(train);
+      QVERIFY(in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly));
+      out.write(in.read(5000));
+    }
+    apiq::FinetuneOptions o;
+    o.adapter.kind = "qbara";
+    o.data.seq_len = 32;
+    o.data.max_eval_examples = 4;
+    o.batch = 8;
+    apiq::finetune(runs_[1].toStdString(), train.toStdString(), ft.toStdString(), o);
+    RunComparisonWidget w;
+    QVERIFY(w.setRunDirs({runs_[1], ft}));
+    const auto* m = w.summary();
+    const auto value = [m](int row, const char* key) {
+      return m->index(row, ComparisonSummaryModel::columnOf(key)).data(ComparisonSummaryModel::ValueRole);
+    };
+    const int base = m->rowOf(runs_[1]), tuned = m->rowOf(ft);
+    QVERIFY(base >= 1 && tuned >= 1);
+    const QJsonObject finetune = readJson(ft + QStringLiteral("/report.json"))[QStringLiteral("finetune")].toObject();
+    const QJsonObject adapter = finetune[QStringLiteral("adapter")].toObject();
+    QCOMPARE(value(tuned, "adapter").toString(), QStringLiteral("qbara"));
+    QCOMPARE(value(tuned, "adapter_params").toDouble(), adapter[QStringLiteral("trainable")].toDouble());
+    QCOMPARE(value(tuned, "adapter_kib").toDouble(), adapter[QStringLiteral("stored_bits")].toDouble() / 8 / 1024);
+    double lowest = 1e300, highest = 0;
+    for (const auto& l : adapter[QStringLiteral("linears")].toArray())
+      lowest = std::min(lowest, l.toObject()[QStringLiteral("rank")].toDouble()),
+      highest = std::max(highest, l.toObject()[QStringLiteral("rank")].toDouble());
+    QCOMPARE(lowest, 16.0);  // Q-BaRA trains rank 2r on r = 8's parameters
+    QCOMPARE(value(tuned, "adapter_rank").toString(), QString::number(highest));
+    QCOMPARE(value(tuned, "finetuned_ppl").toDouble(),
+             finetune[QStringLiteral("evals")].toArray().last().toObject()[QStringLiteral("ppl")].toDouble());
+    for (const char* key : {"adapter_params", "adapter_kib", "finetuned_ppl"}) {
+      QVERIFY(value(base, key).isNull());
+      QVERIFY(value(0, key).isNull());  // the reference row
+    }
+    QVERIFY(value(base, "adapter").toString().isEmpty() && value(base, "adapter_rank").toString().isEmpty());
+    const CountedBytes bytes = countBytes(ft);
+    QVERIFY(std::fabs(value(tuned, "bits_per_param").toDouble() - 8 * bytes.linears / linearParams(ft)) < 1e-12);
+    const auto csv = parseCsv(m->toCsv());
+    QCOMPARE(csv.front().mid(csv.front().size() - 5),
+             (QStringList{QStringLiteral("adapter"), QStringLiteral("adapter_params"), QStringLiteral("adapter_kib"),
+                          QStringLiteral("adapter_rank"), QStringLiteral("finetuned_ppl")}));
+    QCOMPARE(csv[tuned + 1].last().toDouble(), value(tuned, "finetuned_ppl").toDouble());
+    // The same rows as `apiq compare` prints them: the finetuned run's adapter in the text table.
+    const QString text = QString::fromStdString(apiq::comparison_text(m->rows()));
+    QVERIFY2(text.contains(QStringLiteral("finetuned ppl")) && text.contains(QStringLiteral("qbara")), qPrintable(text));
+    QCOMPARE(m->headerData(ComparisonSummaryModel::columnOf("finetuned_ppl"), Qt::Horizontal, Qt::DisplayRole).toString(),
+             QStringLiteral("Finetuned perplexity"));
   }
 
   void addRemoveAndPersist() {
