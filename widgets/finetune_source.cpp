@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "finetune/finetune.h"
+#include "finetune/finetune_model.h"
 #include "io/config.h"
 #include "model/adapter.h"
 #include "model/linear_shapes.h"
@@ -26,6 +27,8 @@ FinetuneSource readFinetuneSource(const QString& folder) {
     s.storedAdapter = spec.adapter;
     s.baseRank = spec.adapter ? spec.adapter->rank : spec.lora.rank;
     s.maxSequence = cfg.max_sequence();
+    s.config = cfg;
+    s.spec = spec;
     const auto shapes = apiq::linear_shapes(cfg);
     for (int64_t b = 0; b < cfg.num_hidden_layers; ++b)
       for (apiq::LinearKind k : apiq::kAllLinears)
@@ -38,23 +41,16 @@ FinetuneSource readFinetuneSource(const QString& folder) {
 
 namespace {
 
-// `o` for `kind` as finetune's attach_adapters resolves it; a non-empty problem when it refuses.
+// `o` for `kind` resolved by core as finetune resolves it; a non-empty problem when it refuses.
 std::pair<apiq::AdapterOptions, QString> resolve(const FinetuneSource& s, const apiq::AdapterKind& kind,
                                                   apiq::AdapterOptions o) {
   o.kind = kind.name();
-  if (o.rank == 0) o.rank = s.baseRank;
-  if (s.storedAdapter) {
-    if (s.storedAdapter->kind != o.kind)
-      return {o, QStringLiteral("the checkpoint holds a %1 adapter; finetune its base for %2")
-                     .arg(QString::fromStdString(s.storedAdapter->kind), QString::fromStdString(o.kind))};
-    o = *s.storedAdapter;  // training goes on with the stored adapter as it was made
-  }
+  if (!s.config) return {o, s.error};
   try {
-    o.validate();
+    return {apiq::resolve_adapter(*s.config, s.spec, o), QString()};
   } catch (const std::invalid_argument& e) {
     return {o, QString::fromStdString(e.what())};
   }
-  return {o, QString()};
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 #include <optional>
 #include <vector>
 
+#include "io/config.h"
 #include "model/adapter_options.h"
+#include "quant/quant_spec.h"
 
 namespace apiq {
 struct FinetuneResult;
@@ -27,6 +29,8 @@ struct FinetuneSource {
   qint64 baseRank = 0;   // the stored adapter's rank, else the LoRA factors' (0: none)
   std::optional<apiq::AdapterOptions> storedAdapter;  // a finetuned adapter of another kind than LoRA
   qint64 maxSequence = 0;
+  std::optional<apiq::LlamaConfig> config;  // what core resolves the adapter options against
+  apiq::QuantSpec spec;
   struct Linear {
     qint64 out = 0, in = 0;
   };

@@ -104,6 +104,7 @@ AdapterOptions resolve_adapter(const LlamaConfig& cfg, const QuantSpec& spec, Ad
   if (spec.adapter && spec.adapter->kind != o.kind)
     throw std::invalid_argument("the checkpoint holds a " + spec.adapter->kind + " adapter; finetune its base for " + o.kind);
   if (spec.adapter) o = *spec.adapter;  // go on training the stored adapter as it was made
+  o.validate();
   const auto& names = tensor_names_for(cfg.model_type);
   const auto shapes = linear_shapes(cfg);
   for (LinearKind k : kAllLinears) {  // every block has the same shapes
