@@ -228,6 +228,8 @@ void add_finetune(CLI::App& app) {
       ->capture_default_str()->check(CLI::IsMember({"fit", "zero"}));
   c->add_option("--gate-lambda", a->adapter.gate_lambda, "blora: weight of the expected number of open gates")
       ->capture_default_str()->check(non_negative_number());
+  c->add_option("--gate-lr", a->adapter.gate_lr, "blora: peak learning rate of the gates")
+      ->capture_default_str()->check(positive_number());
   c->callback([a] { run_finetune(*a); });
 }
 

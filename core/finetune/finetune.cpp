@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "base/device_info.h"
 #include "base/errors.h"
@@ -217,6 +218,23 @@ void write_output(const fs::path& qdir, OutputFolder& out, const LlamaModel& mod
   out.commit();
 }
 
+// AdamW over the adapter weights, and over the gates (no weight decay) as a second group.
+torch::optim::AdamW make_optimizer(const std::vector<torch::Tensor>& params,
+                                   const std::vector<std::shared_ptr<Adapter>>& adapters, const FinetuneOptions& o) {
+  std::set<const void*> gate_set;
+  for (const auto& a : adapters)
+    for (const auto& g : a->gate_parameters()) gate_set.insert(g.unsafeGetTensorImpl());
+  std::vector<torch::Tensor> weights, gates;
+  for (const auto& p : params) (gate_set.count(p.unsafeGetTensorImpl()) ? gates : weights).push_back(p);
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(weights, std::make_unique<torch::optim::AdamWOptions>(
+                                   torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay)));
+  if (!gates.empty())
+    groups.emplace_back(gates, std::make_unique<torch::optim::AdamWOptions>(
+                                   torch::optim::AdamWOptions(o.adapter.gate_lr).weight_decay(0.0)));
+  return torch::optim::AdamW(groups, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+}
+
 // Inputs are checked before the weights load: config, tokenizer, data.
 struct FinetuneInputs {
   Tokenizer tok;
@@ -331,7 +349,10 @@ class Trainer {
     const double lr = lr_at(st_.step, total_steps_, o_);
     if (tokens) {
       if (o_.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(params_, o_.max_grad_norm);
-      for (auto& g : opt_.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+      // Group 0: the adapter weights; group 1 (where there is one): gates, at gate_lr on the same schedule.
+      auto& groups = opt_.param_groups();
+      for (size_t i = 0; i < groups.size(); ++i)
+        static_cast<torch::optim::AdamWOptions&>(groups[i].options()).lr(i == 0 ? lr : lr * o_.adapter.gate_lr / o_.lr);
       opt_.step();
     }
     const FinetuneStep rec{st_.step, e, loss, lr, tokens};
@@ -385,7 +406,7 @@ FinetuneResult finetune(const fs::path& qdir, const fs::path& data, const fs::pa
   for (auto& p : params) p.set_requires_grad(true);
   const auto adapters = model_adapters(model);
 
-  torch::optim::AdamW opt(params, torch::optim::AdamWOptions(opts.lr).weight_decay(opts.weight_decay));
+  torch::optim::AdamW opt = make_optimizer(params, adapters, opts);
   const fs::path work = partial_dir(out_dir);
   const fs::path state_file = work / "state.safetensors";
   const json fingerprint = options_json(opts, qdir, data);

@@ -37,6 +37,8 @@ class Adapter {
   virtual torch::Tensor delta() const = 0;
   // What the optimizer trains (adapter weights, and gate parameters where the kind has them).
   virtual std::vector<torch::Tensor> parameters() const = 0;
+  // The part of parameters() that are gates (Bayesian-LoRA's log α): trained at their own rate.
+  virtual std::vector<torch::Tensor> gate_parameters() const { return {}; }
   // Added to the training loss once per optimizer step (undefined: nothing).
   virtual torch::Tensor penalty() const { return {}; }
   // Training (stochastic parts sampled) or evaluation (deterministic): Bayesian-LoRA's gates.

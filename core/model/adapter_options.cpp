@@ -13,13 +13,15 @@ void AdapterOptions::validate() const {
   if (!std::isfinite(alpha) || alpha <= 0) throw std::invalid_argument("adapter alpha must be positive and finite");
   if (in_pool < 0) throw std::invalid_argument("QA-HiRA input pool must not be negative (0: the group size)");
   if (out_pool < 1) throw std::invalid_argument("QA-HiRA output pool must be at least 1, got " + std::to_string(out_pool));
+  if (!std::isfinite(gate_lr) || gate_lr <= 0) throw std::invalid_argument("the gate learning rate must be positive");
   if (!std::isfinite(gate_lambda) || gate_lambda < 0)
     throw std::invalid_argument("the gate penalty λ must be finite and not negative");
 }
 
 json AdapterOptions::to_json() const {
   return {{"kind", kind},         {"rank", rank},         {"alpha", alpha},       {"in_pool", in_pool},
-          {"out_pool", out_pool}, {"fit_base", fit_base}, {"gate_lambda", gate_lambda}};
+          {"out_pool", out_pool}, {"fit_base", fit_base}, {"gate_lambda", gate_lambda},
+          {"gate_lr", gate_lr}};
 }
 
 AdapterOptions AdapterOptions::from_json(const json& j) {
@@ -33,6 +35,7 @@ AdapterOptions AdapterOptions::from_json(const json& j) {
     o.out_pool = j.value("out_pool", int64_t{8});
     o.fit_base = j.value("fit_base", true);
     o.gate_lambda = j.value("gate_lambda", 1e-3);
+    o.gate_lr = j.value("gate_lr", 0.05);
   } catch (const json::exception&) {
     throw std::invalid_argument("adapter has a missing field or one of the wrong type");
   }

@@ -16,6 +16,10 @@ struct AdapterOptions {
   int64_t out_pool = 8;       // QA-HiRA λ2 along the output
   bool fit_base = true;       // start from the best approximation of the base's s·B·A in this form; false: from zero
   double gate_lambda = 1e-3;  // Bayesian-LoRA: weight of the expected number of open gates in the loss
+  // Bayesian-LoRA: peak learning rate of the gate parameters (log α), following the same schedule.
+  // Ours: with AdamW a gate moves about one learning rate per step, so at the adapter's 3e-4 a gate
+  // starting at log α 6 could not cross the cut-off (about −0.9) in a finetuning run.
+  double gate_lr = 0.05;
 
   // std::invalid_argument naming the field (no kind, rank < 0, pools < 1, non-finite α or λ); the
   // kind's name is checked against the adapter table where it is used (find_adapter_kind).

@@ -160,6 +160,10 @@ class BloraAdapter final : public Adapter {
     if (!training_) return {};  // read off: nothing is left to train
     return {w_[0], w_[1], w_[2], gates_};
   }
+  std::vector<torch::Tensor> gate_parameters() const override {
+    if (!training_) return {};
+    return {gates_};
+  }
   torch::Tensor penalty() const override;
   void finish() override;
   AdapterTensors tensors() const override;
