@@ -97,7 +97,7 @@ gsm8k() {
 # Bayesian-LoRA's gate weight λ: how far the adapter shrinks before the perplexity moves by 1 %.
 blora_sweep() {
   EVAL_DATA=$D/tinystories-valid-head.txt
-  for lambda in 0 0.01 0.1 1; do
+  for lambda in 0 0.001 0.01 0.03 0.1 1; do
     finetune stories260K-apiq-bw "blora-l$lambda" "$D/tinystories-sample.txt" text 2 --adapter blora --gate-lambda "$lambda"
     record "stories260K-apiq-bw-blora-l$lambda" "$EVAL_DATA"
   done
