@@ -23,6 +23,8 @@ struct QuantizeArgs {
   uint64_t seed = 2;
   int loftq_iters = 5, lq_iters = 20;
   int64_t fisher = 0;
+  double budget = 0;
+  bool budget_exclude_lora = false;
   bool sym = false, resume = false, offload = false, aug_loss = false;
 };
 
@@ -60,6 +62,8 @@ void run_quantize(const QuantizeArgs& a) {
   o.loftq_iters = a.loftq_iters;
   o.lq_iters = a.lq_iters;
   o.fisher = a.fisher;
+  o.budget = a.budget;
+  o.budget_counts_lora = !a.budget_exclude_lora;
   o.clip_lr = a.clip_lr;
   o.lora_lr = a.lora_lr;
   o.weight_decay = a.weight_decay;
@@ -101,8 +105,14 @@ void add_quantize(CLI::App& app) {
   c->add_option("--lq-iters", a->lq_iters, "lq-lora: most decomposition iterations (stops once the error rises)")
       ->capture_default_str()->check(positive_number());
   c->add_option("--fisher", a->fisher,
-                "lq-lora: weight the decomposition by the diagonal Fisher of the first N calibration windows (0: off)")
+                "weight lq-lora's decomposition (and a --budget allocation's errors) by the diagonal Fisher of the "
+                "first N calibration windows (0: off)")
       ->capture_default_str()->check(non_negative_number());
+  c->add_option("--budget", a->budget,
+                "mixed precision: choose bits 2/3/4/8 and group 32/64/128 per linear for the least error within B "
+                "stored bits per quantized parameter (LoRA factors included), exactly (multiple-choice knapsack)")
+      ->check(non_negative_number());
+  c->add_flag("--budget-exclude-lora", a->budget_exclude_lora, "--budget counts codes, scales and zeros only");
   c->add_option("--clip-lr", a->clip_lr, "learning rate of the clipping parameters")->capture_default_str();
   c->add_option("--lora-lr", a->lora_lr, "learning rate of the LoRA factors")->capture_default_str();
   c->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str();

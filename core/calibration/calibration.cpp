@@ -10,6 +10,7 @@
 #include "base/output_folder.h"
 #include "calibration/block_measure.h"
 #include "calibration/calibration_report.h"
+#include "calibration/budget_allocation.h"
 #include "calibration/fisher.h"
 #include "io/safetensors.h"
 #include "io/token_stream.h"
@@ -29,7 +30,8 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 json options_fingerprint(const CalibrationOptions& o, const fs::path& model_dir, const fs::path& calib) {
   return {{"method", o.method}, {"quantization", o.spec().to_json()},
           {"nsamples", o.nsamples}, {"seq_len", o.seq_len}, {"epochs", o.epochs}, {"seed", o.seed},
-          {"loftq_iters", o.loftq_iters}, {"lq_iters", o.lq_iters}, {"fisher", o.fisher}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
+          {"loftq_iters", o.loftq_iters}, {"lq_iters", o.lq_iters}, {"fisher", o.fisher}, {"budget", o.budget},
+          {"budget_counts_lora", o.budget_counts_lora}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
           {"weight_decay", o.weight_decay}, {"targets", targets_to_string(o.targets)}, {"aug_loss", o.aug_loss},
           {"learnable_clipping", o.quant.learnable_clipping},
           {"model", fs::absolute(model_dir).string()}, {"calib", fs::absolute(calib).string()}};
@@ -69,10 +71,12 @@ struct Run {
   fs::path work;
   json fingerprint, state;
   std::vector<BlockFisher> fisher;  // --fisher: per block; empty otherwise
+  json budget;                      // --budget: what the allocation chose, for the report
 };
 
+// `opts` gains the budget allocation's per-linear overrides, when there is a budget.
 Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs::path& out_dir,
-                const CalibrationOptions& opts, bool resume, CalibrationObserver* obs) {
+                CalibrationOptions& opts, bool resume, CalibrationObserver* obs) {
   opts.validate();
   auto out = std::make_unique<OutputFolder>(out_dir);
   const torch::Device device(opts.device);
@@ -99,6 +103,14 @@ Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs:
   r.cache_type = cache_dtype(opts, device);
   // The Fisher needs the full-precision model, so it is taken before any block is replaced.
   if (opts.fisher > 0) r.fisher = empirical_fisher(r.model, samples.narrow(0, 0, opts.fisher), opts.targets, device, obs);
+  if (opts.budget > 0) {
+    const BudgetAllocation a = allocate_budget(r.model, opts, r.fisher, obs);
+    opts.overrides = a.overrides;
+    r.budget = {{"bits_per_param", opts.budget},   {"counts_lora", opts.budget_counts_lora},
+                {"params", a.params},              {"budget_bits", a.budget_bits},
+                {"storage_bits", a.storage_bits},  {"storage_bits_per_param", a.bits_per_param()},
+                {"cost", a.cost},                  {"cost_weighted_by_fisher", !r.fisher.empty()}};
+  }
   {
     torch::NoGradGuard ng;
     r.X = r.model.embed(samples).to(r.cache_device, r.cache_type);
@@ -167,7 +179,9 @@ void write_checkpoint(Run& r, const CalibrationResult& result) {
   cj["quantization_config"] = r.opts.spec().to_json();
   write_json_atomic(tmp / "config.json", cj);
   copy_tokenizer_files(r.tok.path().parent_path(), tmp);
-  write_json_atomic(tmp / "report.json", report_to_json(result, r.fingerprint));
+  json report = report_to_json(result, r.fingerprint);
+  if (!r.budget.is_null()) report["budget"] = r.budget;
+  write_json_atomic(tmp / "report.json", report);
   r.out->commit();
 }
 
@@ -179,12 +193,13 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
                                   const CalibrationOptions& opts, bool resume, CalibrationObserver* obs,
                                   const CancelToken* cancel) {
   const auto t_start = Clock::now();
-  Run r = prepare_run(model_dir, calib_file, out_dir, opts, resume, obs);
+  CalibrationOptions run_opts = opts;  // with the budget's overrides once allocated
+  Run r = prepare_run(model_dir, calib_file, out_dir, run_opts, resume, obs);
   const LlamaConfig& cfg = r.model.config();
   const int64_t done = r.state["blocks_done"].get<int64_t>();
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
     torch::manual_seed(opts.seed * 1000003ULL + static_cast<uint64_t>(b));  // per block, so resume is exact
-    BlockContext ctx{cfg, opts, r.device, r.cos, r.sin, b, obs, cancel};
+    BlockContext ctx{cfg, run_opts, r.device, r.cos, r.sin, b, obs, cancel};
     if (!r.fisher.empty()) ctx.fisher = r.fisher[b];
     const torch::Tensor Y = run_block_batched(ctx, dense_block(ctx, r.model.weights().blocks[b]), r.X,
                                               opts.metric_batch, r.cache_device, r.cache_type);

@@ -32,6 +32,10 @@ std::vector<std::string> packed_export_problems(const QuantizedCheckpoint& src, 
     out.push_back(format + " export needs all seven linears quantized; these stay dense here: " + dense +
                   " (export hf-dequantized or peft instead)");
   }
+  if (spec.mixed())
+    out.push_back(format + " is written here with one bits value and group size for the whole model, and this "
+                           "checkpoint mixes them per linear (--budget): export hf-dequantized (compressed-tensors "
+                           "config groups per configuration are not written yet)");
   if (spec.adapter)
     out.push_back(format + " carries the adapter as a PEFT LoRA, and PEFT has no " + spec.adapter->kind +
                   " adapter (fold a qahira adapter in with apiq merge, or export hf-dequantized, which adds any "

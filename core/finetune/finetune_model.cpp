@@ -110,7 +110,7 @@ AdapterOptions resolve_adapter(const LlamaConfig& cfg, const QuantSpec& spec, Ad
   for (LinearKind k : kAllLinears) {  // every block has the same shapes
     if (!spec.is_target(k)) continue;
     const auto [out, in] = shapes[static_cast<int>(k)];
-    if (const auto why = kind.problem(AdapterShape{out, in, spec.is_int() ? spec.quant.group_size : 0}, o); !why.empty())
+    if (const auto why = kind.problem(AdapterShape{out, in, spec.is_int() ? spec.quant_for(0, k).group_size : 0}, o); !why.empty())
       throw std::invalid_argument(linear_module(names, 0, k) + ": " + why);
   }
   return o;
@@ -126,7 +126,7 @@ AdapterOptions attach_adapters(LlamaModel& model, const QuantSpec& spec, Adapter
       auto& l = qb->at(k);
       if (l.state == QuantLinear::State::Dense) continue;
       const auto [out, in] = shapes[static_cast<int>(k)];
-      const AdapterShape shape{out, in, spec.is_int() ? spec.quant.group_size : 0};
+      const AdapterShape shape{out, in, spec.is_int() ? spec.quant_for(b, k).group_size : 0};
       if (!l.adapter) l.adapter = std::shared_ptr<Adapter>(kind.create(shape, o, l.lora, model.options().device));
       else if (l.adapter->parameters().empty())
         throw std::invalid_argument("the checkpoint's " + o.kind + " adapter is read off and final; finetune its base");

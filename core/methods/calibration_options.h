@@ -28,6 +28,10 @@ struct CalibrationOptions : QuantSpec {
   // (0: unweighted). They are the first `fisher` of the run's `nsamples` windows, so it may not
   // exceed nsamples; only methods whose uses_fisher() is true accept it.
   int64_t fisher = 0;
+  // --budget B: bits per quantized parameter for a mixed-precision allocation (0: uniform `quant`);
+  // the allocation fills QuantSpec::overrides before the first block (calibration/budget_allocation.h).
+  double budget = 0;
+  bool budget_counts_lora = true;  // the LoRA factors count against the budget
   double clip_lr = 5e-3;
   double lora_lr = 5e-4;
   double weight_decay = 0.1;

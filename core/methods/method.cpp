@@ -14,9 +14,9 @@ QuantBlockLinears Method::init_block(const BlockContext& ctx, const BlockWeights
   const auto& o = ctx.opts;
   QuantBlockLinears qb;
   qb.norms = weights.norms.to(ctx.device, torch::kFloat);
-  QuantizerOptions qo = o.quant;
-  qo.learnable_clipping = learnable_clipping() && qo.format == QuantizerOptions::Format::Int && qo.learnable_clipping;
   for (LinearKind k : kAllLinears) {
+    QuantizerOptions qo = o.quant_for(ctx.block, k);  // a budget allocation may give this linear its own bits
+    qo.learnable_clipping = learnable_clipping() && qo.format == QuantizerOptions::Format::Int && qo.learnable_clipping;
     QuantLinear& l = qb.at(k);
     const auto& src = weights.linear(k);
     l.W = src.weight.to(ctx.device, torch::kFloat);
@@ -53,7 +53,7 @@ namespace {
 // --fisher N: a count of the run's own windows, for a method that reads the Fisher.
 void add_fisher_problems(const CalibrationOptions& o, const Method& m, std::vector<std::string>& out) {
   if (o.fisher < 0) out.emplace_back("fisher windows must not be negative");
-  if (o.fisher > 0 && !m.uses_fisher()) {
+  if (o.fisher > 0 && !m.uses_fisher() && o.budget <= 0) {  // a budget allocation weights its costs with it
     std::string with;
     for (const Method* other : method_table())
       if (other->uses_fisher()) with += (with.empty() ? "" : ", ") + std::string(other->name());
@@ -114,6 +114,9 @@ std::vector<std::string> CalibrationOptions::problems() const {
   if (!(clip_lr >= 0 && lora_lr >= 0 && weight_decay >= 0))
     out.emplace_back("learning rates and weight decay must not be negative");
   if (metric_batch < 1) out.emplace_back("the metric batch must be at least 1");
+  if (budget < 0 || !std::isfinite(budget)) out.emplace_back("the budget must be a positive number of bits per parameter");
+  if (budget > 0 && !is_int())
+    out.emplace_back("--budget chooses int bits and group sizes per linear; the nf format has one configuration");
   if (m->has_adapter()) {
     if (lora.rank < 1) out.push_back(std::string(m->name()) + " trains LoRA factors: the rank must be at least 1");
     if (!(lora.alpha > 0)) out.emplace_back("LoRA alpha must be positive");

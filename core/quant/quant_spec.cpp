@@ -16,6 +16,25 @@ void QuantSpec::validate() const {
   if (lora.rank < 0) throw std::invalid_argument("lora rank must not be negative, got " + std::to_string(lora.rank));
   if (!std::isfinite(lora.alpha)) throw std::invalid_argument("lora alpha must be finite");
   if (count_targets(targets) == 0) throw std::invalid_argument("no target linears: quantize at least one linear");
+  if (mixed() && !is_int()) throw std::invalid_argument("per-linear bits and group sizes need the int format");
+  for (const auto& [key, m] : overrides) {
+    if (!(m.bits == 2 || m.bits == 3 || m.bits == 4 || m.bits == 8))
+      throw std::invalid_argument("module override " + key + ": bits must be 2, 3, 4 or 8, got " + std::to_string(m.bits));
+    if (m.group_size < 1) throw std::invalid_argument("module override " + key + ": group size must be positive");
+  }
+}
+
+std::string QuantSpec::module_key(int64_t block, LinearKind k) {
+  return "layers." + std::to_string(block) + "." + linear_short_name(k);
+}
+
+QuantizerOptions QuantSpec::quant_for(int64_t block, LinearKind k) const {
+  QuantizerOptions q = quant;
+  if (const auto it = overrides.find(module_key(block, k)); it != overrides.end()) {
+    q.bits = it->second.bits;
+    q.group_size = it->second.group_size;
+  }
+  return q;
 }
 
 json QuantSpec::to_json() const {
@@ -29,6 +48,11 @@ json QuantSpec::to_json() const {
             {"lora_alpha", lora.alpha},      {"target_modules", modules}};
   if (adapter) j["adapter"] = adapter->to_json();
   if (!merged_adapter.empty()) j["merged_adapter"] = merged_adapter;
+  if (mixed()) {
+    json o = json::object();
+    for (const auto& [key, m] : overrides) o[key] = {{"bits", m.bits}, {"group_size", m.group_size}};
+    j["module_overrides"] = o;
+  }
   return j;
 }
 
@@ -79,6 +103,12 @@ QuantSpec QuantSpec::from_json(const json& j, const std::filesystem::path& origi
     throw InputError(origin, std::string("invalid quantization_config adapter: ") + e.what());
   }
   if (j.contains("merged_adapter")) s.merged_adapter = field<std::string>(j, "merged_adapter", origin);
+  if (j.contains("module_overrides")) {
+    const auto& o = j.at("module_overrides");
+    if (!o.is_object()) throw InputError(origin, "quantization_config field 'module_overrides' is not an object");
+    for (const auto& [key, m] : o.items())
+      s.overrides[key] = {field<int>(m, "bits", origin), field<int64_t>(m, "group_size", origin)};
+  }
   try {
     s.validate();
   } catch (const std::invalid_argument& e) {

@@ -5,6 +5,7 @@
 // from_json(); calibration options extend it (methods/calibration_options.h).
 #pragma once
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -17,6 +18,13 @@
 
 namespace apiq {
 
+// One linear's bits and group size where a budget allocation chose other than the run's own.
+struct ModuleQuant {
+  int bits = 2;
+  int64_t group_size = 64;
+  bool operator==(const ModuleQuant&) const = default;
+};
+
 struct QuantSpec {
   std::string method = "apiq-bw";
   QuantizerOptions quant;
@@ -27,6 +35,14 @@ struct QuantSpec {
   std::optional<AdapterOptions> adapter;
   // Set by apiq merge: an adapter was folded into the group zero points, now float32.
   std::string merged_adapter;
+  // Mixed precision (--budget): per-linear bits and group size, keyed by module_key(); the linears
+  // not listed use `quant`. Int format only.
+  std::map<std::string, ModuleQuant> overrides;
+
+  static std::string module_key(int64_t block, LinearKind k);  // "layers.3.down_proj"
+  // `quant` with this linear's override applied.
+  QuantizerOptions quant_for(int64_t block, LinearKind k) const;
+  bool mixed() const { return !overrides.empty(); }
 
   bool is_target(LinearKind k) const { return targets[static_cast<int>(k)]; }
   bool all_targets() const { return count_targets(targets) == kNumLinears; }
@@ -41,7 +57,7 @@ struct QuantSpec {
 
   // {"quant_method": "apiq-studio", "method", "bits", "group_size", "format", "sym",
   //  "nf_block_size", "lora_rank", "lora_alpha", "target_modules"}, plus "adapter" and
-  //  "merged_adapter" where set.
+  //  "merged_adapter" and "module_overrides" {"layers.3.down_proj": {"bits", "group_size"}} where set.
   nlohmann::json to_json() const;
   // Parses and validates; InputError naming `origin` and the field on any problem.
   static QuantSpec from_json(const nlohmann::json& j, const std::filesystem::path& origin);

@@ -61,7 +61,7 @@ std::shared_ptr<Adapter> load_adapter(const TensorStore& store, const LlamaConfi
                                       int64_t block, LinearKind k, torch::Device device) {
   const std::string m = linear_module(tensor_names_for(cfg.model_type), block, k);
   const auto [out, in] = linear_shapes(cfg)[static_cast<int>(k)];
-  const AdapterShape shape{out, in, spec.is_int() ? spec.quant.group_size : 0};
+  const AdapterShape shape{out, in, spec.is_int() ? spec.quant_for(block, k).group_size : 0};
   const fs::path dir = dir_of(store);
   try {
     const AdapterKind& kind = find_adapter_kind(spec.adapter->kind);
@@ -130,9 +130,10 @@ void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, con
   for (int n = 0; n < kNumNorms; ++n)
     if (names.norms[n]) expect(store, p + names.norms[n], kFloatDtypes, {block_norm_size(cfg, NormKind(n))}, dir);
   const auto shapes = linear_shapes(cfg);
-  const int bits = spec.quant.bits;
   for (LinearKind k : kAllLinears) {
     const auto [out, in] = shapes[static_cast<int>(k)];
+    const QuantizerOptions q = spec.quant_for(block, k);
+    const int bits = q.bits;
     const std::string m = linear_module(names, block, k);
     if (store.contains(m + ".bias")) expect(store, m + ".bias", kFloatDtypes, {out}, dir);
     if (!spec.is_target(k)) {  // full precision: W, no quantizer, no LoRA
@@ -141,7 +142,7 @@ void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, con
     }
     expect(store, m + ".qweight", {StDtype::I32}, {out, packed_words(in, bits)}, dir);
     if (spec.is_int()) {
-      const int64_t groups = num_groups(in, spec.quant.group_size);
+      const int64_t groups = num_groups(in, q.group_size);
       expect(store, m + ".scales", {StDtype::F16}, {out, groups}, dir);
       // int32; float32 once apiq merge folded an adapter into them.
       expect(store, m + ".zeros", {spec.merged_adapter.empty() ? StDtype::I32 : StDtype::F32}, {out, groups}, dir);
@@ -163,7 +164,7 @@ void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, con
     }
     if (spec.adapter) load_adapter(store, cfg, spec, block, k, torch::kCPU);  // checks names, shapes, values
     if (store.contains(m + ".clip_gamma")) {
-      const int64_t groups = num_groups(in, spec.quant.group_size);
+      const int64_t groups = num_groups(in, q.group_size);
       expect(store, m + ".clip_gamma", kFloatDtypes, {out, groups}, dir);
       expect(store, m + ".clip_beta", kFloatDtypes, {out, groups}, dir);
     }
@@ -191,12 +192,13 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
       l.state = QuantLinear::State::Dense;
       continue;
     }
+    const QuantizerOptions q = spec.quant_for(block, k);
     if (spec.is_int()) {
       PackedLinear pl;
-      pl.bits = spec.quant.bits;
+      pl.bits = q.bits;
       pl.out = out;
       pl.in = in;
-      pl.group_size = spec.quant.group_size;
+      pl.group_size = q.group_size;
       pl.packed = store.load(m + ".qweight");
       pl.scales = load_finite(store, m + ".scales");
       pl.zeros = load_zeros(store, m + ".zeros");
@@ -223,7 +225,7 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
       l.lora.B = load_finite(store, m + ".lora_B").to(device, torch::kFloat);
       l.lora.scaling = spec.lora.alpha / static_cast<double>(l.lora.A.size(0));
     }
-    l.quantizer.opts = spec.quant;
+    l.quantizer.opts = q;
     l.state = QuantLinear::State::Final;
   }
   return qb;

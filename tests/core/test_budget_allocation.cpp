@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// --budget: the storage formula against the bytes of the tensors a run writes, the budget never
+// exceeded, the allocation's two extremes, per-linear overrides through the checkpoint (config,
+// loader, packed products) and the exports that must refuse a mixed checkpoint.
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "base/errors.h"
+#include "calibration/budget_allocation.h"
+#include "calibration/calibration.h"
+#include "export/export.h"
+#include "io/safetensors.h"
+#include "io/tokenizer.h"
+#include "model/linear_shapes.h"
+#include "quant/load_model.h"
+#include "quant/quant_spec.h"
+#include "test_util.h"
+
+using namespace apiq;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kModel = apiq::test::shared("models/stories260K");
+const fs::path kCalib = apiq::test::shared("data/tinystories-sample.txt");
+
+CalibrationOptions rtn_options(double budget) {
+  CalibrationOptions o;
+  o.method = "rtn";
+  o.quant.bits = 2;
+  o.quant.group_size = 64;
+  o.quant.learnable_clipping = false;
+  o.lora.rank = 0;
+  o.nsamples = 2;
+  o.seq_len = 64;
+  o.budget = budget;
+  return o;
+}
+
+// Bits of the tensors of one quantized linear in the written checkpoint.
+int64_t written_bits(const TensorStore& s, const std::string& module) {
+  int64_t bits = 0;
+  for (const char* suffix : {".qweight", ".scales", ".zeros", ".lora_A", ".lora_B"})
+    if (s.contains(module + suffix)) bits += s.load(module + suffix).nbytes() * 8;
+  return bits;
+}
+
+}  // namespace
+
+TEST(QuantSpecOverrides, RoundTripAndValidation) {
+  QuantSpec s;
+  s.overrides[QuantSpec::module_key(3, LinearKind::Down)] = {3, 128};
+  EXPECT_EQ(s.quant_for(3, LinearKind::Down).bits, 3);
+  EXPECT_EQ(s.quant_for(3, LinearKind::Down).group_size, 128);
+  EXPECT_EQ(s.quant_for(2, LinearKind::Down).bits, s.quant.bits);
+  const QuantSpec back = QuantSpec::from_json(s.to_json(), "config.json");
+  EXPECT_EQ(back.overrides, s.overrides);
+  s.overrides["layers.0.q_proj"] = {5, 64};
+  EXPECT_THROW(s.validate(), std::invalid_argument);
+  s.overrides["layers.0.q_proj"] = {4, 64};
+  s.quant.format = QuantizerOptions::Format::NF;
+  EXPECT_THROW(s.validate(), std::invalid_argument);
+}
+
+TEST(BudgetAllocation, StorageAsWrittenWithinTheBudgetAndTheExtremes) {
+  APIQ_REQUIRE_SHARED("models/stories260K/model.safetensors");
+  APIQ_REQUIRE_SHARED("data/tinystories-sample.txt");
+  torch::set_num_threads(1);
+  const LlamaModel model = LlamaModel::load(kModel);
+  const auto shapes = linear_shapes(model.config());
+  // The least and the most storage possible, from the formula.
+  int64_t least = 0, most = 0, params = 0;
+  for (int64_t b = 0; b < model.config().num_hidden_layers; ++b)
+    for (const auto& [out, in] : shapes) {
+      int64_t lo = INT64_MAX, hi = 0;
+      for (const auto& c : budget_candidates()) {
+        lo = std::min(lo, linear_storage_bits(out, in, c.bits, c.group_size, 0));
+        hi = std::max(hi, linear_storage_bits(out, in, c.bits, c.group_size, 0));
+      }
+      least += lo, most += hi, params += out * in;
+    }
+  // At the least storage every linear takes its smallest configuration; above the most, its
+  // smallest error (8 bits, group 32).
+  const auto tight = allocate_budget(model, rtn_options(static_cast<double>(least) / params + 1e-9), {});
+  EXPECT_EQ(tight.storage_bits, least);
+  const auto loose = allocate_budget(model, rtn_options(static_cast<double>(most) / params + 1.0), {});
+  for (const auto& [key, m] : loose.overrides) EXPECT_EQ(m, (ModuleQuant{8, 32})) << key;
+  EXPECT_THROW(allocate_budget(model, rtn_options(static_cast<double>(least) / params - 0.01), {}), std::invalid_argument);
+
+  // A run in between: the written tensors take exactly what the formula says, within the budget.
+  apiq::test::TempDir d;
+  const double budget = 3.0;
+  calibrate_model(kModel, kCalib, d.path / "q", rtn_options(budget));
+  const auto store = TensorStore::open_dir(d.path / "q");
+  const QuantSpec spec = quant_spec_of(LlamaConfig::from_file(d.path / "q" / "config.json"), "config.json");
+  ASSERT_TRUE(spec.mixed());
+  int64_t total = 0;
+  std::set<std::pair<int, int64_t>> configs;
+  const auto& names = tensor_names_for(model.config().model_type);
+  for (int64_t b = 0; b < model.config().num_hidden_layers; ++b)
+    for (LinearKind k : kAllLinears) {
+      const auto q = spec.quant_for(b, k);
+      const auto [out, in] = shapes[static_cast<int>(k)];
+      const int64_t bits = written_bits(store, linear_module(names, b, k));
+      EXPECT_EQ(bits, linear_storage_bits(out, in, q.bits, q.group_size, 0)) << QuantSpec::module_key(b, k);
+      total += bits;
+      configs.insert({q.bits, q.group_size});
+    }
+  EXPECT_LE(total, static_cast<int64_t>(budget * static_cast<double>(params)));
+  EXPECT_GT(configs.size(), 1u) << "a budget between the extremes mixes configurations";
+  std::ifstream in(d.path / "q" / "report.json");
+  EXPECT_EQ(nlohmann::json::parse(in)["budget"]["storage_bits"].get<int64_t>(), total);
+
+  // The mixed checkpoint runs the same through the dense and the packed path.
+  const Tokenizer tok = Tokenizer::load_from_dir(kModel);
+  auto ids = tok.encode("Once upon a time, there was a little girl named Lily.");
+  ids.insert(ids.begin(), tok.bos_id());
+  const auto x = torch::tensor(ids, torch::kInt64).unsqueeze(0);
+  torch::NoGradGuard ng;
+  const auto dense = load_model(d.path / "q").forward(x);
+  const auto packed = load_model(d.path / "q", ModelOptions().set_packed_only(true)).forward(x);
+  EXPECT_LT((dense - packed).abs().max().item<double>(), 1e-4);
+  // Exports with one configuration per model refuse it; hf-dequantized writes it.
+  ExportOptions e;
+  e.format = "gptq-v2";
+  EXPECT_THROW(export_checkpoint(d.path / "q", d.path / "gptq", e), InputError);
+  e.format = "hf-dequantized";
+  e.dtype = torch::kFloat;
+  export_checkpoint(d.path / "q", d.path / "hf", e);
+  EXPECT_LT((load_model(d.path / "hf").forward(x) - dense).abs().max().item<double>(), 1e-4);
+}
