@@ -55,6 +55,15 @@ json finetune_report_json(const FinetuneResult& r, const json& options) {
           {"seconds", r.seconds},         {"peak_memory_bytes", r.peak_memory_bytes}};
 }
 
+json read_report_object(const fs::path& dir) {
+  json rep = json::object();
+  if (std::ifstream in(dir / "report.json"); in) {
+    rep = json::parse(in, nullptr, false);
+    if (!rep.is_object()) rep = json::object();
+  }
+  return rep;
+}
+
 namespace {
 
 void validate(const FinetuneOptions& o) {
@@ -208,11 +217,7 @@ void write_output(const fs::path& qdir, OutputFolder& out, const LlamaModel& mod
   config["quantization_config"] = written.to_json();
   write_file_atomic(tmp / "config.json", config.dump(2) + "\n");
   copy_tokenizer_files(qdir, tmp);
-  json rep = json::object();
-  if (std::ifstream in(qdir / "report.json"); in) {
-    rep = json::parse(in, nullptr, false);
-    if (!rep.is_object()) rep = json::object();
-  }
+  json rep = read_report_object(qdir);
   rep["finetune"] = report;
   write_file_atomic(tmp / "report.json", rep.dump(2) + "\n");
   out.commit();

@@ -87,4 +87,8 @@ FinetuneResult finetune(const std::filesystem::path& qdir, const std::filesystem
 
 nlohmann::json finetune_report_json(const FinetuneResult& r, const nlohmann::json& options);
 
+// DIR/report.json as a JSON object (an empty object when it is missing or not an object): what
+// finetune and merge extend with their own section.
+nlohmann::json read_report_object(const std::filesystem::path& dir);
+
 }  // namespace apiq

@@ -7,6 +7,7 @@
 #include "base/errors.h"
 #include "base/fs_util.h"
 #include "base/output_folder.h"
+#include "finetune/finetune.h"
 #include "io/safetensors.h"
 #include "io/tokenizer.h"
 #include "quant/packing.h"
@@ -82,11 +83,7 @@ MergeResult merge_adapter(const fs::path& qdir, const fs::path& out_dir, Progres
   config["quantization_config"] = spec.to_json();
   write_file_atomic(tmp / "config.json", config.dump(2) + "\n");
   copy_tokenizer_files(qdir, tmp);
-  json rep = json::object();
-  if (std::ifstream in(qdir / "report.json"); in) {
-    rep = json::parse(in, nullptr, false);
-    if (!rep.is_object()) rep = json::object();
-  }
+  json rep = read_report_object(qdir);
   rep["merge"] = {{"source", fs::absolute(qdir).string()}, {"adapter", ck.spec.adapter->to_json()},
                   {"linears", r.linears}, {"max_abs_error", r.max_abs_error}};
   write_file_atomic(tmp / "report.json", rep.dump(2) + "\n");

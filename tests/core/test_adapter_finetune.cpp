@@ -27,13 +27,7 @@ const fs::path kStories = apiq::test::shared("models/stories260K");
 const fs::path kBaby = apiq::test::shared("models/babyllama-tok105");
 const fs::path kCalib = apiq::test::shared("data/tinystories-sample.txt");
 
-void cut(const fs::path& from, const fs::path& to, size_t bytes) {
-  std::ifstream in(from, std::ios::binary);
-  std::string s(bytes, '\0');
-  in.read(s.data(), static_cast<std::streamsize>(bytes));
-  s.resize(static_cast<size_t>(in.gcount()));
-  std::ofstream(to, std::ios::binary) << s;
-}
+using apiq::test::copy_head;
 
 // A 2-bit stories260K at group 32 (apiq-bw, rank 4, short) and small texts, made once.
 class AdapterFinetuneTest : public ::testing::Test {
@@ -51,7 +45,7 @@ class AdapterFinetuneTest : public ::testing::Test {
     o.seq_len = 64;
     o.epochs = 1;
     calibrate_model(kStories, kCalib, qdir(), o);
-    cut(kCalib, text(), 24000);
+    copy_head(kCalib, text(), 24000);
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -183,7 +177,7 @@ TEST(AdapterMerge, MergedQahiraGivesTheUnmergedLogitsOnBabyllama) {
   c.nsamples = 2;
   c.seq_len = 64;
   calibrate_model(kBaby, kCalib, d.path / "q", c);
-  cut(kCalib, d.path / "train.txt", 8000);
+  copy_head(kCalib, d.path / "train.txt", 8000);
   FinetuneOptions o;
   o.data.seq_len = 64;
   o.batch = 4;

@@ -58,13 +58,7 @@ class FinetuneTest : public ::testing::Test {
   static fs::path qdir() { return dir_->path / "q"; }
   static fs::path train_text() { return dir_->path / "train.txt"; }
   static fs::path eval_text() { return dir_->path / "eval.txt"; }
-  static void cut(const fs::path& from, const fs::path& to, size_t bytes) {
-    std::ifstream in(from, std::ios::binary);
-    std::string s(bytes, '\0');
-    in.read(s.data(), static_cast<std::streamsize>(bytes));
-    s.resize(static_cast<size_t>(in.gcount()));
-    std::ofstream(to, std::ios::binary) << s;
-  }
+  static void cut(const fs::path& from, const fs::path& to, size_t bytes) { apiq::test::copy_head(from, to, bytes); }
   static FinetuneOptions small_options() {
     FinetuneOptions o;
     o.data.seq_len = 64;

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "base/fs_util.h"
@@ -37,6 +38,15 @@ struct TempDir {
     return c;
   }
 };
+
+// The first `bytes` of `from` written to `to` (small training and held-out texts).
+inline void copy_head(const std::filesystem::path& from, const std::filesystem::path& to, size_t bytes) {
+  std::ifstream in(from, std::ios::binary);
+  std::string s(bytes, '\0');
+  in.read(s.data(), static_cast<std::streamsize>(bytes));
+  s.resize(static_cast<size_t>(in.gcount()));
+  std::ofstream(to, std::ios::binary) << s;
+}
 
 }  // namespace apiq::test
 

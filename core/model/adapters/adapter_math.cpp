@@ -59,8 +59,7 @@ torch::Tensor trainable_leaf(const torch::Tensor& t, torch::Device device) {
 
 namespace apiq {
 
-torch::Tensor stored_leaf(const AdapterLookup& get, const std::string& suffix, const std::vector<int64_t>& shape,
-                          torch::Device device) {
+torch::Tensor stored_tensor(const AdapterLookup& get, const std::string& suffix, const std::vector<int64_t>& shape) {
   const torch::Tensor t = get(suffix);
   if (!t.defined()) throw std::invalid_argument("missing adapter tensor '" + suffix + "'");
   if (t.sizes().vec() != shape) {
@@ -69,6 +68,12 @@ torch::Tensor stored_leaf(const AdapterLookup& get, const std::string& suffix, c
     for (auto v : t.sizes()) have += (have.empty() ? "" : ", ") + std::to_string(v);
     throw std::invalid_argument("adapter tensor '" + suffix + "' has shape [" + have + "], expected [" + want + "]");
   }
+  return t;
+}
+
+torch::Tensor stored_leaf(const AdapterLookup& get, const std::string& suffix, const std::vector<int64_t>& shape,
+                          torch::Device device) {
+  const torch::Tensor t = stored_tensor(get, suffix, shape);
   if (!torch::isfinite(t).all().item<bool>()) throw std::invalid_argument("adapter tensor '" + suffix + "' holds NaN or Inf");
   return trainable_leaf(t, device);
 }

@@ -36,6 +36,8 @@ torch::Tensor trainable_leaf(const torch::Tensor& t, torch::Device device);
 
 namespace apiq {
 
+// The stored tensor `suffix` as it is stored; std::invalid_argument when it is missing or not of `shape`.
+torch::Tensor stored_tensor(const AdapterLookup& get, const std::string& suffix, const std::vector<int64_t>& shape);
 // The stored tensor `suffix` as a trainable float32 leaf on `device`; std::invalid_argument when it
 // is missing, not of `shape`, or not finite.
 torch::Tensor stored_leaf(const AdapterLookup& get, const std::string& suffix, const std::vector<int64_t>& shape,

@@ -288,17 +288,8 @@ nlohmann::json BloraAdapter::describe() const {
           {"bit_ops_full", full * 32 * kActivationBits}};
 }
 
-// The stored tensor `suffix` of `shape` (CPU); std::invalid_argument naming it otherwise.
 torch::Tensor fetch(const AdapterLookup& get, const std::string& suffix, const std::vector<int64_t>& shape) {
-  const torch::Tensor t = get(suffix);
-  if (!t.defined()) throw std::invalid_argument("missing adapter tensor '" + suffix + "'");
-  if (t.sizes().vec() != shape) {
-    std::string want, have;
-    for (auto v : shape) want += (want.empty() ? "" : ", ") + std::to_string(v);
-    for (auto v : t.sizes()) have += (have.empty() ? "" : ", ") + std::to_string(v);
-    throw std::invalid_argument("adapter tensor '" + suffix + "' has shape [" + have + "], expected [" + want + "]");
-  }
-  return t.cpu();
+  return stored_tensor(get, suffix, shape);
 }
 
 // Finite, not negative floats (ranges and steps) as float32.
