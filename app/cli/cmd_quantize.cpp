@@ -25,6 +25,7 @@ struct QuantizeArgs {
   int64_t fisher = 0;
   double budget = 0;
   bool budget_exclude_lora = false;
+  std::vector<int> budget_bits = {2, 3, 4, 8};
   bool sym = false, resume = false, offload = false, aug_loss = false;
 };
 
@@ -64,6 +65,7 @@ void run_quantize(const QuantizeArgs& a) {
   o.fisher = a.fisher;
   o.budget = a.budget;
   o.budget_counts_lora = !a.budget_exclude_lora;
+  o.budget_bits = a.budget_bits;
   o.clip_lr = a.clip_lr;
   o.lora_lr = a.lora_lr;
   o.weight_decay = a.weight_decay;
@@ -113,6 +115,8 @@ void add_quantize(CLI::App& app) {
                 "stored bits per quantized parameter (LoRA factors included), exactly (multiple-choice knapsack)")
       ->check(non_negative_number());
   c->add_flag("--budget-exclude-lora", a->budget_exclude_lora, "--budget counts codes, scales and zeros only");
+  c->add_option("--budget-bits", a->budget_bits, "bit widths --budget chooses from (2,4 keeps a mixed checkpoint "
+                "exportable as compressed-tensors)")->delimiter(',')->capture_default_str();
   c->add_option("--clip-lr", a->clip_lr, "learning rate of the clipping parameters")->capture_default_str();
   c->add_option("--lora-lr", a->lora_lr, "learning rate of the LoRA factors")->capture_default_str();
   c->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str();

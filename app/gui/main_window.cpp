@@ -36,6 +36,7 @@
 #include "finetune_dialog.h"
 #include "job_wizard.h"
 #include "jobs_panel.h"
+#include "linear_heat_map.h"
 #include "live_charts.h"
 #include "model_tree_model.h"
 #include "run_comparison.h"
@@ -51,6 +52,7 @@ MainWindow::MainWindow(QWidget* parent)
       heat_(new widgets::ErrorHeatMap(this)),
       comparison_(new widgets::RunComparisonWidget(this)), jobsPanel_(new widgets::JobsPanel(this)),
       stats_(new widgets::TensorStatsView(this)), census_(new widgets::ZeroCensusView(this)),
+      bits_(new widgets::LinearHeatMap(this)),
       deviceStatus_(new widgets::DeviceStatusLabel(this)) {
   setWindowTitle(tr("ApiQ Studio"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/apiq-studio.svg")));
@@ -83,6 +85,8 @@ MainWindow::MainWindow(QWidget* parent)
   tabs_->addTab(live, tr("Live activation error"));
   tabs_->addTab(comparison_, tr("Comparison"));
   tabs_->addTab(census_, tr("Zero points"));
+  bits_->clear(tr("Open a quantized checkpoint to see the bits of each linear."));
+  tabs_->addTab(bits_, tr("Bits per linear"));
   setCentralWidget(tabs_);
 
   treeView_->setModel(tree_);
@@ -294,6 +298,12 @@ void MainWindow::openModel(const QString& folder) {
           r.summary = widgets::readModelSummary(folder);
         } catch (const std::exception& e) {
           r.error = QString::fromStdString(e.what());
+          return r;
+        }
+        try {
+          r.bits = widgets::read_linear_bits(folder);
+        } catch (const std::exception& e) {  // the tensors still browse; only the map is missing
+          r.bitsError = QString::fromStdString(e.what());
         }
         return r;
       },
@@ -310,6 +320,9 @@ void MainWindow::onLoadFinished(const LoadResult& r) {
   tree_->setSummary(r.summary);
   stats_->clear();
   census_->setFolder(r.summary.folder);
+  if (r.bits) widgets::showLinearBits(bits_, *r.bits, QFileInfo(r.summary.folder).fileName());
+  else if (!r.bitsError.isEmpty()) bits_->clear(r.bitsError);
+  else bits_->clear(tr("%1 is not a quantized checkpoint: every linear is stored dense.").arg(QFileInfo(r.summary.folder).fileName()));
   treeView_->expandToDepth(0);
   const auto& s = r.summary;
   summaryLabel_->setText(tr("<b>%1</b> — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — "

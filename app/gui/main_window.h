@@ -7,6 +7,7 @@
 
 #include "calibration_job.h"
 #include "device_pools.h"
+#include "linear_bits.h"
 #include "tensor_table_model.h"
 
 class QLabel;
@@ -26,6 +27,7 @@ class ErrorHeatMap;
 class LossChart;
 class JobWizard;
 class JobsPanel;
+class LinearHeatMap;
 class ModelTreeModel;
 class RunComparisonWidget;
 }  // namespace apiq::widgets
@@ -69,6 +71,9 @@ class MainWindow : public QMainWindow {
   QTreeView* treeView() const { return treeView_; }
   widgets::TensorStatsView* statsView() const { return stats_; }
   widgets::ZeroCensusView* censusView() const { return census_; }
+  // The open quantized checkpoint's bits per linear and stored bits per parameter (empty for a
+  // dense model).
+  widgets::LinearHeatMap* bitsMap() const { return bits_; }
   widgets::DeviceStatusLabel* deviceStatus() const { return deviceStatus_; }
   widgets::DevicePools& devicePools() { return pools_; }
 
@@ -86,6 +91,8 @@ class MainWindow : public QMainWindow {
   struct LoadResult {
     widgets::ModelSummary summary;
     QString error;
+    std::optional<widgets::LinearBits> bits;  // none: a dense model
+    QString bitsError;                        // why a quantized folder's bits could not be read
   };
   void onLoadFinished(const LoadResult& r);
   // The open model when it is quantized, else the output of the last finished job.
@@ -109,6 +116,7 @@ class MainWindow : public QMainWindow {
   widgets::JobsPanel* jobsPanel_;
   widgets::TensorStatsView* stats_;
   widgets::ZeroCensusView* census_;
+  widgets::LinearHeatMap* bits_;
   widgets::DeviceStatusLabel* deviceStatus_;
   QString lastFinishedOutput_;
   QMenu* recentMenu_ = nullptr;

@@ -10,9 +10,9 @@
 
 namespace apiq {
 
-std::vector<BudgetCandidate> budget_candidates() {
+std::vector<BudgetCandidate> budget_candidates(const std::vector<int>& bit_widths) {
   std::vector<BudgetCandidate> out;
-  for (int bits : {2, 3, 4, 8})
+  for (int bits : bit_widths)
     for (int64_t g : {32, 64, 128}) out.push_back({bits, g});
   return out;
 }
@@ -54,7 +54,7 @@ KnapsackSolution solve(const std::vector<std::vector<KnapsackChoice>>& items, in
 BudgetAllocation allocate_budget(const LlamaModel& model, const CalibrationOptions& o,
                                  const std::vector<BlockFisher>& fisher, ProgressObserver* obs) {
   torch::NoGradGuard ng;
-  const auto candidates = budget_candidates();
+  const auto candidates = budget_candidates(o.budget_bits);
   const int64_t rank = o.spec().has_adapter() && o.budget_counts_lora ? o.lora.rank : 0;
   std::vector<std::vector<KnapsackChoice>> items;
   std::vector<std::string> keys;

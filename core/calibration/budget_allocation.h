@@ -24,8 +24,8 @@ struct BudgetCandidate {
   int bits = 2;
   int64_t group_size = 64;
 };
-// Every configuration the allocation chooses among, in a fixed order.
-std::vector<BudgetCandidate> budget_candidates();
+// Every configuration the allocation chooses among (`bits` × groups 32/64/128), in a fixed order.
+std::vector<BudgetCandidate> budget_candidates(const std::vector<int>& bits = {2, 3, 4, 8});
 
 // Bits one linear [out, in] takes as written: codes, scales, zeros, plus LoRA rank r (0: none).
 int64_t linear_storage_bits(int64_t out, int64_t in, int bits, int64_t group_size, int64_t lora_rank);

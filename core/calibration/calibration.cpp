@@ -31,7 +31,7 @@ json options_fingerprint(const CalibrationOptions& o, const fs::path& model_dir,
   return {{"method", o.method}, {"quantization", o.spec().to_json()},
           {"nsamples", o.nsamples}, {"seq_len", o.seq_len}, {"epochs", o.epochs}, {"seed", o.seed},
           {"loftq_iters", o.loftq_iters}, {"lq_iters", o.lq_iters}, {"fisher", o.fisher}, {"budget", o.budget},
-          {"budget_counts_lora", o.budget_counts_lora}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
+          {"budget_counts_lora", o.budget_counts_lora}, {"budget_bits", o.budget_bits}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
           {"weight_decay", o.weight_decay}, {"targets", targets_to_string(o.targets)}, {"aug_loss", o.aug_loss},
           {"learnable_clipping", o.quant.learnable_clipping},
           {"model", fs::absolute(model_dir).string()}, {"calib", fs::absolute(calib).string()}};

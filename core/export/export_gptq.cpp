@@ -20,6 +20,10 @@ namespace {
 // GPTQ packs zero points along the output width: every output width a multiple of 32/b.
 std::vector<std::string> gptq_problems(const QuantizedCheckpoint& src, const std::string& fmt) {
   auto out = packed_export_problems(src, fmt);
+  if (src.spec.mixed())
+    out.push_back(fmt + "'s quantize_config holds one bits value and group size per model, and this checkpoint "
+                        "mixes them per linear (--budget): export compressed-tensors (one config group per "
+                        "configuration) or hf-dequantized");
   if (!out.empty()) return out;
   const int64_t per = codes_per_word(src.spec.quant.bits);
   for (int64_t n : {src.cfg.q_dim(), src.cfg.kv_dim(), src.cfg.hidden_size, src.cfg.intermediate_size})

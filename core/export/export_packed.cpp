@@ -32,10 +32,6 @@ std::vector<std::string> packed_export_problems(const QuantizedCheckpoint& src, 
     out.push_back(format + " export needs all seven linears quantized; these stay dense here: " + dense +
                   " (export hf-dequantized or peft instead)");
   }
-  if (spec.mixed())
-    out.push_back(format + " is written here with one bits value and group size for the whole model, and this "
-                           "checkpoint mixes them per linear (--budget): export hf-dequantized (compressed-tensors "
-                           "config groups per configuration are not written yet)");
   if (spec.adapter)
     out.push_back(format + " carries the adapter as a PEFT LoRA, and PEFT has no " + spec.adapter->kind +
                   " adapter (fold a qahira adapter in with apiq merge, or export hf-dequantized, which adds any "
@@ -49,16 +45,30 @@ std::vector<std::string> packed_export_problems(const QuantizedCheckpoint& src, 
     out.push_back(format + " holds integer codes; this checkpoint uses NormalFloat codes (export hf-dequantized)");
     return out;
   }
-  if (spec.quant.bits != 2 && spec.quant.bits != 4)
-    out.push_back(format + " export supports 2- and 4-bit codes; " + std::to_string(spec.quant.bits) +
-                  "-bit codes pack across word boundaries there (export hf-dequantized instead)");
-  const int64_t g = spec.quant.group_size;
-  for (int64_t in : {src.cfg.hidden_size, src.cfg.q_dim(), src.cfg.intermediate_size})
-    if (in % g != 0) {
-      out.push_back(format + " needs the group size to divide every input width: " + std::to_string(g) +
-                    " does not divide " + std::to_string(in) + " (quantize with a group size that does)");
+  for (const auto& [bits, g] : packed_configs(spec, src.cfg)) {
+    if (bits != 2 && bits != 4) {
+      out.push_back(format + " export supports 2- and 4-bit codes; " + std::to_string(bits) +
+                    "-bit codes pack across word boundaries there (export hf-dequantized instead" +
+                    (spec.mixed() ? ", or allocate with --budget-bits 2,4)" : ")"));
       break;
     }
+    bool divides = true;
+    for (int64_t in : {src.cfg.hidden_size, src.cfg.q_dim(), src.cfg.intermediate_size})
+      if (divides && in % g != 0) {
+        out.push_back(format + " needs the group size to divide every input width: " + std::to_string(g) +
+                      " does not divide " + std::to_string(in) + " (quantize with a group size that does)");
+        divides = false;
+      }
+    if (!divides) break;
+  }
+  return out;
+}
+
+std::set<std::pair<int, int64_t>> packed_configs(const QuantSpec& spec, const LlamaConfig& cfg) {
+  std::set<std::pair<int, int64_t>> out;
+  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b)
+    for (LinearKind k : kAllLinears)
+      if (spec.is_target(k)) out.insert({spec.quant_for(b, k).bits, spec.quant_for(b, k).group_size});
   return out;
 }
 

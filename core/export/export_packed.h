@@ -6,6 +6,8 @@
 #include <torch/types.h>
 
 #include <functional>
+#include <set>
+#include <utility>
 #include <string>
 
 #include "export/export_source.h"
@@ -24,6 +26,9 @@ std::vector<std::string> packed_export_problems(const QuantizedCheckpoint& src, 
 NamedTensors packed_export_dense_tensors(const QuantizedSource& src, torch::ScalarType dtype);
 
 // Calls fn(module name, stored packed linear) for every linear of every block, in order.
+// The (bits, group size) pairs of the quantized linears: one, or several under --budget.
+std::set<std::pair<int, int64_t>> packed_configs(const QuantSpec& spec, const LlamaConfig& cfg);
+
 void for_each_packed_linear(const QuantizedSource& src,
                             const std::function<void(const std::string&, const PackedLinear&)>& fn);
 

@@ -32,6 +32,7 @@ struct CalibrationOptions : QuantSpec {
   // the allocation fills QuantSpec::overrides before the first block (calibration/budget_allocation.h).
   double budget = 0;
   bool budget_counts_lora = true;  // the LoRA factors count against the budget
+  std::vector<int> budget_bits = {2, 3, 4, 8};  // the bit widths the allocation may choose
   double clip_lr = 5e-3;
   double lora_lr = 5e-4;
   double weight_decay = 0.1;

@@ -115,6 +115,9 @@ std::vector<std::string> CalibrationOptions::problems() const {
     out.emplace_back("learning rates and weight decay must not be negative");
   if (metric_batch < 1) out.emplace_back("the metric batch must be at least 1");
   if (budget < 0 || !std::isfinite(budget)) out.emplace_back("the budget must be a positive number of bits per parameter");
+  for (int b : budget_bits)
+    if (!(b == 2 || b == 3 || b == 4 || b == 8)) out.push_back("budget bit widths must be 2, 3, 4 or 8, got " + std::to_string(b));
+  if (budget > 0 && budget_bits.empty()) out.emplace_back("the budget needs at least one bit width to choose from");
   if (budget > 0 && !is_int())
     out.emplace_back("--budget chooses int bits and group sizes per linear; the nf format has one configuration");
   if (m->has_adapter()) {

@@ -13,13 +13,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "adapter_heat_map.h"
+#include "linear_heat_map.h"
 #include "comparison_summary_model.h"
 #include "finetune/finetune.h"
 #include "quantized_fixture.h"
 #include "run_comparison.h"
 
-using apiq::widgets::AdapterHeatMap;
+using apiq::widgets::LinearHeatMap;
 
 namespace {
 
@@ -42,7 +42,7 @@ QJsonValue reportValue(const QJsonObject& linear, const QString& key) {
 }
 
 // Every quantity, every cell: the report's number where the linear has one, nothing elsewhere.
-void compareWithReport(AdapterHeatMap& map, const QJsonObject& adapter, int blocks) {
+void compareWithReport(LinearHeatMap& map, const QJsonObject& adapter, int blocks) {
   const QJsonArray linears = adapter[QStringLiteral("linears")].toArray();
   QCOMPARE(map.blockCount(), blocks);
   QVERIFY(!map.quantities().isEmpty());
@@ -71,7 +71,7 @@ void compareWithReport(AdapterHeatMap& map, const QJsonObject& adapter, int bloc
 
 }  // namespace
 
-class TstAdapterHeatMap : public QObject {
+class TstLinearHeatMap : public QObject {
   Q_OBJECT
   QTemporaryDir work_;
 
@@ -95,7 +95,7 @@ class TstAdapterHeatMap : public QObject {
                            {"stored_bits", 32 * rank}, {"finished", true}, {"new_field", 0.5 * k}});
       }
     const nlohmann::json adapter = {{"kind", "blora"}, {"linears", linears}};
-    AdapterHeatMap map;
+    LinearHeatMap map;
     map.setAdapter(adapter, QStringLiteral("run"));
     QCOMPARE(map.quantities(), (QStringList{QStringLiteral("rank"), QStringLiteral("bits.A"), QStringLiteral("bits.B"),
                                             QStringLiteral("bits.E"), QStringLiteral("trainable"),
@@ -151,7 +151,7 @@ class TstAdapterHeatMap : public QObject {
 
     apiq::widgets::RunComparisonWidget w;
     QVERIFY(w.setRunDirs({q, ft}));
-    AdapterHeatMap* map = w.adapterMap();
+    LinearHeatMap* map = w.adapterMap();
     QVERIFY(map->quantities().contains(QStringLiteral("in_pool")));
     QCOMPARE(map->quantities().first(), QStringLiteral("trainable"));  // QA-HiRA has no rank
     compareWithReport(*map, adapter, 5);
@@ -164,5 +164,5 @@ class TstAdapterHeatMap : public QObject {
   }
 };
 
-QTEST_MAIN(TstAdapterHeatMap)
+QTEST_MAIN(TstLinearHeatMap)
 #include "tst_adapter_heat_map.moc"

@@ -18,7 +18,7 @@
 #include <QtTest>
 #include <map>
 
-#include "adapter_heat_map.h"
+#include "linear_heat_map.h"
 #include "comparison_summary_model.h"
 #include "finetune_dialog.h"
 #include "main_window.h"

@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Independent check of a mixed-precision (--budget) checkpoint exported as compressed-tensors.
+
+`apiq quantize --budget` gives every linear its own bits and group size; the compressed-tensors
+export writes one config group per (bits, group size) naming its modules. The real library (in
+transformers, decompressed at load) must rebuild every linear's weight bit for bit as our native
+checkpoint holds it, decoded here from the packed words ((q − z)·s per group, floor(32/b) codes
+per int32 word, lowest bits first), and the model's logits must equal `apiq logits`.
+
+usage: verify_mixed_export.py APIQ WORKDIR SHARED_DIR   (exit 77 without ../shared/models/mix8k-32M)
+"""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+SKIP = 77
+LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+           "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def run(cmd):
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.stderr.write(r.stdout + r.stderr)
+        raise SystemExit(f"command failed ({r.returncode}): {' '.join(map(str, cmd))}")
+    return r.stdout
+
+
+def native_w(f, m, bits, group):
+    words = f.get_tensor(m + ".qweight").numpy().view(np.uint32)
+    per, mask = 32 // bits, (1 << bits) - 1
+    codes = np.stack([(words >> np.uint32(j * bits)) & np.uint32(mask) for j in range(per)], axis=2)
+    scales = f.get_tensor(m + ".scales").float()
+    in_f = scales.shape[1] * group
+    codes = torch.from_numpy(codes.reshape(words.shape[0], -1)[:, :in_f].astype(np.int64))
+    cols = torch.arange(in_f) // group
+    return (codes - f.get_tensor(m + ".zeros").long()[:, cols]).float() * scales[:, cols]
+
+
+def main() -> int:
+    apiq, work, shared = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    model_dir, text = shared / "models" / "mix8k-32M", shared / "data" / "tinystories-sample.txt"
+    if not (model_dir / "config.json").exists() or not text.exists():
+        print(f"SKIP: {model_dir} or {text} is missing")
+        return SKIP
+    from safetensors import safe_open
+    from transformers import AutoModelForCausalLM
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    q, ct = work / "q", work / "ct"
+    run([apiq, "quantize", model_dir, "--method", "rtn", "--sym", "--bits", "2", "--group-size", "64", "--budget", "3.2",
+         "--budget-bits", "2,4", "--budget-exclude-lora", "--calib", text, "--nsamples", "2", "--seq-len", "64", "--out", q])
+    qc = json.loads((q / "config.json").read_text())["quantization_config"]
+    overrides = qc["module_overrides"]
+    configs = {(m["bits"], m["group_size"]) for m in overrides.values()}
+    check(len(configs) > 1, f"the budget mixes configurations: {sorted(configs)}")
+    run([apiq, "export", q, "--format", "compressed-tensors", "--dtype", "f32", "--out", ct])
+    groups = json.loads((ct / "config.json").read_text())["quantization_config"]["config_groups"]
+    listed = {}
+    for g in groups.values():
+        for t in g["targets"]:
+            listed[t] = (g["weights"]["num_bits"], g["weights"]["group_size"])
+    want = {f"model.layers.{k.split('.')[1]}.{'self_attn' if k.split('.')[2][0] in 'qkvo' else 'mlp'}.{k.split('.')[2]}":
+            (m["bits"], m["group_size"]) for k, m in overrides.items()}
+    check(listed == want, f"{len(groups)} config groups name every linear with its own bits and group size")
+    # The library's own decoder (the one transformers calls), each module with its own group's scheme.
+    # transformers' decompress-at-load path applies one dense scheme to every dense module, so a mixed
+    # checkpoint is decoded here module by module and run compressed through transformers.
+    from compressed_tensors.compressors import BaseCompressor
+    from compressed_tensors.quantization import QuantizationScheme
+    compressor = BaseCompressor.get_value_from_registry("pack-quantized")
+    scheme_of = {t: QuantizationScheme(targets=[t], weights=g["weights"]) for g in groups.values() for t in g["targets"]}
+    n_layers = json.loads((q / "config.json").read_text())["num_hidden_layers"]
+    bad, decoded = 0, {}
+    with safe_open(str(q / "model.safetensors"), framework="pt") as f, \
+         safe_open(str(ct / "model.safetensors"), framework="pt") as fc:
+        for i in range(n_layers):
+            for lin in LINEARS:
+                m = f"model.layers.{i}.{lin}"
+                sd = {k: fc.get_tensor(f"{m}.{k}") for k in ("weight_packed", "weight_scale", "weight_shape")}
+                w = compressor.decompress(sd, scheme_of[m])["weight"].float()
+                decoded[m + ".weight"] = w
+                bits, group = want[m]
+                bad += int(not torch.equal(w, native_w(f, m, bits, group)))
+    check(bad == 0, f"the library decodes all {n_layers * len(LINEARS)} linears bit for bit as our checkpoint holds them")
+    ids = [1, 450, 4996, 1735, 1701, 298, 432, 1204]
+    ours = torch.tensor(json.loads(run([apiq, "logits", q, "--ids", ",".join(map(str, ids)), "--all", "--json"]))["logits"])
+    dense = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
+    with torch.no_grad():
+        for k, v in decoded.items():
+            dense.get_parameter(k).copy_(v)
+        theirs = dense(torch.tensor([ids])).logits[0].float()
+    diff = (theirs - ours).abs().max().item()
+    check(diff < 1e-4, f"the library-decoded weights in transformers give apiq's logits: max |diff| {diff:.3g}")
+    packed = AutoModelForCausalLM.from_pretrained(ct, dtype=torch.float32).eval()
+    check(hasattr(packed.model.layers[0].mlp.down_proj, "weight_packed"), "transformers loads the export run compressed")
+    with torch.no_grad():
+        run_c = packed(torch.tensor([ids])).logits[0].float()
+    diff_c = (run_c - ours).abs().max().item()
+    check(diff_c < 1e-2, f"run compressed (each module with its own scheme): max |diff| {diff_c:.3g} < 1e-2")
+    r = subprocess.run([str(apiq), "export", str(q), "--format", "gptq-v2", "--out", str(work / "gptq")],
+                       capture_output=True, text=True)
+    check(r.returncode == 2 and "mixes them per linear" in r.stderr, "gptq-v2 refuses the mixed checkpoint, saying why")
+    print(f"{len(failures)} failed" if failures else "all checks passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
