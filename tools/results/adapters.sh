@@ -86,11 +86,11 @@ mix8k() {
 
 gsm8k() {
   EVAL_DATA=$OUT/gsm8k-eval.jsonl
-  head -n 1000 "$D/gsm8k/train.jsonl" >"$OUT/gsm8k-train1000.jsonl"
+  head -n 300 "$D/gsm8k/train.jsonl" >"$OUT/gsm8k-train300.jsonl"
   head -n 200 "$D/gsm8k/test.jsonl" >"$EVAL_DATA"
   for m in qlora apiq-bw; do
     quantize mix8k-32M "$m" 64 16 32 5
-    adapters_on "mix8k-32M-$m" "$OUT/gsm8k-train1000.jsonl" gsm8k 1 "$D/eval/gsm8k-test.txt" 8 fit
+    adapters_on "mix8k-32M-$m" "$OUT/gsm8k-train300.jsonl" gsm8k 1 "$D/eval/gsm8k-test.txt" 8 fit
   done
 }
 
