@@ -137,167 +137,182 @@
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="55"/>
+        <location filename="../app/gui/main_window.cpp" line="57"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="61"/>
+        <location filename="../app/gui/main_window.cpp" line="63"/>
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>Öffnen Sie einen Modellordner (config.json, safetensors, tokenizer.model) oder ziehen Sie ihn hierher.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="70"/>
+        <location filename="../app/gui/main_window.cpp" line="72"/>
         <source>Tensors</source>
         <translation>Tensoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="83"/>
+        <location filename="../app/gui/main_window.cpp" line="85"/>
         <source>Live activation error</source>
         <translation>Aktivierungsfehler live</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="84"/>
+        <location filename="../app/gui/main_window.cpp" line="86"/>
         <source>Comparison</source>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85"/>
+        <location filename="../app/gui/main_window.cpp" line="87"/>
         <source>Zero points</source>
         <translation>Nullpunkte</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="90"/>
+        <location filename="../app/gui/main_window.cpp" line="88"/>
+        <source>Open a quantized checkpoint to see the bits of each linear.</source>
+        <translation>Öffnen Sie einen quantisierten Checkpoint, um die Bits jeder Linearschicht zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="89"/>
+        <source>Bits per linear</source>
+        <translation>Bits je Linearschicht</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="94"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="94"/>
+        <location filename="../app/gui/main_window.cpp" line="98"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="98"/>
+        <location filename="../app/gui/main_window.cpp" line="102"/>
         <source>Statistics</source>
         <translation>Statistik</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="109"/>
+        <location filename="../app/gui/main_window.cpp" line="113"/>
         <source>&amp;Open Model Folder…</source>
         <translation>Modellordner ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="112"/>
+        <location filename="../app/gui/main_window.cpp" line="116"/>
         <source>&amp;Quantize…</source>
         <translation>&amp;Quantisieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="115"/>
+        <location filename="../app/gui/main_window.cpp" line="119"/>
         <source>&amp;Add to Comparison…</source>
         <translation>Zum &amp;Vergleich hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="120"/>
+        <location filename="../app/gui/main_window.cpp" line="124"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="123"/>
+        <location filename="../app/gui/main_window.cpp" line="127"/>
         <source>&amp;Finetune…</source>
         <translation>&amp;Feinabstimmung…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="126"/>
+        <location filename="../app/gui/main_window.cpp" line="130"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="129"/>
+        <location filename="../app/gui/main_window.cpp" line="133"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="131"/>
+        <location filename="../app/gui/main_window.cpp" line="135"/>
         <source>Recent Models</source>
         <translation>Zuletzt geöffnete Modelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="138"/>
+        <location filename="../app/gui/main_window.cpp" line="142"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="142"/>
+        <location filename="../app/gui/main_window.cpp" line="146"/>
         <source>&amp;Dark Palette</source>
         <translation>&amp;Dunkle Farbpalette</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="145"/>
+        <location filename="../app/gui/main_window.cpp" line="149"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="148"/>
+        <location filename="../app/gui/main_window.cpp" line="152"/>
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="157"/>
+        <location filename="../app/gui/main_window.cpp" line="161"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>Die Sprache ändert sich beim nächsten Start von ApiQ Studio.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="160"/>
+        <location filename="../app/gui/main_window.cpp" line="164"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="243"/>
+        <location filename="../app/gui/main_window.cpp" line="247"/>
         <source>Could not add the run to the comparison</source>
         <translation>Der Lauf konnte nicht zum Vergleich hinzugefügt werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="366"/>
+        <location filename="../app/gui/main_window.cpp" line="325"/>
+        <source>%1 is not a quantized checkpoint: every linear is stored dense.</source>
+        <translation>%1 ist kein quantisierter Checkpoint: Jede Linearschicht ist dicht gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="379"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="371"/>
+        <location filename="../app/gui/main_window.cpp" line="384"/>
         <source>Calibration failed</source>
         <translation>Kalibrierung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="211"/>
+        <location filename="../app/gui/main_window.cpp" line="215"/>
         <source>Open Model Folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277"/>
+        <location filename="../app/gui/main_window.cpp" line="281"/>
         <source>Could not compare the runs</source>
         <translation>Die Läufe konnten nicht verglichen werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="289"/>
+        <location filename="../app/gui/main_window.cpp" line="293"/>
         <source>Reading %1…</source>
         <translation>Lese %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="305"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>Could not open the model</source>
         <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="315"/>
+        <location filename="../app/gui/main_window.cpp" line="328"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2, %3 Blöcke, verborgene Größe %4, %5 Köpfe (%6 Key/Value), Vokabular %7 — %8 Tensoren, %9 Parameter, %10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="332"/>
+        <location filename="../app/gui/main_window.cpp" line="345"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="333"/>
+        <location filename="../app/gui/main_window.cpp" line="346"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -313,125 +328,6 @@
         <location filename="../widgets/activation_error_chart.cpp" line="23"/>
         <source>Activation error per token</source>
         <translation>Aktivierungsfehler pro Token</translation>
-    </message>
-</context>
-<context>
-    <name>apiq::widgets::AdapterHeatMap</name>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="81"/>
-        <source>Export PNG…</source>
-        <translation>Als PNG exportieren…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="83"/>
-        <source>Per linear:</source>
-        <translation>Je Schicht:</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="95"/>
-        <source>Linear</source>
-        <translation>Schicht</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="96"/>
-        <source>Block</source>
-        <translation>Block</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="117"/>
-        <source>No finetuned adapter</source>
-        <translation>Kein feinabgestimmter Adapter</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="122"/>
-        <source>Rank</source>
-        <translation>Rang</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="123"/>
-        <source>Bits of A</source>
-        <translation>Bits von A</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="124"/>
-        <source>Bits of B</source>
-        <translation>Bits von B</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="125"/>
-        <source>Bits of E</source>
-        <translation>Bits von E</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="126"/>
-        <source>Trainable parameters</source>
-        <translation>Trainierbare Parameter</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="127"/>
-        <source>Stored bits</source>
-        <translation>Gespeicherte Bits</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="128"/>
-        <source>Memory (bits)</source>
-        <translation>Speicher (Bits)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="129"/>
-        <source>Bit operations</source>
-        <translation>Bit-Operationen</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="130"/>
-        <source>Input pool</source>
-        <translation>Eingabe-Pool</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="131"/>
-        <source>Output pool</source>
-        <translation>Ausgabe-Pool</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="152"/>
-        <source>%1: no adapter linears in the report</source>
-        <translation>%1: keine Adapter-Schichten im Bericht</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="210"/>
-        <source>%1 — %2</source>
-        <translation>%1 — %2</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="224"/>
-        <source>block %1 %2</source>
-        <translation>Block %1 %2</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="225"/>
-        <source>%1 — no adapter (not quantized)</source>
-        <translation>%1 — kein Adapter (nicht quantisiert)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="227"/>
-        <source>%1 — %2: %3</source>
-        <translation>%1 — %2: %3</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="227"/>
-        <source>none</source>
-        <translation>keiner</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="241"/>
-        <location filename="../widgets/adapter_heat_map.cpp" line="244"/>
-        <source>Export Adapter Map</source>
-        <translation>Adapterkarte exportieren</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="244"/>
-        <source>Could not write %1</source>
-        <translation>%1 konnte nicht geschrieben werden</translation>
     </message>
 </context>
 <context>
@@ -900,391 +796,391 @@
 <context>
     <name>apiq::widgets::FinetuneDialog</name>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="83"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="69"/>
         <source>Resume a cancelled run (its OUT.partial)</source>
         <translation>Abgebrochenen Lauf fortsetzen (sein OUT.partial)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="86"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="72"/>
         <source>Finetune Quantized Model</source>
         <translation>Quantisiertes Modell feinabstimmen</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="99"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="85"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="111"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="97"/>
         <source>Start finetuning</source>
         <translation>Feinabstimmung starten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="132"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="118"/>
         <source>Model and data</source>
         <translation>Modell und Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="134"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="135"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="136"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="137"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="120"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="121"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="122"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="123"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="138"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="124"/>
         <source>Quantized checkpoint:</source>
         <translation>Quantisierter Checkpoint:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="141"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="127"/>
         <source>Training data:</source>
         <translation>Trainingsdaten:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="142"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="128"/>
         <source>Plain text</source>
         <translation>Reiner Text</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="143"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="129"/>
         <source>GSM8K questions and answers (jsonl)</source>
         <translation>GSM8K-Fragen und -Antworten (jsonl)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="144"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="130"/>
         <source>Chat conversations (jsonl)</source>
         <translation>Chat-Unterhaltungen (jsonl)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="145"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="131"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="146"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="132"/>
         <source>Optional: else the end of the training data is held out</source>
         <translation>Optional: sonst wird das Ende der Trainingsdaten zurückgehalten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="147"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="133"/>
         <source>Held-out data:</source>
         <translation>Zurückgehaltene Daten:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="148"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="134"/>
         <source>Output folder (new):</source>
         <translation>Ausgabeordner (neu):</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="150"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="136"/>
         <source>Continues where a cancelled finetune into the same folder stopped; it needs the same settings.</source>
         <translation>Setzt eine abgebrochene Feinabstimmung in denselben Ordner dort fort, wo sie aufgehört hat; dazu sind dieselben Einstellungen nötig.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="153"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="139"/>
         <source>Quantized Checkpoint</source>
         <translation>Quantisierter Checkpoint</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="157"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="143"/>
         <source>Training Data</source>
         <translation>Trainingsdaten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="161"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="147"/>
         <source>Held-out Data</source>
         <translation>Zurückgehaltene Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="166"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="152"/>
         <source>Folder to Write Into</source>
         <translation>Zielordner</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="178"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="164"/>
         <source>Adapter</source>
         <translation>Adapter</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="185"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="171"/>
         <source>Kind:</source>
         <translation>Art:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="189"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="175"/>
         <source>LoRA-equivalent rank r; 0 keeps the checkpoint&apos;s.</source>
         <translation>LoRA-äquivalenter Rang r; 0 behält den des Checkpoints.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="190"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="176"/>
         <source>Rank:</source>
         <translation>Rang:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="193"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="179"/>
         <source>Scaling α / r of the adapter&apos;s update.</source>
         <translation>Skalierung α / r der Änderung durch den Adapter.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="194"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="180"/>
         <source>Alpha:</source>
         <translation>Alpha:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="196"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="182"/>
         <source>Outputs sharing one row of the QA-HiRA matrix; its input pool is the quantization group, so the adapter merges into the model.</source>
         <translation>Ausgaben, die sich eine Zeile der QA-HiRA-Matrix teilen; ihr Eingabe-Pool ist die Quantisierungsgruppe, daher lässt sich der Adapter in das Modell einrechnen.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="198"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="184"/>
         <source>QA-HiRA output pool:</source>
         <translation>QA-HiRA-Ausgabe-Pool:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="199"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="185"/>
         <source>Fit to the checkpoint&apos;s adapter</source>
         <translation>An den Adapter des Checkpoints angepasst</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="200"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="186"/>
         <source>Zero (a fresh adapter)</source>
         <translation>Null (ein neuer Adapter)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="201"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="187"/>
         <source>Start from:</source>
         <translation>Beginnen mit:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="206"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="192"/>
         <source>Weight of the expected number of open gates in the loss: more pushes to fewer bits and a lower rank.</source>
         <translation>Gewicht der erwarteten Zahl offener Gates im Verlust: mehr drängt zu weniger Bits und kleinerem Rang.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="207"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="193"/>
         <source>Bayesian-LoRA gate λ:</source>
         <translation>Bayesian-LoRA-Gate λ:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="219"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="205"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="222"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="208"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="226"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="212"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="228"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="214"/>
         <source>Batch:</source>
         <translation>Batch:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="230"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="216"/>
         <source> tokens</source>
         <translation> Token</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="231"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="217"/>
         <source>Sequence length:</source>
         <translation>Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="234"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="220"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="263"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="249"/>
         <source>last loss %1</source>
         <translation>letzter Verlust %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="264"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="250"/>
         <source>held-out perplexity %1</source>
         <translation>Perplexität auf zurückgehaltenen Daten %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="281"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="267"/>
         <source>Reading %1…</source>
         <translation>%1 wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="286"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="272"/>
         <source>Cannot finetune: %1</source>
         <translation>Feinabstimmung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="288"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="274"/>
         <source>%1, %2-bit, group size %3, adapter rank %4</source>
         <translation>%1, %2 Bit, Gruppengröße %3, Adapter-Rang %4</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="350"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="336"/>
         <source>%1: %2 trainable parameters</source>
         <translation>%1: %2 trainierbare Parameter</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="351"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="337"/>
         <source>%1: — (%2)</source>
         <translation>%1: — (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="357"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="343"/>
         <source>Does not fit this checkpoint: %1</source>
         <translation>Passt nicht zu diesem Checkpoint: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="359"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="345"/>
         <source>the checkpoint&apos;s (%1)</source>
         <translation>der des Checkpoints (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="360"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="346"/>
         <source>the checkpoint&apos;s</source>
         <translation>der des Checkpoints</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="382"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="489"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="368"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="475"/>
         <source>A finetune or merge is already running.</source>
         <translation>Eine Feinabstimmung oder ein Einrechnen läuft bereits.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="383"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="369"/>
         <source>Choose the quantized checkpoint to finetune.</source>
         <translation>Wählen Sie den quantisierten Checkpoint für die Feinabstimmung.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="385"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="371"/>
         <source>The checkpoint is still being read; start again in a moment.</source>
         <translation>Der Checkpoint wird noch gelesen; starten Sie gleich noch einmal.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="386"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="372"/>
         <source>Cannot finetune %1: %2</source>
         <translation>%1 kann nicht feinabgestimmt werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="387"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="373"/>
         <source>Choose the training data.</source>
         <translation>Wählen Sie die Trainingsdaten.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="389"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="375"/>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 existiert nicht oder ist keine Datei.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="390"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="376"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="391"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="377"/>
         <source>%1 already exists; finetuning never overwrites.</source>
         <translation>%1 existiert bereits; die Feinabstimmung überschreibt nie.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="395"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="381"/>
         <source>%1 does not fit this checkpoint: %2</source>
         <translation>%1 passt nicht zu diesem Checkpoint: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="413"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="399"/>
         <source>Loading the checkpoint…</source>
         <translation>Checkpoint wird geladen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="414"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="400"/>
         <source>Finetuning %1 (%2) into %3…</source>
         <translation>%1 wird mit %2 nach %3 feinabgestimmt…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="433"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="419"/>
         <source>Cancelling after the current step…</source>
         <translation>Wird nach dem aktuellen Schritt abgebrochen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="450"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="436"/>
         <source>Measuring the held-out perplexity: %1 of %2 batches</source>
         <translation>Perplexität auf zurückgehaltenen Daten wird gemessen: %1 von %2 Batches</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="465"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="451"/>
         <source>held-out perplexity %1 → %2</source>
         <translation>Perplexität auf zurückgehaltenen Daten %1 → %2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="466"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="452"/>
         <source>no held-out perplexity</source>
         <translation>keine Perplexität auf zurückgehaltenen Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="467"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="453"/>
         <source>%1; adapter: %2 trainable, %3 KiB</source>
         <translation>%1; Adapter: %2 trainierbar, %3 KiB</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="471"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="457"/>
         <source>Merge into the %1-bit model…</source>
         <translation>In das %1-Bit-Modell einrechnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="473"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="459"/>
         <source>Finetuned into %1</source>
         <translation>Feinabgestimmt nach %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="477"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="463"/>
         <source>Finetune cancelled; %1 was not written. The progress is kept in %2: tick Resume and start again to continue.</source>
         <translation>Feinabstimmung abgebrochen; %1 wurde nicht geschrieben. Der Fortschritt bleibt in %2 erhalten: „Fortsetzen“ ankreuzen und erneut starten, um weiterzumachen.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="479"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="465"/>
         <source>Finetune cancelled; nothing was written.</source>
         <translation>Feinabstimmung abgebrochen; es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="481"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="467"/>
         <source>Finetune failed: %1</source>
         <translation>Feinabstimmung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="490"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="476"/>
         <source>There is no finished adapter that merges into the model.</source>
         <translation>Es gibt keinen fertigen Adapter, der sich in das Modell einrechnen lässt.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="491"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="477"/>
         <source>%1 already exists; merging never overwrites.</source>
         <translation>%1 existiert bereits; das Einrechnen überschreibt nie.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="497"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="483"/>
         <source>Merging the adapter into %1…</source>
         <translation>Adapter wird nach %1 eingerechnet…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="505"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="491"/>
         <source>Merged into %1 (largest change beyond the adapter: %2)</source>
         <translation>Nach %1 eingerechnet (größte Abweichung über den Adapter hinaus: %2)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="514"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="500"/>
         <source>Merge cancelled; nothing was written.</source>
         <translation>Einrechnen abgebrochen; es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="515"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="501"/>
         <source>Merge failed: %1</source>
         <translation>Einrechnen fehlgeschlagen: %1</translation>
     </message>
@@ -1292,140 +1188,160 @@
 <context>
     <name>apiq::widgets::JobWizard</name>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="50"/>
+        <location filename="../widgets/job_wizard.cpp" line="51"/>
         <source>New calibration job</source>
         <translation>Neuer Kalibrierungsauftrag</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="65"/>
+        <location filename="../widgets/job_wizard.cpp" line="66"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="66"/>
+        <location filename="../widgets/job_wizard.cpp" line="67"/>
         <source>Choose the folder of a full-precision Llama model (config.json, weights, tokenizer).</source>
         <translation>Wählen Sie den Ordner eines Llama-Modells in voller Genauigkeit (config.json, Gewichte, Tokenizer).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="69"/>
-        <location filename="../widgets/job_wizard.cpp" line="81"/>
+        <location filename="../widgets/job_wizard.cpp" line="70"/>
+        <location filename="../widgets/job_wizard.cpp" line="82"/>
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="70"/>
+        <location filename="../widgets/job_wizard.cpp" line="71"/>
         <location filename="../widgets/job_wizard_run_pages.cpp" line="44"/>
         <location filename="../widgets/job_wizard_run_pages.cpp" line="132"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="99"/>
+        <location filename="../widgets/job_wizard.cpp" line="100"/>
         <source>No model chosen yet.</source>
         <translation>Noch kein Modell gewählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="109"/>
+        <location filename="../widgets/job_wizard.cpp" line="110"/>
         <source>%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters</source>
         <translation>%1 · %2 Blöcke · verborgen %3 · Zwischenschicht %4 · %5 Köpfe (%6 KV) · Vokabular %7 · %8 Parameter</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="127"/>
+        <location filename="../widgets/job_wizard.cpp" line="128"/>
         <source>Methods</source>
         <translation>Methoden</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="128"/>
+        <location filename="../widgets/job_wizard.cpp" line="129"/>
         <source>Choose one or more methods; several at once are run one after another for a comparison.</source>
         <translation>Wählen Sie eine oder mehrere Methoden; mehrere werden für einen Vergleich nacheinander ausgeführt.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="141"/>
+        <location filename="../widgets/job_wizard.cpp" line="142"/>
         <source>Choose at least one method.</source>
         <translation>Wählen Sie mindestens eine Methode.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="156"/>
+        <location filename="../widgets/job_wizard.cpp" line="157"/>
         <source>Quantization</source>
         <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="157"/>
+        <location filename="../widgets/job_wizard.cpp" line="158"/>
         <source>Bit width, group size and the LoRA adapters&apos; rank and alpha.</source>
         <translation>Bitbreite, Gruppengröße sowie Rang und Alpha der LoRA-Adapter.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="165"/>
+        <location filename="../widgets/job_wizard.cpp" line="166"/>
         <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
         <translation>Aufeinanderfolgende Eingabespalten einer Zeile, die sich Skala und Nullpunkt teilen (int-Format).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="175"/>
+        <location filename="../widgets/job_wizard.cpp" line="176"/>
         <source>LoRA scaling is alpha / rank.</source>
         <translation>Die LoRA-Skalierung ist Alpha / Rang.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="179"/>
+        <location filename="../widgets/job_wizard.cpp" line="180"/>
         <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
         <translation>int: gleichmäßige Ganzzahlgruppen; nf: NormalFloat mit Absolutmaximum pro Block (kein lernbares Clipping).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="185"/>
+        <location filename="../widgets/job_wizard.cpp" line="186"/>
         <source>The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA adapter, their weights stored as they are.</source>
         <translation>Die in jedem Block zu quantisierenden linearen Schichten. Die übrigen bleiben in voller Genauigkeit: kein Quantisierer, kein LoRA-Adapter, ihre Gewichte werden unverändert gespeichert.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="207"/>
+        <location filename="../widgets/job_wizard.cpp" line="209"/>
+        <source>Precision:</source>
+        <translation>Genauigkeit:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="210"/>
+        <source>Budget:</source>
+        <translation>Budget:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="211"/>
         <source>Bits:</source>
         <translation>Bits:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="208"/>
+        <location filename="../widgets/job_wizard.cpp" line="212"/>
         <source>Group size:</source>
         <translation>Gruppengröße:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="209"/>
+        <location filename="../widgets/job_wizard.cpp" line="213"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="210"/>
+        <location filename="../widgets/job_wizard.cpp" line="214"/>
         <source>LoRA rank:</source>
         <translation>LoRA-Rang:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="211"/>
+        <location filename="../widgets/job_wizard.cpp" line="215"/>
         <source>LoRA alpha:</source>
         <translation>LoRA-Alpha:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="212"/>
+        <location filename="../widgets/job_wizard.cpp" line="216"/>
         <source>Target linears:</source>
         <translation>Ziel-Schichten:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="133"/>
+        <location filename="../widgets/job_wizard.cpp" line="134"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="265"/>
+        <location filename="../widgets/job_wizard.cpp" line="270"/>
+        <source>A budget of %1 bits per parameter is below the least any allocation takes for this model and these targets: %2 bits per parameter (%3 MB); the calibration would refuse it.</source>
+        <translation>Ein Budget von %1 Bits pro Parameter liegt unter dem Mindestbedarf jeder Zuteilung für dieses Modell und diese Ziele: %2 Bits pro Parameter (%3 MB); die Kalibrierung würde es ablehnen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="281"/>
         <source>Choose a valid model first.</source>
         <translation>Wählen Sie zuerst ein gültiges Modell.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="281"/>
+        <location filename="../widgets/job_wizard.cpp" line="298"/>
         <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
         <translation>Komprimierte Größe ≈ %1 (Codes %2, Skalen und Nullpunkte %3, LoRA %4, dicht %5) — Original %6, %7 %</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="287"/>
+        <location filename="../widgets/job_wizard.cpp" line="306"/>
+        <source>Compressed size ≤ %1 (quantized linears %2 within the budget, dense %3) — original %4</source>
+        <translation>Komprimierte Größe ≤ %1 (quantisierte Linearschichten %2 im Budget, dicht %3) — Original %4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="310"/>
         <source>rtn has no adapters: ≈ %1</source>
         <translation>rtn hat keine Adapter: ≈ %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="291"/>
+        <location filename="../widgets/job_wizard.cpp" line="314"/>
         <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
         <translation>Speicherspitze der Kalibrierung ≈ %1 (%2 Stichproben × %3 Token)</translation>
     </message>
@@ -1572,34 +1488,124 @@
         <translation>Methoden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="194"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="195"/>
+        <source>Quantization: memory budget of %1 bits per parameter (int; bits and group size chosen per linear), LoRA factors %2</source>
+        <translation>Quantisierung: Speicherbudget von %1 Bits pro Parameter (int; Bits und Gruppengröße je Linearschicht gewählt), LoRA-Faktoren %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="197"/>
+        <source>counted</source>
+        <translation>mitgezählt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="197"/>
+        <source>not counted</source>
+        <translation>nicht mitgezählt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="199"/>
         <source>Quantization: %1-bit %2, group size %3</source>
         <translation>Quantisierung: %1 Bit %2, Gruppengröße %3</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="198"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="203"/>
         <source>LoRA: rank %1, alpha %2</source>
         <translation>LoRA: Rang %1, Alpha %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="199"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="204"/>
         <source>Target linears: %1</source>
         <translation>Ziel-Schichten: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="200"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="205"/>
         <source>Calibration data: %1, %2 samples × %3 tokens, seed %4, %5 epochs</source>
         <translation>Kalibrierungsdaten: %1, %2 Stichproben × %3 Token, Startwert %4, %5 Epochen</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="206"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="211"/>
         <source>Device: %1, %2 threads</source>
         <translation>Gerät: %1, %2 Threads</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="208"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="214"/>
         <source>Jobs:</source>
         <translation>Aufträge:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="25"/>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="35"/>
+        <source>Uniform bits</source>
+        <translation>Einheitliche Bits</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="35"/>
+        <source>Memory budget</source>
+        <translation>Speicherbudget</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="36"/>
+        <source>Memory budget: each quantized linear gets its own bits (2, 3, 4, 8) and group size (32, 64, 128), chosen for the least rounding error within the budget.</source>
+        <translation>Speicherbudget: Jede quantisierte Linearschicht erhält eigene Bits (2, 3, 4, 8) und eine eigene Gruppengröße (32, 64, 128), gewählt für den kleinsten Rundungsfehler innerhalb des Budgets.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="44"/>
+        <source> bits per parameter</source>
+        <translation> Bits pro Parameter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="49"/>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="50"/>
+        <source>Target size of the quantized linears (10⁶ bytes), converted to bits per parameter over their weights.</source>
+        <translation>Zielgröße der quantisierten Linearschichten (10⁶ Byte), umgerechnet in Bits pro Parameter über ihre Gewichte.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="55"/>
+        <source>Bits per parameter</source>
+        <translation>Bits pro Parameter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="55"/>
+        <source>Target size (MB)</source>
+        <translation>Zielgröße (MB)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="56"/>
+        <source>Count LoRA factors</source>
+        <translation>LoRA-Faktoren mitzählen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="59"/>
+        <source>The fp32 LoRA factors of every linear count against the budget (they do not change with the choice). Off: the budget covers the quantized weights alone.</source>
+        <translation>Die fp32-LoRA-Faktoren jeder Linearschicht zählen zum Budget (sie ändern sich mit der Wahl nicht). Aus: Das Budget umfasst nur die quantisierten Gewichte.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="140"/>
+        <source>Memory budget unavailable: %1</source>
+        <translation>Speicherbudget nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="149"/>
+        <source>Any allocation takes between %1 and %2 bits per parameter (%3 to %4) over %5 quantized parameters.</source>
+        <translation>Jede Zuteilung belegt zwischen %1 und %2 Bits pro Parameter (%3 bis %4) über %5 quantisierte Parameter.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="153"/>
+        <source>This budget: %1 bits per parameter, at most %2 for the quantized linears.</source>
+        <translation>Dieses Budget: %1 Bits pro Parameter, höchstens %2 für die quantisierten Linearschichten.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="156"/>
+        <source>Above the most any allocation takes: every linear gets its largest configuration.</source>
+        <translation>Über dem Höchstbedarf jeder Zuteilung: Jede Linearschicht erhält ihre größte Konfiguration.</translation>
     </message>
 </context>
 <context>
@@ -1670,6 +1676,174 @@
         <location filename="../widgets/jobs_panel.cpp" line="81"/>
         <source>Finished</source>
         <translation>Fertig</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::LinearBits</name>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="59"/>
+        <source>%1 stored bits per parameter (codes, scales, zero points and LoRA factors)</source>
+        <translation>%1 gespeicherte Bits pro Parameter (Codes, Skalen, Nullpunkte und LoRA-Faktoren)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="62"/>
+        <source>no quantized linears</source>
+        <translation>keine quantisierten Linearschichten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="64"/>
+        <source>LoRA counted</source>
+        <translation>LoRA mitgezählt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="65"/>
+        <source>LoRA not counted</source>
+        <translation>LoRA nicht mitgezählt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="66"/>
+        <source>budget %1 bits per parameter, %2</source>
+        <translation>Budget %1 Bits pro Parameter, %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="69"/>
+        <source>uniform</source>
+        <translation>einheitlich</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="76"/>
+        <source>not quantized (stored dense)</source>
+        <translation>nicht quantisiert (dicht gespeichert)</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::LinearHeatMap</name>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="81"/>
+        <source>Export PNG…</source>
+        <translation>Als PNG exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="83"/>
+        <source>Per linear:</source>
+        <translation>Je Schicht:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="95"/>
+        <source>Linear</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="96"/>
+        <source>Block</source>
+        <translation>Block</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="117"/>
+        <source>No finetuned adapter</source>
+        <translation>Kein feinabgestimmter Adapter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="122"/>
+        <source>Rank</source>
+        <translation>Rang</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="123"/>
+        <source>Bits</source>
+        <translation>Bits</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="124"/>
+        <source>Group size</source>
+        <translation>Gruppengröße</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="125"/>
+        <source>Bits of A</source>
+        <translation>Bits von A</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="126"/>
+        <source>Bits of B</source>
+        <translation>Bits von B</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="127"/>
+        <source>Bits of E</source>
+        <translation>Bits von E</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="128"/>
+        <source>Trainable parameters</source>
+        <translation>Trainierbare Parameter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="129"/>
+        <source>Stored bits</source>
+        <translation>Gespeicherte Bits</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="130"/>
+        <source>Memory (bits)</source>
+        <translation>Speicher (Bits)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="131"/>
+        <source>Bit operations</source>
+        <translation>Bit-Operationen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="132"/>
+        <source>Input pool</source>
+        <translation>Eingabe-Pool</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="133"/>
+        <source>Output pool</source>
+        <translation>Ausgabe-Pool</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="155"/>
+        <source>%1: no adapter linears in the report</source>
+        <translation>%1: keine Adapter-Schichten im Bericht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="160"/>
+        <source>no adapter (not quantized)</source>
+        <translation>kein Adapter (nicht quantisiert)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="226"/>
+        <location filename="../widgets/linear_heat_map.cpp" line="241"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="240"/>
+        <source>block %1 %2</source>
+        <translation>Block %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="257"/>
+        <location filename="../widgets/linear_heat_map.cpp" line="260"/>
+        <source>Export Map</source>
+        <translation>Karte exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="243"/>
+        <source>%1 — %2: %3</source>
+        <translation>%1 — %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="243"/>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="260"/>
+        <source>Could not write %1</source>
+        <translation>%1 konnte nicht geschrieben werden</translation>
     </message>
 </context>
 <context>
@@ -1771,128 +1945,143 @@
 <context>
     <name>apiq::widgets::RunComparisonWidget</name>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="65"/>
-        <location filename="../widgets/run_comparison.cpp" line="374"/>
+        <location filename="../widgets/run_comparison.cpp" line="66"/>
+        <location filename="../widgets/run_comparison.cpp" line="401"/>
         <source>Compute perplexity</source>
         <translation>Perplexität berechnen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="67"/>
+        <location filename="../widgets/run_comparison.cpp" line="68"/>
         <source>Add run…</source>
         <translation>Lauf hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="68"/>
+        <location filename="../widgets/run_comparison.cpp" line="69"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="69"/>
+        <location filename="../widgets/run_comparison.cpp" line="70"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="70"/>
+        <location filename="../widgets/run_comparison.cpp" line="71"/>
         <source>Text file for perplexity</source>
         <translation>Textdatei für die Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="74"/>
+        <location filename="../widgets/run_comparison.cpp" line="75"/>
         <source>windows of </source>
         <translation>Fenster zu </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="75"/>
+        <location filename="../widgets/run_comparison.cpp" line="76"/>
         <source> tokens</source>
         <translation> Token</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="78"/>
+        <location filename="../widgets/run_comparison.cpp" line="79"/>
         <source>every window</source>
         <translation>alle Fenster</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="79"/>
+        <location filename="../widgets/run_comparison.cpp" line="80"/>
         <source>at most </source>
         <translation>höchstens </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="85"/>
+        <location filename="../widgets/run_comparison.cpp" line="86"/>
         <source>Perplexity on:</source>
         <translation>Perplexität auf:</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="101"/>
+        <location filename="../widgets/run_comparison.cpp" line="102"/>
         <source>Error along depth</source>
         <translation>Fehler über die Tiefe</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="102"/>
+        <location filename="../widgets/run_comparison.cpp" line="103"/>
         <source>Every linear</source>
         <translation>Jede lineare Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="103"/>
+        <location filename="../widgets/run_comparison.cpp" line="104"/>
         <source>Finetuned adapter</source>
         <translation>Feinabgestimmter Adapter</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="118"/>
+        <location filename="../widgets/run_comparison.cpp" line="105"/>
+        <source>Bits per linear</source>
+        <translation>Bits je Linearschicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="120"/>
         <source>Text for Perplexity</source>
         <translation>Text für die Perplexität</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="189"/>
+        <location filename="../widgets/run_comparison.cpp" line="195"/>
         <source>A run saved in the comparison could not be read and was left out: %1</source>
         <translation>Ein im Vergleich gespeicherter Lauf konnte nicht gelesen werden und wurde weggelassen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="276"/>
+        <location filename="../widgets/run_comparison.cpp" line="283"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="276"/>
+        <location filename="../widgets/run_comparison.cpp" line="283"/>
         <source>Linear</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="308"/>
+        <location filename="../widgets/run_comparison.cpp" line="315"/>
         <source>None of the compared runs was finetuned.</source>
         <translation>Keiner der verglichenen Läufe wurde feinabgestimmt.</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <location filename="../widgets/run_comparison.cpp" line="321"/>
         <source>The full-precision model has no adapter.</source>
         <translation>Das Modell in voller Genauigkeit hat keinen Adapter.</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <location filename="../widgets/run_comparison.cpp" line="321"/>
         <source>%1 was not finetuned.</source>
         <translation>%1 wurde nicht feinabgestimmt.</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="337"/>
+        <location filename="../widgets/run_comparison.cpp" line="335"/>
+        <source>No run to show.</source>
+        <translation>Kein Lauf anzuzeigen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="341"/>
+        <source>The full-precision model is not quantized.</source>
+        <translation>Das Modell in voller Genauigkeit ist nicht quantisiert.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="364"/>
         <source>Choose a text file for the perplexity first.</source>
         <translation>Wählen Sie zuerst eine Textdatei für die Perplexität.</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="356"/>
+        <location filename="../widgets/run_comparison.cpp" line="383"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="378"/>
+        <location filename="../widgets/run_comparison.cpp" line="405"/>
         <source>Perplexity failed: %1</source>
         <translation>Perplexität fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="395"/>
+        <location filename="../widgets/run_comparison.cpp" line="422"/>
         <source>Add a Finished Run or Quantized Checkpoint</source>
         <translation>Abgeschlossenen Lauf oder quantisierten Checkpoint hinzufügen</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="399"/>
+        <location filename="../widgets/run_comparison.cpp" line="426"/>
         <source>Could not add %1: %2</source>
         <translation>%1 konnte nicht hinzugefügt werden: %2</translation>
     </message>

@@ -137,167 +137,182 @@
 <context>
     <name>apiq::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="55"/>
+        <location filename="../app/gui/main_window.cpp" line="57"/>
         <source>ApiQ Studio</source>
         <translation>ApiQ Studio</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="61"/>
+        <location filename="../app/gui/main_window.cpp" line="63"/>
         <source>Open a model folder (config.json, safetensors, tokenizer.model) or drop it here.</source>
         <translation>打开模型文件夹（config.json、safetensors、tokenizer.model），或将其拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="70"/>
+        <location filename="../app/gui/main_window.cpp" line="72"/>
         <source>Tensors</source>
         <translation>张量</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="83"/>
+        <location filename="../app/gui/main_window.cpp" line="85"/>
         <source>Live activation error</source>
         <translation>实时激活误差</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="84"/>
+        <location filename="../app/gui/main_window.cpp" line="86"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85"/>
+        <location filename="../app/gui/main_window.cpp" line="87"/>
         <source>Zero points</source>
         <translation>零点</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="90"/>
+        <location filename="../app/gui/main_window.cpp" line="88"/>
+        <source>Open a quantized checkpoint to see the bits of each linear.</source>
+        <translation>打开一个量化检查点以查看每个线性层的位数。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="89"/>
+        <source>Bits per linear</source>
+        <translation>每个线性层的位数</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="94"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="94"/>
+        <location filename="../app/gui/main_window.cpp" line="98"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="98"/>
+        <location filename="../app/gui/main_window.cpp" line="102"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="109"/>
+        <location filename="../app/gui/main_window.cpp" line="113"/>
         <source>&amp;Open Model Folder…</source>
         <translation>打开模型文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="112"/>
+        <location filename="../app/gui/main_window.cpp" line="116"/>
         <source>&amp;Quantize…</source>
         <translation>量化(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="115"/>
+        <location filename="../app/gui/main_window.cpp" line="119"/>
         <source>&amp;Add to Comparison…</source>
         <translation>添加到比较(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="120"/>
+        <location filename="../app/gui/main_window.cpp" line="124"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="123"/>
+        <location filename="../app/gui/main_window.cpp" line="127"/>
         <source>&amp;Finetune…</source>
         <translation>微调(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="126"/>
+        <location filename="../app/gui/main_window.cpp" line="130"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="129"/>
+        <location filename="../app/gui/main_window.cpp" line="133"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="131"/>
+        <location filename="../app/gui/main_window.cpp" line="135"/>
         <source>Recent Models</source>
         <translation>最近的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="138"/>
+        <location filename="../app/gui/main_window.cpp" line="142"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="142"/>
+        <location filename="../app/gui/main_window.cpp" line="146"/>
         <source>&amp;Dark Palette</source>
         <translation>深色配色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="145"/>
+        <location filename="../app/gui/main_window.cpp" line="149"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="148"/>
+        <location filename="../app/gui/main_window.cpp" line="152"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="157"/>
+        <location filename="../app/gui/main_window.cpp" line="161"/>
         <source>The language changes when ApiQ Studio is started again.</source>
         <translation>语言将在下次启动 ApiQ Studio 时生效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="160"/>
+        <location filename="../app/gui/main_window.cpp" line="164"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="243"/>
+        <location filename="../app/gui/main_window.cpp" line="247"/>
         <source>Could not add the run to the comparison</source>
         <translation>无法将该运行添加到对比中</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="366"/>
+        <location filename="../app/gui/main_window.cpp" line="325"/>
+        <source>%1 is not a quantized checkpoint: every linear is stored dense.</source>
+        <translation>%1 不是量化检查点：每个线性层均以稠密形式存储。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="379"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="371"/>
+        <location filename="../app/gui/main_window.cpp" line="384"/>
         <source>Calibration failed</source>
         <translation>校准失败</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="211"/>
+        <location filename="../app/gui/main_window.cpp" line="215"/>
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277"/>
+        <location filename="../app/gui/main_window.cpp" line="281"/>
         <source>Could not compare the runs</source>
         <translation>无法比较这些运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="289"/>
+        <location filename="../app/gui/main_window.cpp" line="293"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="305"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="315"/>
+        <location filename="../app/gui/main_window.cpp" line="328"/>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2, %3 blocks, hidden %4, %5 heads (%6 key/value), vocabulary %7 — %8 tensors, %9 parameters, %10</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2，%3 个块，隐藏维度 %4，%5 个注意力头（%6 个键/值头），词表 %7 — %8 个张量，%9 个参数，%10</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="332"/>
+        <location filename="../app/gui/main_window.cpp" line="345"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="333"/>
+        <location filename="../app/gui/main_window.cpp" line="346"/>
         <source>ApiQ Studio — %1</source>
         <translation>ApiQ Studio — %1</translation>
     </message>
@@ -313,125 +328,6 @@
         <location filename="../widgets/activation_error_chart.cpp" line="23"/>
         <source>Activation error per token</source>
         <translation>每个词元的激活误差</translation>
-    </message>
-</context>
-<context>
-    <name>apiq::widgets::AdapterHeatMap</name>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="81"/>
-        <source>Export PNG…</source>
-        <translation>导出 PNG…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="83"/>
-        <source>Per linear:</source>
-        <translation>每个线性层：</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="95"/>
-        <source>Linear</source>
-        <translation>线性层</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="96"/>
-        <source>Block</source>
-        <translation>块</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="117"/>
-        <source>No finetuned adapter</source>
-        <translation>没有微调过的适配器</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="122"/>
-        <source>Rank</source>
-        <translation>秩</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="123"/>
-        <source>Bits of A</source>
-        <translation>A 的位数</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="124"/>
-        <source>Bits of B</source>
-        <translation>B 的位数</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="125"/>
-        <source>Bits of E</source>
-        <translation>E 的位数</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="126"/>
-        <source>Trainable parameters</source>
-        <translation>可训练参数</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="127"/>
-        <source>Stored bits</source>
-        <translation>存储位数</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="128"/>
-        <source>Memory (bits)</source>
-        <translation>内存（位）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="129"/>
-        <source>Bit operations</source>
-        <translation>位运算量</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="130"/>
-        <source>Input pool</source>
-        <translation>输入池化</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="131"/>
-        <source>Output pool</source>
-        <translation>输出池化</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="152"/>
-        <source>%1: no adapter linears in the report</source>
-        <translation>%1：报告中没有适配器线性层</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="210"/>
-        <source>%1 — %2</source>
-        <translation>%1 — %2</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="224"/>
-        <source>block %1 %2</source>
-        <translation>块 %1 %2</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="225"/>
-        <source>%1 — no adapter (not quantized)</source>
-        <translation>%1 — 无适配器（未量化）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="227"/>
-        <source>%1 — %2: %3</source>
-        <translation>%1 — %2：%3</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="227"/>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="241"/>
-        <location filename="../widgets/adapter_heat_map.cpp" line="244"/>
-        <source>Export Adapter Map</source>
-        <translation>导出适配器热图</translation>
-    </message>
-    <message>
-        <location filename="../widgets/adapter_heat_map.cpp" line="244"/>
-        <source>Could not write %1</source>
-        <translation>无法写入 %1</translation>
     </message>
 </context>
 <context>
@@ -899,391 +795,391 @@
 <context>
     <name>apiq::widgets::FinetuneDialog</name>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="83"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="69"/>
         <source>Resume a cancelled run (its OUT.partial)</source>
         <translation>继续已取消的运行（其 OUT.partial）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="86"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="72"/>
         <source>Finetune Quantized Model</source>
         <translation>微调量化模型</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="99"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="85"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="111"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="97"/>
         <source>Start finetuning</source>
         <translation>开始微调</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="132"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="118"/>
         <source>Model and data</source>
         <translation>模型与数据</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="134"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="135"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="136"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="137"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="120"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="121"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="122"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="123"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="138"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="124"/>
         <source>Quantized checkpoint:</source>
         <translation>量化检查点：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="141"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="127"/>
         <source>Training data:</source>
         <translation>训练数据：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="142"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="128"/>
         <source>Plain text</source>
         <translation>纯文本</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="143"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="129"/>
         <source>GSM8K questions and answers (jsonl)</source>
         <translation>GSM8K 问答（jsonl）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="144"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="130"/>
         <source>Chat conversations (jsonl)</source>
         <translation>聊天对话（jsonl）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="145"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="131"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="146"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="132"/>
         <source>Optional: else the end of the training data is held out</source>
         <translation>可选：否则留出训练数据的末尾部分</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="147"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="133"/>
         <source>Held-out data:</source>
         <translation>留出数据：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="148"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="134"/>
         <source>Output folder (new):</source>
         <translation>输出文件夹（新建）：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="150"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="136"/>
         <source>Continues where a cancelled finetune into the same folder stopped; it needs the same settings.</source>
         <translation>从写入同一文件夹、已取消的微调停止之处继续；需要相同的设置。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="153"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="139"/>
         <source>Quantized Checkpoint</source>
         <translation>量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="157"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="143"/>
         <source>Training Data</source>
         <translation>训练数据</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="161"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="147"/>
         <source>Held-out Data</source>
         <translation>留出数据</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="166"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="152"/>
         <source>Folder to Write Into</source>
         <translation>写入的文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="178"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="164"/>
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="185"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="171"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="189"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="175"/>
         <source>LoRA-equivalent rank r; 0 keeps the checkpoint&apos;s.</source>
         <translation>等效 LoRA 秩 r；0 表示沿用检查点的秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="190"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="176"/>
         <source>Rank:</source>
         <translation>秩：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="193"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="179"/>
         <source>Scaling α / r of the adapter&apos;s update.</source>
         <translation>适配器更新的缩放 α / r。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="194"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="180"/>
         <source>Alpha:</source>
         <translation>Alpha：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="196"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="182"/>
         <source>Outputs sharing one row of the QA-HiRA matrix; its input pool is the quantization group, so the adapter merges into the model.</source>
         <translation>共享 QA-HiRA 矩阵一行的输出数；其输入池化为量化分组，因此适配器可合并进模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="198"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="184"/>
         <source>QA-HiRA output pool:</source>
         <translation>QA-HiRA 输出池化：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="199"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="185"/>
         <source>Fit to the checkpoint&apos;s adapter</source>
         <translation>拟合检查点的适配器</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="200"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="186"/>
         <source>Zero (a fresh adapter)</source>
         <translation>零（全新适配器）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="201"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="187"/>
         <source>Start from:</source>
         <translation>初始化：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="206"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="192"/>
         <source>Weight of the expected number of open gates in the loss: more pushes to fewer bits and a lower rank.</source>
         <translation>损失中开启门控期望数量的权重：越大越倾向于更少的位数和更低的秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="207"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="193"/>
         <source>Bayesian-LoRA gate λ:</source>
         <translation>Bayesian-LoRA 门控 λ：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="219"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="205"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="222"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="208"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="226"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="212"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="228"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="214"/>
         <source>Batch:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="230"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="216"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="231"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="217"/>
         <source>Sequence length:</source>
         <translation>序列长度：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="234"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="220"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="263"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="249"/>
         <source>last loss %1</source>
         <translation>最近损失 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="264"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="250"/>
         <source>held-out perplexity %1</source>
         <translation>留出困惑度 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="281"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="267"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="286"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="272"/>
         <source>Cannot finetune: %1</source>
         <translation>无法微调：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="288"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="274"/>
         <source>%1, %2-bit, group size %3, adapter rank %4</source>
         <translation>%1，%2 位，分组大小 %3，适配器秩 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="350"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="336"/>
         <source>%1: %2 trainable parameters</source>
         <translation>%1：%2 个可训练参数</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="351"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="337"/>
         <source>%1: — (%2)</source>
         <translation>%1：—（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="357"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="343"/>
         <source>Does not fit this checkpoint: %1</source>
         <translation>不适用于此检查点：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="359"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="345"/>
         <source>the checkpoint&apos;s (%1)</source>
         <translation>沿用检查点（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="360"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="346"/>
         <source>the checkpoint&apos;s</source>
         <translation>沿用检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="382"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="489"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="368"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="475"/>
         <source>A finetune or merge is already running.</source>
         <translation>已有微调或合并正在运行。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="383"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="369"/>
         <source>Choose the quantized checkpoint to finetune.</source>
         <translation>请选择要微调的量化检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="385"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="371"/>
         <source>The checkpoint is still being read; start again in a moment.</source>
         <translation>仍在读取检查点；请稍后再开始。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="386"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="372"/>
         <source>Cannot finetune %1: %2</source>
         <translation>无法微调 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="387"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="373"/>
         <source>Choose the training data.</source>
         <translation>请选择训练数据。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="389"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="375"/>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 不存在或不是文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="390"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="376"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="391"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="377"/>
         <source>%1 already exists; finetuning never overwrites.</source>
         <translation>%1 已存在；微调从不覆盖。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="395"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="381"/>
         <source>%1 does not fit this checkpoint: %2</source>
         <translation>%1 不适用于此检查点：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="413"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="399"/>
         <source>Loading the checkpoint…</source>
         <translation>正在加载检查点…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="414"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="400"/>
         <source>Finetuning %1 (%2) into %3…</source>
         <translation>正在以 %2 微调 %1，输出到 %3…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="433"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="419"/>
         <source>Cancelling after the current step…</source>
         <translation>将在当前步完成后取消…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="450"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="436"/>
         <source>Measuring the held-out perplexity: %1 of %2 batches</source>
         <translation>正在测量留出困惑度：第 %1 / %2 批</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="465"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="451"/>
         <source>held-out perplexity %1 → %2</source>
         <translation>留出困惑度 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="466"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="452"/>
         <source>no held-out perplexity</source>
         <translation>无留出困惑度</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="467"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="453"/>
         <source>%1; adapter: %2 trainable, %3 KiB</source>
         <translation>%1；适配器：%2 个可训练参数，%3 KiB</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="471"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="457"/>
         <source>Merge into the %1-bit model…</source>
         <translation>合并进 %1 位模型…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="473"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="459"/>
         <source>Finetuned into %1</source>
         <translation>已微调并输出到 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="477"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="463"/>
         <source>Finetune cancelled; %1 was not written. The progress is kept in %2: tick Resume and start again to continue.</source>
         <translation>微调已取消；未写入 %1。进度保存在 %2 中：勾选“继续”并重新开始即可接着训练。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="479"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="465"/>
         <source>Finetune cancelled; nothing was written.</source>
         <translation>微调已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="481"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="467"/>
         <source>Finetune failed: %1</source>
         <translation>微调失败：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="490"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="476"/>
         <source>There is no finished adapter that merges into the model.</source>
         <translation>没有可合并进模型的已完成适配器。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="491"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="477"/>
         <source>%1 already exists; merging never overwrites.</source>
         <translation>%1 已存在；合并从不覆盖。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="497"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="483"/>
         <source>Merging the adapter into %1…</source>
         <translation>正在将适配器合并到 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="505"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="491"/>
         <source>Merged into %1 (largest change beyond the adapter: %2)</source>
         <translation>已合并到 %1（超出适配器本身的最大变化：%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="514"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="500"/>
         <source>Merge cancelled; nothing was written.</source>
         <translation>合并已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="515"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="501"/>
         <source>Merge failed: %1</source>
         <translation>合并失败：%1</translation>
     </message>
@@ -1291,140 +1187,160 @@
 <context>
     <name>apiq::widgets::JobWizard</name>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="50"/>
+        <location filename="../widgets/job_wizard.cpp" line="51"/>
         <source>New calibration job</source>
         <translation>新建校准任务</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="65"/>
+        <location filename="../widgets/job_wizard.cpp" line="66"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="66"/>
+        <location filename="../widgets/job_wizard.cpp" line="67"/>
         <source>Choose the folder of a full-precision Llama model (config.json, weights, tokenizer).</source>
         <translation>选择一个全精度 Llama 模型的文件夹（config.json、权重、分词器）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="69"/>
-        <location filename="../widgets/job_wizard.cpp" line="81"/>
+        <location filename="../widgets/job_wizard.cpp" line="70"/>
+        <location filename="../widgets/job_wizard.cpp" line="82"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="70"/>
+        <location filename="../widgets/job_wizard.cpp" line="71"/>
         <location filename="../widgets/job_wizard_run_pages.cpp" line="44"/>
         <location filename="../widgets/job_wizard_run_pages.cpp" line="132"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="99"/>
+        <location filename="../widgets/job_wizard.cpp" line="100"/>
         <source>No model chosen yet.</source>
         <translation>尚未选择模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="109"/>
+        <location filename="../widgets/job_wizard.cpp" line="110"/>
         <source>%1 · %2 blocks · hidden %3 · intermediate %4 · %5 heads (%6 kv) · vocab %7 · %8 parameters</source>
         <translation>%1 · %2 个块 · 隐藏维度 %3 · 中间维度 %4 · %5 个头（%6 个 KV）· 词表 %7 · %8 个参数</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="127"/>
+        <location filename="../widgets/job_wizard.cpp" line="128"/>
         <source>Methods</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="128"/>
+        <location filename="../widgets/job_wizard.cpp" line="129"/>
         <source>Choose one or more methods; several at once are run one after another for a comparison.</source>
         <translation>选择一种或多种方法；选择多种时会依次运行以便比较。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="141"/>
+        <location filename="../widgets/job_wizard.cpp" line="142"/>
         <source>Choose at least one method.</source>
         <translation>请至少选择一种方法。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="156"/>
+        <location filename="../widgets/job_wizard.cpp" line="157"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="157"/>
+        <location filename="../widgets/job_wizard.cpp" line="158"/>
         <source>Bit width, group size and the LoRA adapters&apos; rank and alpha.</source>
         <translation>位宽、分组大小以及 LoRA 适配器的秩和 alpha。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="165"/>
+        <location filename="../widgets/job_wizard.cpp" line="166"/>
         <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
         <translation>同一行中共享一个缩放因子和零点的连续输入列（int 格式）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="175"/>
+        <location filename="../widgets/job_wizard.cpp" line="176"/>
         <source>LoRA scaling is alpha / rank.</source>
         <translation>LoRA 缩放系数为 alpha / 秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="179"/>
+        <location filename="../widgets/job_wizard.cpp" line="180"/>
         <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
         <translation>int：均匀整数分组；nf：按块绝对最大值缩放的 NormalFloat（无可学习截断）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="185"/>
+        <location filename="../widgets/job_wizard.cpp" line="186"/>
         <source>The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA adapter, their weights stored as they are.</source>
         <translation>每个块中要量化的线性层。其余线性层保持全精度：不量化、不加 LoRA 适配器，权重按原样保存。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="207"/>
+        <location filename="../widgets/job_wizard.cpp" line="209"/>
+        <source>Precision:</source>
+        <translation>精度：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="210"/>
+        <source>Budget:</source>
+        <translation>预算：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="211"/>
         <source>Bits:</source>
         <translation>位数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="208"/>
+        <location filename="../widgets/job_wizard.cpp" line="212"/>
         <source>Group size:</source>
         <translation>分组大小：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="209"/>
+        <location filename="../widgets/job_wizard.cpp" line="213"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="210"/>
+        <location filename="../widgets/job_wizard.cpp" line="214"/>
         <source>LoRA rank:</source>
         <translation>LoRA 秩：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="211"/>
+        <location filename="../widgets/job_wizard.cpp" line="215"/>
         <source>LoRA alpha:</source>
         <translation>LoRA alpha：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="212"/>
+        <location filename="../widgets/job_wizard.cpp" line="216"/>
         <source>Target linears:</source>
         <translation>目标线性层：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="133"/>
+        <location filename="../widgets/job_wizard.cpp" line="134"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="265"/>
+        <location filename="../widgets/job_wizard.cpp" line="270"/>
+        <source>A budget of %1 bits per parameter is below the least any allocation takes for this model and these targets: %2 bits per parameter (%3 MB); the calibration would refuse it.</source>
+        <translation>每参数 %1 位的预算低于该模型和这些目标下任何分配的最小占用：每参数 %2 位（%3 MB）；校准将拒绝该预算。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="281"/>
         <source>Choose a valid model first.</source>
         <translation>请先选择一个有效的模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="281"/>
+        <location filename="../widgets/job_wizard.cpp" line="298"/>
         <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
         <translation>压缩后大小 ≈ %1（编码 %2，缩放与零点 %3，LoRA %4，稠密部分 %5）— 原始 %6，%7%</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="287"/>
+        <location filename="../widgets/job_wizard.cpp" line="306"/>
+        <source>Compressed size ≤ %1 (quantized linears %2 within the budget, dense %3) — original %4</source>
+        <translation>压缩后大小 ≤ %1（量化线性层在预算内 %2，稠密部分 %3）— 原始 %4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard.cpp" line="310"/>
         <source>rtn has no adapters: ≈ %1</source>
         <translation>rtn 没有适配器：≈ %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="291"/>
+        <location filename="../widgets/job_wizard.cpp" line="314"/>
         <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
         <translation>校准峰值内存 ≈ %1（%2 个样本 × %3 个词元）</translation>
     </message>
@@ -1571,34 +1487,124 @@
         <translation>方法：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="194"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="195"/>
+        <source>Quantization: memory budget of %1 bits per parameter (int; bits and group size chosen per linear), LoRA factors %2</source>
+        <translation>量化：每参数 %1 位的内存预算（int；按线性层选择位数和分组大小），LoRA 因子%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="197"/>
+        <source>counted</source>
+        <translation>计入</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="197"/>
+        <source>not counted</source>
+        <translation>不计入</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="199"/>
         <source>Quantization: %1-bit %2, group size %3</source>
         <translation>量化：%1 位 %2，分组大小 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="198"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="203"/>
         <source>LoRA: rank %1, alpha %2</source>
         <translation>LoRA：秩 %1，alpha %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="199"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="204"/>
         <source>Target linears: %1</source>
         <translation>目标线性层：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="200"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="205"/>
         <source>Calibration data: %1, %2 samples × %3 tokens, seed %4, %5 epochs</source>
         <translation>校准数据：%1，%2 个样本 × %3 个词元，种子 %4，%5 轮</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="206"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="211"/>
         <source>Device: %1, %2 threads</source>
         <translation>设备：%1，%2 个线程</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_run_pages.cpp" line="208"/>
+        <location filename="../widgets/job_wizard_run_pages.cpp" line="214"/>
         <source>Jobs:</source>
         <translation>任务：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="25"/>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="35"/>
+        <source>Uniform bits</source>
+        <translation>统一位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="35"/>
+        <source>Memory budget</source>
+        <translation>内存预算</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="36"/>
+        <source>Memory budget: each quantized linear gets its own bits (2, 3, 4, 8) and group size (32, 64, 128), chosen for the least rounding error within the budget.</source>
+        <translation>内存预算：每个量化线性层获得各自的位数（2、3、4、8）和分组大小（32、64、128），在预算内按最小舍入误差选择。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="44"/>
+        <source> bits per parameter</source>
+        <translation> 位/参数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="49"/>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="50"/>
+        <source>Target size of the quantized linears (10⁶ bytes), converted to bits per parameter over their weights.</source>
+        <translation>量化线性层的目标大小（10⁶ 字节），按其权重换算为每参数位数。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="55"/>
+        <source>Bits per parameter</source>
+        <translation>每参数位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="55"/>
+        <source>Target size (MB)</source>
+        <translation>目标大小（MB）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="56"/>
+        <source>Count LoRA factors</source>
+        <translation>计入 LoRA 因子</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="59"/>
+        <source>The fp32 LoRA factors of every linear count against the budget (they do not change with the choice). Off: the budget covers the quantized weights alone.</source>
+        <translation>每个线性层的 fp32 LoRA 因子计入预算（它们不随选择而变化）。关闭：预算仅覆盖量化权重。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="140"/>
+        <source>Memory budget unavailable: %1</source>
+        <translation>内存预算不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="149"/>
+        <source>Any allocation takes between %1 and %2 bits per parameter (%3 to %4) over %5 quantized parameters.</source>
+        <translation>任何分配在 %5 个量化参数上占用每参数 %1 到 %2 位（%3 到 %4）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="153"/>
+        <source>This budget: %1 bits per parameter, at most %2 for the quantized linears.</source>
+        <translation>此预算：每参数 %1 位，量化线性层最多 %2。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/job_wizard_budget.cpp" line="156"/>
+        <source>Above the most any allocation takes: every linear gets its largest configuration.</source>
+        <translation>超过任何分配的最大占用：每个线性层都获得其最大配置。</translation>
     </message>
 </context>
 <context>
@@ -1669,6 +1675,174 @@
         <location filename="../widgets/jobs_panel.cpp" line="81"/>
         <source>Finished</source>
         <translation>已完成</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::LinearBits</name>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="59"/>
+        <source>%1 stored bits per parameter (codes, scales, zero points and LoRA factors)</source>
+        <translation>每参数存储 %1 位（编码、缩放、零点和 LoRA 因子）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="62"/>
+        <source>no quantized linears</source>
+        <translation>没有量化线性层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="64"/>
+        <source>LoRA counted</source>
+        <translation>计入 LoRA</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="65"/>
+        <source>LoRA not counted</source>
+        <translation>不计入 LoRA</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="66"/>
+        <source>budget %1 bits per parameter, %2</source>
+        <translation>预算每参数 %1 位，%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="69"/>
+        <source>uniform</source>
+        <translation>统一</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_bits.cpp" line="76"/>
+        <source>not quantized (stored dense)</source>
+        <translation>未量化（稠密存储）</translation>
+    </message>
+</context>
+<context>
+    <name>apiq::widgets::LinearHeatMap</name>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="81"/>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="83"/>
+        <source>Per linear:</source>
+        <translation>每个线性层：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="95"/>
+        <source>Linear</source>
+        <translation>线性层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="96"/>
+        <source>Block</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="117"/>
+        <source>No finetuned adapter</source>
+        <translation>没有微调过的适配器</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="122"/>
+        <source>Rank</source>
+        <translation>秩</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="123"/>
+        <source>Bits</source>
+        <translation>位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="124"/>
+        <source>Group size</source>
+        <translation>分组大小</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="125"/>
+        <source>Bits of A</source>
+        <translation>A 的位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="126"/>
+        <source>Bits of B</source>
+        <translation>B 的位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="127"/>
+        <source>Bits of E</source>
+        <translation>E 的位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="128"/>
+        <source>Trainable parameters</source>
+        <translation>可训练参数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="129"/>
+        <source>Stored bits</source>
+        <translation>存储位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="130"/>
+        <source>Memory (bits)</source>
+        <translation>内存（位）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="131"/>
+        <source>Bit operations</source>
+        <translation>位运算量</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="132"/>
+        <source>Input pool</source>
+        <translation>输入池化</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="133"/>
+        <source>Output pool</source>
+        <translation>输出池化</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="155"/>
+        <source>%1: no adapter linears in the report</source>
+        <translation>%1：报告中没有适配器线性层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="160"/>
+        <source>no adapter (not quantized)</source>
+        <translation>无适配器（未量化）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="226"/>
+        <location filename="../widgets/linear_heat_map.cpp" line="241"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="240"/>
+        <source>block %1 %2</source>
+        <translation>块 %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="257"/>
+        <location filename="../widgets/linear_heat_map.cpp" line="260"/>
+        <source>Export Map</source>
+        <translation>导出图</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="243"/>
+        <source>%1 — %2: %3</source>
+        <translation>%1 — %2：%3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="243"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../widgets/linear_heat_map.cpp" line="260"/>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
     </message>
 </context>
 <context>
@@ -1770,128 +1944,143 @@
 <context>
     <name>apiq::widgets::RunComparisonWidget</name>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="65"/>
-        <location filename="../widgets/run_comparison.cpp" line="374"/>
+        <location filename="../widgets/run_comparison.cpp" line="66"/>
+        <location filename="../widgets/run_comparison.cpp" line="401"/>
         <source>Compute perplexity</source>
         <translation>计算困惑度</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="67"/>
+        <location filename="../widgets/run_comparison.cpp" line="68"/>
         <source>Add run…</source>
         <translation>添加运行…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="68"/>
+        <location filename="../widgets/run_comparison.cpp" line="69"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="69"/>
+        <location filename="../widgets/run_comparison.cpp" line="70"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="70"/>
+        <location filename="../widgets/run_comparison.cpp" line="71"/>
         <source>Text file for perplexity</source>
         <translation>用于困惑度的文本文件</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="74"/>
+        <location filename="../widgets/run_comparison.cpp" line="75"/>
         <source>windows of </source>
         <translation>窗口长度 </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="75"/>
+        <location filename="../widgets/run_comparison.cpp" line="76"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="78"/>
+        <location filename="../widgets/run_comparison.cpp" line="79"/>
         <source>every window</source>
         <translation>全部窗口</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="79"/>
+        <location filename="../widgets/run_comparison.cpp" line="80"/>
         <source>at most </source>
         <translation>最多 </translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="85"/>
+        <location filename="../widgets/run_comparison.cpp" line="86"/>
         <source>Perplexity on:</source>
         <translation>困惑度文本：</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="101"/>
+        <location filename="../widgets/run_comparison.cpp" line="102"/>
         <source>Error along depth</source>
         <translation>误差随深度变化</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="102"/>
+        <location filename="../widgets/run_comparison.cpp" line="103"/>
         <source>Every linear</source>
         <translation>每个线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="103"/>
+        <location filename="../widgets/run_comparison.cpp" line="104"/>
         <source>Finetuned adapter</source>
         <translation>微调适配器</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="118"/>
+        <location filename="../widgets/run_comparison.cpp" line="105"/>
+        <source>Bits per linear</source>
+        <translation>每个线性层的位数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="120"/>
         <source>Text for Perplexity</source>
         <translation>用于困惑度的文本</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="189"/>
+        <location filename="../widgets/run_comparison.cpp" line="195"/>
         <source>A run saved in the comparison could not be read and was left out: %1</source>
         <translation>比较中保存的一个运行无法读取，已略去：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="276"/>
+        <location filename="../widgets/run_comparison.cpp" line="283"/>
         <source>Block</source>
         <translation>块</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="276"/>
+        <location filename="../widgets/run_comparison.cpp" line="283"/>
         <source>Linear</source>
         <translation>线性层</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="308"/>
+        <location filename="../widgets/run_comparison.cpp" line="315"/>
         <source>None of the compared runs was finetuned.</source>
         <translation>对比中的运行都没有经过微调。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <location filename="../widgets/run_comparison.cpp" line="321"/>
         <source>The full-precision model has no adapter.</source>
         <translation>全精度模型没有适配器。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="314"/>
+        <location filename="../widgets/run_comparison.cpp" line="321"/>
         <source>%1 was not finetuned.</source>
         <translation>%1 未经过微调。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="337"/>
+        <location filename="../widgets/run_comparison.cpp" line="335"/>
+        <source>No run to show.</source>
+        <translation>没有可显示的运行。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="341"/>
+        <source>The full-precision model is not quantized.</source>
+        <translation>全精度模型未量化。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_comparison.cpp" line="364"/>
         <source>Choose a text file for the perplexity first.</source>
         <translation>请先选择用于困惑度的文本文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="356"/>
+        <location filename="../widgets/run_comparison.cpp" line="383"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="378"/>
+        <location filename="../widgets/run_comparison.cpp" line="405"/>
         <source>Perplexity failed: %1</source>
         <translation>困惑度计算失败：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="395"/>
+        <location filename="../widgets/run_comparison.cpp" line="422"/>
         <source>Add a Finished Run or Quantized Checkpoint</source>
         <translation>添加已完成的运行或量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/run_comparison.cpp" line="399"/>
+        <location filename="../widgets/run_comparison.cpp" line="426"/>
         <source>Could not add %1: %2</source>
         <translation>无法添加 %1：%2</translation>
     </message>

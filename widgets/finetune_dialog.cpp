@@ -23,7 +23,7 @@
 #include <QVBoxLayout>
 #include <filesystem>
 
-#include "adapter_heat_map.h"
+#include "linear_heat_map.h"
 #include "base/output_folder.h"
 #include "finetune/merge_adapter.h"
 #include "model/adapter.h"
@@ -68,7 +68,7 @@ FinetuneDialog::FinetuneDialog(QWidget* parent)
       batch_(new QSpinBox(this)), seqLen_(new QSpinBox(this)), device_(new QComboBox(this)),
       outputEdit_(new QLineEdit(this)), resume_(new QCheckBox(tr("Resume a cancelled run (its OUT.partial)"), this)),
       form_(new QWidget(this)), progress_(new QProgressBar(this)), live_(new QLabel(this)), status_(new QLabel(this)),
-      result_(new QLabel(this)), map_(new AdapterHeatMap(this)) {
+      result_(new QLabel(this)), map_(new LinearHeatMap(this)) {
   setWindowTitle(tr("Finetune Quantized Model"));
   setMinimumWidth(760);
   auto* formLayout = new QVBoxLayout(form_);

@@ -27,7 +27,7 @@ class QSpinBox;
 
 namespace apiq::widgets {
 
-class AdapterHeatMap;
+class LinearHeatMap;
 
 class FinetuneDialog : public QDialog {
   Q_OBJECT
@@ -66,7 +66,7 @@ class FinetuneDialog : public QDialog {
   QPushButton* cancelButton() const { return cancelButton_; }
   QPushButton* mergeButton() const { return mergeButton_; }
   QProgressBar* progressBar() const { return progress_; }
-  AdapterHeatMap* adapterMap() const { return map_; }
+  LinearHeatMap* adapterMap() const { return map_; }
   CoreTask* trainTask() { return &trainTask_; }
 
  Q_SIGNALS:
@@ -117,7 +117,7 @@ class FinetuneDialog : public QDialog {
   QLabel* live_;
   QLabel* status_;
   QLabel* result_;
-  AdapterHeatMap* map_;
+  LinearHeatMap* map_;
   QPushButton* startButton_;
   QPushButton* cancelButton_;
   QPushButton* mergeButton_;

@@ -22,6 +22,7 @@
 #include <QThread>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -151,6 +152,29 @@ QWizardPage* JobWizard::createMethodsPage() {
   return page;
 }
 
+// One check box per linear kind: the linears quantized in every block.
+QWidget* JobWizard::createTargetsBox(QWidget* page) {
+  auto* targets = new QWidget;
+  auto* tl = new QGridLayout(targets);
+  tl->setContentsMargins(0, 0, 0, 0);
+  const QString targetTip =
+      tr("The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA "
+         "adapter, their weights stored as they are.");
+  const QStringList linears = allLinears();
+  for (int i = 0; i < linears.size(); ++i) {
+    auto* box = new QCheckBox(linears[i]);
+    box->setObjectName(QStringLiteral("target_") + linears[i]);
+    box->setChecked(true);
+    box->setToolTip(targetTip);
+    linearBoxes_ << box;
+    tl->addWidget(box, i / 4, i % 4);
+    static_cast<CheckedPage*>(page)->registerField(QStringLiteral("target.") + linears[i], box);
+    connect(box, &QCheckBox::toggled, this, &JobWizard::updateQuant);
+  }
+  targets->setToolTip(targetTip);
+  return targets;
+}
+
 QWizardPage* JobWizard::createQuantPage() {
   auto* page = new CheckedPage;
   page->setTitle(tr("Quantization"));
@@ -178,24 +202,7 @@ QWizardPage* JobWizard::createQuantPage() {
   format_->addItems({QStringLiteral("int"), QStringLiteral("nf")});
   format_->setToolTip(tr("int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping)."));
 
-  auto* targets = new QWidget;
-  auto* tl = new QGridLayout(targets);
-  tl->setContentsMargins(0, 0, 0, 0);
-  const QString targetTip =
-      tr("The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA "
-         "adapter, their weights stored as they are.");
-  const QStringList linears = allLinears();
-  for (int i = 0; i < linears.size(); ++i) {
-    auto* box = new QCheckBox(linears[i]);
-    box->setObjectName(QStringLiteral("target_") + linears[i]);
-    box->setChecked(true);
-    box->setToolTip(targetTip);
-    linearBoxes_ << box;
-    tl->addWidget(box, i / 4, i % 4);
-    page->registerField(QStringLiteral("target.") + linears[i], box);
-    connect(box, &QCheckBox::toggled, this, &JobWizard::updateQuant);
-  }
-  targets->setToolTip(targetTip);
+  QWidget* targets = createTargetsBox(page);
 
   estimate_ = new QLabel;
   estimate_->setObjectName(QStringLiteral("sizeEstimateLabel"));
@@ -203,7 +210,10 @@ QWizardPage* JobWizard::createQuantPage() {
   estimate_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   quantProblems_ = problemLabel(QStringLiteral("quantProblemsLabel"));
 
+  QWidget* budget = createBudgetBox(page);
   auto* form = new QFormLayout;
+  form->addRow(tr("Precision:"), precision_);
+  form->addRow(tr("Budget:"), budget);
   form->addRow(tr("Bits:"), bits_);
   form->addRow(tr("Group size:"), groupSize_);
   form->addRow(tr("Format:"), format_);
@@ -212,6 +222,7 @@ QWizardPage* JobWizard::createQuantPage() {
   form->addRow(tr("Target linears:"), targets);
   auto* lay = new QVBoxLayout(page);
   lay->addLayout(form);
+  lay->addWidget(budgetEstimate_);
   lay->addWidget(estimate_);
   lay->addWidget(quantProblems_);
   lay->addStretch(1);
@@ -256,6 +267,17 @@ QStringList JobWizard::quantizationProblems(const LlamaConfig& c, const JobSetti
     for (const auto& problem : spec.options.problems()) add(problem);
     for (const auto& warning : spec.options.warnings(c)) add(warning);
   }
+  // Core's allocation refuses a budget below every linear's smallest configuration; it finds out
+  // only once the weights are loaded, the page can tell from the shapes now. Its budget in bits is
+  // floor(budget · params), as there.
+  if (s.budget > 0 && s.quant.format == QuantizerOptions::Format::Int) {
+    const BudgetRange r = budgetRange(c, s);
+    if (std::floor(s.budget * static_cast<double>(r.params)) < static_cast<double>(r.leastBits))
+      p << tr("A budget of %1 bits per parameter is below the least any allocation takes for this model and these "
+              "targets: %2 bits per parameter (%3 MB); the calibration would refuse it.")
+               .arg(QLocale().toString(s.budget, 'f', 3), QLocale().toString(r.leastPerParam(), 'f', 3),
+                    QLocale().toString(static_cast<double>(r.leastBits) / 8e6, 'f', 3));
+  }
   return p;
 }
 
@@ -269,6 +291,7 @@ void JobWizard::updateQuant() {
     return;
   }
   const LlamaConfig& c = *config_;
+  updateBudget(settings());  // may turn the budget mode off (nf)
   const JobSettings s = settings();
   quantProblemList_ = quantizationProblems(c, s);
   showProblems(quantProblems_, quantProblemList_);
@@ -282,7 +305,13 @@ void JobWizard::updateQuant() {
                      .arg(bytesText(e.compressedBytes()), bytesText(e.codeBytes), bytesText(e.scaleBytes),
                           bytesText(e.loraBytes), bytesText(e.denseBytes), bytesText(e.originalBytes))
                      .arg(QLocale().toString(100.0 * e.compressedBytes() / std::max(1.0, e.originalBytes), 'f', 1));
-  if (rtn && anyLora) {
+  if (s.budget > 0) {  // the uniform bits do not apply: bound the linears by the budget instead
+    const BudgetRange r = budgetRange(c, s);
+    double linears = std::min(s.budget * static_cast<double>(r.params), static_cast<double>(r.mostBits)) / 8.0;
+    if (!s.budgetCountsLora) linears += e.loraBytes;
+    text = tr("Compressed size ≤ %1 (quantized linears %2 within the budget, dense %3) — original %4")
+               .arg(bytesText(linears + e.denseBytes), bytesText(linears), bytesText(e.denseBytes), bytesText(e.originalBytes));
+  } else if (rtn && anyLora) {
     const SizeEstimate r = estimate_size(c, s.quant, s.lora.rank, false, s.targetLinears);
     text += QLatin1Char('\n') + tr("rtn has no adapters: ≈ %1").arg(bytesText(r.compressedBytes()));
   }
@@ -311,6 +340,11 @@ JobSettings JobWizard::settings() const {
   s.lora.alpha = alpha_->value();
   for (auto* b : linearBoxes_)
     if (b->isChecked()) s.targetLinears << b->text();
+  if (precision_->currentIndex() == 1)
+    s.budget = budgetUnit_->currentIndex() == 0 ? budgetBits_->value()
+               : config_ ? megabytesToBitsPerParam(*config_, s.targetLinears, budgetMb_->value())
+                         : 0;
+  s.budgetCountsLora = budgetLora_->isChecked();
   s.calibFile = calibEdit_->text().trimmed();
   s.nsamples = nsamples_->value();
   s.seqLen = seqLen_->value();
@@ -340,6 +374,8 @@ QVector<CalibrationJobSpec> JobWizard::specsFrom(const JobSettings& s) {
     o.seed = s.seed;
     o.epochs = s.epochs;
     o.device = s.device.toStdString();
+    o.budget = s.budget;
+    o.budget_counts_lora = s.budgetCountsLora;
     // The wizard refuses an empty choice; an empty list would leave the default (all seven).
     if (!s.targetLinears.isEmpty()) {
       try {

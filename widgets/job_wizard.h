@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The calibration job wizard: model → method(s) → quantization (with a live size and peak-memory
-// estimate) → calibration data → device, threads and output → review. Produces one
+// The calibration job wizard: model → method(s) → quantization (uniform bits or a memory budget,
+// with a live size and peak-memory estimate) → calibration data → device, threads and output → review. Produces one
 // CalibrationJobSpec per chosen method. Invalid combinations are explained in place and block Next.
 #pragma once
 #include <QStringList>
@@ -10,6 +10,7 @@
 
 #include "io/config.h"
 #include "calibration_job.h"
+#include "size_estimate.h"
 
 class QCheckBox;
 class QComboBox;
@@ -28,6 +29,9 @@ struct JobSettings {
   QuantizerOptions quant;
   LoraOptions lora;
   QStringList targetLinears;  // linear short names (q_proj, …); the others stay full precision
+  // Memory budget mode: bits per quantized parameter for core's allocation (0: uniform `quant`).
+  double budget = 0;
+  bool budgetCountsLora = true;
   QString calibFile;
   int64_t nsamples = 128;
   int64_t seqLen = 2048;
@@ -52,6 +56,13 @@ class JobWizard : public QWizard {
 
   // In-place explanations of what is wrong with a quantization choice; empty when it is valid.
   static QStringList quantizationProblems(const LlamaConfig& c, const JobSettings& s);
+  // The range a budget allocation of these settings can reach (LoRA factors counted where a
+  // chosen method has them and the budget counts them).
+  static BudgetRange budgetRange(const LlamaConfig& c, const JobSettings& s);
+  // Core's sentence why these settings allow no budget (the nf format), or empty.
+  static QString budgetRule(const JobSettings& s);
+  // Bits per quantized parameter of a target size in MB (10^6 bytes) over the chosen targets.
+  static double megabytesToBitsPerParam(const LlamaConfig& c, const QStringList& targets, double mb);
 
   static QStringList allMethods();
   static QStringList allLinears();
@@ -63,6 +74,7 @@ class JobWizard : public QWizard {
   QLabel* modelSummaryLabel() const { return modelSummary_; }
   QLabel* sizeEstimateLabel() const { return estimate_; }
   QLabel* quantProblemsLabel() const { return quantProblems_; }
+  QLabel* budgetEstimateLabel() const { return budgetEstimate_; }
   QLabel* dataProblemsLabel() const { return dataProblems_; }
   QLabel* outputProblemsLabel() const { return outputProblems_; }
   QString reviewText() const;
@@ -77,6 +89,10 @@ class JobWizard : public QWizard {
 
   void loadConfig();
   void updateQuant();
+  QWidget* createBudgetBox(QWidget* page);
+  QWidget* createTargetsBox(QWidget* page);
+  void updateBudget(const JobSettings& s);  // enables the mode and fills budgetEstimate_
+  void setBudgetUnit(int unit);            // converts the value shown into the other unit
   QStringList dataProblems() const;
   QStringList outputProblems() const;
   static void showProblems(QLabel* label, const QStringList& problems);
@@ -93,6 +109,13 @@ class JobWizard : public QWizard {
   QDoubleSpinBox* alpha_ = nullptr;
   QComboBox* format_ = nullptr;
   QVector<QCheckBox*> linearBoxes_;
+  QComboBox* precision_ = nullptr;  // 0: uniform bits, 1: memory budget
+  QComboBox* budgetUnit_ = nullptr;  // 0: bits per parameter, 1: target size in MB
+  QDoubleSpinBox* budgetBits_ = nullptr;
+  QDoubleSpinBox* budgetMb_ = nullptr;
+  QCheckBox* budgetLora_ = nullptr;
+  QWidget* budgetBox_ = nullptr;
+  QLabel* budgetEstimate_ = nullptr;
   QLabel* estimate_ = nullptr;
   QLabel* quantProblems_ = nullptr;
   QLineEdit* calibEdit_ = nullptr;

@@ -191,10 +191,15 @@ QString JobWizard::reviewText() const {
   lines << tr("Model: %1").arg(s.modelDir);
   if (config_) lines << QStringLiteral("  ") + modelSummary_->text();
   lines << tr("Methods: %1").arg(s.methods.join(QStringLiteral(", ")));
-  lines << tr("Quantization: %1-bit %2, group size %3")
-               .arg(s.quant.bits)
-               .arg(s.quant.format == QuantizerOptions::Format::NF ? QStringLiteral("nf") : QStringLiteral("int"))
-               .arg(s.quant.group_size);
+  if (s.budget > 0)
+    lines << tr("Quantization: memory budget of %1 bits per parameter (int; bits and group size chosen per linear), "
+                "LoRA factors %2")
+                 .arg(QLocale().toString(s.budget, 'f', 3), s.budgetCountsLora ? tr("counted") : tr("not counted"));
+  else
+    lines << tr("Quantization: %1-bit %2, group size %3")
+                 .arg(s.quant.bits)
+                 .arg(s.quant.format == QuantizerOptions::Format::NF ? QStringLiteral("nf") : QStringLiteral("int"))
+                 .arg(s.quant.group_size);
   lines << tr("LoRA: rank %1, alpha %2").arg(s.lora.rank).arg(s.lora.alpha);
   lines << tr("Target linears: %1").arg(s.targetLinears.join(QStringLiteral(", ")));
   lines << tr("Calibration data: %1, %2 samples × %3 tokens, seed %4, %5 epochs")
@@ -204,6 +209,7 @@ QString JobWizard::reviewText() const {
                .arg(s.seed)
                .arg(s.epochs);
   lines << tr("Device: %1, %2 threads").arg(s.device).arg(s.threads);
+  if (s.budget > 0 && !budgetEstimate_->text().isEmpty()) lines << budgetEstimate_->text();
   if (!estimate_->text().isEmpty()) lines << estimate_->text();
   lines << tr("Jobs:");
   for (const auto& spec : specsFrom(s))

@@ -3,7 +3,7 @@
 // This file reaches core only through io/tensor_names.h, which includes no LibTorch header, so it
 // may turn them back on.
 #undef QT_NO_KEYWORDS
-#include "adapter_heat_map.h"
+#include "linear_heat_map.h"
 
 #include <qcustomplot.h>
 
@@ -49,7 +49,7 @@ QStringList quantitiesOf(const nlohmann::json& linears) {
     }
   }
   QStringList ordered;
-  for (const char* first : {"rank", "bits.A", "bits.B", "bits.E", "trainable", "stored_bits"})
+  for (const char* first : {"rank", "bits", "bits.A", "bits.B", "bits.E", "group_size", "trainable", "stored_bits"})
     if (seen.contains(QLatin1String(first))) ordered << QLatin1String(first);
   for (const QString& k : seen)
     if (!ordered.contains(k)) ordered << k;
@@ -73,7 +73,7 @@ QString valueText(double v) {
 
 }  // namespace
 
-AdapterHeatMap::AdapterHeatMap(QWidget* parent)
+LinearHeatMap::LinearHeatMap(QWidget* parent)
     : QWidget(parent), plot_(new QCustomPlot(this)), map_(new QCPColorMap(plot_->xAxis, plot_->yAxis)),
       title_(new QCPTextElement(plot_, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold))),
       quantityBox_(new QComboBox(this)), note_(new QLabel(this)) {
@@ -108,18 +108,20 @@ AdapterHeatMap::AdapterHeatMap(QWidget* parent)
   plot_->plotLayout()->insertRow(0);
   plot_->plotLayout()->addElement(0, 0, title_);
   plot_->setMouseTracking(true);
-  connect(plot_, &QCustomPlot::mouseMove, this, &AdapterHeatMap::onMouseMove);
+  connect(plot_, &QCustomPlot::mouseMove, this, &LinearHeatMap::onMouseMove);
   connect(quantityBox_, &QComboBox::currentIndexChanged, this, [this] {
     rebuild();
     Q_EMIT quantityChanged();
   });
-  connect(exportButton, &QToolButton::clicked, this, &AdapterHeatMap::exportPng);
+  connect(exportButton, &QToolButton::clicked, this, &LinearHeatMap::exportPng);
   clear(tr("No finetuned adapter"));
 }
 
-QString AdapterHeatMap::quantityName(const QString& key) {
+QString LinearHeatMap::quantityName(const QString& key) {
   static const std::pair<const char*, const char*> names[] = {
       {"rank", QT_TR_NOOP("Rank")},
+      {"bits", QT_TR_NOOP("Bits")},
+      {"group_size", QT_TR_NOOP("Group size")},
       {"bits.A", QT_TR_NOOP("Bits of A")},
       {"bits.B", QT_TR_NOOP("Bits of B")},
       {"bits.E", QT_TR_NOOP("Bits of E")},
@@ -135,9 +137,10 @@ QString AdapterHeatMap::quantityName(const QString& key) {
   return key;  // a field of a kind this view does not know yet: its report name
 }
 
-void AdapterHeatMap::clear(const QString& emptyText) {
+void LinearHeatMap::clear(const QString& emptyText) {
   linears_ = nlohmann::json::array();
   runTitle_.clear();
+  missingText_.clear();
   note_->setText(emptyText);
   const QSignalBlocker block(quantityBox_);
   quantityBox_->clear();
@@ -146,16 +149,27 @@ void AdapterHeatMap::clear(const QString& emptyText) {
   rebuild();
 }
 
-void AdapterHeatMap::setAdapter(const nlohmann::json& adapter, const QString& title) {
+void LinearHeatMap::setAdapter(const nlohmann::json& adapter, const QString& title) {
   const auto it = adapter.is_object() ? adapter.find("linears") : adapter.end();
   if (it == adapter.end() || !it->is_array() || it->empty()) {
     clear(tr("%1: no adapter linears in the report").arg(title));
     return;
   }
-  linears_ = *it;
-  runTitle_ = title;
   const auto kind = adapter.find("kind");
-  note_->setText(kind != adapter.end() && kind->is_string() ? QString::fromStdString(kind->get<std::string>()) : QString());
+  setLinears(*it, title, kind != adapter.end() && kind->is_string() ? QString::fromStdString(kind->get<std::string>()) : QString(),
+             tr("no adapter (not quantized)"));
+}
+
+void LinearHeatMap::setLinears(const nlohmann::json& linears, const QString& title, const QString& note,
+                               const QString& missingText) {
+  if (!linears.is_array() || linears.empty()) {
+    clear(note);
+    return;
+  }
+  linears_ = linears;
+  runTitle_ = title;
+  missingText_ = missingText;
+  note_->setText(note);
   blocks_ = 0;
   for (const auto& l : linears_)
     if (l.is_object() && l.contains("block") && l["block"].is_number_integer())
@@ -169,14 +183,16 @@ void AdapterHeatMap::setAdapter(const nlohmann::json& adapter, const QString& ti
   rebuild();
 }
 
-void AdapterHeatMap::setQuantity(const QString& key) {
+QString LinearHeatMap::noteText() const { return note_->text(); }
+
+void LinearHeatMap::setQuantity(const QString& key) {
   const int i = quantityBox_->findData(key);
   if (i >= 0) quantityBox_->setCurrentIndex(i);
 }
 
-QString AdapterHeatMap::quantity() const { return quantityBox_->currentData().toString(); }
+QString LinearHeatMap::quantity() const { return quantityBox_->currentData().toString(); }
 
-const nlohmann::json* AdapterHeatMap::entry(int block, int linear) const {
+const nlohmann::json* LinearHeatMap::entry(int block, int linear) const {
   for (const auto& l : linears_) {
     if (!l.is_object()) continue;
     const auto b = l.find("block"), n = l.find("linear");
@@ -186,12 +202,12 @@ const nlohmann::json* AdapterHeatMap::entry(int block, int linear) const {
   return nullptr;
 }
 
-std::optional<double> AdapterHeatMap::value(int block, int linear) const {
+std::optional<double> LinearHeatMap::value(int block, int linear) const {
   const nlohmann::json* e = entry(block, linear);
   return e ? field(*e, quantity()) : std::nullopt;
 }
 
-void AdapterHeatMap::rebuild() {
+void LinearHeatMap::rebuild() {
   const int rows = std::max(1, blocks_);
   map_->data()->setSize(apiq::kNumLinears, rows);
   map_->data()->setRange(QCPRange(0, apiq::kNumLinears - 1), QCPRange(0, rows - 1));
@@ -213,7 +229,7 @@ void AdapterHeatMap::rebuild() {
   plot_->replot();
 }
 
-QString AdapterHeatMap::hoverText(const QPoint& pixel) const {
+QString LinearHeatMap::hoverText(const QPoint& pixel) const {
   if (linears_.empty()) return {};
   double x = 0, y = 0;
   map_->pixelsToCoords(pixel, x, y);
@@ -222,26 +238,26 @@ QString AdapterHeatMap::hoverText(const QPoint& pixel) const {
       std::fabs(y - block) > 0.5)
     return {};
   const QString where = tr("block %1 %2").arg(block).arg(axisName(static_cast<apiq::LinearKind>(linear)));
-  if (!entry(block, linear)) return tr("%1 — no adapter (not quantized)").arg(where);
+  if (!entry(block, linear)) return tr("%1 — %2").arg(where, missingText_);
   const auto v = value(block, linear);
   return tr("%1 — %2: %3").arg(where, quantityName(quantity()), v ? valueText(*v) : tr("none"));
 }
 
-QPoint AdapterHeatMap::pixelOf(int block, int linear) const { return map_->coordsToPixels(linear, block).toPoint(); }
+QPoint LinearHeatMap::pixelOf(int block, int linear) const { return map_->coordsToPixels(linear, block).toPoint(); }
 
-void AdapterHeatMap::onMouseMove(QMouseEvent* event) {
+void LinearHeatMap::onMouseMove(QMouseEvent* event) {
   const QString text = hoverText(event->pos());
   if (text.isEmpty()) QToolTip::hideText();
   else QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
 }
 
-bool AdapterHeatMap::savePng(const QString& file, int width, int height) { return plot_->savePng(file, width, height); }
+bool LinearHeatMap::savePng(const QString& file, int width, int height) { return plot_->savePng(file, width, height); }
 
-void AdapterHeatMap::exportPng() {
-  const QString file = QFileDialog::getSaveFileName(this, tr("Export Adapter Map"), QStringLiteral("adapter.png"),
+void LinearHeatMap::exportPng() {
+  const QString file = QFileDialog::getSaveFileName(this, tr("Export Map"), QStringLiteral("linears.png"),
                                                     QStringLiteral("*.png"));
   if (file.isEmpty()) return;
-  if (!savePng(file)) QMessageBox::warning(this, tr("Export Adapter Map"), tr("Could not write %1").arg(file));
+  if (!savePng(file)) QMessageBox::warning(this, tr("Export Map"), tr("Could not write %1").arg(file));
 }
 
 }  // namespace apiq::widgets

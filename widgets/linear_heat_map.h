@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A finetuned adapter at a glance: one cell per (block, linear) coloured by a per-linear quantity
-// of report.json's finetune.adapter.linears — rank, bits of A, B and E (Bayesian-LoRA), trainable
-// parameters, stored bits, …. The quantities offered are the numeric fields the linears carry
-// (nested ones as "bits.A"), so a new adapter kind's fields appear without changes here. Linears
-// without an adapter (not quantized) stay empty. The value under the mouse shows as a tooltip; the
-// map exports as PNG.
+// A per-linear quantity at a glance: one cell per (block, linear). The values come from a list of
+// per-linear entries {"block", "linear", <numeric fields>…}, whatever made them: report.json's
+// finetune.adapter.linears (rank, bits of A, B and E, trainable parameters, stored bits, …) or the
+// bits and group size a checkpoint stores for each linear (linear_bits.h). The quantities offered
+// are the numeric fields the entries carry (nested ones as "bits.A"), so a new source's fields
+// appear without changes here. Linears without an entry stay empty. The value under the mouse
+// shows as a tooltip; the map exports as PNG.
 #pragma once
 #include <QPoint>
 #include <QStringList>
@@ -21,14 +22,18 @@ class QMouseEvent;
 
 namespace apiq::widgets {
 
-class AdapterHeatMap : public QWidget {
+class LinearHeatMap : public QWidget {
   Q_OBJECT
  public:
-  explicit AdapterHeatMap(QWidget* parent = nullptr);
+  explicit LinearHeatMap(QWidget* parent = nullptr);
 
   // report.json's finetune.adapter ({"kind", "linears": [...]}) of the run named `title`; an object
-  // without linears clears the map and shows `emptyText`.
+  // without linears clears the map and says so.
   void setAdapter(const nlohmann::json& adapter, const QString& title);
+  // Any per-linear entries of the run named `title`; `note` is shown beside the quantity and
+  // `missingText` in the tooltip of a cell without an entry. An empty list clears the map.
+  void setLinears(const nlohmann::json& linears, const QString& title, const QString& note, const QString& missingText);
+  QString noteText() const;
   void clear(const QString& emptyText);
   // Keys of the quantities the linears carry ("rank", "bits.A", "trainable", …), in display order.
   QStringList quantities() const { return quantities_; }
@@ -65,6 +70,7 @@ class AdapterHeatMap : public QWidget {
   nlohmann::json linears_ = nlohmann::json::array();
   QStringList quantities_;
   QString runTitle_;
+  QString missingText_;
   int blocks_ = 0;
 };
 

@@ -22,7 +22,7 @@
 #include <map>
 #include <optional>
 
-#include "adapter_heat_map.h"
+#include "linear_heat_map.h"
 #include "base/errors.h"
 #include "base/fs_util.h"
 #include "calibration/run_summary.h"
@@ -60,7 +60,8 @@ std::optional<apiq::RunSummary> referenceOf(const std::vector<apiq::RunSummary>&
 
 RunComparisonWidget::RunComparisonWidget(QWidget* parent)
     : QWidget(parent), summary_(new ComparisonSummaryModel(this)), summaryView_(new QTableView(this)),
-      chart_(new ComparisonChart(this)), layers_(new QTableWidget(this)), adapterMap_(new AdapterHeatMap(this)),
+      chart_(new ComparisonChart(this)), layers_(new QTableWidget(this)), adapterMap_(new LinearHeatMap(this)),
+      bitsMap_(new LinearHeatMap(this)),
       pplText_(new QLineEdit(this)),
       pplSeqLen_(new QSpinBox(this)), pplWindows_(new QSpinBox(this)), pplButton_(new QPushButton(tr("Compute perplexity"), this)),
       pplProgress_(new QProgressBar(this)), note_(new QLabel(this)) {
@@ -101,6 +102,7 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
   details->addTab(chart_, tr("Error along depth"));
   details->addTab(layers_, tr("Every linear"));
   details->addTab(adapterMap_, tr("Finetuned adapter"));
+  details->addTab(bitsMap_, tr("Bits per linear"));
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(summaryView_);
   split->addWidget(details);
@@ -132,6 +134,7 @@ RunComparisonWidget::RunComparisonWidget(QWidget* parent)
   });
   connect(&pplTask_, &CoreTask::finished, this, &RunComparisonWidget::onPerplexityFinished);
   connect(summaryView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RunComparisonWidget::showAdapter);
+  connect(summaryView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RunComparisonWidget::showBits);
 }
 
 RunComparisonWidget::~RunComparisonWidget() { pplTask_.cancel(); }
@@ -139,6 +142,7 @@ RunComparisonWidget::~RunComparisonWidget() { pplTask_.cancel(); }
 bool RunComparisonWidget::readRun(const QString& dir, QString* error) {
   try {
     runs_[dir] = apiq::summarize_run(path(dir));
+    bits_[dir] = read_linear_bits(dir);  // the same files summarize_run just read
     return true;
   } catch (const std::exception& e) {
     if (error) *error = QString::fromStdString(e.what());
@@ -159,12 +163,14 @@ void RunComparisonWidget::removeRun(const QString& dir) {
   const QString clean = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
   if (dirs_.removeAll(clean) == 0) return;
   runs_.erase(clean);
+  bits_.erase(clean);
   reload();
 }
 
 bool RunComparisonWidget::setRunDirs(const QStringList& dirs, QString* error) {
   dirs_.clear();
   runs_.clear();  // read afresh: a folder may hold a new run
+  bits_.clear();
   bool ok = true;
   for (const QString& d : dirs) {
     const QString clean = QDir::cleanPath(QFileInfo(d).absoluteFilePath());
@@ -254,6 +260,7 @@ void RunComparisonWidget::refresh() {
   chart_->setRuns(rows);
   fillLayerTable();
   showAdapter();
+  showBits();
   saveSettings();
   Q_EMIT runsChanged();
 }
@@ -315,6 +322,26 @@ void RunComparisonWidget::showAdapter() {
     return;
   }
   adapterMap_->setAdapter({{"kind", r.finetune->adapter_kind}, {"linears", r.finetune->linears}}, label);
+}
+
+// The selected run's bits per linear; with no run selected, the first run's.
+void RunComparisonWidget::showBits() {
+  const auto& rows = summary_->rows();
+  const QModelIndex current = summaryView_->selectionModel()->currentIndex();
+  int row = current.isValid() ? current.row() : -1;
+  for (size_t i = 0; i < rows.size() && row < 0; ++i)
+    if (!rows[i].reference) row = static_cast<int>(i);
+  if (row < 0 || row >= static_cast<int>(rows.size())) {
+    bitsMap_->clear(tr("No run to show."));
+    return;
+  }
+  const auto& r = rows[static_cast<size_t>(row)];
+  const auto it = bits_.find(QString::fromStdString(r.dir.string()));
+  if (r.reference || it == bits_.end() || !it->second) {
+    bitsMap_->clear(tr("The full-precision model is not quantized."));
+    return;
+  }
+  showLinearBits(bitsMap_, *it->second, QString::fromStdString(r.label()));
 }
 
 int RunComparisonWidget::bestColumn(int row) const {
@@ -387,7 +414,7 @@ void RunComparisonWidget::removeSelected() {
   for (const auto& i : rows)
     if (!summary_->rows()[static_cast<size_t>(i.row())].reference)
       gone << QString::fromStdString(summary_->rows()[static_cast<size_t>(i.row())].dir.string());
-  for (const QString& d : gone) dirs_.removeAll(d), runs_.erase(d);
+  for (const QString& d : gone) dirs_.removeAll(d), runs_.erase(d), bits_.erase(d);
   if (!gone.isEmpty()) reload();
 }
 

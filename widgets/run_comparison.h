@@ -3,7 +3,7 @@
 // bits per parameter, perplexity, activation error, block MSE, time, memory, device; the
 // full-precision model as the reference row; the best of each column highlighted; a finetuned
 // run's adapter), the error against depth (ComparisonChart), every linear's error and the selected
-// finetuned run's adapter per linear (AdapterHeatMap). Runs are added from finished jobs or
+// finetuned run's adapter and the selected run's bits per linear (one LinearHeatMap each). Runs are added from finished jobs or
 // folders on disk and removed again; the set and the perplexity text persist in QSettings.
 // Perplexities missing from the table are computed off the GUI thread (CoreTask) with progress.
 #pragma once
@@ -16,6 +16,7 @@
 
 #include "calibration/run_summary.h"
 #include "core_task.h"
+#include "linear_bits.h"
 
 class QLabel;
 class QLineEdit;
@@ -27,7 +28,7 @@ class QTableWidget;
 
 namespace apiq::widgets {
 
-class AdapterHeatMap;
+class LinearHeatMap;
 class ComparisonChart;
 class ComparisonSummaryModel;
 
@@ -65,7 +66,10 @@ class RunComparisonWidget : public QWidget {
   QTableView* summaryView() const { return summaryView_; }
   ComparisonChart* chart() const { return chart_; }
   QTableWidget* layerTable() const { return layers_; }
-  AdapterHeatMap* adapterMap() const { return adapterMap_; }
+  LinearHeatMap* adapterMap() const { return adapterMap_; }
+  // Bits and group size of each linear of the selected run (else the first run) and its stored
+  // bits per parameter.
+  LinearHeatMap* bitsMap() const { return bitsMap_; }
   // Column of the run with the lowest error in `row` of the per-linear table, or -1.
   int bestColumn(int row) const;
 
@@ -79,6 +83,7 @@ class RunComparisonWidget : public QWidget {
   void refresh();
   void fillLayerTable();
   void showAdapter();
+  void showBits();
   void saveSettings() const;
   QString perplexityKey(const QString& dir) const;
   void onPerplexityFinished(CoreTask::State state);
@@ -86,6 +91,7 @@ class RunComparisonWidget : public QWidget {
 
   QStringList dirs_;
   std::map<QString, apiq::RunSummary> runs_;   // each run as read when it joined the set
+  std::map<QString, std::optional<LinearBits>> bits_;  // read with the run; none for a dense folder
   std::optional<apiq::RunSummary> reference_;  // the full-precision row, if the runs share a model
   QHash<QString, double> perplexities_;  // perplexityKey -> value, kept in QSettings
   QString referenceDir_;                 // the full-precision model shown, if any
@@ -93,7 +99,8 @@ class RunComparisonWidget : public QWidget {
   QTableView* summaryView_;
   ComparisonChart* chart_;
   QTableWidget* layers_;
-  AdapterHeatMap* adapterMap_;
+  LinearHeatMap* adapterMap_;
+  LinearHeatMap* bitsMap_;
   QLineEdit* pplText_;
   QSpinBox* pplSeqLen_;
   QSpinBox* pplWindows_;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "calibration/budget_allocation.h"
+
 namespace apiq::widgets {
 
 int64_t narrowest_in_features(const LlamaConfig& c) {
@@ -73,6 +75,28 @@ SizeEstimate estimate_size(const LlamaConfig& c, const QuantizerOptions& q, int6
     if (withLora) e.loraBytes += L * 4.0 * static_cast<double>(rank * (l.in + l.out));
   }
   return e;
+}
+
+BudgetRange budget_range(const LlamaConfig& c, const QStringList& targets, int64_t loraRank,
+                         const std::vector<int>& bitWidths) {
+  BudgetRange r;
+  const auto shapes = linear_shapes(c);
+  const auto candidates = budget_candidates(bitWidths);
+  for (int k = 0; k < kNumLinears; ++k) {
+    if (!targets.contains(QString::fromLatin1(linear_short_name(static_cast<LinearKind>(k))))) continue;
+    const auto& l = shapes[k];
+    int64_t least = INT64_MAX, most = 0;
+    for (const auto& cand : candidates) {
+      const int64_t bits = linear_storage_bits(l.out, l.in, cand.bits, cand.group_size, loraRank);
+      least = std::min(least, bits);
+      most = std::max(most, bits);
+    }
+    // Every block has the same shapes: the allocation's extremes are the per-linear ones, L times.
+    r.params += c.num_hidden_layers * l.numel();
+    r.leastBits += c.num_hidden_layers * least;
+    r.mostBits += c.num_hidden_layers * most;
+  }
+  return r;
 }
 
 double estimate_peak_memory(const LlamaConfig& c, int64_t nsamples, int64_t seqLen) {

@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "io/config.h"
 #include "io/tensor_names.h"
@@ -31,6 +32,18 @@ struct SizeEstimate {
 // `targets` holds linear short names; linears not named stay dense. `withLora` false for rtn.
 SizeEstimate estimate_size(const LlamaConfig& c, const QuantizerOptions& q, int64_t rank, bool withLora,
                            const QStringList& targets);
+
+// What a --budget allocation can reach over the linears named in `targets`: every linear at its
+// smallest and at its largest configuration of budget_candidates(bitWidths), storage as the checkpoint
+// writes it (linear_storage_bits); `loraRank` 0 where the LoRA factors do not count.
+struct BudgetRange {
+  int64_t params = 0;                   // weights of the quantized linears
+  int64_t leastBits = 0, mostBits = 0;  // storage of the smallest / largest choice for every linear
+  double leastPerParam() const { return params ? static_cast<double>(leastBits) / static_cast<double>(params) : 0; }
+  double mostPerParam() const { return params ? static_cast<double>(mostBits) / static_cast<double>(params) : 0; }
+};
+BudgetRange budget_range(const LlamaConfig& c, const QStringList& targets, int64_t loraRank,
+                         const std::vector<int>& bitWidths = {2, 3, 4, 8});
 
 // ≈ one block's fp32 weights + three activation caches (X, X^q, the block target) N·L·hidden·4
 // + one sample's intermediate activations, ~20·L·max(hidden, intermediate)·4.

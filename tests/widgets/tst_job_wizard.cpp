@@ -7,7 +7,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "calibration/budget_allocation.h"
 #include "job_wizard.h"
+#include "methods/calibration_options.h"
 #include "size_estimate.h"
 
 using apiq::widgets::JobWizard;
@@ -231,6 +233,108 @@ class TstJobWizard : public QObject {
         QCOMPARE(s.options.is_target(k),
                  k == apiq::LinearKind::Q || k == apiq::LinearKind::V || k == apiq::LinearKind::Down);
     }
+  }
+
+  // The memory budget mode on stories260K: the least and the most storage any allocation reaches,
+  // by hand from the model's shapes through core's linear_storage_bits; the spec carries the budget.
+  void budgetEstimateAndSpec() {
+    if (!haveModel()) QSKIP("../shared/models/stories260K is not available");
+    JobWizard w;
+    w.show();
+    toQuantPage(w, {QStringLiteral("apiq-bw")});
+    w.setField(QStringLiteral("rank"), 8);
+    w.setField(QStringLiteral("budgetMode"), 1);
+    w.setField(QStringLiteral("budgetBits"), 3.0);
+    QVERIFY(!w.findChild<QWidget*>(QStringLiteral("bitsCombo"))->isEnabled());  // the allocation chooses them
+
+    // stories260K: hidden 64, 8 heads of 8, 4 kv heads, FFN 172, 5 blocks. (out, in) of q k v o gate up down:
+    const std::pair<int64_t, int64_t> shapes[] = {{64, 64}, {32, 64}, {32, 64}, {64, 64}, {172, 64}, {172, 64}, {64, 172}};
+    auto hand = [&](int64_t rank) {
+      int64_t params = 0, least = 0, most = 0;
+      for (const auto& [out, in] : shapes) {
+        int64_t lo = INT64_MAX, hi = 0;
+        for (int bits : {2, 3, 4, 8})
+          for (int64_t g : {32, 64, 128}) {
+            const int64_t b = apiq::linear_storage_bits(out, in, bits, g, rank);
+            lo = std::min(lo, b), hi = std::max(hi, b);
+          }
+        params += 5 * out * in, least += 5 * lo, most += 5 * hi;
+      }
+      return std::tuple{params, least, most};
+    };
+    const auto [params, least8, most8] = hand(8);
+    QCOMPARE(params, qint64(226560));
+    const auto counted = JobWizard::budgetRange(*w.modelConfig(), w.settings());
+    QCOMPARE(counted.params, params);
+    QCOMPARE(counted.leastBits, least8);
+    QCOMPARE(counted.mostBits, most8);
+    const QString text = w.budgetEstimateLabel()->text();
+    const double leastPerParam = double(least8) / double(params);
+    QVERIFY2(text.contains(QLocale().toString(leastPerParam, 'f', 3)) &&
+                 text.contains(QLocale().toString(double(most8) / double(params), 'f', 3)) &&
+                 text.contains(QLocale().toString(double(least8) / 8e6, 'f', 3)),
+             qPrintable(text));
+    // Rank-8 fp32 factors alone take 8·(in+out)·32 bits per linear: far above 3 bits per parameter.
+    QVERIFY(leastPerParam > 3.0);
+    QVERIFY(!w.currentPage()->isComplete());
+    QVERIFY2(w.quantProblemsLabel()->text().contains(QStringLiteral("below the least")), qPrintable(w.quantProblemsLabel()->text()));
+
+    // Without the LoRA factors the budget fits.
+    w.setField(QStringLiteral("budgetCountsLora"), false);
+    const auto [p0, least0, most0] = hand(0);
+    const auto weights = JobWizard::budgetRange(*w.modelConfig(), w.settings());
+    QCOMPARE(weights.leastBits, least0);
+    QCOMPARE(weights.mostBits, most0);
+    QVERIFY(double(least0) / double(p0) < 3.0);
+    QVERIFY2(w.currentPage()->isComplete(), qPrintable(w.quantProblemsLabel()->text()));
+    auto specs = w.jobSpecs();
+    QCOMPARE(specs.size(), 1);
+    QCOMPARE(specs[0].options.budget, 3.0);
+    QVERIFY(!specs[0].options.budget_counts_lora);
+    QVERIFY(specs[0].options.problems().empty());
+    QVERIFY(w.reviewText().contains(QStringLiteral("memory budget of 3.000 bits per parameter")));
+
+    // A target size in MB: bits per parameter over the quantized linears' weights.
+    w.setField(QStringLiteral("budgetUnit"), 1);
+    QCOMPARE(w.field(QStringLiteral("budgetMb")).toDouble(), 3.0 * double(params) / 8e6);  // same budget, other unit
+    w.setField(QStringLiteral("budgetMb"), 0.1);
+    specs = w.jobSpecs();
+    QCOMPARE(specs[0].options.budget, 0.1 * 8e6 / double(params));
+    // Back to uniform bits: no budget.
+    w.setField(QStringLiteral("budgetMode"), 0);
+    QCOMPARE(w.jobSpecs()[0].options.budget, 0.0);
+  }
+
+  // The nf format has one configuration: the budget mode is off, explained with core's sentence.
+  void budgetNeedsTheIntFormat() {
+    if (!haveModel()) QSKIP("../shared/models/stories260K is not available");
+    JobWizard w;
+    w.show();
+    toQuantPage(w, {QStringLiteral("qlora")});
+    w.setField(QStringLiteral("rank"), 8);
+    w.setField(QStringLiteral("budgetMode"), 1);
+    auto* mode = w.findChild<QComboBox*>(QStringLiteral("precisionCombo"));
+    QVERIFY(mode && mode->isEnabled());
+    w.setField(QStringLiteral("format"), QStringLiteral("nf"));
+    QVERIFY(!mode->isEnabled());
+    QCOMPARE(mode->currentIndex(), 0);
+    apiq::CalibrationOptions o;
+    o.method = "qlora";
+    o.quant.format = apiq::QuantizerOptions::Format::NF;
+    o.lora.rank = 8;
+    const auto without = o.problems();
+    o.budget = 3;
+    const auto with = o.problems();
+    QCOMPARE(int(with.size()), int(without.size()) + 1);
+    QString rule;
+    for (const auto& p : with)
+      if (std::find(without.begin(), without.end(), p) == without.end()) rule = QString::fromStdString(p);
+    QCOMPARE(mode->toolTip(), rule);
+    QVERIFY(w.budgetEstimateLabel()->text().contains(rule));
+    QCOMPARE(w.jobSpecs()[0].options.budget, 0.0);
+    QVERIFY(w.currentPage()->isComplete());
+    w.setField(QStringLiteral("format"), QStringLiteral("int"));
+    QVERIFY(mode->isEnabled());
   }
 };
 
