@@ -21,25 +21,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from checks import check, finish, run
+
 SKIP = 77
 TOL = 1e-4
 LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
            "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def run(cmd):
-    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.stderr.write(r.stdout + r.stderr)
-        raise SystemExit(f"command failed ({r.returncode}): {' '.join(map(str, cmd))}")
-    return r.stdout
 
 
 def w_hat(f, m, bits, group, in_f):
@@ -163,8 +150,7 @@ def main() -> int:
         check(moved > 10 * TOL, f"{name}: the adapter matters (logits move by {moved:.3g} from the base)")
     gap = (results["merged"] - results["qahira"]).abs().max().item()
     check(gap < TOL, f"merged QA-HiRA logits equal the unmerged ones (max |diff| {gap:.3g})")
-    print(f"{len(failures)} failed" if failures else "all checks passed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

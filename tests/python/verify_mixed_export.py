@@ -18,24 +18,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from checks import check, finish, run
+
 SKIP = 77
 LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
            "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def run(cmd):
-    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.stderr.write(r.stdout + r.stderr)
-        raise SystemExit(f"command failed ({r.returncode}): {' '.join(map(str, cmd))}")
-    return r.stdout
 
 
 def native_w(f, m, bits, group):
@@ -114,8 +101,7 @@ def main() -> int:
     r = subprocess.run([str(apiq), "export", str(q), "--format", "gptq-v2", "--out", str(work / "gptq")],
                        capture_output=True, text=True)
     check(r.returncode == 2 and "mixes them per linear" in r.stderr, "gptq-v2 refuses the mixed checkpoint, saying why")
-    print(f"{len(failures)} failed" if failures else "all checks passed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":
