@@ -303,16 +303,10 @@ class Trainer {
 
  private:
   void evaluate(int64_t epoch) {
-    set_training(false);  // deterministic adapters (Bayesian-LoRA's gates) for the held-out loss
     const HeldOutLoss h = held_out_loss(model_, in_.sft.eval, o_.eval_batch, in_.pad_id, autocast_, obs_, cancel_);
     const FinetuneEval e{epoch, h.nll, h.ppl, h.tokens};
     st_.evals.push_back(e);
     if (obs_) obs_->on_eval(e);
-    set_training(true);
-  }
-
-  void set_training(bool on) {
-    for (const auto& a : adapters_) a->set_training(on);
   }
 
   // The adapters' penalties (Bayesian-LoRA: λ·expected open gates), once per optimizer step.

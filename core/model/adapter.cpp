@@ -17,9 +17,4 @@ std::vector<std::string> adapter_kind_names() {
   return out;
 }
 
-int64_t effective_rank(const AdapterOptions& o, const LoraAdapter& base) {
-  if (o.rank > 0) return o.rank;
-  return base.defined() ? base.A.size(0) : 0;
-}
-
 }  // namespace apiq

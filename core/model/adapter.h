@@ -41,8 +41,6 @@ class Adapter {
   virtual std::vector<torch::Tensor> gate_parameters() const { return {}; }
   // Added to the training loss once per optimizer step (undefined: nothing).
   virtual torch::Tensor penalty() const { return {}; }
-  // Training (stochastic parts sampled) or evaluation (deterministic): Bayesian-LoRA's gates.
-  virtual void set_training(bool on) { (void)on; }
   // After training: fix what training left stochastic (Bayesian-LoRA reads its gates off).
   virtual void finish() {}
   // The per-(row, group) constant ΔW [out, in / group] when ΔW is constant inside every group of
@@ -77,7 +75,5 @@ const std::vector<const AdapterKind*>& adapter_table();
 // The row named `name`; std::invalid_argument listing the names otherwise.
 const AdapterKind& find_adapter_kind(const std::string& name);
 std::vector<std::string> adapter_kind_names();
-// The rank an adapter uses: o.rank, or the base's when 0.
-int64_t effective_rank(const AdapterOptions& o, const LoraAdapter& base);
 
 }  // namespace apiq

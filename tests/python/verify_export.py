@@ -19,27 +19,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from checks import check, finish, run
+
 SKIP = 77
 TOL = 1e-4
 LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
            "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
 PROMPTS = ["Once upon a time, there was a little girl named Lily.", "The dog ran to the park and"]
-
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def run(cmd):
-    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.stderr.write(r.stdout + r.stderr)
-        raise SystemExit(f"command failed ({r.returncode}): {' '.join(map(str, cmd))}")
-    return r.stdout
 
 
 def dequantize_native(f, module, bits):
@@ -176,8 +162,7 @@ def main() -> int:
     if not has_embedded:
         print("note: this transformers did not attach the adapter found beside config.json")
 
-    print(f"{len(failures)} failed" if failures else "all checks passed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":
