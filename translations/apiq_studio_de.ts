@@ -796,391 +796,391 @@
 <context>
     <name>apiq::widgets::FinetuneDialog</name>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="69"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="62"/>
         <source>Resume a cancelled run (its OUT.partial)</source>
         <translation>Abgebrochenen Lauf fortsetzen (sein OUT.partial)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="72"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="65"/>
         <source>Finetune Quantized Model</source>
         <translation>Quantisiertes Modell feinabstimmen</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="85"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="78"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="97"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="90"/>
         <source>Start finetuning</source>
         <translation>Feinabstimmung starten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="118"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="41"/>
         <source>Model and data</source>
         <translation>Modell und Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="120"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="121"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="122"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="123"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="43"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="44"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="45"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="46"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="124"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="47"/>
         <source>Quantized checkpoint:</source>
         <translation>Quantisierter Checkpoint:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="127"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="50"/>
         <source>Training data:</source>
         <translation>Trainingsdaten:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="128"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="51"/>
         <source>Plain text</source>
         <translation>Reiner Text</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="129"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="52"/>
         <source>GSM8K questions and answers (jsonl)</source>
         <translation>GSM8K-Fragen und -Antworten (jsonl)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="130"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="53"/>
         <source>Chat conversations (jsonl)</source>
         <translation>Chat-Unterhaltungen (jsonl)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="131"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="54"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="132"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="55"/>
         <source>Optional: else the end of the training data is held out</source>
         <translation>Optional: sonst wird das Ende der Trainingsdaten zurückgehalten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="133"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="56"/>
         <source>Held-out data:</source>
         <translation>Zurückgehaltene Daten:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="134"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="57"/>
         <source>Output folder (new):</source>
         <translation>Ausgabeordner (neu):</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="136"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="59"/>
         <source>Continues where a cancelled finetune into the same folder stopped; it needs the same settings.</source>
         <translation>Setzt eine abgebrochene Feinabstimmung in denselben Ordner dort fort, wo sie aufgehört hat; dazu sind dieselben Einstellungen nötig.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="139"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="62"/>
         <source>Quantized Checkpoint</source>
         <translation>Quantisierter Checkpoint</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="143"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="66"/>
         <source>Training Data</source>
         <translation>Trainingsdaten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="147"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="70"/>
         <source>Held-out Data</source>
         <translation>Zurückgehaltene Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="152"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="75"/>
         <source>Folder to Write Into</source>
         <translation>Zielordner</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="164"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="87"/>
         <source>Adapter</source>
         <translation>Adapter</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="171"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="94"/>
         <source>Kind:</source>
         <translation>Art:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="175"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="98"/>
         <source>LoRA-equivalent rank r; 0 keeps the checkpoint&apos;s.</source>
         <translation>LoRA-äquivalenter Rang r; 0 behält den des Checkpoints.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="176"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="99"/>
         <source>Rank:</source>
         <translation>Rang:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="179"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="102"/>
         <source>Scaling α / r of the adapter&apos;s update.</source>
         <translation>Skalierung α / r der Änderung durch den Adapter.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="180"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="103"/>
         <source>Alpha:</source>
         <translation>Alpha:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="182"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="105"/>
         <source>Outputs sharing one row of the QA-HiRA matrix; its input pool is the quantization group, so the adapter merges into the model.</source>
         <translation>Ausgaben, die sich eine Zeile der QA-HiRA-Matrix teilen; ihr Eingabe-Pool ist die Quantisierungsgruppe, daher lässt sich der Adapter in das Modell einrechnen.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="184"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="107"/>
         <source>QA-HiRA output pool:</source>
         <translation>QA-HiRA-Ausgabe-Pool:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="185"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="108"/>
         <source>Fit to the checkpoint&apos;s adapter</source>
         <translation>An den Adapter des Checkpoints angepasst</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="186"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="109"/>
         <source>Zero (a fresh adapter)</source>
         <translation>Null (ein neuer Adapter)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="187"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="110"/>
         <source>Start from:</source>
         <translation>Beginnen mit:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="192"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="115"/>
         <source>Weight of the expected number of open gates in the loss: more pushes to fewer bits and a lower rank.</source>
         <translation>Gewicht der erwarteten Zahl offener Gates im Verlust: mehr drängt zu weniger Bits und kleinerem Rang.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="193"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="116"/>
         <source>Bayesian-LoRA gate λ:</source>
         <translation>Bayesian-LoRA-Gate λ:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="205"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="128"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="208"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="131"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="212"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="135"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="214"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="137"/>
         <source>Batch:</source>
         <translation>Batch:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="216"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="139"/>
         <source> tokens</source>
         <translation> Token</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="217"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="140"/>
         <source>Sequence length:</source>
         <translation>Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="220"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="143"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="249"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="117"/>
         <source>last loss %1</source>
         <translation>letzter Verlust %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="250"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="118"/>
         <source>held-out perplexity %1</source>
         <translation>Perplexität auf zurückgehaltenen Daten %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="267"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="135"/>
         <source>Reading %1…</source>
         <translation>%1 wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="272"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="140"/>
         <source>Cannot finetune: %1</source>
         <translation>Feinabstimmung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="274"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="142"/>
         <source>%1, %2-bit, group size %3, adapter rank %4</source>
         <translation>%1, %2 Bit, Gruppengröße %3, Adapter-Rang %4</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="336"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="204"/>
         <source>%1: %2 trainable parameters</source>
         <translation>%1: %2 trainierbare Parameter</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="337"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="205"/>
         <source>%1: — (%2)</source>
         <translation>%1: — (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="343"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="211"/>
         <source>Does not fit this checkpoint: %1</source>
         <translation>Passt nicht zu diesem Checkpoint: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="345"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="213"/>
         <source>the checkpoint&apos;s (%1)</source>
         <translation>der des Checkpoints (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="346"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="214"/>
         <source>the checkpoint&apos;s</source>
         <translation>der des Checkpoints</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="368"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="475"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="236"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="343"/>
         <source>A finetune or merge is already running.</source>
         <translation>Eine Feinabstimmung oder ein Einrechnen läuft bereits.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="369"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="237"/>
         <source>Choose the quantized checkpoint to finetune.</source>
         <translation>Wählen Sie den quantisierten Checkpoint für die Feinabstimmung.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="371"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="239"/>
         <source>The checkpoint is still being read; start again in a moment.</source>
         <translation>Der Checkpoint wird noch gelesen; starten Sie gleich noch einmal.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="372"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="240"/>
         <source>Cannot finetune %1: %2</source>
         <translation>%1 kann nicht feinabgestimmt werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="373"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="241"/>
         <source>Choose the training data.</source>
         <translation>Wählen Sie die Trainingsdaten.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="375"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="243"/>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 existiert nicht oder ist keine Datei.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="376"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="244"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="377"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="245"/>
         <source>%1 already exists; finetuning never overwrites.</source>
         <translation>%1 existiert bereits; die Feinabstimmung überschreibt nie.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="381"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="249"/>
         <source>%1 does not fit this checkpoint: %2</source>
         <translation>%1 passt nicht zu diesem Checkpoint: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="399"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="267"/>
         <source>Loading the checkpoint…</source>
         <translation>Checkpoint wird geladen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="400"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="268"/>
         <source>Finetuning %1 (%2) into %3…</source>
         <translation>%1 wird mit %2 nach %3 feinabgestimmt…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="419"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="287"/>
         <source>Cancelling after the current step…</source>
         <translation>Wird nach dem aktuellen Schritt abgebrochen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="436"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="304"/>
         <source>Measuring the held-out perplexity: %1 of %2 batches</source>
         <translation>Perplexität auf zurückgehaltenen Daten wird gemessen: %1 von %2 Batches</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="451"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="319"/>
         <source>held-out perplexity %1 → %2</source>
         <translation>Perplexität auf zurückgehaltenen Daten %1 → %2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="452"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="320"/>
         <source>no held-out perplexity</source>
         <translation>keine Perplexität auf zurückgehaltenen Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="453"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="321"/>
         <source>%1; adapter: %2 trainable, %3 KiB</source>
         <translation>%1; Adapter: %2 trainierbar, %3 KiB</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="457"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="325"/>
         <source>Merge into the %1-bit model…</source>
         <translation>In das %1-Bit-Modell einrechnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="459"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="327"/>
         <source>Finetuned into %1</source>
         <translation>Feinabgestimmt nach %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="463"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="331"/>
         <source>Finetune cancelled; %1 was not written. The progress is kept in %2: tick Resume and start again to continue.</source>
         <translation>Feinabstimmung abgebrochen; %1 wurde nicht geschrieben. Der Fortschritt bleibt in %2 erhalten: „Fortsetzen“ ankreuzen und erneut starten, um weiterzumachen.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="465"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="333"/>
         <source>Finetune cancelled; nothing was written.</source>
         <translation>Feinabstimmung abgebrochen; es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="467"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="335"/>
         <source>Finetune failed: %1</source>
         <translation>Feinabstimmung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="476"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="344"/>
         <source>There is no finished adapter that merges into the model.</source>
         <translation>Es gibt keinen fertigen Adapter, der sich in das Modell einrechnen lässt.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="477"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="345"/>
         <source>%1 already exists; merging never overwrites.</source>
         <translation>%1 existiert bereits; das Einrechnen überschreibt nie.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="483"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="351"/>
         <source>Merging the adapter into %1…</source>
         <translation>Adapter wird nach %1 eingerechnet…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="491"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="359"/>
         <source>Merged into %1 (largest change beyond the adapter: %2)</source>
         <translation>Nach %1 eingerechnet (größte Abweichung über den Adapter hinaus: %2)</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="500"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="368"/>
         <source>Merge cancelled; nothing was written.</source>
         <translation>Einrechnen abgebrochen; es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="501"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="369"/>
         <source>Merge failed: %1</source>
         <translation>Einrechnen fehlgeschlagen: %1</translation>
     </message>
@@ -1241,72 +1241,72 @@
         <translation>Wählen Sie mindestens eine Methode.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="157"/>
+        <location filename="../widgets/job_wizard.cpp" line="180"/>
         <source>Quantization</source>
         <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="158"/>
+        <location filename="../widgets/job_wizard.cpp" line="181"/>
         <source>Bit width, group size and the LoRA adapters&apos; rank and alpha.</source>
         <translation>Bitbreite, Gruppengröße sowie Rang und Alpha der LoRA-Adapter.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="166"/>
+        <location filename="../widgets/job_wizard.cpp" line="189"/>
         <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
         <translation>Aufeinanderfolgende Eingabespalten einer Zeile, die sich Skala und Nullpunkt teilen (int-Format).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="176"/>
+        <location filename="../widgets/job_wizard.cpp" line="199"/>
         <source>LoRA scaling is alpha / rank.</source>
         <translation>Die LoRA-Skalierung ist Alpha / Rang.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="180"/>
+        <location filename="../widgets/job_wizard.cpp" line="203"/>
         <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
         <translation>int: gleichmäßige Ganzzahlgruppen; nf: NormalFloat mit Absolutmaximum pro Block (kein lernbares Clipping).</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="186"/>
+        <location filename="../widgets/job_wizard.cpp" line="161"/>
         <source>The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA adapter, their weights stored as they are.</source>
         <translation>Die in jedem Block zu quantisierenden linearen Schichten. Die übrigen bleiben in voller Genauigkeit: kein Quantisierer, kein LoRA-Adapter, ihre Gewichte werden unverändert gespeichert.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="209"/>
+        <location filename="../widgets/job_wizard.cpp" line="215"/>
         <source>Precision:</source>
         <translation>Genauigkeit:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="210"/>
+        <location filename="../widgets/job_wizard.cpp" line="216"/>
         <source>Budget:</source>
         <translation>Budget:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="211"/>
+        <location filename="../widgets/job_wizard.cpp" line="217"/>
         <source>Bits:</source>
         <translation>Bits:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="212"/>
+        <location filename="../widgets/job_wizard.cpp" line="218"/>
         <source>Group size:</source>
         <translation>Gruppengröße:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="213"/>
+        <location filename="../widgets/job_wizard.cpp" line="219"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="214"/>
+        <location filename="../widgets/job_wizard.cpp" line="220"/>
         <source>LoRA rank:</source>
         <translation>LoRA-Rang:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="215"/>
+        <location filename="../widgets/job_wizard.cpp" line="221"/>
         <source>LoRA alpha:</source>
         <translation>LoRA-Alpha:</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="216"/>
+        <location filename="../widgets/job_wizard.cpp" line="222"/>
         <source>Target linears:</source>
         <translation>Ziel-Schichten:</translation>
     </message>
@@ -1316,32 +1316,32 @@
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="270"/>
+        <location filename="../widgets/job_wizard.cpp" line="276"/>
         <source>A budget of %1 bits per parameter is below the least any allocation takes for this model and these targets: %2 bits per parameter (%3 MB); the calibration would refuse it.</source>
         <translation>Ein Budget von %1 Bits pro Parameter liegt unter dem Mindestbedarf jeder Zuteilung für dieses Modell und diese Ziele: %2 Bits pro Parameter (%3 MB); die Kalibrierung würde es ablehnen.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="281"/>
+        <location filename="../widgets/job_wizard.cpp" line="287"/>
         <source>Choose a valid model first.</source>
         <translation>Wählen Sie zuerst ein gültiges Modell.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="298"/>
+        <location filename="../widgets/job_wizard.cpp" line="304"/>
         <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
         <translation>Komprimierte Größe ≈ %1 (Codes %2, Skalen und Nullpunkte %3, LoRA %4, dicht %5) — Original %6, %7 %</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="306"/>
+        <location filename="../widgets/job_wizard.cpp" line="312"/>
         <source>Compressed size ≤ %1 (quantized linears %2 within the budget, dense %3) — original %4</source>
         <translation>Komprimierte Größe ≤ %1 (quantisierte Linearschichten %2 im Budget, dicht %3) — Original %4</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="310"/>
+        <location filename="../widgets/job_wizard.cpp" line="316"/>
         <source>rtn has no adapters: ≈ %1</source>
         <translation>rtn hat keine Adapter: ≈ %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="314"/>
+        <location filename="../widgets/job_wizard.cpp" line="320"/>
         <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
         <translation>Speicherspitze der Kalibrierung ≈ %1 (%2 Stichproben × %3 Token)</translation>
     </message>
@@ -1588,22 +1588,22 @@
         <translation>Die fp32-LoRA-Faktoren jeder Linearschicht zählen zum Budget (sie ändern sich mit der Wahl nicht). Aus: Das Budget umfasst nur die quantisierten Gewichte.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_budget.cpp" line="140"/>
+        <location filename="../widgets/job_wizard_budget.cpp" line="141"/>
         <source>Memory budget unavailable: %1</source>
         <translation>Speicherbudget nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_budget.cpp" line="149"/>
+        <location filename="../widgets/job_wizard_budget.cpp" line="150"/>
         <source>Any allocation takes between %1 and %2 bits per parameter (%3 to %4) over %5 quantized parameters.</source>
         <translation>Jede Zuteilung belegt zwischen %1 und %2 Bits pro Parameter (%3 bis %4) über %5 quantisierte Parameter.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_budget.cpp" line="153"/>
+        <location filename="../widgets/job_wizard_budget.cpp" line="154"/>
         <source>This budget: %1 bits per parameter, at most %2 for the quantized linears.</source>
         <translation>Dieses Budget: %1 Bits pro Parameter, höchstens %2 für die quantisierten Linearschichten.</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_budget.cpp" line="156"/>
+        <location filename="../widgets/job_wizard_budget.cpp" line="157"/>
         <source>Above the most any allocation takes: every linear gets its largest configuration.</source>
         <translation>Über dem Höchstbedarf jeder Zuteilung: Jede Linearschicht erhält ihre größte Konfiguration.</translation>
     </message>

@@ -795,391 +795,391 @@
 <context>
     <name>apiq::widgets::FinetuneDialog</name>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="69"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="62"/>
         <source>Resume a cancelled run (its OUT.partial)</source>
         <translation>继续已取消的运行（其 OUT.partial）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="72"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="65"/>
         <source>Finetune Quantized Model</source>
         <translation>微调量化模型</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="85"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="78"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="97"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="90"/>
         <source>Start finetuning</source>
         <translation>开始微调</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="118"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="41"/>
         <source>Model and data</source>
         <translation>模型与数据</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="120"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="121"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="122"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="123"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="43"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="44"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="45"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="46"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="124"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="47"/>
         <source>Quantized checkpoint:</source>
         <translation>量化检查点：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="127"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="50"/>
         <source>Training data:</source>
         <translation>训练数据：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="128"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="51"/>
         <source>Plain text</source>
         <translation>纯文本</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="129"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="52"/>
         <source>GSM8K questions and answers (jsonl)</source>
         <translation>GSM8K 问答（jsonl）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="130"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="53"/>
         <source>Chat conversations (jsonl)</source>
         <translation>聊天对话（jsonl）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="131"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="54"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="132"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="55"/>
         <source>Optional: else the end of the training data is held out</source>
         <translation>可选：否则留出训练数据的末尾部分</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="133"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="56"/>
         <source>Held-out data:</source>
         <translation>留出数据：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="134"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="57"/>
         <source>Output folder (new):</source>
         <translation>输出文件夹（新建）：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="136"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="59"/>
         <source>Continues where a cancelled finetune into the same folder stopped; it needs the same settings.</source>
         <translation>从写入同一文件夹、已取消的微调停止之处继续；需要相同的设置。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="139"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="62"/>
         <source>Quantized Checkpoint</source>
         <translation>量化检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="143"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="66"/>
         <source>Training Data</source>
         <translation>训练数据</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="147"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="70"/>
         <source>Held-out Data</source>
         <translation>留出数据</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="152"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="75"/>
         <source>Folder to Write Into</source>
         <translation>写入的文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="164"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="87"/>
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="171"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="94"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="175"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="98"/>
         <source>LoRA-equivalent rank r; 0 keeps the checkpoint&apos;s.</source>
         <translation>等效 LoRA 秩 r；0 表示沿用检查点的秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="176"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="99"/>
         <source>Rank:</source>
         <translation>秩：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="179"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="102"/>
         <source>Scaling α / r of the adapter&apos;s update.</source>
         <translation>适配器更新的缩放 α / r。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="180"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="103"/>
         <source>Alpha:</source>
         <translation>Alpha：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="182"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="105"/>
         <source>Outputs sharing one row of the QA-HiRA matrix; its input pool is the quantization group, so the adapter merges into the model.</source>
         <translation>共享 QA-HiRA 矩阵一行的输出数；其输入池化为量化分组，因此适配器可合并进模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="184"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="107"/>
         <source>QA-HiRA output pool:</source>
         <translation>QA-HiRA 输出池化：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="185"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="108"/>
         <source>Fit to the checkpoint&apos;s adapter</source>
         <translation>拟合检查点的适配器</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="186"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="109"/>
         <source>Zero (a fresh adapter)</source>
         <translation>零（全新适配器）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="187"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="110"/>
         <source>Start from:</source>
         <translation>初始化：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="192"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="115"/>
         <source>Weight of the expected number of open gates in the loss: more pushes to fewer bits and a lower rank.</source>
         <translation>损失中开启门控期望数量的权重：越大越倾向于更少的位数和更低的秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="193"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="116"/>
         <source>Bayesian-LoRA gate λ:</source>
         <translation>Bayesian-LoRA 门控 λ：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="205"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="128"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="208"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="131"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="212"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="135"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="214"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="137"/>
         <source>Batch:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="216"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="139"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="217"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="140"/>
         <source>Sequence length:</source>
         <translation>序列长度：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="220"/>
+        <location filename="../widgets/finetune_dialog_form.cpp" line="143"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="249"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="117"/>
         <source>last loss %1</source>
         <translation>最近损失 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="250"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="118"/>
         <source>held-out perplexity %1</source>
         <translation>留出困惑度 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="267"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="135"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="272"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="140"/>
         <source>Cannot finetune: %1</source>
         <translation>无法微调：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="274"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="142"/>
         <source>%1, %2-bit, group size %3, adapter rank %4</source>
         <translation>%1，%2 位，分组大小 %3，适配器秩 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="336"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="204"/>
         <source>%1: %2 trainable parameters</source>
         <translation>%1：%2 个可训练参数</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="337"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="205"/>
         <source>%1: — (%2)</source>
         <translation>%1：—（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="343"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="211"/>
         <source>Does not fit this checkpoint: %1</source>
         <translation>不适用于此检查点：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="345"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="213"/>
         <source>the checkpoint&apos;s (%1)</source>
         <translation>沿用检查点（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="346"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="214"/>
         <source>the checkpoint&apos;s</source>
         <translation>沿用检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="368"/>
-        <location filename="../widgets/finetune_dialog.cpp" line="475"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="236"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="343"/>
         <source>A finetune or merge is already running.</source>
         <translation>已有微调或合并正在运行。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="369"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="237"/>
         <source>Choose the quantized checkpoint to finetune.</source>
         <translation>请选择要微调的量化检查点。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="371"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="239"/>
         <source>The checkpoint is still being read; start again in a moment.</source>
         <translation>仍在读取检查点；请稍后再开始。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="372"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="240"/>
         <source>Cannot finetune %1: %2</source>
         <translation>无法微调 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="373"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="241"/>
         <source>Choose the training data.</source>
         <translation>请选择训练数据。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="375"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="243"/>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 不存在或不是文件。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="376"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="244"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="377"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="245"/>
         <source>%1 already exists; finetuning never overwrites.</source>
         <translation>%1 已存在；微调从不覆盖。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="381"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="249"/>
         <source>%1 does not fit this checkpoint: %2</source>
         <translation>%1 不适用于此检查点：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="399"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="267"/>
         <source>Loading the checkpoint…</source>
         <translation>正在加载检查点…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="400"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="268"/>
         <source>Finetuning %1 (%2) into %3…</source>
         <translation>正在以 %2 微调 %1，输出到 %3…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="419"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="287"/>
         <source>Cancelling after the current step…</source>
         <translation>将在当前步完成后取消…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="436"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="304"/>
         <source>Measuring the held-out perplexity: %1 of %2 batches</source>
         <translation>正在测量留出困惑度：第 %1 / %2 批</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="451"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="319"/>
         <source>held-out perplexity %1 → %2</source>
         <translation>留出困惑度 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="452"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="320"/>
         <source>no held-out perplexity</source>
         <translation>无留出困惑度</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="453"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="321"/>
         <source>%1; adapter: %2 trainable, %3 KiB</source>
         <translation>%1；适配器：%2 个可训练参数，%3 KiB</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="457"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="325"/>
         <source>Merge into the %1-bit model…</source>
         <translation>合并进 %1 位模型…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="459"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="327"/>
         <source>Finetuned into %1</source>
         <translation>已微调并输出到 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="463"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="331"/>
         <source>Finetune cancelled; %1 was not written. The progress is kept in %2: tick Resume and start again to continue.</source>
         <translation>微调已取消；未写入 %1。进度保存在 %2 中：勾选“继续”并重新开始即可接着训练。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="465"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="333"/>
         <source>Finetune cancelled; nothing was written.</source>
         <translation>微调已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="467"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="335"/>
         <source>Finetune failed: %1</source>
         <translation>微调失败：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="476"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="344"/>
         <source>There is no finished adapter that merges into the model.</source>
         <translation>没有可合并进模型的已完成适配器。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="477"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="345"/>
         <source>%1 already exists; merging never overwrites.</source>
         <translation>%1 已存在；合并从不覆盖。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="483"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="351"/>
         <source>Merging the adapter into %1…</source>
         <translation>正在将适配器合并到 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="491"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="359"/>
         <source>Merged into %1 (largest change beyond the adapter: %2)</source>
         <translation>已合并到 %1（超出适配器本身的最大变化：%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="500"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="368"/>
         <source>Merge cancelled; nothing was written.</source>
         <translation>合并已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../widgets/finetune_dialog.cpp" line="501"/>
+        <location filename="../widgets/finetune_dialog.cpp" line="369"/>
         <source>Merge failed: %1</source>
         <translation>合并失败：%1</translation>
     </message>
@@ -1240,72 +1240,72 @@
         <translation>请至少选择一种方法。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="157"/>
+        <location filename="../widgets/job_wizard.cpp" line="180"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="158"/>
+        <location filename="../widgets/job_wizard.cpp" line="181"/>
         <source>Bit width, group size and the LoRA adapters&apos; rank and alpha.</source>
         <translation>位宽、分组大小以及 LoRA 适配器的秩和 alpha。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="166"/>
+        <location filename="../widgets/job_wizard.cpp" line="189"/>
         <source>Consecutive input columns of a row that share one scale and zero point (int format).</source>
         <translation>同一行中共享一个缩放因子和零点的连续输入列（int 格式）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="176"/>
+        <location filename="../widgets/job_wizard.cpp" line="199"/>
         <source>LoRA scaling is alpha / rank.</source>
         <translation>LoRA 缩放系数为 alpha / 秩。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="180"/>
+        <location filename="../widgets/job_wizard.cpp" line="203"/>
         <source>int: uniform integer groups; nf: NormalFloat with per-block absmax (no learnable clipping).</source>
         <translation>int：均匀整数分组；nf：按块绝对最大值缩放的 NormalFloat（无可学习截断）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="186"/>
+        <location filename="../widgets/job_wizard.cpp" line="161"/>
         <source>The linears to quantize in every block. The others stay in full precision: no quantizer, no LoRA adapter, their weights stored as they are.</source>
         <translation>每个块中要量化的线性层。其余线性层保持全精度：不量化、不加 LoRA 适配器，权重按原样保存。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="209"/>
+        <location filename="../widgets/job_wizard.cpp" line="215"/>
         <source>Precision:</source>
         <translation>精度：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="210"/>
+        <location filename="../widgets/job_wizard.cpp" line="216"/>
         <source>Budget:</source>
         <translation>预算：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="211"/>
+        <location filename="../widgets/job_wizard.cpp" line="217"/>
         <source>Bits:</source>
         <translation>位数：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="212"/>
+        <location filename="../widgets/job_wizard.cpp" line="218"/>
         <source>Group size:</source>
         <translation>分组大小：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="213"/>
+        <location filename="../widgets/job_wizard.cpp" line="219"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="214"/>
+        <location filename="../widgets/job_wizard.cpp" line="220"/>
         <source>LoRA rank:</source>
         <translation>LoRA 秩：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="215"/>
+        <location filename="../widgets/job_wizard.cpp" line="221"/>
         <source>LoRA alpha:</source>
         <translation>LoRA alpha：</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="216"/>
+        <location filename="../widgets/job_wizard.cpp" line="222"/>
         <source>Target linears:</source>
         <translation>目标线性层：</translation>
     </message>
@@ -1315,32 +1315,32 @@
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="270"/>
+        <location filename="../widgets/job_wizard.cpp" line="276"/>
         <source>A budget of %1 bits per parameter is below the least any allocation takes for this model and these targets: %2 bits per parameter (%3 MB); the calibration would refuse it.</source>
         <translation>每参数 %1 位的预算低于该模型和这些目标下任何分配的最小占用：每参数 %2 位（%3 MB）；校准将拒绝该预算。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="281"/>
+        <location filename="../widgets/job_wizard.cpp" line="287"/>
         <source>Choose a valid model first.</source>
         <translation>请先选择一个有效的模型。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="298"/>
+        <location filename="../widgets/job_wizard.cpp" line="304"/>
         <source>Compressed size ≈ %1 (codes %2, scales and zeros %3, LoRA %4, dense %5) — original %6, %7%</source>
         <translation>压缩后大小 ≈ %1（编码 %2，缩放与零点 %3，LoRA %4，稠密部分 %5）— 原始 %6，%7%</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="306"/>
+        <location filename="../widgets/job_wizard.cpp" line="312"/>
         <source>Compressed size ≤ %1 (quantized linears %2 within the budget, dense %3) — original %4</source>
         <translation>压缩后大小 ≤ %1（量化线性层在预算内 %2，稠密部分 %3）— 原始 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="310"/>
+        <location filename="../widgets/job_wizard.cpp" line="316"/>
         <source>rtn has no adapters: ≈ %1</source>
         <translation>rtn 没有适配器：≈ %1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard.cpp" line="314"/>
+        <location filename="../widgets/job_wizard.cpp" line="320"/>
         <source>Calibration peak memory ≈ %1 (%2 samples × %3 tokens)</source>
         <translation>校准峰值内存 ≈ %1（%2 个样本 × %3 个词元）</translation>
     </message>
@@ -1587,22 +1587,22 @@
         <translation>每个线性层的 fp32 LoRA 因子计入预算（它们不随选择而变化）。关闭：预算仅覆盖量化权重。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_budget.cpp" line="140"/>
+        <location filename="../widgets/job_wizard_budget.cpp" line="141"/>
         <source>Memory budget unavailable: %1</source>
         <translation>内存预算不可用：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_budget.cpp" line="149"/>
+        <location filename="../widgets/job_wizard_budget.cpp" line="150"/>
         <source>Any allocation takes between %1 and %2 bits per parameter (%3 to %4) over %5 quantized parameters.</source>
         <translation>任何分配在 %5 个量化参数上占用每参数 %1 到 %2 位（%3 到 %4）。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_budget.cpp" line="153"/>
+        <location filename="../widgets/job_wizard_budget.cpp" line="154"/>
         <source>This budget: %1 bits per parameter, at most %2 for the quantized linears.</source>
         <translation>此预算：每参数 %1 位，量化线性层最多 %2。</translation>
     </message>
     <message>
-        <location filename="../widgets/job_wizard_budget.cpp" line="156"/>
+        <location filename="../widgets/job_wizard_budget.cpp" line="157"/>
         <source>Above the most any allocation takes: every linear gets its largest configuration.</source>
         <translation>超过任何分配的最大占用：每个线性层都获得其最大配置。</translation>
     </message>
