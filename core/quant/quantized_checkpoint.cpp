@@ -123,7 +123,11 @@ NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, cons
   return out;
 }
 
-void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, const QuantSpec& spec, int64_t block) {
+namespace {
+
+// The checks of check_quantized_block; `adapters` false where the caller loads the adapters next
+// (loading them is their check), so they are not read twice.
+void check_block(const TensorStore& store, const LlamaConfig& cfg, const QuantSpec& spec, int64_t block, bool adapters) {
   const auto& names = tensor_names_for(cfg.model_type);
   const fs::path dir = dir_of(store);
   const std::string p = block_prefix(names, block);
@@ -162,7 +166,7 @@ void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, con
         throw InputError(e.path(), "LoRA factors of '" + m + "' do not fit the layer: " + e.problem());
       }
     }
-    if (spec.adapter) load_adapter(store, cfg, spec, block, k, torch::kCPU);  // checks names, shapes, values
+    if (spec.adapter && adapters) load_adapter(store, cfg, spec, block, k, torch::kCPU);  // names, shapes, values
     if (store.contains(m + ".clip_gamma")) {
       const int64_t groups = num_groups(in, q.group_size);
       expect(store, m + ".clip_gamma", kFloatDtypes, {out, groups}, dir);
@@ -171,10 +175,16 @@ void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, con
   }
 }
 
+}  // namespace
+
+void check_quantized_block(const TensorStore& store, const LlamaConfig& cfg, const QuantSpec& spec, int64_t block) {
+  check_block(store, cfg, spec, block, /*adapters=*/true);
+}
+
 std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store, const LlamaConfig& cfg,
                                                         const QuantSpec& spec, int64_t block,
                                                         torch::Device device, bool packed_only) {
-  check_quantized_block(store, cfg, spec, block);
+  check_block(store, cfg, spec, block, /*adapters=*/false);
   const auto& names = tensor_names_for(cfg.model_type);
   auto qb = std::make_shared<QuantBlockLinears>();
   const std::string p = block_prefix(names, block);
