@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verify_export import check, failures, run  # noqa: E402
+from checks import check, finish, run  # noqa: E402
 from verify_packed_export import compare, decode_ct, decode_gptq  # noqa: E402
 
 SKIP = 77
@@ -341,8 +341,7 @@ def main() -> int:
         check_arch(apiq, work, SHARED, arch, make_config, tok_src, cuda_only)
         if arch == "mistral" and not cuda_only:
             check_window(apiq, work)
-    print(f"{len(failures)} failed" if failures else "all passed")
-    return 1 if failures else 0
+    return finish()
 
 
 SHARED = None

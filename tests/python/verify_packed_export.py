@@ -21,7 +21,8 @@ import torch
 from safetensors import safe_open
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verify_export import LINEARS, check, dequantize_native, failures, run, setup  # noqa: E402
+from checks import check, finish, run  # noqa: E402
+from verify_export import LINEARS, dequantize_native, setup  # noqa: E402
 
 SKIP = 77
 
@@ -150,8 +151,7 @@ def main() -> int:
     check(compare(ct, q0, bits, group, n_layers, lambda f, m: decode_ct(f, m, bits), "compressed-tensors Q0") == 0,
           "compressed-tensors stores zero points of 0 losslessly")
 
-    print(f"{len(failures)} failed" if failures else "all checks passed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":
