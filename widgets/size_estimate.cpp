@@ -67,7 +67,7 @@ SizeEstimate estimate_size(const LlamaConfig& c, const QuantizerOptions& q, int6
     e.codeBytes += L * n * q.bits / 8.0;
     if (q.format == QuantizerOptions::Format::Int) {
       const double groups = static_cast<double>(l.out * num_groups(l.in, std::max<int64_t>(1, q.group_size)));
-      e.scaleBytes += L * groups * (2.0 + 4.0);  // fp16 scale + int32 zero
+      e.scaleBytes += L * groups * (2.0 + 1.0);  // fp16 scale + uint8 zero (quant/stored_zeros.h)
     } else {
       const int64_t bs = std::max<int64_t>(1, q.nf_block_size);
       e.scaleBytes += L * static_cast<double>((l.in * l.out + bs - 1) / bs) * 4.0;  // fp32 absmax

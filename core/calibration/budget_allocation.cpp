@@ -7,6 +7,7 @@
 #include "quant/group_quantizer.h"
 #include "quant/mc_knapsack.h"
 #include "quant/packing.h"
+#include "quant/stored_zeros.h"
 
 namespace apiq {
 
@@ -17,23 +18,29 @@ std::vector<BudgetCandidate> budget_candidates(const std::vector<int>& bit_width
   return out;
 }
 
-int64_t linear_storage_bits(int64_t out, int64_t in, int bits, int64_t group_size, int64_t lora_rank) {
+int64_t linear_storage_bits(int64_t out, int64_t in, int bits, int64_t group_size, int64_t lora_rank, int zero_bits) {
   const int64_t codes = out * packed_words(in, bits) * 32;
-  const int64_t groups = out * num_groups(in, group_size) * (16 + 32);  // fp16 scale + int32 zero point
+  const int64_t groups = out * num_groups(in, group_size) * (16 + zero_bits);  // fp16 scale + zero point
   return codes + groups + lora_rank * (in + out) * 32;
 }
 
 namespace {
 
-// Σ F ⊙ (W − RTN(W))² of one candidate (float64 sum).
-double rtn_cost(const torch::Tensor& W, const torch::Tensor& F, const QuantizerOptions& base, const BudgetCandidate& c) {
+// One candidate of one linear: Σ F ⊙ (W − RTN(W))² (float64 sum) and its storage. The zero points'
+// width is that of RTN's zeros, which learned clipping keeps (it scales a group's min and max by
+// factors in (0, 1), so a group straddles 0 before and after); a method that quantizes W − L may
+// differ in the rare group whose sign the low-rank part changes.
+KnapsackChoice rtn_choice(const torch::Tensor& W, const torch::Tensor& F, const QuantizerOptions& base,
+                          const BudgetCandidate& c, int64_t rank) {
   QuantizerOptions q = base;
   q.bits = c.bits;
   q.group_size = c.group_size;
   q.learnable_clipping = false;
   const GroupQuantizer quantizer(q, W.size(0), W.size(1), W.device());
   const auto err = (W - quantizer.fake_quant(W)).pow(2);
-  return (F.defined() ? err * F.to(err.device(), torch::kFloat) : err).sum().item<double>();
+  const double cost = (F.defined() ? err * F.to(err.device(), torch::kFloat) : err).sum().item<double>();
+  const int zero_bits = stored_zero_bits(quantizer.scale_and_zero(W).second.to(torch::kLong));
+  return {cost, linear_storage_bits(W.size(0), W.size(1), c.bits, c.group_size, rank, zero_bits)};
 }
 
 // The knapsack with an exact unit when the table fits, else the coarsest unit that fits (rounded
@@ -66,8 +73,7 @@ BudgetAllocation allocate_budget(const LlamaModel& model, const CalibrationOptio
       const torch::Tensor W = model.weights().blocks[b].linear(k).weight.to(torch::kFloat);
       const torch::Tensor F = fisher.empty() ? torch::Tensor() : fisher[b][static_cast<int>(k)];
       std::vector<KnapsackChoice> choices;
-      for (const auto& c : candidates)
-        choices.push_back({rtn_cost(W, F, o.quant, c), linear_storage_bits(W.size(0), W.size(1), c.bits, c.group_size, rank)});
+      for (const auto& c : candidates) choices.push_back(rtn_choice(W, F, o.quant, c, rank));
       items.push_back(std::move(choices));
       keys.push_back(QuantSpec::module_key(b, k));
       a.params += W.numel();

@@ -8,7 +8,8 @@
 // the diagonal Fisher where --fisher N is given (else F = 1). The same proxy for every method: it
 // is what every method starts from (ApiQ's learned clipping and LQ-LoRA's low-rank part then lower
 // it), and it costs one fake-quantization per candidate instead of one calibration per candidate.
-// Storage: packed int32 words of codes, fp16 scales and int32 zero points per group, and — unless
+// Storage: packed int32 words of codes, fp16 scales and zero points per group (uint8, or int16 where
+// a group does not straddle 0: quant/stored_zeros.h), and — unless
 // the LoRA factors are excluded — the fp32 factors A [r, in] and B [out, r], which do not change
 // with the choice but count against the budget.
 #pragma once
@@ -27,8 +28,10 @@ struct BudgetCandidate {
 // Every configuration the allocation chooses among (`bits` × groups 32/64/128), in a fixed order.
 std::vector<BudgetCandidate> budget_candidates(const std::vector<int>& bits = {2, 3, 4, 8});
 
-// Bits one linear [out, in] takes as written: codes, scales, zeros, plus LoRA rank r (0: none).
-int64_t linear_storage_bits(int64_t out, int64_t in, int bits, int64_t group_size, int64_t lora_rank);
+// Bits one linear [out, in] takes as written: codes, scales, zeros of `zero_bits` each, plus LoRA
+// rank r (0: none).
+int64_t linear_storage_bits(int64_t out, int64_t in, int bits, int64_t group_size, int64_t lora_rank,
+                            int zero_bits = 8);
 
 struct BudgetAllocation {
   std::map<std::string, ModuleQuant> overrides;  // every quantized linear, keyed as QuantSpec::module_key

@@ -141,7 +141,7 @@ std::pair<torch::Tensor, torch::Tensor> GroupQuantizer::scale_and_zero(const tor
   }
   const auto s = torch::clamp((xmax - xmin) / maxq, kScaleMin, kScaleMax);
   // The zero point gets no gradient: γ and β learn through the scale only. It is not clamped to
-  // the code range, so a group that does not straddle 0 keeps its exact grid (stored as int32).
+  // the code range, so a group that does not straddle 0 keeps its exact grid (stored as int16, quant/stored_zeros.h).
   const auto z = torch::round(torch::clamp(-xmin / s, -kZeroBound, kZeroBound)).detach();
   return {s, z};
 }

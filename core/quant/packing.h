@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Packing quantized codes into the layout of ops/packed_layout.h (int32 words, fp16 scales,
-// int32 zeros): what a quantized checkpoint holds and what lives in memory after quantization.
+// int32 zeros): what lives in memory after quantization (a checkpoint stores the zeros compactly,
+// quant/stored_zeros.h).
 #pragma once
 #include <torch/types.h>
 

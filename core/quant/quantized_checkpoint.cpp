@@ -6,6 +6,7 @@
 #include "base/errors.h"
 #include "model/linear_shapes.h"
 #include "quant/nf_quantizer.h"
+#include "quant/stored_zeros.h"
 
 namespace apiq {
 namespace fs = std::filesystem;
@@ -46,8 +47,11 @@ fs::path dir_of(const TensorStore& store) { return store.files().front()->path()
 // may lie outside the code range for groups that do not straddle 0.
 constexpr int64_t kZeroBound = 10000;
 
+bool integer_zeros(StDtype d) { return d == StDtype::U8 || d == StDtype::I16 || d == StDtype::I32; }
+
+// In memory int32 (stored uint8, int16 or int32, stored_zeros.h) or float32 (merged).
 torch::Tensor load_zeros(const TensorStore& store, const std::string& name) {
-  torch::Tensor z = store.info(name).dtype == StDtype::I32 ? store.load(name) : load_finite(store, name);
+  torch::Tensor z = integer_zeros(store.info(name).dtype) ? store.load(name).to(torch::kInt) : load_finite(store, name);
   if (z.numel() && (z.min().item<double>() < -kZeroBound || z.max().item<double>() > kZeroBound))
     throw InputError(store.file_of(name), "tensor '" + name + "' holds zero points beyond ±" + std::to_string(kZeroBound) +
                                               " (min " + std::to_string(z.min().item<double>()) + ", max " +
@@ -101,7 +105,7 @@ NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, cons
     } else if (l.packed) {
       out.emplace_back(m + ".qweight", l.packed->packed.cpu());
       out.emplace_back(m + ".scales", l.packed->scales.cpu());
-      out.emplace_back(m + ".zeros", l.packed->zeros.cpu());
+      out.emplace_back(m + ".zeros", stored_zero_points(l.packed->zeros));
     } else if (l.nf) {
       out.emplace_back(m + ".qweight", pack_codes(l.nf->codes.reshape({l.out(), l.in()}), l.nf->bits));
       out.emplace_back(m + ".nf_absmax", l.nf->absmax.cpu());
@@ -148,8 +152,11 @@ void check_block(const TensorStore& store, const LlamaConfig& cfg, const QuantSp
     if (spec.is_int()) {
       const int64_t groups = num_groups(in, q.group_size);
       expect(store, m + ".scales", {StDtype::F16}, {out, groups}, dir);
-      // int32; float32 once apiq merge folded an adapter into them.
-      expect(store, m + ".zeros", {spec.merged_adapter.empty() ? StDtype::I32 : StDtype::F32}, {out, groups}, dir);
+      // uint8 / int16 (int32 before compact zeros); float32 once apiq merge folded an adapter into them.
+      if (spec.merged_adapter.empty())
+        expect(store, m + ".zeros", {StDtype::U8, StDtype::I16, StDtype::I32}, {out, groups}, dir);
+      else
+        expect(store, m + ".zeros", {StDtype::F32}, {out, groups}, dir);
     } else {
       const int64_t blocks = (out * in + spec.quant.nf_block_size - 1) / spec.quant.nf_block_size;
       expect(store, m + ".nf_absmax", {StDtype::F32, StDtype::F64}, {blocks}, dir);

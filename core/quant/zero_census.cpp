@@ -15,7 +15,9 @@ std::vector<LinearZeroCensus> zero_point_census(const TensorStore& store, const 
       LinearZeroCensus c;
       c.module = linear_module(names, b, k);
       // Float zero points (a merged adapter) are not integers: nothing to count for GPTQ.
-      if (!store.contains(c.module + ".zeros") || store.info(c.module + ".zeros").dtype != StDtype::I32) continue;
+      if (!store.contains(c.module + ".zeros")) continue;
+      const StDtype d = store.info(c.module + ".zeros").dtype;
+      if (d != StDtype::U8 && d != StDtype::I16 && d != StDtype::I32) continue;
       const auto z = store.load(c.module + ".zeros").to(torch::kLong).flatten();
       c.groups = z.numel();
       c.zero_groups = (z == 0).sum().item<int64_t>();

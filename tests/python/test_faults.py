@@ -161,7 +161,7 @@ def check_packed_layout(q):
     bad = copy_checkpoint(q, "bad-zeros-range")
 
     def far(t):
-        z = t["model.layers.2.self_attn.q_proj.zeros"].copy()
+        z = t["model.layers.2.self_attn.q_proj.zeros"].astype(np.int32)  # as older checkpoints stored them
         z.flat[0] = 2_000_000
         t["model.layers.2.self_attn.q_proj.zeros"] = z
     edit_tensors(bad, far)

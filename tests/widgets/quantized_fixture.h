@@ -63,11 +63,16 @@ inline void plantZeroPoints(const QString& dir, const std::map<std::string, int>
   apiq::write_safetensors(path, all, metadata);
 }
 
-// The int32 values of a stored tensor, read by hand from the file's bytes.
+// The integer values of a stored tensor (uint8, int16 or int32), read by hand from the file's bytes.
 inline std::vector<int32_t> rawInts(const QString& dir, const std::string& name) {
   const auto t = apiq::TensorStore::open_dir(dir.toStdString()).load(name).contiguous();
-  const auto* p = static_cast<const int32_t*>(t.data_ptr());
-  return {p, p + t.numel()};
+  auto read = [&](const auto* p) { return std::vector<int32_t>(p, p + t.numel()); };
+  switch (t.scalar_type()) {
+    case torch::kUInt8: return read(static_cast<const uint8_t*>(t.data_ptr()));
+    case torch::kInt16: return read(static_cast<const int16_t*>(t.data_ptr()));
+    case torch::kInt: return read(static_cast<const int32_t*>(t.data_ptr()));
+    default: throw std::runtime_error(name + " is not an integer tensor");
+  }
 }
 
 inline std::vector<float> rawFloats(const QString& dir, const std::string& name) {

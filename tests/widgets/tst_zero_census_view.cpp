@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The zero-point census of a real quantized checkpoint in which some zero points were set to 0:
 // per linear the groups, the zero-point-0 count and the distribution, each compared with a count
-// made here by looping over the stored int32 zeros; a dense model has no census.
+// made here by looping over the stored integer zeros; a dense model has no census.
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
