@@ -5,12 +5,14 @@
 # 3.0 bits of codes, scales and zeros (--budget-exclude-lora). Runs go to $OUT (default
 # /tmp/apiq-budget; existing folders are kept); one JSON line per run to $OUT/results.jsonl.
 # usage: tools/results/budget.sh [MODEL...]   (default: stories260K babyllama-tok105 mix8k-32M)
+# DEVICE=cuda runs quantize and eval on the GPU (the mix8k-32M rows of docs/results.md).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 A=${A:-$root/build/app/apiq}
 S=${SHARED:-$root/../shared}
 D=$S/data
 OUT=${OUT:-/tmp/apiq-budget}
+DEVICE=${DEVICE:-cpu}
 export OMP_NUM_THREADS=1
 mkdir -p "$OUT"
 
@@ -22,13 +24,13 @@ run() {
   shift 3
   if [[ ! -d $dir ]]; then
     if ! "$A" quantize "$S/models/$model" --rank "$rank" --alpha 16 --group-size 64 --calib "$D/tinystories-sample.txt" \
-      --nsamples 32 --seq-len 256 --epochs 5 --seed 2 --out "$dir" "$@" >"$dir.log" 2>&1; then
+      --nsamples 32 --seq-len 256 --epochs 5 --seed 2 --device "$DEVICE" --out "$dir" "$@" >"$dir.log" 2>&1; then
       echo "{\"model\": \"$model\", \"run\": \"$tag\", \"error\": $(tail -1 "$dir.log" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))')}" >>"$OUT/results.jsonl"
       return
     fi
   fi
   local ppl bits
-  ppl=$("$A" eval "$dir" --data "$D/tinystories-valid-head.txt" --seq-len 256 --max-windows 100 --json 2>/dev/null)
+  ppl=$("$A" eval "$dir" --data "$D/tinystories-valid-head.txt" --seq-len 256 --max-windows 100 --device "$DEVICE" --json 2>/dev/null)
   bits=$(stored_bits "$dir")
   python3 - "$OUT" "$model" "$tag" "$dir" "$ppl" "$bits" "$*" <<'PY'
 import json, sys
