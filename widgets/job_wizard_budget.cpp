@@ -108,7 +108,7 @@ BudgetRange JobWizard::budgetRange(const LlamaConfig& c, const JobSettings& s) {
   // core's allocation counts rank × (in + out) fp32 factors only for methods with an adapter.
   // The wizard offers no choice of widths: the allocation chooses among core's default ones.
   const int64_t rank = s.budgetCountsLora && anyAdapter(s.methods) ? s.lora.rank : 0;
-  return budget_range(c, s.targetLinears, rank, CalibrationOptions().budget_bits);
+  return budget_range(c, s.targetLinears, rank, CalibrationOptions().budget_bits, s.quant);
 }
 
 QString JobWizard::budgetRule(const JobSettings& s) {

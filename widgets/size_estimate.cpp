@@ -78,16 +78,16 @@ SizeEstimate estimate_size(const LlamaConfig& c, const QuantizerOptions& q, int6
 }
 
 BudgetRange budget_range(const LlamaConfig& c, const QStringList& targets, int64_t loraRank,
-                         const std::vector<int>& bitWidths) {
+                         const std::vector<int>& bitWidths, const QuantizerOptions& base) {
   BudgetRange r;
   const auto shapes = linear_shapes(c);
-  const auto candidates = budget_candidates(bitWidths);
+  const auto candidates = budget_candidates(bitWidths, base.format);
   for (int k = 0; k < kNumLinears; ++k) {
     if (!targets.contains(QString::fromLatin1(linear_short_name(static_cast<LinearKind>(k))))) continue;
     const auto& l = shapes[k];
     int64_t least = INT64_MAX, most = 0;
     for (const auto& cand : candidates) {
-      const int64_t bits = linear_storage_bits(l.out, l.in, cand.bits, cand.group_size, loraRank);
+      const int64_t bits = candidate_storage_bits(l.out, l.in, base, cand, loraRank);
       least = std::min(least, bits);
       most = std::max(most, bits);
     }

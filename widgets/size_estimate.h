@@ -34,8 +34,8 @@ SizeEstimate estimate_size(const LlamaConfig& c, const QuantizerOptions& q, int6
                            const QStringList& targets);
 
 // What a --budget allocation can reach over the linears named in `targets`: every linear at its
-// smallest and at its largest configuration of budget_candidates(bitWidths), storage as the checkpoint
-// writes it (linear_storage_bits); `loraRank` 0 where the LoRA factors do not count.
+// smallest and at its largest configuration of budget_candidates(bitWidths, base's format), storage
+// as the checkpoint writes it (candidate_storage_bits); `loraRank` 0 where the LoRA factors do not count.
 struct BudgetRange {
   int64_t params = 0;                   // weights of the quantized linears
   int64_t leastBits = 0, mostBits = 0;  // storage of the smallest / largest choice for every linear
@@ -43,7 +43,7 @@ struct BudgetRange {
   double mostPerParam() const { return params ? static_cast<double>(mostBits) / static_cast<double>(params) : 0; }
 };
 BudgetRange budget_range(const LlamaConfig& c, const QStringList& targets, int64_t loraRank,
-                         const std::vector<int>& bitWidths = {2, 3, 4, 8});
+                         const std::vector<int>& bitWidths = {2, 3, 4, 8}, const QuantizerOptions& base = {});
 
 // ≈ one block's fp32 weights + three activation caches (X, X^q, the block target) N·L·hidden·4
 // + one sample's intermediate activations, ~20·L·max(hidden, intermediate)·4.

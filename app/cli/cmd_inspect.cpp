@@ -76,7 +76,7 @@ void run_inspect(const InspectArgs& a) {
   std::printf("%-56s %-16s %-5s %12lld %12lld\n", "total", "", "", static_cast<long long>(total_params),
               static_cast<long long>(total_bytes));
   if (!quantized.is_null())
-    std::printf("\nquantized linears: %.0f params, %.0f bytes stored (codes, scales, zeros or NF absmax, LoRA): "
+    std::printf("\nquantized linears: %.0f params, %.0f bytes stored (codes, scales, zeros or NF scales, LoRA): "
                 "%.4f bits per parameter\n",
                 quantized["params"].get<double>(), quantized["bytes"].get<double>(), quantized["bits_per_param"].get<double>());
 }

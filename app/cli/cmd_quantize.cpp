@@ -22,7 +22,9 @@ struct QuantizeArgs {
   double alpha = 16, clip_lr = 5e-3, lora_lr = 5e-4, weight_decay = 0.1;
   uint64_t seed = 2;
   int loftq_iters = 5, lq_iters = 20;
-  int64_t fisher = 0;
+  int64_t fisher = 0, nf_block_size = 64, nf_scale_block = 256;
+  int nf_scale_bits = 0;
+  std::string nf_scale_float = "fp32";
   double budget = 0;
   bool budget_exclude_lora = false;
   std::vector<int> budget_bits = {2, 3, 4, 8};
@@ -54,6 +56,10 @@ void run_quantize(const QuantizeArgs& a) {
   o.quant.group_size = a.group_size;
   o.quant.format = a.format == "nf" ? QuantizerOptions::Format::NF : QuantizerOptions::Format::Int;
   o.quant.mode = a.sym ? QuantizerOptions::Mode::Sym : QuantizerOptions::Mode::Asym;
+  o.quant.nf_block_size = a.nf_block_size;
+  o.quant.nf_scale_bits = a.nf_scale_bits;
+  o.quant.nf_scale_block = a.nf_scale_block;
+  o.quant.nf_scale_float = parse_nf_scale_float(a.nf_scale_float);
   o.lora.rank = a.rank;
   o.lora.alpha = a.alpha;
   o.nsamples = a.nsamples;
@@ -98,6 +104,15 @@ void add_quantize(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--format", a->format, "int or nf")->capture_default_str()->check(CLI::IsMember({"int", "nf"}));
   c->add_flag("--sym", a->sym, "GPTQ-symmetric zero point 2^(b-1)");
+  c->add_option("--nf-block-size", a->nf_block_size, "nf: elements per absmax scale (B0)")->capture_default_str()
+      ->check(positive_number());
+  c->add_option("--nf-scale-bits", a->nf_scale_bits,
+                "nf: LQ-LoRA's double quantization of the scales as b0-bit codes (1..8; 0: float32 scales)")
+      ->capture_default_str()->check(CLI::Range(0, 8));
+  c->add_option("--nf-scale-block", a->nf_scale_block, "nf double quantization: scales per float maximum (B1)")
+      ->capture_default_str()->check(positive_number());
+  c->add_option("--nf-scale-float", a->nf_scale_float, "nf double quantization: the maxima's float (b1)")
+      ->capture_default_str()->check(CLI::IsMember({"bf16", "fp16", "fp32"}));
   c->add_option("--calib", a->calib, "calibration text file")->required();
   c->add_option("--nsamples", a->nsamples, "calibration windows")->capture_default_str()->check(positive_number());
   c->add_option("--seq-len", a->seq_len, "tokens per window")->capture_default_str()->check(CLI::Range(2, 1 << 20));
@@ -111,8 +126,9 @@ void add_quantize(CLI::App& app) {
                 "first N calibration windows (0: off)")
       ->capture_default_str()->check(non_negative_number());
   c->add_option("--budget", a->budget,
-                "mixed precision: choose bits 2/3/4/8 and group 32/64/128 per linear for the least error within B "
-                "stored bits per quantized parameter (LoRA factors included), exactly (multiple-choice knapsack)")
+                "mixed precision: choose bits 2/3/4/8 and group 32/64/128 per linear (nf: LQ-LoRA's grid of bits, "
+                "blocks and scale double quantization) for the least error within B stored bits per quantized "
+                "parameter (LoRA factors included), exactly (multiple-choice knapsack)")
       ->check(non_negative_number());
   c->add_flag("--budget-exclude-lora", a->budget_exclude_lora, "--budget counts codes, scales and zeros only");
   c->add_option("--budget-bits", a->budget_bits, "bit widths --budget chooses from (2,4 keeps a mixed checkpoint "

@@ -28,7 +28,9 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 
 // Suffixes of the tensors stored for a quantized linear (quantized_checkpoint.h).
-constexpr const char* kLinearSuffixes[] = {".qweight", ".scales", ".zeros", ".nf_absmax", ".lora_A", ".lora_B"};
+constexpr const char* kLinearSuffixes[] = {".qweight",        ".scales",          ".zeros",      ".nf_absmax",
+                                           ".nf_scale_codes", ".nf_scale_maxima", ".nf_offset", ".lora_A",
+                                           ".lora_B"};
 constexpr const char* kResumeSuffixes[] = {".clip_gamma", ".clip_beta"};
 
 template <size_t N>

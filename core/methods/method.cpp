@@ -3,6 +3,7 @@
 // the method table (method_table.cpp).
 #include "methods/method.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "methods/block_context.h"
@@ -118,8 +119,8 @@ std::vector<std::string> CalibrationOptions::problems() const {
   for (int b : budget_bits)
     if (!(b == 2 || b == 3 || b == 4 || b == 8)) out.push_back("budget bit widths must be 2, 3, 4 or 8, got " + std::to_string(b));
   if (budget > 0 && budget_bits.empty()) out.emplace_back("the budget needs at least one bit width to choose from");
-  if (budget > 0 && !is_int())
-    out.emplace_back("--budget chooses int bits and group sizes per linear; the nf format has one configuration");
+  if (budget > 0 && !is_int() && std::none_of(budget_bits.begin(), budget_bits.end(), [](int b) { return b >= 2 && b <= 4; }))
+    out.emplace_back("--budget with the nf format chooses among 2, 3 and 4 bits (NF has no 8-bit levels): give one of them");
   if (m->has_adapter()) {
     if (lora.rank < 1) out.push_back(std::string(m->name()) + " trains LoRA factors: the rank must be at least 1");
     if (!(lora.alpha > 0)) out.emplace_back("LoRA alpha must be positive");

@@ -11,6 +11,7 @@
 #include <ATen/autocast_mode.h>
 
 #include "ops/cuda_ops.h"
+#include "quant/nf_double_quant.h"
 #include "quant/nf_quantizer.h"
 
 namespace apiq {
@@ -149,7 +150,7 @@ std::pair<torch::Tensor, torch::Tensor> GroupQuantizer::scale_and_zero(const tor
 torch::Tensor GroupQuantizer::fake_quant(const torch::Tensor& W) const {
   if (opts.format == QuantizerOptions::Format::NF) {
     check_weight(W);
-    return nf_fake_quant(W, opts.bits, opts.nf_block_size);
+    return nf_fake_quant(W, opts);
   }
   if (learnable() && opts.mode == QuantizerOptions::Mode::Asym && W.is_cuda() && W.scalar_type() != torch::kDouble &&
       gamma.scalar_type() == torch::kFloat && cuda_kernels_enabled()) {

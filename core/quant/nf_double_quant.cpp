@@ -94,6 +94,30 @@ NFDoubleQuantPacked pack(const NFDoubleQuantized& q) {
   return p;
 }
 
+NFDoubleQuantConfig nf_double_quant_config(const QuantizerOptions& q) {
+  NFDoubleQuantConfig c;
+  c.bits = q.bits;
+  c.scale_bits = q.nf_scale_bits;
+  c.scale_float = q.nf_scale_float;
+  c.block_size = q.nf_block_size;
+  c.scale_block = q.nf_scale_block;
+  return c;
+}
+
+torch::Tensor nf_fake_quant(const torch::Tensor& W, const QuantizerOptions& q) {
+  if (!q.nf_double_quant()) return nf_fake_quant(W, q.bits, q.nf_block_size);
+  torch::NoGradGuard no_grad;
+  return nf_double_dequantize(nf_double_quantize(W, nf_double_quant_config(q)), W.scalar_type());
+}
+
+int64_t nf_linear_storage_bits(int64_t out, int64_t in, const QuantizerOptions& q) {
+  const int64_t codes = 32 * out * packed_words(in, q.bits), nb = ceil_div(out * in, q.nf_block_size);
+  if (!q.nf_double_quant()) return codes + 32 * nb;
+  const NFDoubleQuantConfig c = nf_double_quant_config(q);
+  c.validate();
+  return codes + 32 * packed_words(nb, c.scale_bits) + c.scale_float_bits() * ceil_div(nb, c.scale_block) + 32;
+}
+
 int64_t nf_double_quant_storage_bits(const NFDoubleQuantConfig& c, int64_t numel) {
   c.validate();
   const int64_t nb = ceil_div(numel, c.block_size), ng = ceil_div(nb, c.scale_block);

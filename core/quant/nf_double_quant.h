@@ -14,10 +14,12 @@
 
 #include <cstdint>
 
+#include "quant/quantizer_options.h"
+
 namespace apiq {
 
 struct NFDoubleQuantConfig {
-  enum class ScaleFloat { BF16, FP16, FP32 };
+  using ScaleFloat = QuantizerOptions::NFScaleFloat;
   int bits = 4;                              // b: NF levels, 2..4
   int scale_bits = 8;                        // b0: codes of the shifted scales, 1..8
   ScaleFloat scale_float = ScaleFloat::FP32;  // b1: the per-group maximum
@@ -55,5 +57,15 @@ struct NFDoubleQuantPacked {
 NFDoubleQuantPacked pack(const NFDoubleQuantized& q);
 // Bits of pack(nf_double_quantize(W)) for a W of `numel` elements, without quantizing anything.
 int64_t nf_double_quant_storage_bits(const NFDoubleQuantConfig& config, int64_t numel);
+
+// The double quantization an nf QuantizerOptions asks for (q.nf_double_quant()).
+NFDoubleQuantConfig nf_double_quant_config(const QuantizerOptions& q);
+// Ŵ of an nf weight under `q`: double-quantized scales where q asks for them, else float32 absmax
+// (nf_fake_quant). In W's dtype, no gradient.
+torch::Tensor nf_fake_quant(const torch::Tensor& W, const QuantizerOptions& q);
+// Bits an nf linear [out, in] takes in a checkpoint: codes packed row by row (.qweight, as int
+// linears), then float32 absmax per block, or the double quantization's packed scale codes, b1
+// maxima and float32 offset (quantized_checkpoint.cpp writes exactly these).
+int64_t nf_linear_storage_bits(int64_t out, int64_t in, const QuantizerOptions& q);
 
 }  // namespace apiq

@@ -9,8 +9,6 @@ namespace apiq {
 namespace F = torch::nn::functional;
 
 torch::Tensor QuantLinear::fake_quant(const torch::Tensor& target) const {
-  if (quantizer.opts.format == QuantizerOptions::Format::NF)
-    return nf_fake_quant(target, quantizer.opts.bits, quantizer.opts.nf_block_size);
   return quantizer.fake_quant(target);
 }
 
@@ -26,8 +24,13 @@ torch::Tensor QuantLinear::current_weight_hat() const {
 void QuantLinear::finalize() {
   torch::NoGradGuard ng;
   const auto device = W.device();
-  if (quantizer.opts.format == QuantizerOptions::Format::NF) {
-    nf = nf_quantize(source().to(torch::kFloat), quantizer.opts.bits, quantizer.opts.nf_block_size);
+  const QuantizerOptions& q = quantizer.opts;
+  if (q.nf_double_quant()) {
+    nf_double = nf_double_quantize(source().to(torch::kFloat), nf_double_quant_config(q));
+    nf = NFCodes{nf_double->codes, nf_double_quant_scales(*nf_double), q.bits, q.nf_block_size};
+    w_hat = nf_dequantize(*nf).to(device);
+  } else if (q.format == QuantizerOptions::Format::NF) {
+    nf = nf_quantize(source().to(torch::kFloat), q.bits, q.nf_block_size);
     w_hat = nf_dequantize(*nf).to(device);
   } else {
     packed = pack(quantizer.quantize(source().to(torch::kFloat)));

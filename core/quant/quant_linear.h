@@ -13,6 +13,7 @@
 #include "model/llama_block.h"
 #include "model/adapter.h"
 #include "model/lora.h"
+#include "quant/nf_double_quant.h"
 #include "quant/nf_quantizer.h"
 #include "quant/packing.h"
 
@@ -28,7 +29,8 @@ struct QuantLinear {
   LoraAdapter lora;                  // what calibration trains and checkpoints store as .lora_A/.lora_B
   std::shared_ptr<Adapter> adapter;  // finetuning's adapter (any kind); when set it replaces `lora`
   std::optional<PackedLinear> packed;  // int format, after finalize()
-  std::optional<NFCodes> nf;           // nf format, after finalize()
+  std::optional<NFCodes> nf;           // nf format, after finalize() (absmax: the scales as dequantized)
+  std::optional<NFDoubleQuantized> nf_double;  // and its double-quantized scales where configured
   torch::Tensor w_hat;                 // dequantized Ŵ after finalize() (the model's device, float32)
 
   const torch::Tensor& source() const { return quant_source.defined() ? quant_source : W; }

@@ -16,12 +16,28 @@ void QuantSpec::validate() const {
   if (lora.rank < 0) throw std::invalid_argument("lora rank must not be negative, got " + std::to_string(lora.rank));
   if (!std::isfinite(lora.alpha)) throw std::invalid_argument("lora alpha must be finite");
   if (count_targets(targets) == 0) throw std::invalid_argument("no target linears: quantize at least one linear");
-  if (mixed() && !is_int()) throw std::invalid_argument("per-linear bits and group sizes need the int format");
   for (const auto& [key, m] : overrides) {
-    if (!(m.bits == 2 || m.bits == 3 || m.bits == 4 || m.bits == 8))
+    if (is_int() && !(m.bits == 2 || m.bits == 3 || m.bits == 4 || m.bits == 8))
       throw std::invalid_argument("module override " + key + ": bits must be 2, 3, 4 or 8, got " + std::to_string(m.bits));
-    if (m.group_size < 1) throw std::invalid_argument("module override " + key + ": group size must be positive");
+    try {
+      apply_module_quant(quant, m).validate();
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("module override " + key + ": " + e.what());
+    }
   }
+}
+
+QuantizerOptions apply_module_quant(QuantizerOptions q, const ModuleQuant& m) {
+  q.bits = m.bits;
+  if (q.format == QuantizerOptions::Format::Int) {
+    q.group_size = m.group_size;
+  } else {
+    q.nf_block_size = m.group_size;
+    q.nf_scale_bits = m.nf_scale_bits;
+    q.nf_scale_block = m.nf_scale_block;
+    q.nf_scale_float = m.nf_scale_float;
+  }
+  return q;
 }
 
 std::string QuantSpec::module_key(int64_t block, LinearKind k) {
@@ -29,12 +45,8 @@ std::string QuantSpec::module_key(int64_t block, LinearKind k) {
 }
 
 QuantizerOptions QuantSpec::quant_for(int64_t block, LinearKind k) const {
-  QuantizerOptions q = quant;
-  if (const auto it = overrides.find(module_key(block, k)); it != overrides.end()) {
-    q.bits = it->second.bits;
-    q.group_size = it->second.group_size;
-  }
-  return q;
+  const auto it = overrides.find(module_key(block, k));
+  return it == overrides.end() ? quant : apply_module_quant(quant, it->second);
 }
 
 json QuantSpec::to_json() const {
@@ -46,11 +58,21 @@ json QuantSpec::to_json() const {
             {"format", format_name()},       {"sym", is_sym()},
             {"nf_block_size", quant.nf_block_size}, {"lora_rank", lora.rank},
             {"lora_alpha", lora.alpha},      {"target_modules", modules}};
+  // The double quantization of NF scales, written only where used (older readers see plain nf).
+  auto add_nf_scales = [](json& o, int bits, int64_t block, QuantizerOptions::NFScaleFloat f) {
+    o["nf_scale_bits"] = bits;
+    o["nf_scale_block"] = block;
+    o["nf_scale_float"] = nf_scale_float_name(f);
+  };
+  if (quant.nf_double_quant()) add_nf_scales(j, quant.nf_scale_bits, quant.nf_scale_block, quant.nf_scale_float);
   if (adapter) j["adapter"] = adapter->to_json();
   if (!merged_adapter.empty()) j["merged_adapter"] = merged_adapter;
   if (mixed()) {
     json o = json::object();
-    for (const auto& [key, m] : overrides) o[key] = {{"bits", m.bits}, {"group_size", m.group_size}};
+    for (const auto& [key, m] : overrides) {
+      o[key] = {{"bits", m.bits}, {"group_size", m.group_size}};
+      if (!is_int() && m.nf_scale_bits > 0) add_nf_scales(o[key], m.nf_scale_bits, m.nf_scale_block, m.nf_scale_float);
+    }
     j["module_overrides"] = o;
   }
   return j;
@@ -68,6 +90,19 @@ T field(const json& j, const char* key, const std::filesystem::path& origin) {
   }
 }
 
+// The optional double quantization fields of `j` into (bits, block, float).
+void read_nf_scales(const json& j, int& bits, int64_t& block, QuantizerOptions::NFScaleFloat& f,
+                    const std::filesystem::path& origin) {
+  if (!j.contains("nf_scale_bits")) return;
+  bits = field<int>(j, "nf_scale_bits", origin);
+  block = field<int64_t>(j, "nf_scale_block", origin);
+  try {
+    f = parse_nf_scale_float(field<std::string>(j, "nf_scale_float", origin));
+  } catch (const std::invalid_argument& e) {
+    throw InputError(origin, std::string("quantization_config: ") + e.what());
+  }
+}
+
 }  // namespace
 
 QuantSpec QuantSpec::from_json(const json& j, const std::filesystem::path& origin) {
@@ -81,6 +116,7 @@ QuantSpec QuantSpec::from_json(const json& j, const std::filesystem::path& origi
   s.quant.format = format == "nf" ? QuantizerOptions::Format::NF : QuantizerOptions::Format::Int;
   s.quant.mode = field<bool>(j, "sym", origin) ? QuantizerOptions::Mode::Sym : QuantizerOptions::Mode::Asym;
   s.quant.nf_block_size = j.contains("nf_block_size") ? field<int64_t>(j, "nf_block_size", origin) : 64;
+  read_nf_scales(j, s.quant.nf_scale_bits, s.quant.nf_scale_block, s.quant.nf_scale_float, origin);
   s.lora.rank = field<int64_t>(j, "lora_rank", origin);
   s.lora.alpha = field<double>(j, "lora_alpha", origin);
   if (j.contains("target_modules")) {  // older checkpoints: all seven
@@ -106,8 +142,11 @@ QuantSpec QuantSpec::from_json(const json& j, const std::filesystem::path& origi
   if (j.contains("module_overrides")) {
     const auto& o = j.at("module_overrides");
     if (!o.is_object()) throw InputError(origin, "quantization_config field 'module_overrides' is not an object");
-    for (const auto& [key, m] : o.items())
-      s.overrides[key] = {field<int>(m, "bits", origin), field<int64_t>(m, "group_size", origin)};
+    for (const auto& [key, m] : o.items()) {
+      ModuleQuant q{field<int>(m, "bits", origin), field<int64_t>(m, "group_size", origin)};
+      read_nf_scales(m, q.nf_scale_bits, q.nf_scale_block, q.nf_scale_float, origin);
+      s.overrides[key] = q;
+    }
   }
   try {
     s.validate();

@@ -18,12 +18,19 @@
 
 namespace apiq {
 
-// One linear's bits and group size where a budget allocation chose other than the run's own.
+// One linear's configuration where a budget allocation chose other than the run's own: int
+// format bits and group size; nf format bits, group_size = the NF block B0, and the double
+// quantization of its scales (b0 = nf_scale_bits, B1, b1; QuantizerOptions).
 struct ModuleQuant {
   int bits = 2;
   int64_t group_size = 64;
+  int nf_scale_bits = 0;
+  int64_t nf_scale_block = 256;
+  QuantizerOptions::NFScaleFloat nf_scale_float = QuantizerOptions::NFScaleFloat::FP32;
   bool operator==(const ModuleQuant&) const = default;
 };
+// `base` with one linear's configuration applied (by base's format).
+QuantizerOptions apply_module_quant(QuantizerOptions base, const ModuleQuant& m);
 
 struct QuantSpec {
   std::string method = "apiq-bw";
@@ -35,8 +42,8 @@ struct QuantSpec {
   std::optional<AdapterOptions> adapter;
   // Set by apiq merge: an adapter was folded into the group zero points, now float32.
   std::string merged_adapter;
-  // Mixed precision (--budget): per-linear bits and group size, keyed by module_key(); the linears
-  // not listed use `quant`. Int format only.
+  // Mixed precision (--budget): per-linear configurations, keyed by module_key(); the linears not
+  // listed use `quant`.
   std::map<std::string, ModuleQuant> overrides;
 
   static std::string module_key(int64_t block, LinearKind k);  // "layers.3.down_proj"
@@ -57,7 +64,9 @@ struct QuantSpec {
 
   // {"quant_method": "apiq-studio", "method", "bits", "group_size", "format", "sym",
   //  "nf_block_size", "lora_rank", "lora_alpha", "target_modules"}, plus "adapter" and
-  //  "merged_adapter" and "module_overrides" {"layers.3.down_proj": {"bits", "group_size"}} where set.
+  //  "merged_adapter" and "module_overrides" {"layers.3.down_proj": {"bits", "group_size"}} where set;
+  //  nf with double quantization adds "nf_scale_bits", "nf_scale_block", "nf_scale_float" (also per
+  //  module override).
   nlohmann::json to_json() const;
   // Parses and validates; InputError naming `origin` and the field on any problem.
   static QuantSpec from_json(const nlohmann::json& j, const std::filesystem::path& origin);

@@ -5,6 +5,7 @@
 
 #include "base/errors.h"
 #include "model/linear_shapes.h"
+#include "quant/nf_double_quant.h"
 #include "quant/nf_quantizer.h"
 #include "quant/stored_zeros.h"
 
@@ -108,7 +109,14 @@ NamedTensors quantized_block_tensors(const LlamaConfig& cfg, int64_t block, cons
       out.emplace_back(m + ".zeros", stored_zero_points(l.packed->zeros));
     } else if (l.nf) {
       out.emplace_back(m + ".qweight", pack_codes(l.nf->codes.reshape({l.out(), l.in()}), l.nf->bits));
-      out.emplace_back(m + ".nf_absmax", l.nf->absmax.cpu());
+      if (l.nf_double) {  // nf_linear_storage_bits counts exactly these
+        const NFDoubleQuantPacked p = pack(*l.nf_double);
+        out.emplace_back(m + ".nf_scale_codes", p.scale_codes.cpu());
+        out.emplace_back(m + ".nf_scale_maxima", p.scale_maxima.cpu());
+        out.emplace_back(m + ".nf_offset", p.offset.cpu());
+      } else {
+        out.emplace_back(m + ".nf_absmax", l.nf->absmax.cpu());
+      }
     } else {
       throw std::logic_error("linear " + m + " is not finalized");
     }
@@ -158,8 +166,16 @@ void check_block(const TensorStore& store, const LlamaConfig& cfg, const QuantSp
       else
         expect(store, m + ".zeros", {StDtype::F32}, {out, groups}, dir);
     } else {
-      const int64_t blocks = (out * in + spec.quant.nf_block_size - 1) / spec.quant.nf_block_size;
-      expect(store, m + ".nf_absmax", {StDtype::F32, StDtype::F64}, {blocks}, dir);
+      const int64_t blocks = (out * in + q.nf_block_size - 1) / q.nf_block_size;
+      if (q.nf_double_quant()) {
+        const NFDoubleQuantConfig c = nf_double_quant_config(q);
+        expect(store, m + ".nf_scale_codes", {StDtype::I32}, {1, packed_words(blocks, c.scale_bits)}, dir);
+        expect(store, m + ".nf_scale_maxima", {from_scalar_type(c.scale_dtype())},
+               {(blocks + c.scale_block - 1) / c.scale_block}, dir);
+        expect(store, m + ".nf_offset", {StDtype::F32}, {1}, dir);
+      } else {
+        expect(store, m + ".nf_absmax", {StDtype::F32, StDtype::F64}, {blocks}, dir);
+      }
     }
     if (store.contains(m + ".lora_A") || store.contains(m + ".lora_B")) {
       if (!store.contains(m + ".lora_A") || !store.contains(m + ".lora_B"))
@@ -229,10 +245,22 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
       l.packed = pl;
     } else {
       NFCodes c;
-      c.bits = spec.quant.bits;
-      c.block_size = spec.quant.nf_block_size;
-      c.codes = unpack_codes(store.load(m + ".qweight"), spec.quant.bits, in);
-      c.absmax = load_finite(store, m + ".nf_absmax");
+      c.bits = q.bits;
+      c.block_size = q.nf_block_size;
+      c.codes = unpack_codes(store.load(m + ".qweight"), q.bits, in);
+      if (q.nf_double_quant()) {
+        NFDoubleQuantized d;
+        d.config = nf_double_quant_config(q);
+        d.codes = c.codes;
+        const int64_t blocks = (out * in + q.nf_block_size - 1) / q.nf_block_size;
+        d.scale_codes = unpack_codes(store.load(m + ".nf_scale_codes"), q.nf_scale_bits, blocks).reshape({-1});
+        d.scale_maxima = load_finite(store, m + ".nf_scale_maxima");
+        d.offset = load_finite(store, m + ".nf_offset").reshape({});
+        c.absmax = nf_double_quant_scales(d);
+        l.nf_double = d;
+      } else {
+        c.absmax = load_finite(store, m + ".nf_absmax");
+      }
       l.w_hat = nf_dequantize(c).to(device);
       l.nf = c;
     }

@@ -104,14 +104,19 @@ if [[ -d "$SHARED/models/stories260K" ]]; then
   expect_error "quantize: fisher above nsamples" "--fisher 3 exceeds --nsamples 2" \
     "$APIQ" quantize "$M" --method lq-lora --fisher 3 --calib "$C" --nsamples 2 --out "$work/lqf2"
   # inspect: the stored bits per parameter of the quantized linears, against bytes counted here from
-  # the safetensors header and parameters from config.json's shapes.
-  "$APIQ" inspect "$work/lqf" --json >"$work/inspect_q.json" 2>/dev/null
-  if python3 - "$work/lqf" "$work/inspect_q.json" <<'PY'
+  # the safetensors header and parameters from config.json's shapes — int, and NF with LQ-LoRA's
+  # double-quantized scales.
+  "$APIQ" quantize "$M" --method lq-lora --format nf --nf-scale-bits 8 --nf-scale-block 16 --lq-iters 2 --rank 4 \
+    --calib "$C" --nsamples 2 --seq-len 32 --out "$work/lqnf" >/dev/null 2>&1 || bad "quantize lq-lora nf double quantization"
+  for folder in lqf lqnf; do
+  "$APIQ" inspect "$work/$folder" --json >"$work/inspect_q.json" 2>/dev/null
+  if python3 - "$work/$folder" "$work/inspect_q.json" <<'PY'
 import json, struct, sys
 folder, got = sys.argv[1], json.load(open(sys.argv[2]))["quantized_linears"]
 with open(folder + "/model.safetensors", "rb") as f:
     header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
-suffixes = (".qweight", ".scales", ".zeros", ".nf_absmax", ".lora_A", ".lora_B")
+suffixes = (".qweight", ".scales", ".zeros", ".nf_absmax", ".nf_scale_codes", ".nf_scale_maxima", ".nf_offset",
+            ".lora_A", ".lora_B")
 stored = sum(t["data_offsets"][1] - t["data_offsets"][0] for n, t in header.items() if n.endswith(suffixes))
 c = json.load(open(folder + "/config.json"))
 h, inter, nh = c["hidden_size"], c["intermediate_size"], c["num_attention_heads"]
@@ -121,7 +126,8 @@ params = c["num_hidden_layers"] * (2 * h * nh * hd + 2 * h * kv * hd + 3 * h * i
 bpp = 8.0 * stored / params
 sys.exit(0 if got["bytes"] == stored and got["params"] == params and abs(got["bits_per_param"] - bpp) < 1e-9 else 1)
 PY
-  then ok "inspect --json: stored bits per parameter of the quantized linears match the safetensors header"; else bad "inspect bits per parameter"; fi
+  then ok "inspect --json ($folder): stored bits per parameter of the quantized linears match the safetensors header"; else bad "inspect bits per parameter ($folder)"; fi
+  done
   if "$APIQ" inspect "$work/lqf" 2>/dev/null | grep -Eq "^quantized linears: .* [0-9.]+ bits per parameter$"
   then ok "inspect prints the stored bits per parameter"; else bad "inspect text bits per parameter"; fi
   # Held-out activation error next to the calibration columns; the full-precision model must be one.

@@ -60,7 +60,9 @@ TEST(QuantSpecOverrides, RoundTripAndValidation) {
   EXPECT_THROW(s.validate(), std::invalid_argument);
   s.overrides["layers.0.q_proj"] = {4, 64};
   s.quant.format = QuantizerOptions::Format::NF;
-  EXPECT_THROW(s.validate(), std::invalid_argument);
+  EXPECT_NO_THROW(s.validate());
+  s.overrides["layers.0.q_proj"] = {4, 0};
+  EXPECT_THROW(s.validate(), std::invalid_argument);  // an NF block of 0 elements
 }
 
 TEST(BudgetAllocation, StorageAsWrittenWithinTheBudgetAndTheExtremes) {
@@ -129,4 +131,44 @@ TEST(BudgetAllocation, StorageAsWrittenWithinTheBudgetAndTheExtremes) {
   e.dtype = torch::kFloat;
   export_checkpoint(d.path / "q", d.path / "hf", e);
   EXPECT_LT((load_model(d.path / "hf").forward(x) - dense).abs().max().item<double>(), 1e-4);
+}
+
+// The allocation's cost by hand in float64: min-max rounding of each group of a ragged [5, 10]
+// matrix (group 4: widths 4, 4, 2), Fisher-weighted, plain and with each group's best clipping ratio.
+TEST(BudgetAllocation, CandidateCostAgainstHandFloat64) {
+  torch::manual_seed(7);
+  const auto W = torch::randn({5, 10});
+  const auto F = torch::rand({5, 10});
+  QuantizerOptions q;
+  q.learnable_clipping = false;
+  const BudgetCandidate c{2, 4};
+  auto hand = [&](bool search) {
+    const auto Wd = W.to(torch::kDouble), Fd = F.to(torch::kDouble);
+    const auto w = Wd.accessor<double, 2>();
+    const auto f = Fd.accessor<double, 2>();
+    double total = 0;
+    for (int64_t i = 0; i < 5; ++i)
+      for (int64_t g0 = 0; g0 < 10; g0 += 4) {
+        const int64_t g1 = std::min<int64_t>(g0 + 4, 10);
+        double best = INFINITY;
+        for (double r : kClipSearchRatios) {
+          if (!search && r != 1.0) continue;
+          double lo = INFINITY, hi = -INFINITY;
+          for (int64_t j = g0; j < g1; ++j) lo = std::min(lo, w[i][j]), hi = std::max(hi, w[i][j]);
+          const double s = (r * hi - r * lo) / 3.0, z = std::nearbyint(-r * lo / s);
+          double e = 0;
+          for (int64_t j = g0; j < g1; ++j) {
+            const double code = std::clamp(std::nearbyint(w[i][j] / s) + z, 0.0, 3.0);
+            e += f[i][j] * std::pow(w[i][j] - (code - z) * s, 2);
+          }
+          best = std::min(best, e);
+        }
+        total += best;
+      }
+    return total;
+  };
+  const double plain = candidate_cost(W, F, q, c, false), searched = candidate_cost(W, F, q, c, true);
+  EXPECT_NEAR(plain, hand(false), 1e-5 * hand(false));
+  EXPECT_NEAR(searched, hand(true), 1e-5 * hand(true));
+  EXPECT_LT(searched, plain);
 }

@@ -10,6 +10,7 @@
 #include "calibration/budget_allocation.h"
 #include "job_wizard.h"
 #include "methods/calibration_options.h"
+#include "quant/nf_double_quant.h"
 #include "size_estimate.h"
 
 using apiq::widgets::JobWizard;
@@ -305,36 +306,47 @@ class TstJobWizard : public QObject {
     QCOMPARE(w.jobSpecs()[0].options.budget, 0.0);
   }
 
-  // The nf format has one configuration: the budget mode is off, explained with core's sentence.
-  void budgetNeedsTheIntFormat() {
+  // With the nf format the budget chooses over LQ-LoRA's NF grid: the range is counted by hand here
+  // over b {2, 3, 4} × b0 {2, 3, 4, 8} × b1 {16, 16, 32 bits} × B0 {16, 32, 64} × B1 {16, 64, 256}
+  // through core's nf_linear_storage_bits, and the spec carries the budget with no problem.
+  void budgetOverTheNFGrid() {
     if (!haveModel()) QSKIP("../shared/models/stories260K is not available");
     JobWizard w;
     w.show();
     toQuantPage(w, {QStringLiteral("qlora")});
     w.setField(QStringLiteral("rank"), 8);
-    w.setField(QStringLiteral("budgetMode"), 1);
+    w.setField(QStringLiteral("format"), QStringLiteral("nf"));
     auto* mode = w.findChild<QComboBox*>(QStringLiteral("precisionCombo"));
     QVERIFY(mode && mode->isEnabled());
-    w.setField(QStringLiteral("format"), QStringLiteral("nf"));
-    QVERIFY(!mode->isEnabled());
-    QCOMPARE(mode->currentIndex(), 0);
-    apiq::CalibrationOptions o;
-    o.method = "qlora";
-    o.quant.format = apiq::QuantizerOptions::Format::NF;
-    o.lora.rank = 8;
-    const auto without = o.problems();
-    o.budget = 3;
-    const auto with = o.problems();
-    QCOMPARE(int(with.size()), int(without.size()) + 1);
-    QString rule;
-    for (const auto& p : with)
-      if (std::find(without.begin(), without.end(), p) == without.end()) rule = QString::fromStdString(p);
-    QCOMPARE(mode->toolTip(), rule);
-    QVERIFY(w.budgetEstimateLabel()->text().contains(rule));
-    QCOMPARE(w.jobSpecs()[0].options.budget, 0.0);
-    QVERIFY(w.currentPage()->isComplete());
-    w.setField(QStringLiteral("format"), QStringLiteral("int"));
-    QVERIFY(mode->isEnabled());
+    w.setField(QStringLiteral("budgetMode"), 1);
+    w.setField(QStringLiteral("budgetCountsLora"), false);
+    w.setField(QStringLiteral("budgetBits"), 3.0);
+    const std::pair<int64_t, int64_t> shapes[] = {{64, 64}, {32, 64}, {32, 64}, {64, 64}, {172, 64}, {172, 64}, {64, 172}};
+    int64_t least = 0, most = 0;
+    for (const auto& [out, in] : shapes) {
+      int64_t lo = INT64_MAX, hi = 0;
+      apiq::QuantizerOptions q;
+      q.format = apiq::QuantizerOptions::Format::NF;
+      for (int b : {2, 3, 4})
+        for (int b0 : {2, 3, 4, 8})
+          for (auto b1 : {apiq::QuantizerOptions::NFScaleFloat::BF16, apiq::QuantizerOptions::NFScaleFloat::FP32})
+            for (int64_t B0 : {16, 32, 64})
+              for (int64_t B1 : {16, 64, 256}) {
+                q.bits = b, q.nf_scale_bits = b0, q.nf_scale_float = b1, q.nf_block_size = B0, q.nf_scale_block = B1;
+                const int64_t bits = apiq::nf_linear_storage_bits(out, in, q);
+                lo = std::min(lo, bits), hi = std::max(hi, bits);
+              }
+      least += 5 * lo, most += 5 * hi;
+    }
+    const auto counted = JobWizard::budgetRange(*w.modelConfig(), w.settings());
+    QCOMPARE(counted.leastBits, least);
+    QCOMPARE(counted.mostBits, most);
+    QVERIFY(counted.leastPerParam() < 3.0);
+    QVERIFY2(w.currentPage()->isComplete(), qPrintable(w.quantProblemsLabel()->text()));
+    const auto specs = w.jobSpecs();
+    QCOMPARE(specs[0].options.budget, 3.0);
+    QVERIFY(specs[0].options.quant.format == apiq::QuantizerOptions::Format::NF);
+    QVERIFY(specs[0].options.problems().empty());
   }
 };
 
