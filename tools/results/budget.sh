@@ -39,7 +39,7 @@ rep = json.load(open(f"{d}/report.json"))
 qc = json.load(open(f"{d}/config.json"))["quantization_config"]
 mix = {}
 for m in qc.get("module_overrides", {}).values():
-    k = f"{m['bits']}b g{m['group_size']}"
+    k = f"{m['bits']}b g{m['group_size']}" + (f" b0 {m['nf_scale_bits']}" if "nf_scale_bits" in m else "")
     mix[k] = mix.get(k, 0) + 1
 row = {"model": model, "run": tag, "flags": flags, "ppl": json.loads(ppl)["ppl"], "stored_bits_per_param": float(bits),
        "budget": rep.get("budget"), "mix": mix, "seconds": rep.get("seconds")}
@@ -64,6 +64,15 @@ for model in "${@:-stories260K babyllama-tok105 mix8k-32M}"; do
       for b in 2.5 3.0; do
         run "$model1" "$m-budget-$b" "$rank" --method "$m" --bits 2 --budget "$b" --budget-exclude-lora --fisher 8
       done
+    done
+    # LQ-LoRA's own format: NF with double-quantized scales (b0 8, B0 64, B1 256, fp32) at uniform
+    # 2 bits, then the same budgets over its NF grid.
+    nf=(--method lq-lora --format nf --nf-scale-bits 8 --bits 2)
+    run "$model1" "lq-lora-nf-2" "$rank" "${nf[@]}"
+    b2=$(stored_bits "$OUT/$model1-lq-lora-nf-2")
+    run "$model1" "lq-lora-nf-budget-uniform2" "$rank" "${nf[@]}" --budget "$b2" --fisher 8
+    for b in 2.5 3.0; do
+      run "$model1" "lq-lora-nf-budget-$b" "$rank" "${nf[@]}" --budget "$b" --budget-exclude-lora --fisher 8
     done
   done
 done
