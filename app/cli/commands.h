@@ -21,6 +21,7 @@ void add_merge(CLI::App& app);
 void add_eval_gsm8k(CLI::App& app);
 void add_bench_finetune(CLI::App& app);
 void add_bench(CLI::App& app);
+void add_bench_quantize(CLI::App& app);
 
 // Range checks with a short message (CLI11's own print the type's whole range).
 CLI::Validator positive_number();      // > 0

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   apiq::cli::add_eval_gsm8k(app);
   apiq::cli::add_bench_finetune(app);
   apiq::cli::add_bench(app);
+  apiq::cli::add_bench_quantize(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
