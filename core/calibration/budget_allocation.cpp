@@ -130,6 +130,7 @@ BudgetAllocation allocate_budget(const LlamaModel& model, const CalibrationOptio
   if (candidates.empty()) throw std::invalid_argument("--budget-bits leaves no configuration for the " + std::string(o.spec().format_name()) + " format");
   const int64_t rank = o.spec().has_adapter() && o.budget_counts_lora ? o.lora.rank : 0;
   const bool clip_search = find_method(o.method).learnable_clipping();
+  const torch::Device device(o.device);
   std::vector<std::vector<KnapsackChoice>> items;
   std::vector<std::vector<int>> kept;  // per item: the candidate index of each of its choices
   std::vector<std::string> keys;
@@ -138,7 +139,8 @@ BudgetAllocation allocate_budget(const LlamaModel& model, const CalibrationOptio
   for (int64_t b = 0; b < blocks; ++b) {
     for (LinearKind k : kAllLinears) {
       if (!o.is_target(k)) continue;
-      const torch::Tensor W = model.weights().blocks[b].linear(k).weight.to(torch::kFloat);
+      // Costed on the run's device: LQ-LoRA's NF grid is 324 quantizations per linear.
+      const torch::Tensor W = model.weights().blocks[b].linear(k).weight.to(device, torch::kFloat);
       const torch::Tensor F = fisher.empty() ? torch::Tensor() : fisher[b][static_cast<int>(k)];
       std::vector<KnapsackChoice> all;
       for (const auto& c : candidates) all.push_back(choice(W, F, o.quant, c, rank, clip_search));
