@@ -54,7 +54,14 @@ torch::Tensor unpackedCodes(const std::filesystem::path& dir, const apiq::Tensor
   if (!apiq::is_quantized_config(cfg))
     throw std::runtime_error(dir.string() + ": " + module + ".qweight but config.json has no apiq-studio quantization_config");
   const auto spec = apiq::quant_spec_of(cfg, dir / "config.json");
-  return apiq::unpack_codes(store.load(module + ".qweight"), spec.quant.bits, linearInputs(cfg, module));
+  // A budget run gives linears their own bits: its override is keyed "layers.<b>.<linear>".
+  int bits = spec.quant.bits;
+  if (const auto at = module.find("layers."); at != std::string::npos) {
+    const auto dot = module.find('.', at + 7);
+    const std::string key = module.substr(at, dot - at) + module.substr(module.rfind('.'));
+    if (const auto it = spec.overrides.find(key); it != spec.overrides.end()) bits = it->second.bits;
+  }
+  return apiq::unpack_codes(store.load(module + ".qweight"), bits, linearInputs(cfg, module));
 }
 
 bool endsWith(const std::string& s, const std::string& suffix) {

@@ -33,8 +33,8 @@ void print_table(const QuantizeBenchResult& r, const QuantizeBenchOptions& o) {
     std::printf("%6zu %10.3f %8lld %12.3f\n", b, r.block_seconds[b], static_cast<long long>(r.block_steps[b]),
                 r.overhead_seconds[b]);
   std::printf("random checkpoint written in %.1f s; calibration %.1f s\n", r.write_seconds, r.total_seconds);
-  std::printf("steady-state step %.3f ms; outside the steps %.2f ms per window per block (median)\n", r.step_ms,
-              r.overhead_ms_per_window);
+  std::printf("steady-state step %.3f ms (%.0f per window and epoch); outside the steps %.2f ms per window per block "
+              "(median)\n", r.step_ms, r.steps_per_window_epoch, r.overhead_ms_per_window);
   std::printf("host RSS peak %.2f GiB; GPU peak %.2f GiB; quantized checkpoint %.2f GB\n",
               r.host_rss_peak_bytes / 1073741824.0, r.gpu_peak_bytes / 1073741824.0, r.checkpoint_bytes / 1e9);
   std::printf("extrapolated to %lld windows x %lld epochs x %lld blocks (same sequence length): %.1f s (%.1f min)\n",
@@ -51,6 +51,7 @@ void print_json(const QuantizeBenchResult& r) {
                             {"write_seconds", r.write_seconds},
                             {"total_seconds", r.total_seconds},
                             {"step_ms", r.step_ms},
+                            {"steps_per_window_epoch", r.steps_per_window_epoch},
                             {"overhead_ms_per_window", r.overhead_ms_per_window},
                             {"host_rss_peak_bytes", r.host_rss_peak_bytes},
                             {"gpu_peak_bytes", r.gpu_peak_bytes},

@@ -48,7 +48,10 @@ class TimingObserver final : public CalibrationObserver {
   }
   void on_step(int64_t block, int, int64_t step, double) override {
     const auto now = Clock::now();
-    if (block == last_block_ && step >= 3) step_intervals.push_back(std::chrono::duration<double>(now - last_step_).count());
+    if (block == last_block_) {
+      const double dt = std::chrono::duration<double>(now - last_step_).count();
+      (step >= 3 ? step_intervals : early_intervals).push_back(dt);
+    }
     last_block_ = block, last_step_ = now;
     if (static_cast<int64_t>(steps.size()) <= block) steps.resize(static_cast<size_t>(block) + 1, 0);
     ++steps[static_cast<size_t>(block)];
@@ -58,7 +61,7 @@ class TimingObserver final : public CalibrationObserver {
     block_ends.push_back(Clock::now());
   }
 
-  std::vector<double> step_intervals, block_seconds;
+  std::vector<double> step_intervals, early_intervals, block_seconds;  // early: steps 1 and 2 of a block
   std::vector<int64_t> steps;
   std::vector<Clock::time_point> block_ends;
 
@@ -108,11 +111,12 @@ int64_t write_random_checkpoint(const LlamaConfig& cfg, const fs::path& dir, con
   }
   write_file_atomic(dir / "model.safetensors.index.json",
                     nlohmann::json{{"metadata", {{"total_size", bytes}}}, {"weight_map", map}}.dump(1));
+  copy_tokenizer(tokenizer_dir, dir);
   nlohmann::json c = cfg.raw;
   c["architectures"] = {"LlamaForCausalLM"};
   c["torch_dtype"] = "bfloat16";
-  write_file_atomic(dir / "config.json", c.dump(2));
-  copy_tokenizer(tokenizer_dir, dir);
+  c["apiq_bench"] = {{"seed", seed}, {"tokenizer", fs::absolute(tokenizer_dir).string()}};
+  write_file_atomic(dir / "config.json", c.dump(2));  // last: a folder with config.json is complete
   return bytes;
 }
 
@@ -130,8 +134,10 @@ QuantizeBenchResult quantize_benchmark(const QuantizeBenchOptions& o, ProgressOb
     // A checkpoint of the same shape from an earlier run is reused (writing 7B takes a while).
     const bool same = fs::exists(model / "config.json") && [&] {
       const LlamaConfig old = LlamaConfig::from_file(model / "config.json");
+      const nlohmann::json mark = {{"seed", o.seed}, {"tokenizer", fs::absolute(o.tokenizer).string()}};
       return old.num_hidden_layers == r.config.num_hidden_layers && old.hidden_size == r.config.hidden_size &&
-             old.intermediate_size == r.config.intermediate_size && old.vocab_size == r.config.vocab_size;
+             old.intermediate_size == r.config.intermediate_size && old.vocab_size == r.config.vocab_size &&
+             old.max_position_embeddings == r.config.max_position_embeddings && old.raw.value("apiq_bench", nlohmann::json()) == mark;
     }();
     if (!same) {
       remove_tree(model);
@@ -158,7 +164,8 @@ QuantizeBenchResult quantize_benchmark(const QuantizeBenchOptions& o, ProgressOb
   r.block_seconds = timing.block_seconds;
   r.block_steps = timing.steps;
   r.block_steps.resize(r.block_seconds.size(), 0);
-  r.step_ms = 1e3 * median(timing.step_intervals);
+  // Steady state after each block's first three steps; blocks of fewer steps only have the early ones.
+  r.step_ms = 1e3 * median(timing.step_intervals.empty() ? timing.early_intervals : timing.step_intervals);
   // A block's wall time from the previous block's end (the first one's from the block's own
   // measurement: what precedes it is loading and the caches' setup).
   std::vector<double> per_window;
@@ -170,9 +177,15 @@ QuantizeBenchResult quantize_benchmark(const QuantizeBenchOptions& o, ProgressOb
     per_window.push_back(overhead / static_cast<double>(o.calibration.nsamples));
   }
   r.overhead_ms_per_window = 1e3 * median(per_window);
-  const double target_steps = static_cast<double>(o.target_nsamples * o.target_epochs);
+  // Steps scale with windows × epochs (one per window for apiq-bw, one per window and linear for
+  // apiq-lw): the measured steps per window-epoch carry over to the target.
+  std::vector<double> per_window_epoch;
+  const double window_epochs = static_cast<double>(o.calibration.nsamples * o.calibration.epochs);
+  for (int64_t s : r.block_steps) per_window_epoch.push_back(window_epochs > 0 ? static_cast<double>(s) / window_epochs : 0.0);
+  r.steps_per_window_epoch = median(per_window_epoch);
+  const double target_steps = r.steps_per_window_epoch * static_cast<double>(o.target_nsamples * o.target_epochs);
   const double per_block = r.overhead_ms_per_window / 1e3 * static_cast<double>(o.target_nsamples) +
-                           (o.calibration.epochs > 0 ? target_steps * r.step_ms / 1e3 : 0.0);
+                           target_steps * r.step_ms / 1e3;
   r.extrapolated_seconds = per_block * static_cast<double>(o.target_blocks);
   return r;
 }

@@ -35,17 +35,20 @@ struct QuantizeBenchResult {
   std::vector<double> block_seconds;     // per block, as the calibration measured it
   std::vector<int64_t> block_steps;      // optimizer steps per block
   double step_ms = 0;                    // median interval between step reports after each block's first 3
+  double steps_per_window_epoch = 0;     // median over blocks of steps / (windows · epochs): 1 apiq-bw, 7 apiq-lw
   std::vector<double> overhead_seconds;  // per block: its time minus its steps · step_ms
   double overhead_ms_per_window = 0;     // median over blocks of overhead / calibration windows
   double host_rss_peak_bytes = 0, gpu_peak_bytes = 0, checkpoint_bytes = 0;
   // Per block at the target setting: overhead scaled by target/measured windows plus target steps
-  // (windows · epochs) at step_ms; times target_blocks. The sequence length is the measured one.
+  // (windows · epochs · steps_per_window_epoch) at step_ms; times target_blocks. The sequence length
+  // is the measured one.
   double extrapolated_seconds = 0;
 };
 
 // Writes a random bf16 checkpoint of `cfg` (weights N(0, 0.02²), norms 1) to `dir`, one safetensors
-// shard per block plus one for the embeddings and head, with an index and config.json, and copies
-// the tokenizer files of `tokenizer_dir`. Returns the bytes written.
+// shard per block plus one for the embeddings and head, with an index, the tokenizer files of
+// `tokenizer_dir`, and config.json last (so a folder with one is complete; its "apiq_bench" entry
+// records the seed and tokenizer, which a reuse must match). Returns the bytes written.
 int64_t write_random_checkpoint(const LlamaConfig& cfg, const std::filesystem::path& dir,
                                 const std::filesystem::path& tokenizer_dir, uint64_t seed);
 

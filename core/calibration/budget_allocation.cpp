@@ -143,7 +143,12 @@ BudgetAllocation allocate_budget(const LlamaModel& model, const CalibrationOptio
       const torch::Tensor W = model.weights().blocks[b].linear(k).weight.to(device, torch::kFloat);
       const torch::Tensor F = fisher.empty() ? torch::Tensor() : fisher[b][static_cast<int>(k)];
       std::vector<KnapsackChoice> all;
-      for (const auto& c : candidates) all.push_back(choice(W, F, o.quant, c, rank, clip_search));
+      for (const auto& c : candidates) {
+        all.push_back(choice(W, F, o.quant, c, rank, clip_search));
+        if (!std::isfinite(all.back().cost))  // the Pareto front would drop it silently
+          throw std::invalid_argument("--budget: the error of " + QuantSpec::module_key(b, k) + " at " +
+                                      std::to_string(c.bits) + " bits is not finite (a non-finite weight or Fisher?)");
+      }
       kept.push_back(pareto_front(all));
       std::vector<KnapsackChoice> choices;
       for (int i : kept.back()) choices.push_back(all[static_cast<size_t>(i)]);

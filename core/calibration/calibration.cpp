@@ -12,6 +12,7 @@
 #include "calibration/calibration_report.h"
 #include "calibration/budget_allocation.h"
 #include "calibration/fisher.h"
+#include "calibration/run_summary.h"
 #include "io/safetensors.h"
 #include "io/token_stream.h"
 #include "methods/method.h"
@@ -28,13 +29,15 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 json options_fingerprint(const CalibrationOptions& o, const fs::path& model_dir, const fs::path& calib) {
-  return {{"method", o.method}, {"quantization", o.spec().to_json()},
+  json j = {{"method", o.method}, {"quantization", o.spec().to_json()},
           {"nsamples", o.nsamples}, {"seq_len", o.seq_len}, {"epochs", o.epochs}, {"seed", o.seed},
           {"loftq_iters", o.loftq_iters}, {"lq_iters", o.lq_iters}, {"fisher", o.fisher}, {"budget", o.budget},
           {"budget_counts_lora", o.budget_counts_lora}, {"budget_bits", o.budget_bits}, {"clip_lr", o.clip_lr}, {"lora_lr", o.lora_lr},
           {"weight_decay", o.weight_decay}, {"targets", targets_to_string(o.targets)}, {"aug_loss", o.aug_loss},
           {"learnable_clipping", o.quant.learnable_clipping},
           {"model", fs::absolute(model_dir).string()}, {"calib", fs::absolute(calib).string()}};
+  if (o.batch != 1) j["batch"] = o.batch;  // absent at 1, so earlier runs still resume
+  return j;
 }
 
 void write_json_atomic(const fs::path& p, const json& j) { write_file_atomic(p, j.dump(2) + "\n"); }
@@ -162,8 +165,28 @@ void calibrate_block(Run& r, const BlockContext& ctx, const torch::Tensor& Y) {
   r.Xq = fin.out_q;
 }
 
+// The allocation's record with the storage the written files take ("written_bits", "met"). The
+// allocation predicts each linear's zero-point width from W; a method that quantizes W − L (loftq,
+// lq-lora) may widen a linear's zeros to int16 where the low-rank part changes a group's sign, and
+// then the files may exceed the budget: said in the report and as a message, not hidden.
+json checked_budget(const Run& r, const NamedTensors& written, const fs::path& folder, ProgressObserver* obs) {
+  json b = r.budget;
+  double lora_bits = 0;
+  for (const auto& [name, t] : written)
+    if (name.ends_with(".lora_A") || name.ends_with(".lora_B")) lora_bits += 8.0 * static_cast<double>(t.nbytes());
+  const double bits = 8.0 * count_stored_bytes(folder).linear_bytes - (r.opts.budget_counts_lora ? 0.0 : lora_bits);
+  const auto allowed = b["budget_bits"].get<int64_t>();
+  b["written_bits"] = static_cast<int64_t>(bits);
+  b["met"] = bits <= static_cast<double>(allowed);
+  if (!b["met"].get<bool>() && obs)
+    obs->on_message("warning: the written checkpoint takes " + std::to_string(static_cast<int64_t>(bits)) +
+                    " bits against a budget of " + std::to_string(allowed) +
+                    " (zero points of one-sign groups stored as int16 that the allocation did not predict)");
+  return b;
+}
+
 // The finished checkpoint, assembled from the saved blocks in a staging folder and renamed.
-void write_checkpoint(Run& r, const CalibrationResult& result) {
+void write_checkpoint(Run& r, const CalibrationResult& result, ProgressObserver* obs) {
   const fs::path& tmp = r.out->staging();
   const LlamaConfig& cfg = r.model.config();
   const auto& names = tensor_names_for(cfg.model_type);
@@ -180,7 +203,7 @@ void write_checkpoint(Run& r, const CalibrationResult& result) {
   write_json_atomic(tmp / "config.json", cj);
   copy_tokenizer_files(r.tok.path().parent_path(), tmp);
   json report = report_to_json(result, r.fingerprint);
-  if (!r.budget.is_null()) report["budget"] = r.budget;
+  if (!r.budget.is_null()) report["budget"] = checked_budget(r, all, tmp, obs);
   write_json_atomic(tmp / "report.json", report);
   r.out->commit();
 }
@@ -215,7 +238,7 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   result.peak_memory_bytes = peak_memory_bytes(r.device);
   result.seconds = seconds_since(t_start);
   result.device = describe_device(r.device);
-  write_checkpoint(r, result);
+  write_checkpoint(r, result, obs);
   remove_tree(r.work);
   return result;
 }

@@ -2,7 +2,9 @@
 // The native quantized checkpoint: a Hugging Face-style folder whose config.json carries a
 // `quantization_config` with quant_method "apiq-studio", and whose model.safetensors holds, per
 // quantized linear `<module>`: `.qweight` (int32 packed codes), `.scales` (fp16), `.zeros`
-// (int32) — or `.qweight` + `.nf_absmax` for NormalFloat — plus `.lora_A`, `.lora_B` and, with
+// (uint8, int16 for a group of one sign, int32 in older checkpoints; float32 once merged) — or
+// `.qweight` + `.nf_absmax` for NormalFloat, `.nf_scale_codes`, `.nf_scale_maxima`, `.nf_offset` with
+// double-quantized scales — plus `.lora_A`, `.lora_B` and, with
 // learned clipping, `.clip_gamma`, `.clip_beta`. Embeddings, norms and the head stay dense, and so
 // do the linears that are not targets (config "target_modules"; absent: all seven): `.weight`.
 #pragma once

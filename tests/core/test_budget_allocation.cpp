@@ -112,7 +112,10 @@ TEST(BudgetAllocation, StorageAsWrittenWithinTheBudgetAndTheExtremes) {
   EXPECT_LE(total, static_cast<int64_t>(budget * static_cast<double>(params)));
   EXPECT_GT(configs.size(), 1u) << "a budget between the extremes mixes configurations";
   std::ifstream in(d.path / "q" / "report.json");
-  EXPECT_EQ(nlohmann::json::parse(in)["budget"]["storage_bits"].get<int64_t>(), total);
+  const auto report_budget = nlohmann::json::parse(in)["budget"];
+  EXPECT_EQ(report_budget["storage_bits"].get<int64_t>(), total);
+  EXPECT_EQ(report_budget["written_bits"].get<int64_t>(), total);  // counted from the folder
+  EXPECT_TRUE(report_budget["met"].get<bool>());
 
   // The mixed checkpoint runs the same through the dense and the packed path.
   const Tokenizer tok = Tokenizer::load_from_dir(kModel);

@@ -47,6 +47,7 @@ TEST(QuantizeBench, TinyShapeThroughTheRealPipeline) {
   EXPECT_GT(r.checkpoint_bytes, 0.0);
   EXPECT_GT(r.host_rss_peak_bytes, 0.0);
   EXPECT_EQ(r.gpu_peak_bytes, 0.0);
+  EXPECT_EQ(r.steps_per_window_epoch, 1.0);  // apiq-bw: one step per window and epoch
   const double per_block = r.overhead_ms_per_window / 1e3 * 128 + 128 * 20 * r.step_ms / 1e3;
   EXPECT_NEAR(r.extrapolated_seconds, 32 * per_block, 1e-9 * r.extrapolated_seconds);
 
@@ -54,4 +55,11 @@ TEST(QuantizeBench, TinyShapeThroughTheRealPipeline) {
   const auto written = std::filesystem::last_write_time(d.path / "random" / "config.json");
   quantize_benchmark(o);
   EXPECT_EQ(std::filesystem::last_write_time(d.path / "random" / "config.json"), written);
+
+  // apiq-lw steps every linear on every window: seven steps per window and epoch at the target too.
+  o.calibration.method = "apiq-lw";
+  const QuantizeBenchResult lw = quantize_benchmark(o);
+  EXPECT_EQ(lw.steps_per_window_epoch, 7.0);
+  const double lw_block = lw.overhead_ms_per_window / 1e3 * 128 + 7 * 128 * 20 * lw.step_ms / 1e3;
+  EXPECT_NEAR(lw.extrapolated_seconds, 32 * lw_block, 1e-9 * lw.extrapolated_seconds);
 }
