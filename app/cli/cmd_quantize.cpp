@@ -22,7 +22,7 @@ struct QuantizeArgs {
   double alpha = 16, clip_lr = 5e-3, lora_lr = 5e-4, weight_decay = 0.1;
   uint64_t seed = 2;
   int loftq_iters = 5, lq_iters = 20;
-  int64_t fisher = 0, nf_block_size = 64, nf_scale_block = 256;
+  int64_t fisher = 0, nf_block_size = 64, nf_scale_block = 256, batch = 1;
   int nf_scale_bits = 0;
   std::string nf_scale_float = "fp32";
   double budget = 0;
@@ -76,6 +76,7 @@ void run_quantize(const QuantizeArgs& a) {
   o.lora_lr = a.lora_lr;
   o.weight_decay = a.weight_decay;
   o.aug_loss = a.aug_loss;
+  o.batch = a.batch;
   o.device = parse_device(a.device).str();
   o.offload_activations = a.offload;
   o.validate();
@@ -137,6 +138,8 @@ void add_quantize(CLI::App& app) {
   c->add_option("--lora-lr", a->lora_lr, "learning rate of the LoRA factors")->capture_default_str();
   c->add_option("--weight-decay", a->weight_decay, "AdamW weight decay")->capture_default_str();
   c->add_flag("--aug-loss", a->aug_loss, "apiq-bw: add MSE against the fp block on X^q");
+  c->add_option("--batch", a->batch, "apiq-bw: calibration windows per optimizer step (1: the paper's)")
+      ->capture_default_str()->check(positive_number());
   c->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
   c->add_flag("--offload-activations", a->offload, "keep activation caches in host memory");
   c->add_option("--out", a->out, "output folder (must not exist)")->required();

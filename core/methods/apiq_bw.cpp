@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // apiq-bw: ApiQ block by block (the paper's default). γ, β, A and B of all seven linears are
-// trained jointly on MSE(block_q(X^q), Y), one window per step in a fixed order.
+// trained jointly on MSE(block_q(X^q), Y), one window per step in a fixed order (--batch N: N).
+#include <algorithm>
+
 #include "methods/apiq_training.h"
 #include "methods/method.h"
 #include "ops/autocast.h"
@@ -20,17 +22,19 @@ void train_blockwise(const BlockContext& ctx, QuantBlockLinears& qb, const torch
   const int64_t n = Xq.size(0);
   int64_t step = 0;
   for (int64_t e = 0; e < o.epochs; ++e) {
-    for (int64_t j = 0; j < n; ++j) {  // fixed order, batch 1
+    for (int64_t j = 0; j < n; j += o.batch) {  // fixed order, o.batch windows per step (1: the paper's)
+      const int64_t count = std::min(o.batch, n - j);
       checkpoint(ctx.cancel);
       {
         // Re-quantize every weight with the current γ, β (in the autocast dtype, see fake_quant).
         AutocastScope autocast(ctx.device.is_cuda() && o.mixed_precision);
         qb.prepare();
       }
-      auto out = run_block(ctx, qb, qb, Xq.narrow(0, j, 1));
+      auto out = run_block(ctx, qb, qb, Xq.narrow(0, j, count));
       out = out.to(torch::kFloat);
-      auto loss = F::mse_loss(out, batch_slice(Y, j, 1, ctx.device));
-      if (Yq.defined()) loss = loss + F::mse_loss(out, batch_slice(Yq, j, 1, ctx.device));
+      // The mean over every element: with windows of equal length, the mean of their losses.
+      auto loss = F::mse_loss(out, batch_slice(Y, j, count, ctx.device));
+      if (Yq.defined()) loss = loss + F::mse_loss(out, batch_slice(Yq, j, count, ctx.device));
       const double v = apiq_optimizer_step(*opt, loss, ctx, "", step);
       losses.push_back(v);
       if (ctx.obs) ctx.obs->on_step(ctx.block, -1, step, v);

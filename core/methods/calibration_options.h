@@ -37,6 +37,10 @@ struct CalibrationOptions : QuantSpec {
   double lora_lr = 5e-4;
   double weight_decay = 0.1;
   bool aug_loss = false;  // apiq-bw: add MSE(block_q(X^q), block_fp(X^q))
+  // apiq-bw: windows per optimizer step (the loss is their mean; the last batch of an epoch may be
+  // short). 1 is the paper's setting; N ranks of data-parallel training take N windows per step,
+  // which this reproduces on one device.
+  int64_t batch = 1;
   std::string device = "cpu";
   bool offload_activations = false;  // keep the X / X^q caches in host memory
   bool mixed_precision = true;       // CUDA: bf16 autocast and bf16 activation caches (fp32 master params)

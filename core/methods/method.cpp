@@ -115,6 +115,9 @@ std::vector<std::string> CalibrationOptions::problems() const {
   if (!(clip_lr >= 0 && lora_lr >= 0 && weight_decay >= 0))
     out.emplace_back("learning rates and weight decay must not be negative");
   if (metric_batch < 1) out.emplace_back("the metric batch must be at least 1");
+  if (batch < 1) out.emplace_back("--batch must be at least 1");
+  if (batch > 1 && method != "apiq-bw")
+    out.push_back("--batch takes several windows per optimizer step in apiq-bw; " + method + " takes one");
   if (budget < 0 || !std::isfinite(budget)) out.emplace_back("the budget must be a positive number of bits per parameter");
   for (int b : budget_bits)
     if (!(b == 2 || b == 3 || b == 4 || b == 8)) out.push_back("budget bit widths must be 2, 3, 4 or 8, got " + std::to_string(b));
