@@ -9,7 +9,9 @@
 #include "quant/packing.h"
 #include "quant/quantized_checkpoint.h"
 #include "io/safetensors.h"
+#include "io/tensor_names.h"
 #include "io/tensor_stats.h"
+#include "model/linear_shapes.h"
 
 namespace apiq::widgets {
 
@@ -41,27 +43,21 @@ StatsPanel toPanel(const QString& title, const QString& tensor, const apiq::Tens
   return p;
 }
 
-// Input width of a linear module, from its short name ("down_proj" reads the MLP's width).
-int64_t linearInputs(const apiq::LlamaConfig& cfg, const std::string& module) {
-  if (module.size() >= 9 && module.compare(module.size() - 9, 9, "down_proj") == 0) return cfg.intermediate_size;
-  if (module.size() >= 6 && module.compare(module.size() - 6, 6, "o_proj") == 0) return cfg.q_dim();
-  return cfg.hidden_size;
-}
-
 // The integer codes of a packed `<module>.qweight`: [out, in] in [0, 2^bits).
 torch::Tensor unpackedCodes(const std::filesystem::path& dir, const apiq::TensorStore& store, const std::string& module) {
   const auto cfg = apiq::LlamaConfig::from_file(dir / "config.json");
   if (!apiq::is_quantized_config(cfg))
     throw std::runtime_error(dir.string() + ": " + module + ".qweight but config.json has no apiq-studio quantization_config");
   const auto spec = apiq::quant_spec_of(cfg, dir / "config.json");
-  // A budget run gives linears their own bits: its override is keyed "layers.<b>.<linear>".
-  int bits = spec.quant.bits;
-  if (const auto at = module.find("layers."); at != std::string::npos) {
-    const auto dot = module.find('.', at + 7);
-    const std::string key = module.substr(at, dot - at) + module.substr(module.rfind('.'));
-    if (const auto it = spec.overrides.find(key); it != spec.overrides.end()) bits = it->second.bits;
-  }
-  return apiq::unpack_codes(store.load(module + ".qweight"), bits, linearInputs(cfg, module));
+  // The linear's own bits (a budget run mixes them) and input width, found by its name.
+  const auto& names = apiq::tensor_names_for(cfg.model_type);
+  const auto shapes = apiq::linear_shapes(cfg);
+  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b)
+    for (apiq::LinearKind k : apiq::kAllLinears)
+      if (apiq::linear_module(names, b, k) == module)
+        return apiq::unpack_codes(store.load(module + ".qweight"), spec.quant_for(b, k).bits,
+                                  shapes[static_cast<int>(k)].in);
+  throw std::runtime_error(dir.string() + ": " + module + " is not a linear of this " + cfg.model_type + " model");
 }
 
 bool endsWith(const std::string& s, const std::string& suffix) {

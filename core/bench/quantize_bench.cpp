@@ -15,6 +15,7 @@
 #include "calibration/calibration.h"
 #include "io/safetensors.h"
 #include "io/tensor_names.h"
+#include "io/tokenizer.h"
 #include "model/linear_shapes.h"
 
 namespace apiq {
@@ -71,16 +72,6 @@ class TimingObserver final : public CalibrationObserver {
   Clock::time_point last_step_;
 };
 
-void copy_tokenizer(const fs::path& from, const fs::path& to) {
-  bool any = false;
-  for (const char* f : {"tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"})
-    if (fs::exists(from / f)) {
-      fs::copy_file(from / f, to / f, fs::copy_options::overwrite_existing);
-      any = true;
-    }
-  if (!any) throw InputError(from, "no tokenizer.model or tokenizer.json to copy into the random checkpoint");
-}
-
 }  // namespace
 
 int64_t write_random_checkpoint(const LlamaConfig& cfg, const fs::path& dir, const fs::path& tokenizer_dir,
@@ -111,7 +102,7 @@ int64_t write_random_checkpoint(const LlamaConfig& cfg, const fs::path& dir, con
   }
   write_file_atomic(dir / "model.safetensors.index.json",
                     nlohmann::json{{"metadata", {{"total_size", bytes}}}, {"weight_map", map}}.dump(1));
-  copy_tokenizer(tokenizer_dir, dir);
+  copy_tokenizer_files(tokenizer_dir, dir);
   nlohmann::json c = cfg.raw;
   c["architectures"] = {"LlamaForCausalLM"};
   c["torch_dtype"] = "bfloat16";

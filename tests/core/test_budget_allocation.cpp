@@ -15,6 +15,7 @@
 #include "model/linear_shapes.h"
 #include "quant/load_model.h"
 #include "quant/quant_spec.h"
+#include "stored_bits.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -36,14 +37,6 @@ CalibrationOptions rtn_options(double budget) {
   o.seq_len = 64;
   o.budget = budget;
   return o;
-}
-
-// Bits of the tensors of one quantized linear in the written checkpoint.
-int64_t written_bits(const TensorStore& s, const std::string& module) {
-  int64_t bits = 0;
-  for (const char* suffix : {".qweight", ".scales", ".zeros", ".lora_A", ".lora_B"})
-    if (s.contains(module + suffix)) bits += s.load(module + suffix).nbytes() * 8;
-  return bits;
 }
 
 }  // namespace
@@ -104,7 +97,7 @@ TEST(BudgetAllocation, StorageAsWrittenWithinTheBudgetAndTheExtremes) {
     for (LinearKind k : kAllLinears) {
       const auto q = spec.quant_for(b, k);
       const auto [out, in] = shapes[static_cast<int>(k)];
-      const int64_t bits = written_bits(store, linear_module(names, b, k));
+      const int64_t bits = apiq::test::stored_linear_bits(store, linear_module(names, b, k), true);
       EXPECT_EQ(bits, linear_storage_bits(out, in, q.bits, q.group_size, 0)) << QuantSpec::module_key(b, k);
       total += bits;
       configs.insert({q.bits, q.group_size});

@@ -11,6 +11,7 @@
 #include "quant/load_model.h"
 #include "quant/nf_double_quant.h"
 #include "quant/quantized_checkpoint.h"
+#include "stored_bits.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -38,13 +39,6 @@ CalibrationOptions nf_options(const std::string& method) {
   return o;
 }
 
-int64_t written_bits(const TensorStore& s, const std::string& m) {
-  int64_t bits = 0;
-  for (const char* suffix : {".qweight", ".nf_absmax", ".nf_scale_codes", ".nf_scale_maxima", ".nf_offset"})
-    if (s.contains(m + suffix)) bits += s.load(m + suffix).nbytes() * 8;
-  return bits;
-}
-
 }  // namespace
 
 TEST(NFDoubleQuantCheckpoint, StoredScalesDecodeExactlyAndCountAsWritten) {
@@ -67,7 +61,7 @@ TEST(NFDoubleQuantCheckpoint, StoredScalesDecodeExactlyAndCountAsWritten) {
       const auto [out, in] = shapes[static_cast<int>(k)];
       ASSERT_FALSE(ck.store.contains(m + ".nf_absmax")) << m;
       EXPECT_EQ(ck.store.info(m + ".nf_scale_maxima").dtype, StDtype::F16) << m;
-      EXPECT_EQ(written_bits(ck.store, m), nf_linear_storage_bits(out, in, o.quant)) << m;
+      EXPECT_EQ(apiq::test::stored_linear_bits(ck.store, m), nf_linear_storage_bits(out, in, o.quant)) << m;
       const auto W = source.weights().blocks[b].linear(k).weight.to(torch::kFloat);
       const auto expect = nf_double_dequantize(nf_double_quantize(W, nf_double_quant_config(o.quant)));
       EXPECT_TRUE(torch::equal(qb->at(k).w_hat, expect)) << m;
@@ -99,7 +93,7 @@ TEST(NFBudget, LqLoraChoosesFromTheNFGridWithinTheBudget) {
       const auto q = ck.spec.quant_for(b, k);
       ASSERT_TRUE(q.nf_double_quant());
       const auto [out, in] = shapes[static_cast<int>(k)];
-      const int64_t bits = written_bits(ck.store, linear_module(names, b, k));
+      const int64_t bits = apiq::test::stored_linear_bits(ck.store, linear_module(names, b, k));
       EXPECT_EQ(bits, nf_linear_storage_bits(out, in, q)) << QuantSpec::module_key(b, k);
       total += bits, params += out * in;
       configs.insert({q.bits, q.nf_block_size, q.nf_scale_bits});

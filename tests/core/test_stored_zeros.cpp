@@ -11,6 +11,7 @@
 #include "quant/load_model.h"
 #include "quant/quantized_checkpoint.h"
 #include "quant/stored_zeros.h"
+#include "stored_bits.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -78,9 +79,7 @@ TEST(StoredZeros, OneSignGroupsKeepTheirGridInInt16AndOldInt32Loads) {
       const bool one_sign = b == 0 && k == LinearKind::Q;
       EXPECT_EQ(store.info(m + ".zeros").dtype, one_sign ? StDtype::I16 : StDtype::U8) << m;
       const auto [out, in] = shapes[static_cast<int>(k)];
-      int64_t written = 0;
-      for (const char* s : {".qweight", ".scales", ".zeros"}) written += store.load(m + s).nbytes() * 8;
-      EXPECT_EQ(written, linear_storage_bits(out, in, 2, 32, 0, one_sign ? 16 : 8)) << m;
+      EXPECT_EQ(apiq::test::stored_linear_bits(store, m), linear_storage_bits(out, in, 2, 32, 0, one_sign ? 16 : 8)) << m;
     }
 
   // The positive rows keep their own grid: every weight within half a step (plus fp16 rounding of

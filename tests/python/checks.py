@@ -1,9 +1,24 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the Python cross-checks share: one line per check, and running the apiq CLI."""
+"""What the Python cross-checks share: one line per check, running the apiq CLI, the linears'
+names and unpacking b-bit fields of int32 words (our packing and the GPTQ-style formats')."""
 import subprocess
 import sys
 
+import numpy as np
+import torch
+
 failures = []
+LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+           "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
+
+
+def fields(words, bits, axis):
+    """Unsigned b-bit fields of uint32 words, expanded along `axis` (lowest bits first)."""
+    per, mask = 32 // bits, np.uint32((1 << bits) - 1)
+    f = np.stack([(words >> np.uint32(j * bits)) & mask for j in range(per)], axis=axis + 1)
+    shape = list(words.shape)
+    shape[axis] *= per
+    return torch.from_numpy(f.reshape(shape).astype(np.int64))
 
 
 def check(ok, what):

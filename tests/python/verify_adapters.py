@@ -21,20 +21,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from checks import check, finish, run
+from checks import LINEARS, check, fields, finish, run
 
 SKIP = 77
 TOL = 1e-4
-LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-           "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
 
 
 def w_hat(f, m, bits, group, in_f):
     """Ŵ of one linear decoded from the packed words, scales and (int or float) zeros."""
     qweight = f.get_tensor(m + ".qweight").numpy().view(np.uint32)
-    per, mask = 32 // bits, (1 << bits) - 1
-    codes = np.stack([(qweight >> np.uint32(j * bits)) & np.uint32(mask) for j in range(per)], axis=2)
-    codes = torch.from_numpy(codes.reshape(qweight.shape[0], -1)[:, :in_f].astype(np.float64))
+    codes = fields(qweight, bits, 1)[:, :in_f].double()
     cols = torch.arange(in_f) // group
     s = f.get_tensor(m + ".scales").double()[:, cols]
     z = f.get_tensor(m + ".zeros").double()[:, cols]

@@ -19,12 +19,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from checks import check, finish, run
+from checks import LINEARS, check, fields, finish, run
 
 SKIP = 77
 TOL = 1e-4
-LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-           "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
 PROMPTS = ["Once upon a time, there was a little girl named Lily.", "The dog ran to the park and"]
 
 
@@ -33,12 +31,7 @@ def dequantize_native(f, module, bits):
     qweight = f.get_tensor(module + ".qweight").numpy().view(np.uint32)
     scales = f.get_tensor(module + ".scales").float()
     zeros = f.get_tensor(module + ".zeros").to(torch.int64)
-    out = scales.shape[0]
-    per_word = 32 // bits
-    mask = (1 << bits) - 1
-    fields = [(qweight >> np.uint32(j * bits)) & np.uint32(mask) for j in range(per_word)]
-    codes = np.stack(fields, axis=2).reshape(out, -1)  # word w, field j -> column w*per_word + j
-    return codes, scales, zeros
+    return fields(qweight, bits, 1), scales, zeros  # word w, field j -> column w·per_word + j
 
 
 def setup(model):
@@ -96,7 +89,7 @@ def main() -> int:
                 w = fh.get_tensor(m + ".weight")
                 in_features = w.shape[1]
                 cols = torch.arange(in_features) // group
-                qk = torch.from_numpy(codes[:, :in_features].astype(np.int64))
+                qk = codes[:, :in_features]
                 w_ref = (qk - zeros[:, cols]).float() * scales[:, cols]
                 if w.dtype != torch.float32 or not torch.equal(w, w_ref):
                     worst += 1

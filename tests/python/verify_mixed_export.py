@@ -15,25 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 
-from checks import check, finish, run
+from checks import LINEARS, check, finish, run
+from verify_packed_export import native_w
 
 SKIP = 77
-LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-           "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
-
-
-def native_w(f, m, bits, group):
-    words = f.get_tensor(m + ".qweight").numpy().view(np.uint32)
-    per, mask = 32 // bits, (1 << bits) - 1
-    codes = np.stack([(words >> np.uint32(j * bits)) & np.uint32(mask) for j in range(per)], axis=2)
-    scales = f.get_tensor(m + ".scales").float()
-    in_f = scales.shape[1] * group
-    codes = torch.from_numpy(codes.reshape(words.shape[0], -1)[:, :in_f].astype(np.int64))
-    cols = torch.arange(in_f) // group
-    return (codes - f.get_tensor(m + ".zeros").long()[:, cols]).float() * scales[:, cols]
 
 
 def main() -> int:

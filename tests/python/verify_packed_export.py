@@ -21,26 +21,17 @@ import torch
 from safetensors import safe_open
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checks import check, finish, run  # noqa: E402
-from verify_export import LINEARS, dequantize_native, setup  # noqa: E402
+from checks import LINEARS, check, fields, finish, run  # noqa: E402
+from verify_export import dequantize_native, setup  # noqa: E402
 
 SKIP = 77
-
-
-def fields(words, bits, axis):
-    """Unsigned b-bit fields of uint32 words, expanded along `axis` (lowest bits first)."""
-    per, mask = 32 // bits, np.uint32((1 << bits) - 1)
-    f = np.stack([(words >> np.uint32(j * bits)) & mask for j in range(per)], axis=axis + 1)
-    shape = list(words.shape)
-    shape[axis] *= per
-    return torch.from_numpy(f.reshape(shape).astype(np.int64))
 
 
 def native_w(fq, m, bits, group):
     codes, scales, zeros = dequantize_native(fq, m, bits)
     k = torch.arange(scales.shape[1] * group) // group
     k = k[: codes.shape[1]]
-    q = torch.from_numpy(codes.astype(np.int64))[:, : len(k)]
+    q = codes[:, : len(k)]
     return (q - zeros[:, k]).float() * scales[:, k]
 
 

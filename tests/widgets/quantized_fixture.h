@@ -7,7 +7,11 @@
 // independent references (plain loops over the stored bytes).
 #pragma once
 #include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -16,6 +20,18 @@
 #include "io/safetensors.h"
 
 namespace fixture {
+
+// The seven linears' short names, in LinearKind order.
+inline const QStringList kLinears = {QStringLiteral("q_proj"),    QStringLiteral("k_proj"),  QStringLiteral("v_proj"),
+                                     QStringLiteral("o_proj"),    QStringLiteral("gate_proj"), QStringLiteral("up_proj"),
+                                     QStringLiteral("down_proj")};
+
+// A JSON file's top-level object; empty when it cannot be read.
+inline QJsonObject readJson(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  return QJsonDocument::fromJson(f.readAll()).object();
+}
 
 inline QString shared(const QString& rel) { return QStringLiteral(APIQ_SHARED_DIR "/") + rel; }
 inline bool available() { return QFileInfo::exists(shared(QStringLiteral("models/babyllama-tok105/model.safetensors"))); }

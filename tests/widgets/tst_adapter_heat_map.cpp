@@ -23,15 +23,8 @@ using apiq::widgets::LinearHeatMap;
 
 namespace {
 
-const QStringList kLinears = {QStringLiteral("q_proj"),    QStringLiteral("k_proj"),  QStringLiteral("v_proj"),
-                              QStringLiteral("o_proj"),    QStringLiteral("gate_proj"), QStringLiteral("up_proj"),
-                              QStringLiteral("down_proj")};
-
-QJsonObject readJson(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  return QJsonDocument::fromJson(f.readAll()).object();
-}
+using fixture::kLinears;
+using fixture::readJson;
 
 // A quantity key of the map ("bits.A") read from one linear's entry of the report.
 QJsonValue reportValue(const QJsonObject& linear, const QString& key) {

@@ -22,11 +22,8 @@
 using apiq::widgets::ExportDialog;
 
 namespace {
-QJsonObject readJson(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  return QJsonDocument::fromJson(f.readAll()).object();
-}
+
+using fixture::readJson;
 }  // namespace
 
 class TstExportDialog : public QObject {

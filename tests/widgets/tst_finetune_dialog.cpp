@@ -30,11 +30,7 @@ using apiq::widgets::FinetuneDialog;
 
 namespace {
 
-QJsonObject readJson(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  return QJsonDocument::fromJson(f.readAll()).object();
-}
+using fixture::readJson;
 
 // (out, in) of a block's seven linears, from config.json's numbers.
 struct Shape {

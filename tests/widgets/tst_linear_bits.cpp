@@ -26,15 +26,8 @@ using apiq::widgets::LinearHeatMap;
 
 namespace {
 
-const QStringList kLinears = {QStringLiteral("q_proj"),    QStringLiteral("k_proj"),  QStringLiteral("v_proj"),
-                              QStringLiteral("o_proj"),    QStringLiteral("gate_proj"), QStringLiteral("up_proj"),
-                              QStringLiteral("down_proj")};
-
-QJsonObject readJson(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  return QJsonDocument::fromJson(f.readAll()).object();
-}
+using fixture::kLinears;
+using fixture::readJson;
 
 QString makeRun(const QString& out, double budget) {
   apiq::CalibrationOptions o;

@@ -24,17 +24,14 @@
 #include "finetune/finetune.h"
 #include "comparison_chart.h"
 #include "comparison_summary_model.h"
+#include "quantized_fixture.h"
 #include "run_comparison.h"
 
 using namespace apiq::widgets;
 
 namespace {
 
-QJsonObject readJson(const QString& file) {
-  QFile f(file);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  return QJsonDocument::fromJson(f.readAll()).object();
-}
+using fixture::readJson;
 
 // Bytes of the tensors of DIR/model.safetensors by suffix class, from the header alone.
 struct CountedBytes {
