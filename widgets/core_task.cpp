@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/errors.h"
+#include "base/torch_warnings.h"
 
 namespace apiq::widgets {
 
@@ -31,6 +32,7 @@ void CoreTask::start(std::function<void()> work, QThreadPool* pool) {
   state_ = State::Running;
   auto body = [work = std::move(work), err = workError_, cancelled = cancelled_] {
     try {
+      apiq::print_torch_warnings_on_this_thread();  // a pool thread: LibTorch's handler is per thread
       work();
     } catch (const apiq::CancelledError&) {
       cancelled->store(true);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // apiq bench-quantize: the whole calibration pipeline at the Llama-2-7B shape (bench/quantize_bench.h).
+#include <numeric>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -16,7 +17,7 @@ struct BenchQuantizeArgs {
   std::string model, tokenizer, calib, work = "/tmp/apiq-bench-quantize", device = "cuda", method = "apiq-bw";
   int bits = 2;
   int64_t group_size = 64, rank = 64, nsamples = 16, seq_len = 2048, epochs = 2;
-  bool json = false;
+  bool json = false, no_cuda_graph = false;
 };
 
 void print_table(const QuantizeBenchResult& r, const QuantizeBenchOptions& o) {
@@ -33,6 +34,8 @@ void print_table(const QuantizeBenchResult& r, const QuantizeBenchOptions& o) {
     std::printf("%6zu %10.3f %8lld %12.3f\n", b, r.block_seconds[b], static_cast<long long>(r.block_steps[b]),
                 r.overhead_seconds[b]);
   std::printf("random checkpoint written in %.1f s; calibration %.1f s\n", r.write_seconds, r.total_seconds);
+  std::printf("steps replayed from a CUDA graph: %lld of %lld\n", static_cast<long long>(r.graph_steps),
+              static_cast<long long>(std::accumulate(r.block_steps.begin(), r.block_steps.end(), int64_t{0})));
   std::printf("steady-state step %.3f ms (%.0f per window and epoch); outside the steps %.2f ms per window per block "
               "(median)\n", r.step_ms, r.steps_per_window_epoch, r.overhead_ms_per_window);
   std::printf("host RSS peak %.2f GiB; GPU peak %.2f GiB; quantized checkpoint %.2f GB\n",
@@ -47,6 +50,7 @@ void print_json(const QuantizeBenchResult& r) {
                             {"blocks", r.block_seconds.size()},
                             {"block_seconds", r.block_seconds},
                             {"block_steps", r.block_steps},
+                            {"graph_steps", r.graph_steps},
                             {"overhead_seconds", r.overhead_seconds},
                             {"write_seconds", r.write_seconds},
                             {"total_seconds", r.total_seconds},
@@ -84,6 +88,7 @@ void add_bench_quantize(CLI::App& app) {
   cmd->add_option("--target-nsamples", a->o.target_nsamples, "windows to extrapolate to")->capture_default_str();
   cmd->add_option("--target-epochs", a->o.target_epochs, "epochs to extrapolate to")->capture_default_str();
   cmd->add_option("--target-blocks", a->o.target_blocks, "blocks to extrapolate to")->capture_default_str();
+  cmd->add_flag("--no-cuda-graph", a->no_cuda_graph, "CUDA: no graph replay of the calibration steps");
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->callback([a] {
     QuantizeBenchOptions o = a->o;
@@ -102,6 +107,7 @@ void add_bench_quantize(CLI::App& app) {
     c.seq_len = a->seq_len;
     c.epochs = a->epochs;
     c.device = parse_device(a->device).str();
+    c.cuda_graph = !a->no_cuda_graph;
     c.validate();
     const auto r = [&] {
       TerminalProgress progress;

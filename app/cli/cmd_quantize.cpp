@@ -28,7 +28,7 @@ struct QuantizeArgs {
   double budget = 0;
   bool budget_exclude_lora = false;
   std::vector<int> budget_bits = {2, 3, 4, 8};
-  bool sym = false, resume = false, offload = false, aug_loss = false;
+  bool sym = false, resume = false, offload = false, aug_loss = false, no_cuda_graph = false;
 };
 
 class CliObserver : public CalibrationObserver {
@@ -79,6 +79,7 @@ void run_quantize(const QuantizeArgs& a) {
   o.batch = a.batch;
   o.device = parse_device(a.device).str();
   o.offload_activations = a.offload;
+  o.cuda_graph = !a.no_cuda_graph;
   o.validate();
   if (std::filesystem::exists(std::filesystem::path(a.model) / "config.json"))
     for (const auto& w : o.warnings(LlamaConfig::from_file(std::filesystem::path(a.model) / "config.json")))
@@ -142,6 +143,8 @@ void add_quantize(CLI::App& app) {
       ->capture_default_str()->check(positive_number());
   c->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
   c->add_flag("--offload-activations", a->offload, "keep activation caches in host memory");
+  c->add_flag("--no-cuda-graph", a->no_cuda_graph, "CUDA: dispatch every apiq-bw step from the host instead of "
+              "replaying it from a CUDA graph");
   c->add_option("--out", a->out, "output folder (must not exist)")->required();
   c->add_flag("--resume", a->resume, "continue from OUT.partial");
   c->callback([a] { run_quantize(*a); });

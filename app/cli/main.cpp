@@ -11,6 +11,7 @@
 #include "calibration/calibration.h"
 #include "base/errors.h"
 #include "base/fs_util.h"
+#include "base/torch_warnings.h"
 #include "base/interrupt.h"
 #include "commands.h"
 
@@ -62,6 +63,7 @@ std::string read_text_file(const std::string& path) { return read_nonempty_file(
 
 int main(int argc, char** argv) {
   apiq::install_interrupt_handlers();
+  apiq::print_torch_warnings_on_this_thread();
   CLI::App app{"apiq — quantize, finetune and evaluate Llama-family models at 2/3/4 bits (ApiQ Studio)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "apiq 0.1.0");

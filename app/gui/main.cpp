@@ -11,6 +11,7 @@
 #include <QTranslator>
 #include <cstdio>
 
+#include "base/torch_warnings.h"
 #include "main_window.h"
 #include "run_comparison.h"
 #include "screenshot_tour.h"
@@ -66,6 +67,7 @@ int saveComparison(const QCommandLineParser& parser, const QString& dir, const Q
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
+  apiq::print_torch_warnings_on_this_thread();
   QApplication::setOrganizationName(QStringLiteral("ApiQ Studio"));
   QApplication::setApplicationName(QStringLiteral("ApiQ Studio"));
   QApplication::setApplicationVersion(QStringLiteral("0.1.0"));

@@ -152,6 +152,7 @@ QuantizeBenchResult quantize_benchmark(const QuantizeBenchOptions& o, ProgressOb
   for (const auto& e : fs::directory_iterator(out))
     if (e.is_regular_file()) r.checkpoint_bytes += static_cast<double>(e.file_size());
 
+  for (const auto& b : cal.blocks) r.graph_steps += b.graph_steps;
   r.block_seconds = timing.block_seconds;
   r.block_steps = timing.steps;
   r.block_steps.resize(r.block_seconds.size(), 0);

@@ -34,6 +34,7 @@ struct QuantizeBenchResult {
   double total_seconds = 0;              // calibrate_model, from its start to the checkpoint's rename
   std::vector<double> block_seconds;     // per block, as the calibration measured it
   std::vector<int64_t> block_steps;      // optimizer steps per block
+  int64_t graph_steps = 0;               // of all steps, those replayed from a CUDA graph
   double step_ms = 0;                    // median interval between step reports after each block's first 3
   double steps_per_window_epoch = 0;     // median over blocks of steps / (windows · epochs): 1 apiq-bw, 7 apiq-lw
   std::vector<double> overhead_seconds;  // per block: its time minus its steps · step_ms

@@ -30,8 +30,10 @@ LayerMetrics layer_from_json(const json& j) {
 }
 
 json block_to_json(const BlockMetrics& m) {
-  return {{"block", m.block}, {"out_mse_init", m.out_mse_init}, {"out_mse", m.out_mse}, {"seconds", m.seconds},
-          {"losses", m.losses}};
+  json j = {{"block", m.block}, {"out_mse_init", m.out_mse_init}, {"out_mse", m.out_mse}, {"seconds", m.seconds},
+            {"losses", m.losses}};
+  if (m.graph_steps > 0) j["graph_steps"] = m.graph_steps;
+  return j;
 }
 
 BlockMetrics block_from_json(const json& j) {
@@ -41,6 +43,7 @@ BlockMetrics block_from_json(const json& j) {
   m.out_mse = json_value<double>(j.at("out_mse"));
   m.seconds = json_value<double>(j.at("seconds"));
   m.losses = json_array<double>(j.at("losses"));
+  if (j.contains("graph_steps")) m.graph_steps = json_value<int64_t>(j["graph_steps"]);
   return m;
 }
 

@@ -5,6 +5,7 @@
 
 #include "methods/apiq_training.h"
 #include "methods/method.h"
+#include "methods/step_graph.h"
 #include "ops/autocast.h"
 
 namespace apiq {
@@ -12,36 +13,54 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-// `Yq` (optional) is block_fp(X^q) for the augmented loss.
+// `Yq` (optional) is block_fp(X^q) for the augmented loss. On CUDA the steps are replayed from a
+// CUDA graph (step_graph.h) unless --no-cuda-graph; their inputs are copied into fixed buffers.
 void train_blockwise(const BlockContext& ctx, QuantBlockLinears& qb, const torch::Tensor& Xq, const torch::Tensor& Y,
                     const torch::Tensor& Yq, std::vector<double>& losses) {
   const auto& o = ctx.opts;
   auto clip = qb.clip_parameters();
   auto lora = qb.lora_parameters();
   auto opt = make_apiq_optimizer(o, clip, lora);
-  const int64_t n = Xq.size(0);
-  int64_t step = 0;
-  for (int64_t e = 0; e < o.epochs; ++e) {
-    for (int64_t j = 0; j < n; j += o.batch) {  // fixed order, o.batch windows per step (1: the paper's)
-      const int64_t count = std::min(o.batch, n - j);
-      checkpoint(ctx.cancel);
-      {
-        // Re-quantize every weight with the current γ, β (in the autocast dtype, see fake_quant).
-        AutocastScope autocast(ctx.device.is_cuda() && o.mixed_precision);
-        qb.prepare();
+  const int64_t n = Xq.size(0), width = std::min(o.batch, n);
+  {
+    StepGraph graph(ctx.device, o.cuda_graph, ctx.obs, "block " + std::to_string(ctx.block));
+    StepLossReader reader(ctx, -1, "", losses);
+    const auto f32 = torch::TensorOptions().device(ctx.device).dtype(torch::kFloat);
+    const auto xs = torch::empty({width, Xq.size(1), Xq.size(2)}, f32), ys = torch::empty({width, Y.size(1), Y.size(2)}, f32);
+    const auto yqs = Yq.defined() ? torch::empty_like(ys) : torch::Tensor();
+    int64_t step = 0;
+    for (int64_t e = 0; e < o.epochs; ++e) {
+      for (int64_t j = 0; j < n; j += o.batch) {  // fixed order, o.batch windows per step (1: the paper's)
+        const int64_t count = std::min(o.batch, n - j);
+        checkpoint(ctx.cancel);
+        const auto x = xs.narrow(0, 0, count), y = ys.narrow(0, 0, count);
+        const auto yq = Yq.defined() ? yqs.narrow(0, 0, count) : torch::Tensor();
+        x.copy_(Xq.narrow(0, j, count), /*non_blocking=*/true);
+        y.copy_(Y.narrow(0, j, count), /*non_blocking=*/true);
+        if (yq.defined()) yq.copy_(Yq.narrow(0, j, count), /*non_blocking=*/true);
+        const auto body = [&] {
+          opt->zero_grad();
+          {
+            // Re-quantize every weight with the current γ, β (in the autocast dtype, see fake_quant).
+            AutocastScope autocast(ctx.device.is_cuda() && o.mixed_precision);
+            qb.prepare();
+          }
+          const auto out = run_block(ctx, qb, qb, x).to(torch::kFloat);
+          // The mean over every element: with windows of equal length, the mean of their losses.
+          auto loss = F::mse_loss(out, y);
+          if (yq.defined()) loss = loss + F::mse_loss(out, yq);
+          loss.backward();
+          opt->step();
+          return loss;
+        };
+        reader.add(graph.run(body, count == width), step++);  // a short last batch runs eagerly
       }
-      auto out = run_block(ctx, qb, qb, Xq.narrow(0, j, count));
-      out = out.to(torch::kFloat);
-      // The mean over every element: with windows of equal length, the mean of their losses.
-      auto loss = F::mse_loss(out, batch_slice(Y, j, count, ctx.device));
-      if (Yq.defined()) loss = loss + F::mse_loss(out, batch_slice(Yq, j, count, ctx.device));
-      const double v = apiq_optimizer_step(*opt, loss, ctx, "", step);
-      losses.push_back(v);
-      if (ctx.obs) ctx.obs->on_step(ctx.block, -1, step, v);
-      ++step;
+      reader.flush();
+      report(ctx.obs, "block " + std::to_string(ctx.block) + " epochs", e + 1, o.epochs);
     }
-    report(ctx.obs, "block " + std::to_string(ctx.block) + " epochs", e + 1, o.epochs);
+    if (ctx.graph_steps) *ctx.graph_steps += graph.replays();
   }
+  opt->zero_grad();  // the gradients may live in the graph's memory pool
   qb.prepare();
   freeze(clip);
   freeze(lora);

@@ -26,4 +26,24 @@ double apiq_optimizer_step(torch::optim::Optimizer& opt, const torch::Tensor& lo
 
 void freeze(std::vector<torch::Tensor> params);
 
+// Reads each step's loss, refuses a non-finite one (NonFiniteLossError naming the block, `where` and
+// the step), appends it to `out` and reports it (on_step with `linear`). On CUDA a step's loss is
+// read only once the next step is queued, so the host never waits for the step it just launched;
+// flush() reads the last one.
+class StepLossReader {
+ public:
+  StepLossReader(const BlockContext& ctx, int linear, std::string where, std::vector<double>& out);
+  ~StepLossReader();
+  void add(const torch::Tensor& loss, int64_t step);
+  void flush();
+
+ private:
+  struct Pending;
+  const BlockContext& ctx_;
+  int linear_;
+  std::string where_;
+  std::vector<double>& out_;
+  std::unique_ptr<Pending> pending_;
+};
+
 }  // namespace apiq

@@ -23,6 +23,7 @@ struct BlockContext {
   // --fisher: this block's diagonal Fisher per linear ([out, in], float32, host), undefined for
   // non-target linears and when the run takes none. Only methods with uses_fisher() read it.
   std::array<torch::Tensor, kNumLinears> fisher{};
+  int64_t* graph_steps = nullptr;  // where a method adds the steps it replayed from a CUDA graph
 };
 
 // Block forward on `x` ([B, L, d], any device) with the given linears; runs on ctx.device.
@@ -33,9 +34,6 @@ torch::Tensor run_block(const BlockContext& ctx, const QuantBlockLinears& qb, co
 // in `dtype` and concatenated.
 torch::Tensor run_block_batched(const BlockContext& ctx, const QuantBlockLinears& qb, const torch::Tensor& x,
                                 int64_t batch, torch::Device device, torch::ScalarType dtype);
-
-// The dense block (every linear Dense with its W, norms and biases) on ctx.device in float32.
-QuantBlockLinears dense_block(const BlockContext& ctx, const BlockWeights& weights);
 
 // bf16 on CUDA with mixed precision, else float32.
 torch::ScalarType cache_dtype(const CalibrationOptions& o, torch::Device device);

@@ -44,7 +44,10 @@ struct CalibrationOptions : QuantSpec {
   std::string device = "cpu";
   bool offload_activations = false;  // keep the X / X^q caches in host memory
   bool mixed_precision = true;       // CUDA: bf16 autocast and bf16 activation caches (fp32 master params)
-  int64_t metric_batch = 8;          // samples per forward when measuring
+  int64_t metric_batch = 8;          // samples per forward when measuring (at most 4096 tokens)
+  // CUDA: replay apiq-bw's optimizer steps from a CUDA graph (step_graph.h); off: every kernel
+  // dispatched by the host. Equal results to float tolerance, so not part of a run's fingerprint.
+  bool cuda_graph = true;
   // Fault injection for tests: the training loss of this block turns NaN at its second step.
   int64_t inject_nan_block = -1;
 
@@ -75,6 +78,7 @@ struct BlockMetrics {
   double out_mse = 0;       // the same after calibration
   double seconds = 0;
   std::vector<double> losses;  // training loss per optimizer step (apiq methods)
+  int64_t graph_steps = 0;     // of them, replayed from a CUDA graph
 };
 
 class CalibrationObserver : public ProgressObserver {
