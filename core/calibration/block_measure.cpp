@@ -4,11 +4,54 @@
 namespace apiq {
 namespace F = torch::nn::functional;
 
+namespace {
+
+// Keeps every linear's output of the dense pass.
+class OutputRecorder final : public BlockLinears {
+ public:
+  explicit OutputRecorder(const BlockLinears& inner) : inner_(inner) {}
+  torch::Tensor apply(LinearKind k, const torch::Tensor& x) const override {
+    auto y = inner_.apply(k, x);
+    outputs[static_cast<int>(k)] = y;
+    return y;
+  }
+  mutable std::array<torch::Tensor, kNumLinears> outputs;
+
+ private:
+  const BlockLinears& inner_;
+};
+
+// In the quantized pass, adds each linear's per-token ‖dense output − quantized output‖₂ to
+// `sums[k]` (the biases cancel) and drops the dense output it used.
+class OutputComparer final : public BlockLinears {
+ public:
+  OutputComparer(const BlockLinears& inner, OutputRecorder& reference, const torch::Tensor& sums)
+      : inner_(inner), reference_(reference), sums_(sums) {}
+  torch::Tensor apply(LinearKind k, const torch::Tensor& x) const override {
+    auto y = inner_.apply(k, x);
+    auto& ref = reference_.outputs[static_cast<int>(k)];
+    sums_[static_cast<int>(k)].add_(torch::linalg_vector_norm(ref - y, 2, {-1}, false, torch::kFloat).sum().to(sums_.scalar_type()));
+    ref = torch::Tensor();
+    return y;
+  }
+
+ private:
+  const BlockLinears& inner_;
+  OutputRecorder& reference_;
+  torch::Tensor sums_;
+};
+
+}  // namespace
+
 BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears& qb, const torch::Tensor& X,
-                               const torch::Tensor& Xq, const torch::Tensor& Y, bool keep_output) {
+                               const torch::Tensor& Xq, const torch::Tensor& Y, KeepOutputs keep) {
   torch::NoGradGuard ng;
   BlockMeasurement m;
-  const int64_t n = X.size(0), bs = std::max<int64_t>(1, ctx.opts.metric_batch);
+  // metric_batch windows per forward, but at most kMeasureTokens tokens: each linear's dense output
+  // is kept until the quantized pass reaches it, which at 7B and 8 × 2048 tokens is 1.4 GB.
+  constexpr int64_t kMeasureTokens = 4096;
+  const int64_t n = X.size(0);
+  const int64_t bs = std::max<int64_t>(1, std::min(ctx.opts.metric_batch, kMeasureTokens / std::max<int64_t>(1, X.size(1))));
   qb.prepare();
   // Dense view of the same block for the full-precision side.
   QuantBlockLinears dense;
@@ -17,39 +60,43 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
     dense.linears[i].W = qb.linears[i].W;
     dense.linears[i].bias = qb.linears[i].bias;
   }
-  std::array<double, kNumLinears> err_sum{};
-  double mse_sum = 0;
-  int64_t tokens = 0;
-  std::vector<torch::Tensor> outs, outs_fp;
+  // [0, 7): activation error sums per linear, 7: the output's squared error; float64 on the device.
+  auto sums = torch::zeros({kNumLinears + 1}, torch::TensorOptions().device(ctx.device).dtype(torch::kDouble));
+  // The kept outputs are written into their final tensors (no concatenation: at 7B with 128 windows
+  // each is 2 GiB, and a cat would hold it twice).
+  if (keep.quantized) m.out_q = torch::empty(Xq.sizes(), Xq.options());
+  if (keep.full_precision && !Y.defined()) m.out_fp = torch::empty(X.sizes(), X.options());
   for (int64_t b = 0; b < n; b += bs) {
     const int64_t c = std::min(bs, n - b);
-    RecordingLinears rf(dense), rq(qb);
+    OutputRecorder rf(dense);
     auto out_fp = run_block(ctx, dense, rf, X.narrow(0, b, c));
-    auto out_q = run_block(ctx, qb, rq, Xq.narrow(0, b, c));
-    auto ref = Y.defined() ? batch_slice(Y, b, c, ctx.device) : out_fp.to(torch::kFloat);
-    mse_sum += F::mse_loss(out_q.to(torch::kFloat), ref, F::MSELossFuncOptions(torch::kSum)).item<double>();
-    for (int i = 0; i < kNumLinears; ++i) {
-      const auto& l = qb.linears[i];
-      auto target = F::linear(rf.inputs[i].to(torch::kFloat), l.W);
-      auto got = l.forward(rq.inputs[i].to(torch::kFloat), l.current_weight_hat());
-      if (l.bias.defined()) got = got - l.bias;
-      err_sum[i] += (target - got).norm(2, {-1}).sum().item<double>();  // per-token L2 norms
+    auto out_q = run_block(ctx, qb, OutputComparer(qb, rf, sums), Xq.narrow(0, b, c));
+    torch::Tensor ref;
+    if (Y.defined()) {
+      ref = batch_slice(Y, b, c, ctx.device);
+    } else {
+      // Rounded like X, as the next block will read it.
+      auto cached = m.out_fp.defined() ? m.out_fp.narrow(0, b, c).copy_(out_fp) : out_fp.to(X.device(), X.scalar_type());
+      ref = cached.to(ctx.device, torch::kFloat);
     }
-    tokens += c * X.size(1);
-    if (keep_output) outs.push_back(out_q.to(Xq.device(), Xq.scalar_type()));
-    if (keep_output && !Y.defined()) outs_fp.push_back(out_fp.to(X.device(), X.scalar_type()));
+    sums[kNumLinears].add_(F::mse_loss(out_q.to(torch::kFloat), ref, F::MSELossFuncOptions(torch::kSum)).to(torch::kDouble));
+    if (keep.quantized) m.out_q.narrow(0, b, c).copy_(out_q);
   }
-  for (int i = 0; i < kNumLinears; ++i) {
-    m.act_err[i] = err_sum[i] / static_cast<double>(tokens);
-    const auto& l = qb.linears[i];
+  std::vector<torch::Tensor> weight_err;
+  for (const auto& l : qb.linears) {
     auto eff = l.current_weight_hat();
     if (l.state != QuantLinear::State::Dense && l.adapter) eff = eff + l.adapter->delta().to(eff.scalar_type());
     else if (l.state != QuantLinear::State::Dense && l.lora.defined()) eff = eff + l.lora.delta();
-    m.weight_err[i] = (l.W - eff).norm().item<double>();
+    weight_err.push_back((l.W - eff).norm().to(torch::kDouble).reshape({1}));
   }
-  m.out_mse = mse_sum / static_cast<double>(X.numel());
-  if (keep_output) m.out_q = torch::cat(outs, 0);
-  if (!outs_fp.empty()) m.out_fp = torch::cat(outs_fp, 0);
+  const auto host = torch::cat({sums, torch::cat(weight_err)}).cpu();  // the one read of the measurement
+  const auto* v = host.data_ptr<double>();
+  const double tokens = static_cast<double>(n * X.size(1));
+  for (int i = 0; i < kNumLinears; ++i) {
+    m.act_err[i] = v[i] / tokens;
+    m.weight_err[i] = v[kNumLinears + 1 + i];
+  }
+  m.out_mse = v[kNumLinears] / static_cast<double>(X.numel());
   return m;
 }
 

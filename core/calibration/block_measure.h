@@ -14,15 +14,23 @@ struct BlockMeasurement {
   std::array<double, kNumLinears> act_err{};
   std::array<double, kNumLinears> weight_err{};
   double out_mse = 0;
-  torch::Tensor out_q;   // block_q(X^q) (only when requested)
-  torch::Tensor out_fp;  // block_fp(X) (only when requested and `Y` is undefined)
+  torch::Tensor out_q;   // block_q(X^q), like Xq (only when requested)
+  torch::Tensor out_fp;  // block_fp(X), like X (only when requested and `Y` is undefined)
+};
+
+// Which block outputs measure_block keeps (the next block's streams).
+struct KeepOutputs {
+  bool quantized = false;
+  bool full_precision = false;
 };
 
 // Compares the quantized block on X^q with the dense block on X, linear by linear: the
 // activation error (mean per-token ‖x W − x^q (Ŵ + sBA)‖₂), the weight error ‖W − (Ŵ + sBA)‖_F,
 // and MSE(block_q(X^q), Y). `Y` is block_fp(X) when the caller has it; undefined, the dense pass
-// made here is the reference.
+// made here is the reference (rounded like X, as a cache of it would be). Each linear's two
+// products are those of the two block passes (in the autocast dtype under mixed precision): no
+// product is computed twice, and the sums stay on the device until one read at the end.
 BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears& qb, const torch::Tensor& X,
-                               const torch::Tensor& Xq, const torch::Tensor& Y, bool keep_output);
+                               const torch::Tensor& Xq, const torch::Tensor& Y, KeepOutputs keep);
 
 }  // namespace apiq

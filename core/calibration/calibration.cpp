@@ -2,6 +2,7 @@
 #include "calibration/calibration.h"
 
 #include <chrono>
+#include <future>
 #include <fstream>
 
 #include "base/device_info.h"
@@ -75,6 +76,21 @@ struct Run {
   json fingerprint, state;
   std::vector<BlockFisher> fisher;  // --fisher: per block; empty otherwise
   json budget;                      // --budget: what the allocation chose, for the report
+  std::future<void> saving;         // the last block's state files, written while the next block runs
+
+  // Writes a block's state file, then state.json pointing at it (so a crash or a kill leaves the
+  // last complete block), on a thread of its own. One save at a time: waits for the previous one
+  // first, and rethrows its error (a full disk) here.
+  void save_in_background(const fs::path& file, NamedTensors tensors) {
+    finish_saving();
+    saving = std::async(std::launch::async, [file, tensors = std::move(tensors), text = state.dump(2) + "\n", dir = work] {
+      write_safetensors(file, tensors);
+      write_file_atomic(dir / "state.json", text);
+    });
+  }
+  void finish_saving() {
+    if (saving.valid()) saving.get();
+  }
 };
 
 // `opts` gains the budget allocation's per-linear overrides, when there is a budget.
@@ -124,29 +140,36 @@ Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs:
 }
 
 // A block calibrated in an earlier (resumed) run: reload it and only carry the streams forward.
-void replay_block(Run& r, const BlockContext& ctx, const torch::Tensor& Y) {
+// Returns block_fp(X).
+torch::Tensor replay_block(Run& r, const BlockContext& ctx) {
   const auto store = TensorStore::open_file(r.work / block_state_file(ctx.block));
   auto qb = load_quantized_block(store, ctx.cfg, r.opts.spec(), ctx.block, r.device);
   const BlockWeights& host = r.model.weights().blocks[ctx.block];
   for (int i = 0; i < kNumLinears; ++i) qb->linears[i].W = host.linears[i].weight.to(r.device, torch::kFloat);
-  r.Xq = measure_block(ctx, *qb, r.X, r.Xq, Y, /*keep_output=*/true).out_q;
+  auto m = measure_block(ctx, *qb, r.X, r.Xq, torch::Tensor(), KeepOutputs{true, true});
+  r.Xq = m.out_q;
+  return m.out_fp;
 }
 
 // Initialise, train, finalize and measure one block; persist it, then the state pointing at it,
-// so a crash leaves the last complete block.
-void calibrate_block(Run& r, const BlockContext& ctx, const torch::Tensor& Y) {
+// so a crash leaves the last complete block. Returns block_fp(X), which the first measurement's
+// dense pass computes anyway.
+torch::Tensor calibrate_block(Run& r, const BlockContext& ctx) {
   const auto t_block = Clock::now();
   const int64_t b = ctx.block;
   checkpoint(ctx.cancel);
   QuantBlockLinears qb = r.method.init_block(ctx, r.model.weights().blocks[b]);
-  const auto init = measure_block(ctx, qb, r.X, r.Xq, Y, false);
+  const auto init = measure_block(ctx, qb, r.X, r.Xq, torch::Tensor(), KeepOutputs{false, true});
+  const torch::Tensor& Y = init.out_fp;
   BlockMetrics bm;
   bm.block = b;
   bm.out_mse_init = init.out_mse;
-  r.method.train_block(ctx, qb, BlockStreams{r.X, r.Xq, Y}, bm.losses);
+  BlockContext train_ctx = ctx;
+  train_ctx.graph_steps = &bm.graph_steps;
+  r.method.train_block(train_ctx, qb, BlockStreams{r.X, r.Xq, Y}, bm.losses);
   for (auto& l : qb.linears)
     if (l.state == QuantLinear::State::Training) l.finalize();
-  auto fin = measure_block(ctx, qb, r.X, r.Xq, Y, /*keep_output=*/true);
+  auto fin = measure_block(ctx, qb, r.X, r.Xq, Y, KeepOutputs{true, false});
   bm.out_mse = fin.out_mse;
   bm.seconds = seconds_since(t_block);
   for (LinearKind k : kAllLinears) {
@@ -159,10 +182,12 @@ void calibrate_block(Run& r, const BlockContext& ctx, const torch::Tensor& Y) {
   r.state["blocks"].push_back(block_to_json(bm));
   if (ctx.obs) ctx.obs->on_block(bm);
   const auto dense_dtype = r.model.weights().embed.scalar_type();  // dense linears are stored as the model stores them
-  write_safetensors(r.work / block_state_file(b), quantized_block_tensors(ctx.cfg, b, qb, dense_dtype));
+  NamedTensors tensors = quantized_block_tensors(ctx.cfg, b, qb, dense_dtype);
+  for (auto& [name, t] : tensors) t = t.to(torch::kCPU).contiguous();  // here, so the device memory is free
   r.state["blocks_done"] = b + 1;
-  write_json_atomic(r.work / "state.json", r.state);
+  r.save_in_background(r.work / block_state_file(b), std::move(tensors));
   r.Xq = fin.out_q;
+  return Y;
 }
 
 // The allocation's record with the storage the written files take ("written_bits", "met"). The
@@ -224,13 +249,11 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
     torch::manual_seed(opts.seed * 1000003ULL + static_cast<uint64_t>(b));  // per block, so resume is exact
     BlockContext ctx{cfg, run_opts, r.device, r.cos, r.sin, b, obs, cancel};
     if (!r.fisher.empty()) ctx.fisher = r.fisher[b];
-    const torch::Tensor Y = run_block_batched(ctx, dense_block(ctx, r.model.weights().blocks[b]), r.X,
-                                              opts.metric_batch, r.cache_device, r.cache_type);
-    if (b < done) replay_block(r, ctx, Y);
-    else calibrate_block(r, ctx, Y);
-    r.X = Y;
+    r.X = b < done ? replay_block(r, ctx) : calibrate_block(r, ctx);
+    r.model.release_block_linears(b);  // saved in the block's state file; the host copy is done with
     report(obs, "calibrate", b + 1, cfg.num_hidden_layers);
   }
+  r.finish_saving();
   // Metrics of blocks done before a resume come from the saved state.
   CalibrationResult result;
   for (const auto& j : r.state["layers"]) result.layers.push_back(layer_from_json(j));

@@ -109,7 +109,7 @@ HeldoutResult heldout_activation_error(const fs::path& fp_model_dir, const fs::p
                     qdir);
     // The full-precision W of every linear, as calibration has it (and as its resume path sets it).
     for (int i = 0; i < kNumLinears; ++i) qb->linears[i].W = host.linears[i].weight.to(device, torch::kFloat);
-    auto m = measure_block(ctx, *qb, X, Xq, torch::Tensor(), /*keep_output=*/true);
+    auto m = measure_block(ctx, *qb, X, Xq, torch::Tensor(), KeepOutputs{true, true});
     for (LinearKind k : kAllLinears)
       if (info.is_target(k))
         r.layers.push_back({b, k, m.act_err[static_cast<int>(k)], m.weight_err[static_cast<int>(k)]});

@@ -91,7 +91,15 @@ torch::Tensor SafetensorsFile::load(const std::string& name) const {
   const TensorInfo& ti = info(name);
   auto opts = torch::TensorOptions().dtype(to_scalar_type(ti.dtype));
   torch::Tensor out = torch::empty(ti.shape, opts);
-  if (ti.nbytes()) std::memcpy(out.data_ptr(), map_ + data_start_ + ti.begin, ti.nbytes());
+  if (!ti.nbytes()) return out;
+  const uint8_t* src = map_ + data_start_ + ti.begin;
+  std::memcpy(out.data_ptr(), src, ti.nbytes());
+  // The copy is what the caller keeps: drop the mapped pages, or a loaded model would count twice
+  // in the process's resident memory (the pages come back from the file if read again).
+  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto first = reinterpret_cast<uintptr_t>(src) & ~(page - 1);
+  const auto last = reinterpret_cast<uintptr_t>(src) + ti.nbytes();
+  ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
   return out;
 }
 
@@ -172,6 +180,17 @@ const fs::path& TensorStore::file_of(const std::string& name) const {
   return files_[it->second]->path();
 }
 
+namespace {
+void rename_into_place(const fs::path& tmp, const fs::path& path) {
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw InputError(path, "cannot move the finished file into place: " + ec.message());
+  }
+}
+}  // namespace
+
 void write_file_atomic(const fs::path& path, const std::string& bytes) {
   fs::path tmp = path;
   tmp += ".tmp";
@@ -186,12 +205,7 @@ void write_file_atomic(const fs::path& path, const std::string& bytes) {
       throw InputError(tmp, "write failed (disk full?)");
     }
   }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError(path, "cannot move the finished file into place: " + ec.message());
-  }
+  rename_into_place(tmp, path);
 }
 
 void write_safetensors(const fs::path& path, const NamedTensors& tensors,
@@ -228,16 +242,28 @@ void write_safetensors(const fs::path& path, const NamedTensors& tensors,
   }
   std::string hs = header.dump();
   hs.append((8 - hs.size() % 8) % 8, ' ');
-  std::string bytes;
-  bytes.reserve(8 + hs.size() + offset);
-  const uint64_t hl = hs.size();
-  bytes.append(reinterpret_cast<const char*>(&hl), 8);
-  bytes += hs;
-  for (const auto& it : items) {
-    const size_t n = static_cast<size_t>(it.t.numel()) * dtype_size(it.dt);
-    if (n) bytes.append(static_cast<const char*>(it.t.data_ptr()), n);
+  // Streamed to a temporary file, then renamed: a large checkpoint is never held twice in memory.
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(tmp, "cannot create file for writing");
+    const uint64_t hl = hs.size();
+    out.write(reinterpret_cast<const char*>(&hl), 8);
+    out.write(hs.data(), static_cast<std::streamsize>(hs.size()));
+    for (const auto& it : items) {
+      const auto n = static_cast<std::streamsize>(it.t.numel() * static_cast<int64_t>(dtype_size(it.dt)));
+      if (n) out.write(static_cast<const char*>(it.t.data_ptr()), n);
+    }
+    out.flush();
+    if (!out) {
+      out.close();
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw InputError(tmp, "write failed (disk full?)");
+    }
   }
-  write_file_atomic(path, bytes);
+  rename_into_place(tmp, path);
 }
 
 }  // namespace apiq

@@ -31,14 +31,4 @@ torch::Tensor run_block_batched(const BlockContext& ctx, const QuantBlockLinears
   return torch::cat(ys, 0);
 }
 
-QuantBlockLinears dense_block(const BlockContext& ctx, const BlockWeights& weights) {
-  QuantBlockLinears dense;
-  dense.norms = weights.norms.to(ctx.device, torch::kFloat);
-  for (int i = 0; i < kNumLinears; ++i) {
-    dense.linears[i].W = weights.linears[i].weight.to(ctx.device, torch::kFloat);
-    if (weights.linears[i].bias.defined()) dense.linears[i].bias = weights.linears[i].bias.to(ctx.device, torch::kFloat);
-  }
-  return dense;
-}
-
 }  // namespace apiq

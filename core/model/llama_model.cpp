@@ -26,13 +26,16 @@ class WeightLoader {
  public:
   WeightLoader(const TensorStore& store, const ModelOptions& opts) : store_(store), opts_(opts) {}
 
-  torch::Tensor get(const std::string& name, std::vector<int64_t> shape, bool to_device) const {
+  // `stored`: keep the checkpoint's own dtype (a streamed block's linears wait on the host in it,
+  // half the memory of float32 for a bf16 model; they are converted when a block moves).
+  torch::Tensor get(const std::string& name, std::vector<int64_t> shape, bool to_device, bool stored = false) const {
     if (!store_.contains(name)) throw InputError(store_.files().front()->path().parent_path(), "missing tensor '" + name + "'");
     const auto& info = store_.info(name);
     if (info.shape != shape)
       throw InputError(store_.file_of(name), "tensor '" + name + "' has shape " + shape_str(info.shape) +
                                                  " but the config implies " + shape_str(shape));
-    auto t = store_.load(name).to(opts_.dtype);
+    auto t = store_.load(name);
+    if (!stored) t = t.to(opts_.dtype);
     if (!torch::isfinite(t).all().item<bool>())
       throw InputError(store_.file_of(name), "tensor '" + name + "' contains NaN or infinite values");
     return to_device ? t.to(opts_.device) : t;
@@ -47,8 +50,10 @@ class WeightLoader {
 };
 
 // A linear's weight and bias (bias only where the config gives it one).
+// On the host (not `to_device`), in the stored dtype.
 LinearWeights load_linear(const WeightLoader& L, const std::string& module, LinearShape shape, bool bias, bool to_device) {
-  return {L.get(module + ".weight", {shape.out, shape.in}, to_device), L.maybe(module + ".bias", {shape.out}, bias, to_device)};
+  return {L.get(module + ".weight", {shape.out, shape.in}, to_device, !to_device),
+          L.maybe(module + ".bias", {shape.out}, bias, to_device)};
 }
 
 // Splits a fused linear (phi3's qkv_proj, gate_up_proj) by rows into `kinds`, in order.
@@ -140,6 +145,10 @@ LlamaModel LlamaModel::load_parts(LlamaConfig cfg, const TensorStore& store, con
     report(obs, "load", b + 1, cfg.num_hidden_layers);
   }
   return LlamaModel(std::move(cfg), std::move(w), opts);
+}
+
+void LlamaModel::release_block_linears(int64_t i) {
+  for (auto& l : w_.blocks.at(static_cast<size_t>(i)).linears) l = LinearWeights{};
 }
 
 void LlamaModel::set_block_linears(int64_t i, std::shared_ptr<const BlockLinears> linears, bool quantized) {

@@ -18,7 +18,9 @@ namespace apiq {
 struct ModelOptions {
   torch::Device device = torch::kCPU;
   torch::ScalarType dtype = torch::kFloat;
-  bool stream_blocks = false;  // keep blocks on the host, move each to the device when used
+  // Keep blocks on the host (linears in the checkpoint's dtype), move each to the device in `dtype`
+  // when used.
+  bool stream_blocks = false;
   // Quantized checkpoints: keep only the packed codes on the device (no dense Ŵ); products go
   // through packed_matmul. Finetuning loads models this way.
   bool packed_only = false;
@@ -70,6 +72,9 @@ class LlamaModel {
 
   // Replaces block i's dense linears (quantized checkpoints, calibration previews); `quantized`
   // marks the model as quantized (is_quantized()).
+  // Frees block i's linear weights on the host (calibration, once the block is done: a 7B model
+  // then does not stay resident next to the checkpoint being written). The block cannot run after.
+  void release_block_linears(int64_t i);
   void set_block_linears(int64_t i, std::shared_ptr<const BlockLinears> linears, bool quantized = false);
   const BlockLinears* block_linears(int64_t i) const;
   bool is_quantized() const { return quantized_; }
