@@ -65,6 +65,9 @@ void bench_apiq_bw_step(const BenchOptions& o, std::vector<BenchRow>& rows) {
   co.lora.set_rank(o.e2e_rank);
   co.epochs = 1;
   co.device = dev.str();
+  // Eager steps: each timed call is a fresh train_block of n steps, in which a CUDA graph would be
+  // mostly warm-up and capture. The replayed step's steady state is bench-quantize's to measure.
+  co.cuda_graph = false;
   const auto [cos, sin] = RotaryEmbedding::make(cfg).cos_sin(0, L, dev, torch::kFloat);
   BlockContext ctx{cfg, co, dev, cos, sin, 0, nullptr, nullptr};
   const auto weights = random_block(cfg, dev);
