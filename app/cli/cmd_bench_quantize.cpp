@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // apiq bench-quantize: the whole calibration pipeline at the Llama-2-7B shape (bench/quantize_bench.h).
-#include <numeric>
+#include <torch/types.h>
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 #include "bench/quantize_bench.h"
 #include "commands.h"
@@ -34,8 +36,9 @@ void print_table(const QuantizeBenchResult& r, const QuantizeBenchOptions& o) {
     std::printf("%6zu %10.3f %8lld %12.3f\n", b, r.block_seconds[b], static_cast<long long>(r.block_steps[b]),
                 r.overhead_seconds[b]);
   std::printf("random checkpoint written in %.1f s; calibration %.1f s\n", r.write_seconds, r.total_seconds);
-  std::printf("steps replayed from a CUDA graph: %lld of %lld\n", static_cast<long long>(r.graph_steps),
-              static_cast<long long>(std::accumulate(r.block_steps.begin(), r.block_steps.end(), int64_t{0})));
+  if (torch::Device(o.calibration.device).is_cuda())
+    std::printf("steps replayed from a CUDA graph: %lld of %lld\n", static_cast<long long>(r.graph_steps),
+                static_cast<long long>(std::accumulate(r.block_steps.begin(), r.block_steps.end(), int64_t{0})));
   std::printf("steady-state step %.3f ms (%.0f per window and epoch); outside the steps %.2f ms per window per block "
               "(median)\n", r.step_ms, r.steps_per_window_epoch, r.overhead_ms_per_window);
   std::printf("host RSS peak %.2f GiB; GPU peak %.2f GiB; quantized checkpoint %.2f GB\n",

@@ -34,12 +34,13 @@ ExportResult write_compressed_tensors(const QuantizedSource& src, const fs::path
     const int64_t top = (int64_t{1} << b) - 1;
     maxq = std::max(maxq, top);
     members[{b, p.group_size}].push_back(m);
-    const auto codes = unpack_codes(p.packed, b, p.in).to(torch::kLong);  // [N, K]
     auto z = p.zeros.to(torch::kLong);
     bad += (z < 0).logical_or(z > top).sum().item<int64_t>();
     total += z.numel();
     all_mid = all_mid && (z == (int64_t{1} << (b - 1))).all().item<bool>();
-    tensors.emplace_back(m + ".weight_packed", pack_codes(codes, b));
+    // Our words are already pack-quantized's: 32/b codes per int32 along the input dim, lowest
+    // bits first, zero-filled; copied as they are (no unpacking of 4 bytes per weight).
+    tensors.emplace_back(m + ".weight_packed", p.packed.contiguous());
     tensors.emplace_back(m + ".weight_scale", p.scales.to(dtype).contiguous());
     zero_points.emplace_back(m + ".weight_zero_point", pack_along_rows(z.clamp(0, top), b));
     tensors.emplace_back(m + ".weight_shape", torch::tensor({p.out, p.in}, torch::kLong));

@@ -45,15 +45,16 @@ ExportResult write_gptq(const QuantizedSource& src, const fs::path& dir, bool v2
   int64_t bad = 0, total = 0;
   bool sym = true;
   for_each_packed_linear(src, [&](const std::string& m, const PackedLinear& p) {
-    const auto codes = unpack_codes(p.packed, b, p.in).to(torch::kLong);  // [N, K]
-    auto z = p.zeros.to(torch::kLong);                                    // [N, K/g]
+    auto z = p.zeros.to(torch::kLong);  // [N, K/g]
     sym = sym && (z == (int64_t{1} << (b - 1))).all().item<bool>();
     auto stored = z - offset;
     const auto outside = (stored < 0).logical_or(stored > maxq);
     bad += outside.sum().item<int64_t>();
     total += stored.numel();
     stored = stored.clamp(0, maxq);
-    tensors.emplace_back(m + ".qweight", pack_along_rows(codes.t(), b));
+    // GPTQ's qweight word [r, n] holds inputs (32/b)·r… of output n, lowest bits first: our word
+    // [n, r], transposed.
+    tensors.emplace_back(m + ".qweight", p.packed.t().contiguous());
     tensors.emplace_back(m + ".qzeros", pack_codes(stored.t().contiguous(), b));
     tensors.emplace_back(m + ".scales", p.scales.to(torch::kHalf).t().contiguous());
     tensors.emplace_back(m + ".g_idx", torch::arange(p.in, torch::kLong).div(g, "floor").to(torch::kInt));

@@ -95,7 +95,8 @@ void for_each_packed_linear(const QuantizedSource& src,
                             const std::function<void(const std::string&, const PackedLinear&)>& fn) {
   const auto& names = tensor_names_for(src.cfg.model_type);
   for (int64_t b = 0; b < src.cfg.num_hidden_layers; ++b) {
-    const auto qb = load_quantized_block(src.store, src.cfg, src.spec, b, torch::kCPU);
+    // Packed only: an export reads the stored words, it has no use for a dense Ŵ.
+    const auto qb = load_quantized_block(src.store, src.cfg, src.spec, b, torch::kCPU, /*packed_only=*/true);
     for (LinearKind k : kAllLinears) fn(linear_module(names, b, k), *qb->at(k).packed);
     src.block_done(b);
   }

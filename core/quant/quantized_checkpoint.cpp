@@ -235,14 +235,12 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
       pl.packed = store.load(m + ".qweight");
       pl.scales = load_finite(store, m + ".scales");
       pl.zeros = load_zeros(store, m + ".zeros");
-      if (packed_only) {
-        pl.packed = pl.packed.to(device);
-        pl.scales = pl.scales.to(device);
-        pl.zeros = pl.zeros.to(device);
-      } else {
-        l.w_hat = dequantize(pl).to(device);
-      }
-      l.packed = pl;
+      PackedLinear on_device = pl;  // Ŵ is rebuilt where it is used: the codes travel, not 4 bytes a weight
+      on_device.packed = pl.packed.to(device);
+      on_device.scales = pl.scales.to(device);
+      on_device.zeros = pl.zeros.to(device);
+      if (!packed_only) l.w_hat = dequantize(on_device);
+      l.packed = packed_only ? on_device : pl;
     } else {
       NFCodes c;
       c.bits = q.bits;
