@@ -20,8 +20,9 @@ class StderrWarnings final : public c10::WarningHandler {
 }  // namespace
 
 void print_torch_warnings_on_this_thread() {
-  static StderrWarnings handler;  // stateless, shared by every thread that installs it
-  c10::WarningUtils::set_warning_handler(&handler);
+  // Never destroyed: a thread still running at exit may warn after static destructors ran.
+  static auto* handler = new StderrWarnings;
+  c10::WarningUtils::set_warning_handler(handler);
 }
 
 }  // namespace apiq

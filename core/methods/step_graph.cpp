@@ -29,14 +29,21 @@ struct StepGraph::Cuda {
   bool captured = false, failed = false;
 
   // After an exception inside the capture: end it if the stream still captures (the graph is
-  // invalid then and capture_end throws), and clear the error a refused call left behind.
-  void abandon_capture() {
+  // invalid then and capture_end throws), make sure the allocator no longer routes this thread's
+  // allocations to the graph's pool (some LibTorch versions throw from capture_end before they
+  // tell it; a second end is refused with an error, caught), and clear the error a refused
+  // CUDA call left behind.
+  void abandon_capture(c10::DeviceIndex index) {
     cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
     if (cudaStreamIsCapturing(side.stream(), &status) == cudaSuccess && status != cudaStreamCaptureStatusNone) {
       try {
         graph->capture_end();
       } catch (const std::exception&) {  // expected: the capture was invalidated
       }
+    }
+    try {
+      c10::cuda::CUDACachingAllocator::endAllocateToPool(index, graph->pool());
+    } catch (const std::exception&) {  // already ended
     }
     (void)cudaGetLastError();
     graph.reset();
@@ -123,7 +130,10 @@ torch::Tensor StepGraph::run(const std::function<torch::Tensor()>& body, bool re
     // graphs (free but still cached) pile up until a capture runs out of memory (seen at block
     // 23 of a 7B-shaped model on an 80 GB GPU).
     c.side.synchronize();
-    c10::cuda::CUDACachingAllocator::emptyCache();
+    try {
+      c10::cuda::CUDACachingAllocator::emptyCache();
+    } catch (const std::exception&) {  // refused while another thread captures: its cache stays
+    }
     c.graph.emplace();
     try {
       // Thread-local mode: a GUI thread's CUDA calls cannot invalidate the capture.
@@ -132,7 +142,7 @@ torch::Tensor StepGraph::run(const std::function<torch::Tensor()>& body, bool re
       c.graph->capture_end();
       c.captured = true;
     } catch (const std::exception& e) {
-      c.abandon_capture();
+      c.abandon_capture(c.side.device_index());
       if (obs_) obs_->on_message(what_ + ": CUDA graph capture failed, steps run eagerly: " + first_line(e.what()));
       return body();  // nothing of the capture ran: this step is taken afresh
     }
