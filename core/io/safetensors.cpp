@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -181,7 +182,23 @@ const fs::path& TensorStore::file_of(const std::string& name) const {
 }
 
 namespace {
-void rename_into_place(const fs::path& tmp, const fs::path& path) {
+// Writes `path` through a temporary file renamed into place: a reader never sees it half written,
+// and a failed write (a full disk) leaves neither file behind.
+void write_atomic(const fs::path& path, const std::function<void(std::ostream&)>& write) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(tmp, "cannot create file for writing");
+    write(out);
+    out.flush();
+    if (!out) {
+      out.close();
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw InputError(tmp, "write failed (disk full?)");
+    }
+  }
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) {
@@ -192,20 +209,7 @@ void rename_into_place(const fs::path& tmp, const fs::path& path) {
 }  // namespace
 
 void write_file_atomic(const fs::path& path, const std::string& bytes) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(tmp, "cannot create file for writing");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw InputError(tmp, "write failed (disk full?)");
-    }
-  }
-  rename_into_place(tmp, path);
+  write_atomic(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
 
 void write_safetensors(const fs::path& path, const NamedTensors& tensors,
@@ -242,12 +246,8 @@ void write_safetensors(const fs::path& path, const NamedTensors& tensors,
   }
   std::string hs = header.dump();
   hs.append((8 - hs.size() % 8) % 8, ' ');
-  // Streamed to a temporary file, then renamed: a large checkpoint is never held twice in memory.
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(tmp, "cannot create file for writing");
+  // Streamed to disk, not assembled in memory: a large checkpoint is never held twice.
+  write_atomic(path, [&](std::ostream& out) {
     const uint64_t hl = hs.size();
     out.write(reinterpret_cast<const char*>(&hl), 8);
     out.write(hs.data(), static_cast<std::streamsize>(hs.size()));
@@ -255,15 +255,7 @@ void write_safetensors(const fs::path& path, const NamedTensors& tensors,
       const auto n = static_cast<std::streamsize>(it.t.numel() * static_cast<int64_t>(dtype_size(it.dt)));
       if (n) out.write(static_cast<const char*>(it.t.data_ptr()), n);
     }
-    out.flush();
-    if (!out) {
-      out.close();
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw InputError(tmp, "write failed (disk full?)");
-    }
-  }
-  rename_into_place(tmp, path);
+  });
 }
 
 }  // namespace apiq

@@ -2,8 +2,7 @@
 // apiq-bw --batch N: N windows per optimizer step, their mean loss. With learning rates 0 nothing
 // moves, so each batched step's loss must be the mean of the one-window losses of its windows —
 // consecutive pairs, the last batch short — and batch 1 must reproduce the default run exactly.
-#include "calibration/calibration.h"
-#include "test_util.h"
+#include "tiny_calibration.h"
 
 using namespace apiq;
 namespace fs = std::filesystem;
@@ -11,20 +10,12 @@ namespace fs = std::filesystem;
 namespace {
 
 CalibrationResult run(const fs::path& out, int64_t batch, double lr) {
-  CalibrationOptions o;
-  o.method = "apiq-bw";
-  o.quant.bits = 2;
-  o.quant.group_size = 32;
-  o.lora.rank = 4;
-  o.nsamples = 5;
-  o.seq_len = 32;
-  o.epochs = 2;
+  CalibrationOptions o = apiq::test::tiny_apiq_bw(5, 32, 2);
   o.clip_lr = lr;
   o.lora_lr = lr;
   o.weight_decay = 0;
   o.batch = batch;
-  return calibrate_model(apiq::test::shared("models/stories260K"), apiq::test::shared("data/tinystories-sample.txt"),
-                         out, o);
+  return apiq::test::calibrate_stories260k(out, o);
 }
 
 }  // namespace

@@ -3,11 +3,8 @@
 // losses, block errors and activation errors to float tolerance, and the graph is really replayed
 // (every full-width step after the two warm-up steps). --batch 4 over 10 windows adds a short last
 // batch per epoch, which runs eagerly between replays on the same parameters and optimizer state.
-#include <numeric>
-
-#include "calibration/calibration.h"
 #include "ops/cuda_ops.h"
-#include "test_util.h"
+#include "tiny_calibration.h"
 
 using namespace apiq;
 namespace fs = std::filesystem;
@@ -15,19 +12,11 @@ namespace fs = std::filesystem;
 namespace {
 
 CalibrationResult run(const fs::path& out, int64_t batch, bool graph) {
-  CalibrationOptions o;
-  o.method = "apiq-bw";
-  o.quant.bits = 2;
-  o.quant.group_size = 32;
-  o.lora.rank = 4;
-  o.nsamples = 10;
-  o.seq_len = 64;
-  o.epochs = 3;
+  CalibrationOptions o = apiq::test::tiny_apiq_bw(10, 64, 3);
   o.batch = batch;
   o.device = "cuda";
   o.cuda_graph = graph;
-  return calibrate_model(apiq::test::shared("models/stories260K"), apiq::test::shared("data/tinystories-sample.txt"),
-                         out, o);
+  return apiq::test::calibrate_stories260k(out, o);
 }
 
 void expect_close(double got, double want, const std::string& what) {
