@@ -6,6 +6,7 @@
 #include <climits>
 
 #include "model/linear_shapes.h"
+#include "quant/adjacent_packed.h"
 #include "quant/quant_linear.h"
 
 namespace apiq {
@@ -46,6 +47,8 @@ RandomPackedModel make_random_packed_model(const LlamaConfig& cfg, const RandomP
     BlockWeights bw;
     bw.norms[NormKind::Attn] = torch::ones({d}, dense);
     bw.norms[NormKind::Mlp] = torch::ones({d}, dense);
+    if (o.perturbed)
+      for (auto n : {NormKind::Attn, NormKind::Mlp}) bw.norms[n] = bw.norms[n] + torch::rand({d}, dense) - 0.5;
     dense_bytes += bytes_of(bw.norms[NormKind::Attn]) + bytes_of(bw.norms[NormKind::Mlp]);
     w.blocks.push_back(bw);
     auto qb = std::make_shared<QuantBlockLinears>();
@@ -54,9 +57,11 @@ RandomPackedModel make_random_packed_model(const LlamaConfig& cfg, const RandomP
       l.packed = random_packed_linear(shapes[i].out, shapes[i].in, o.bits, o.group_size, o.device, o.float_zeros);
       if (o.rank > 0)
         l.lora = LoraAdapter::init_default(shapes[i].out, shapes[i].in, LoraOptions().set_rank(o.rank), o.device);
+      if (o.rank > 0 && o.perturbed) l.lora.B = torch::randn_like(l.lora.B) * 0.02;
       l.state = QuantLinear::State::Final;
       packed_bytes += l.packed->storage_bytes();
     }
+    place_packed_groups_adjacent(*qb);  // as a loaded checkpoint is laid out
     blocks.push_back(qb);
     report(obs, "build", b + 1, cfg.num_hidden_layers);
   }

@@ -21,6 +21,9 @@ struct RandomPackedModelOptions {
   int bits = 2;
   int64_t group_size = 64;
   int64_t rank = 64;  // LoRA rank (0: no adapters)
+  // LoRA B random too (PEFT's initial B = 0 changes nothing) and norm weights around 1: every part
+  // then shows in the output (tests).
+  bool perturbed = false;
   bool float_zeros = false;  // float32 zero points (a model with a QA-HiRA adapter merged in)
   torch::ScalarType dtype = torch::kBFloat16;  // embeddings, norms, head
   torch::Device device = torch::kCPU;

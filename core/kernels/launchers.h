@@ -34,14 +34,15 @@ int launch_dequantize(const int32_t* words, const void* scales_f16, const int32_
 // y [m, rows] = x [m, cols] Ŵᵀ from packed words, for 1 ≤ m ≤ kMaxGemvRows, bits 2/3/4,
 // x and y in fp16 or bf16 (same type), float32 accumulation. Picks the tensor-core kernel
 // (quant_gemv_mma.cu) where it applies, else the CUDA-core kernel (quant_gemv.cu);
-// GemvPath::CudaCores forces the latter (benchmarks and tests compare the two).
+// GemvPath::CudaCores forces the latter (benchmarks and tests compare the two). `residual`
+// (optional, y's shape and type) is added before y's one rounding: x Ŵᵀ + r (a block's residual stream).
 constexpr int64_t kMaxGemvRows = 16;
 enum class GemvPath { Auto = 0, CudaCores = 1 };
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                        const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
                        void* stream, GemvPath path = GemvPath::Auto, bool overlap_previous = false,
-                       bool float_zeros = false);
+                       bool float_zeros = false, const void* residual = nullptr);
 // The tensor-core kernel alone: bits 2 or 4, 1 ≤ m ≤ 16 (9–16 rows in two launches where x does not
 // fit in shared memory at once), group = 1, 2 or 4 × (4 words of codes),
 // cols a multiple of 16 words of codes, compute capability ≥ 8.0.
@@ -52,7 +53,25 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
                                const void* scales, const void* zeros);
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                           int bits, void* stream, bool overlap_previous = false, bool float_zeros = false);
+                           int bits, void* stream, bool overlap_previous = false, bool float_zeros = false,
+                           const void* residual = nullptr);
+
+// Fused batch-1 decode step (decode_step.cu); activations fp16/bf16, caches [kv_heads, capacity,
+// head_dim], `pos` a device int64 (the new position, read by the kernels so a graph can replay them).
+// Whether the three kernels below take these sizes (head_dim even and ≤ 256, the scores of
+// `capacity` positions in 48 KiB of shared memory, heads a multiple of kv_heads).
+bool decode_step_supported(ElemType type, int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity);
+// qkv [(heads + 2·kv_heads)·head_dim] from one fused product: rotates q and k at *pos (cos, sin
+// [capacity, head_dim]), writes q to q_out [heads, head_dim] and k, v into the caches at *pos.
+int launch_rope_kv_write(const void* qkv, const void* cos, const void* sin, const int64_t* pos, void* q_out,
+                         void* k_cache, void* v_cache, int64_t heads, int64_t kv_heads, int64_t head_dim,
+                         int64_t capacity, ElemType type, void* stream);
+// out [heads, head_dim] = softmax(scale · q Kᵀ) V over cache positions 0..*pos (grouped heads share a kv head).
+int launch_decode_attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* pos, void* out,
+                            int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity, float scale,
+                            ElemType type, void* stream);
+// gate_up [rows, 2·inter] (gate columns first) -> out [rows, inter] = silu(gate)·up.
+int launch_silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter, ElemType type, void* stream);
 
 // Keeps the stream busy for about `ns` nanoseconds (benchmarks queue the timed work behind it so
 // host-side dispatch does not show up as GPU idle time between the events).

@@ -36,8 +36,9 @@ __device__ __forceinline__ void load_x(const T* __restrict__ xr, uint32_t col0, 
 template <int BITS, typename T, int MT, bool VEC>
 __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     packed_gemv_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
-                       const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int64_t rows, uint32_t cols,
-                       uint32_t n_words, uint32_t group, FastDivmod by_group, uint32_t n_groups, bool fz) {
+                       const int32_t* __restrict__ zeros, const T* __restrict__ residual, T* __restrict__ y, int M,
+                       int64_t rows, uint32_t cols, uint32_t n_words, uint32_t group, FastDivmod by_group,
+                       uint32_t n_groups, bool fz) {
   constexpr int PER = 32 / BITS;
   constexpr uint32_t MASK = (1u << BITS) - 1u;
   // A word's codes fall in at most two groups when a group holds at least a word's codes (every
@@ -118,13 +119,13 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   for (int m = 0; m < MT; ++m) {
     if (m >= M) break;
     const float v = warp_sum(acc[m]);
-    if (lane == 0) y[m * rows + row] = from_f<T>(v);
+    if (lane == 0) y[m * rows + row] = from_f<T>(residual ? v + to_f(residual[m * rows + row]) : v);
   }
 }
 
 template <int BITS, typename T, int MT>
-int launch_mt(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, void* y, int M,
-              int64_t rows, int64_t cols, int64_t group, bool fz, cudaStream_t stream) {
+int launch_mt(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, const void* res, void* y,
+              int M, int64_t rows, int64_t cols, int64_t group, bool fz, cudaStream_t stream) {
   constexpr int PER = 32 / BITS;
   const int64_t n_words = (cols + PER - 1) / PER, n_groups = (cols + group - 1) / group;
   if (cols >= (int64_t{1} << 30) || group >= (int64_t{1} << 30)) return static_cast<int>(cudaErrorInvalidValue);
@@ -135,7 +136,7 @@ int launch_mt(const void* x, const int32_t* words, const void* scales, const int
   auto args = [&](auto kernel) {
     kernel<<<blocks, kWarpsPerBlock * 32, 0, stream>>>(
         static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words), static_cast<const __half*>(scales), zeros,
-        static_cast<T*>(y), M, rows, static_cast<uint32_t>(cols), static_cast<uint32_t>(n_words),
+        static_cast<const T*>(res), static_cast<T*>(y), M, rows, static_cast<uint32_t>(cols), static_cast<uint32_t>(n_words),
         static_cast<uint32_t>(group), FastDivmod(static_cast<uint32_t>(group)), static_cast<uint32_t>(n_groups), fz);
   };
   if constexpr ((PER * sizeof(T)) % 16 == 0) {
@@ -148,13 +149,13 @@ int launch_mt(const void* x, const int32_t* words, const void* scales, const int
 }
 
 template <int BITS, typename T>
-int launch_bits(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, void* y, int M,
-                int64_t rows, int64_t cols, int64_t group, bool fz, cudaStream_t stream) {
-  if (M <= 1) return launch_mt<BITS, T, 1>(x, words, scales, zeros, y, M, rows, cols, group, fz, stream);
-  if (M <= 2) return launch_mt<BITS, T, 2>(x, words, scales, zeros, y, M, rows, cols, group, fz, stream);
-  if (M <= 4) return launch_mt<BITS, T, 4>(x, words, scales, zeros, y, M, rows, cols, group, fz, stream);
-  if (M <= 8) return launch_mt<BITS, T, 8>(x, words, scales, zeros, y, M, rows, cols, group, fz, stream);
-  return launch_mt<BITS, T, 16>(x, words, scales, zeros, y, M, rows, cols, group, fz, stream);
+int launch_bits(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, const void* res, void* y,
+                int M, int64_t rows, int64_t cols, int64_t group, bool fz, cudaStream_t stream) {
+  if (M <= 1) return launch_mt<BITS, T, 1>(x, words, scales, zeros, res, y, M, rows, cols, group, fz, stream);
+  if (M <= 2) return launch_mt<BITS, T, 2>(x, words, scales, zeros, res, y, M, rows, cols, group, fz, stream);
+  if (M <= 4) return launch_mt<BITS, T, 4>(x, words, scales, zeros, res, y, M, rows, cols, group, fz, stream);
+  if (M <= 8) return launch_mt<BITS, T, 8>(x, words, scales, zeros, res, y, M, rows, cols, group, fz, stream);
+  return launch_mt<BITS, T, 16>(x, words, scales, zeros, res, y, M, rows, cols, group, fz, stream);
 }
 
 }  // namespace
@@ -165,20 +166,20 @@ bool packed_gemv_supported(int bits, ElemType x_type, int64_t m) {
 
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                        const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
-                       void* stream, GemvPath path, bool overlap_previous, bool float_zeros) {
+                       void* stream, GemvPath path, bool overlap_previous, bool float_zeros, const void* residual) {
   if (!packed_gemv_supported(bits, x_type, m) || group <= 0) return static_cast<int>(cudaErrorInvalidValue);
   if (rows == 0 || cols == 0) return 0;
   if (path == GemvPath::Auto && packed_gemv_mma_supported(bits, x_type, m, rows, cols, group, scales_f16, zeros))
     return launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, m, rows, cols, group, bits, stream,
-                                  overlap_previous, float_zeros);
+                                  overlap_previous, float_zeros, residual);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m);
   auto by_bits = [&](auto t) {
     using T = decltype(t);
     switch (bits) {
-      case 2: return launch_bits<2, T>(x, words, scales_f16, zeros, y, M, rows, cols, group, float_zeros, s);
-      case 3: return launch_bits<3, T>(x, words, scales_f16, zeros, y, M, rows, cols, group, float_zeros, s);
-      default: return launch_bits<4, T>(x, words, scales_f16, zeros, y, M, rows, cols, group, float_zeros, s);
+      case 2: return launch_bits<2, T>(x, words, scales_f16, zeros, residual, y, M, rows, cols, group, float_zeros, s);
+      case 3: return launch_bits<3, T>(x, words, scales_f16, zeros, residual, y, M, rows, cols, group, float_zeros, s);
+      default: return launch_bits<4, T>(x, words, scales_f16, zeros, residual, y, M, rows, cols, group, float_zeros, s);
     }
   };
   if (x_type == ElemType::F16) return by_bits(__half{});

@@ -147,8 +147,8 @@ __device__ __forceinline__ void load_halves(const __half* p, __half (&out)[N]) {
 template <int BITS, typename T, int QPG, int NT>
 __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
     gemv_mma_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
-                    const int32_t* __restrict__ zeros, T* __restrict__ y, int M, int rows, int cols, int tiles_base,
-                    int tiles_rem, bool fz) {
+                    const int32_t* __restrict__ zeros, const T* __restrict__ residual, T* __restrict__ y, int M,
+                    int rows, int cols, int tiles_base, int tiles_rem, bool fz) {
   using G = Geo<BITS, QPG>;
   extern __shared__ uint32_t smem[];
   const int n_words = cols / G::PER, n_groups = n_words / G::GROUP_WORDS, chunks = n_words / G::CHUNK_WORDS;
@@ -364,7 +364,10 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
 #pragma unroll
     for (int off = 1; off < kWarps; off *= 2) v += __shfl_xor_sync(0xffffffffu, v, off);
     const int lt = o / (16 * M), r = o - lt * 16 * M, m = r / 16, row = (t_begin + lt) * 16 + r % 16;
-    if (ok && w == 0 && row < rows) y[static_cast<int64_t>(m) * rows + row] = from_f<T>(v);
+    if (ok && w == 0 && row < rows) {
+      const int64_t at = static_cast<int64_t>(m) * rows + row;
+      y[at] = from_f<T>(residual ? v + to_f(residual[at]) : v);  // read after the PDL wait: it may be x's producer's output
+    }
   }
 }
 
@@ -394,8 +397,8 @@ DeviceLimits* current_device() {
 }
 
 template <int BITS, typename T, int QPG, int NT>
-int launch(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, void* y, int M, int rows,
-           int cols, size_t smem, int blocks, bool overlap, bool fz, cudaStream_t stream) {
+int launch(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, const void* res, void* y,
+           int M, int rows, int cols, size_t smem, int blocks, bool overlap, bool fz, cudaStream_t stream) {
   auto kernel = gemv_mma_kernel<BITS, T, QPG, NT>;
   // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
   static std::atomic<size_t> raised[64] = {};
@@ -420,7 +423,8 @@ int launch(const void* x, const int32_t* words, const void* scales, const int32_
   cfg.numAttrs = overlap ? 1 : 0;
   return static_cast<int>(cudaLaunchKernelEx(&cfg, kernel, static_cast<const T*>(x),
                                              reinterpret_cast<const uint32_t*>(words),
-                                             static_cast<const __half*>(scales), zeros, static_cast<T*>(y), M, rows,
+                                             static_cast<const __half*>(scales), zeros, static_cast<const T*>(res),
+                                             static_cast<T*>(y), M, rows,
                                              cols, tiles / blocks, tiles % blocks, fz));
 }
 
@@ -481,15 +485,16 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
 
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                           int bits, void* stream, bool overlap_previous, bool float_zeros) {
+                           int bits, void* stream, bool overlap_previous, bool float_zeros, const void* residual) {
   if (split_rows(bits, x_type, m, rows, cols, group, scales_f16, zeros)) {
     const int e = launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, 8, rows, cols, group, bits, stream,
-                                         overlap_previous, float_zeros);
+                                         overlap_previous, float_zeros, residual);
     if (e != 0) return e;
     // x and y are 16-bit: rows 8… start 8·cols and 8·rows elements in.
     return launch_packed_gemv_mma(static_cast<const uint16_t*>(x) + 8 * cols, x_type, words, scales_f16, zeros,
                                   static_cast<uint16_t*>(y) + 8 * rows, m - 8, rows, cols, group, bits, stream,
-                                  overlap_previous, float_zeros);
+                                  overlap_previous, float_zeros,
+                                  residual ? static_cast<const uint16_t*>(residual) + 8 * rows : nullptr);
   }
   const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
@@ -499,8 +504,9 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
   auto by_nt = [&](auto t, auto bits_c, auto qpg_c) {
     using T = decltype(t);
     constexpr int B = decltype(bits_c)::value, Q = decltype(qpg_c)::value;
-    if (pl.nt == 2) return launch<B, T, Q, 2>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, float_zeros, s);
-    return launch<B, T, Q, 1>(x, words, scales_f16, zeros, y, M, R, C, pl.smem, pl.blocks, ov, float_zeros, s);
+    if (pl.nt == 2)
+      return launch<B, T, Q, 2>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, float_zeros, s);
+    return launch<B, T, Q, 1>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, float_zeros, s);
   };
   auto by_qpg = [&](auto t, auto bits_c) {
     switch (pl.qpg) {

@@ -41,6 +41,9 @@ struct GenerateOptions {
   // On CUDA (model resident on the device): decode with a fixed-capacity cache replayed from a
   // CUDA graph (StaticDecoder). Off: the growing cache, one host dispatch per kernel.
   bool cuda_graph = true;
+  // With the CUDA graph: each block as the fused decode step where the model allows it
+  // (FusedDecodeBlocks); off: the composed ops (benchmarks compare the two).
+  bool fused_decode = true;
 };
 
 // Greedy decoding with a key/value cache. `on_token` (optional) sees each new id as it comes.

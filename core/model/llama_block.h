@@ -6,9 +6,12 @@
 #include <torch/torch.h>
 
 #include <array>
+#include <optional>
 
 #include "io/config.h"
 #include "io/tensor_names.h"
+#include "model/lora.h"
+#include "ops/packed_layout.h"
 #include "ops/rms_norm.h"
 
 namespace apiq {
@@ -37,11 +40,20 @@ struct BlockWeights {
   BlockWeights to(torch::Device device, torch::ScalarType dtype) const;
 };
 
+// A linear that is exactly a packed product plus, optionally, a plain LoRA term (no bias, no
+// other adapter): what a fused decode step may run in its own kernels.
+struct PackedProduct {
+  const PackedLinear* packed = nullptr;
+  const LoraAdapter* lora = nullptr;  // null, or defined factors
+};
+
 // How a block applies its seven linears.
 class BlockLinears {
  public:
   virtual ~BlockLinears() = default;
   virtual torch::Tensor apply(LinearKind k, const torch::Tensor& x) const = 0;
+  // Linear k as a packed product where it is one; nullopt otherwise (dense, training, adapters).
+  virtual std::optional<PackedProduct> packed_product(LinearKind) const { return std::nullopt; }
 };
 
 class DenseLinears final : public BlockLinears {

@@ -23,7 +23,7 @@ struct StaticDecoder::Graph {
   bool captured = false;
 };
 
-StaticDecoder::StaticDecoder(const LlamaModel& model, int64_t capacity, bool use_graph)
+StaticDecoder::StaticDecoder(const LlamaModel& model, int64_t capacity, bool use_graph, bool fuse)
     : model_(model), capacity_(capacity), graph_(std::make_unique<Graph>()) {
   if (capacity < 1) throw std::invalid_argument("StaticDecoder: the capacity must be at least one position");
   const auto& cfg = model.config();
@@ -41,6 +41,10 @@ StaticDecoder::StaticDecoder(const LlamaModel& model, int64_t capacity, bool use
   positions_ = torch::arange(capacity, i64);
   std::tie(cos_, sin_) = model.rotary().cos_sin(0, capacity, dev, dtype);
   logits_ = torch::zeros({cfg.vocab_size}, torch::TensorOptions().device(dev).dtype(torch::kFloat));
+  if (fuse) {
+    fused_reason_.clear();
+    fused_ = FusedDecodeBlocks::build(model, capacity, &fused_reason_);
+  }
 #ifdef APIQ_WITH_CUDA
   // Streamed blocks copy weights from the host inside the step, which a graph cannot hold.
   want_graph_ = use_graph && dev.is_cuda() && !model.options().stream_blocks;
@@ -80,10 +84,14 @@ void StaticDecoder::run_step() {
   torch::NoGradGuard no_grad;
   ScopedGemvOverlap overlap;  // weights are constant while decoding
   auto x = model_.embed(ids_);
-  auto cos = cos_.index_select(0, pos_), sin = sin_.index_select(0, pos_);
-  auto key_mask = positions_.le(pos_);
-  for (int64_t b = 0; b < model_.num_blocks(); ++b)
-    x = model_.block_step(b, x, cos, sin, kv_[static_cast<size_t>(b)], pos_, key_mask);
+  if (fused_) {
+    for (int64_t b = 0; b < model_.num_blocks(); ++b) x = fused_->step(b, x, cos_, sin_, pos_, kv_[static_cast<size_t>(b)]);
+  } else {
+    auto cos = cos_.index_select(0, pos_), sin = sin_.index_select(0, pos_);
+    auto key_mask = positions_.le(pos_);
+    for (int64_t b = 0; b < model_.num_blocks(); ++b)
+      x = model_.block_step(b, x, cos, sin, kv_[static_cast<size_t>(b)], pos_, key_mask);
+  }
   auto logits = model_.head(x).view({-1});
   logits_.copy_(logits);
   ids_.copy_(logits.argmax().view({1, 1}));

@@ -11,7 +11,7 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
-#include "launchers.h"
+#include "ops/kernel_dispatch.h"
 #endif
 
 namespace apiq {
@@ -47,21 +47,15 @@ torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weigh
   TORCH_CHECK(x.is_cuda() && weight.is_cuda(), "rms_norm_kernel needs CUDA tensors");
   TORCH_CHECK(weight.scalar_type() == x.scalar_type(), "rms_norm_kernel: weight and input dtypes differ");
   TORCH_CHECK(weight.numel() == x.size(-1), "rms_norm_kernel: weight size does not match the last dimension");
-  kernels::ElemType et;
-  switch (x.scalar_type()) {
-    case torch::kFloat: et = kernels::ElemType::F32; break;
-    case torch::kHalf: et = kernels::ElemType::F16; break;
-    case torch::kBFloat16: et = kernels::ElemType::BF16; break;
-    default: TORCH_CHECK(false, "rms_norm_kernel: unsupported dtype ", x.scalar_type());
-  }
+  const kernels::ElemType et = detail::elem_type(x.scalar_type(), "rms_norm_kernel");
   c10::cuda::CUDAGuard guard(x.device());
   auto xc = x.contiguous();
   auto wc = weight.contiguous();
   auto y = torch::empty_like(xc);
   const int64_t cols = x.size(-1);
-  const int rc = kernels::launch_rms_norm(xc.data_ptr(), wc.data_ptr(), y.data_ptr(), xc.numel() / cols, cols,
-                                          static_cast<float>(eps), et, c10::cuda::getCurrentCUDAStream().stream());
-  TORCH_CHECK(rc == 0, "rms_norm kernel launch failed: ", kernels::error_string(rc));
+  detail::check_launch(kernels::launch_rms_norm(xc.data_ptr(), wc.data_ptr(), y.data_ptr(), xc.numel() / cols, cols,
+                                                static_cast<float>(eps), et, detail::current_stream()),
+                       "rms_norm");
   return y;
 #else
   (void)x; (void)weight; (void)eps;

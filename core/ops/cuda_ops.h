@@ -58,6 +58,8 @@ bool packed_gemv_kernel_supports(const PackedLinear& p, const torch::Tensor& x);
 // Whether packed_gemv_kernel(x, p) takes the tensor-core kernel (2/4-bit, ≤ 16 rows, compatible group).
 bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x);
 // tensor_cores = false forces the CUDA-core kernel even where the tensor-core one applies.
-torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores = true);
+// `residual` (optional, the output's shape and dtype) is added in the kernel: x Ŵᵀ + residual.
+torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores = true,
+                                 const torch::Tensor& residual = {});
 
 }  // namespace apiq

@@ -8,7 +8,7 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
-#include "launchers.h"
+#include "ops/kernel_dispatch.h"
 #endif
 
 namespace apiq {
@@ -16,18 +16,9 @@ namespace apiq {
 #ifdef APIQ_WITH_CUDA
 namespace {
 
-kernels::ElemType elem_type(torch::ScalarType t, const char* what) {
-  switch (t) {
-    case torch::kFloat: return kernels::ElemType::F32;
-    case torch::kHalf: return kernels::ElemType::F16;
-    case torch::kBFloat16: return kernels::ElemType::BF16;
-    default: TORCH_CHECK(false, what, ": unsupported dtype ", t);
-  }
-}
-
-void check_launch(int rc, const char* what) { TORCH_CHECK(rc == 0, what, " kernel failed: ", kernels::error_string(rc)); }
-
-void* stream() { return c10::cuda::getCurrentCUDAStream().stream(); }
+using detail::check_launch;
+using detail::elem_type;
+void* stream() { return detail::current_stream(); }
 
 // The zero points as the kernels read them: int32 words, or float32 bits (float_zeros()).
 const int32_t* zero_words(const PackedLinear& p) {
@@ -147,7 +138,8 @@ bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x
                                             p.group_size, p.scales.data_ptr(), p.zeros.data_ptr());
 }
 
-torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores) {
+torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores,
+                                 const torch::Tensor& residual) {
   check_packed(p, "packed_gemv_kernel");
   TORCH_CHECK(packed_gemv_kernel_supports(p, x), "packed_gemv_kernel: unsupported input (needs fp16/bf16 CUDA x with ",
               "at most ", kernels::kMaxGemvRows, " rows of ", p.in, " features and 2/3/4-bit codes)");
@@ -155,13 +147,21 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, 
   auto out_sizes = x.sizes().vec();
   out_sizes.back() = p.out;
   auto y = torch::empty({xc.size(0), p.out}, xc.options());
+  torch::Tensor res;
+  if (residual.defined()) {
+    TORCH_CHECK(residual.numel() == y.numel() && residual.scalar_type() == y.scalar_type() &&
+                    residual.device() == y.device(),
+                "packed_gemv_kernel: the residual must have the output's shape, dtype and device");
+    res = residual.reshape(y.sizes()).contiguous();
+  }
   c10::cuda::CUDAGuard guard(x.device());
   check_launch(kernels::launch_packed_gemv(xc.data_ptr(), elem_type(xc.scalar_type(), "gemv"),
                                            p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
                                            zero_words(p), y.data_ptr(), xc.size(0), p.out,
                                            p.in, p.group_size, p.bits, stream(),
                                            tensor_cores ? kernels::GemvPath::Auto : kernels::GemvPath::CudaCores,
-                                           gemv_overlap_enabled(), p.float_zeros()),
+                                           gemv_overlap_enabled(), p.float_zeros(),
+                                           res.defined() ? res.data_ptr() : nullptr),
                "packed gemv");
   return y.view(out_sizes);
 }
@@ -178,7 +178,7 @@ torch::Tensor unpack_codes_kernel(const torch::Tensor&, int, int64_t) { no_kerne
 torch::Tensor dequantize_kernel(const PackedLinear&, torch::ScalarType) { no_kernels(); }
 bool packed_gemv_kernel_supports(const PackedLinear&, const torch::Tensor&) { return false; }
 bool packed_gemv_uses_tensor_cores(const PackedLinear&, const torch::Tensor&) { return false; }
-torch::Tensor packed_gemv_kernel(const torch::Tensor&, const PackedLinear&, bool) { no_kernels(); }
+torch::Tensor packed_gemv_kernel(const torch::Tensor&, const PackedLinear&, bool, const torch::Tensor&) { no_kernels(); }
 
 #endif
 

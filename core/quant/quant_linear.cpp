@@ -68,6 +68,12 @@ torch::Tensor QuantBlockLinears::apply(LinearKind k, const torch::Tensor& x) con
   return linears[i].forward(x, w_hat_[i]);
 }
 
+std::optional<PackedProduct> QuantBlockLinears::packed_product(LinearKind k) const {
+  const QuantLinear& l = at(k);
+  if (!l.packed_only() || l.bias.defined() || l.adapter) return std::nullopt;
+  return PackedProduct{&*l.packed, l.lora.defined() ? &l.lora : nullptr};
+}
+
 std::vector<torch::Tensor> QuantBlockLinears::clip_parameters() const {
   std::vector<torch::Tensor> out;
   for (const auto& l : linears)

@@ -63,6 +63,7 @@ class QuantBlockLinears final : public BlockLinears {
   const QuantLinear& at(LinearKind k) const { return linears[static_cast<int>(k)]; }
   void prepare() const;
   torch::Tensor apply(LinearKind k, const torch::Tensor& x) const override;
+  std::optional<PackedProduct> packed_product(LinearKind k) const override;
   std::vector<torch::Tensor> clip_parameters() const;
   std::vector<torch::Tensor> lora_parameters() const;
 

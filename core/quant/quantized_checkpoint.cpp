@@ -5,6 +5,7 @@
 
 #include "base/errors.h"
 #include "model/linear_shapes.h"
+#include "quant/adjacent_packed.h"
 #include "quant/nf_double_quant.h"
 #include "quant/nf_quantizer.h"
 #include "quant/stored_zeros.h"
@@ -271,6 +272,7 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
     l.quantizer.opts = q;
     l.state = QuantLinear::State::Final;
   }
+  if (packed_only) place_packed_groups_adjacent(*qb);  // decode multiplies q/k/v and gate/up as one product each
   return qb;
 }
 

@@ -6,6 +6,7 @@
 #include "model/evaluation.h"
 #include "model/llama_model.h"
 #include "bench/random_packed_model.h"
+#include "quant/adjacent_packed.h"
 #include "io/safetensors.h"
 #include "decode_check.h"
 #include "test_util.h"
@@ -206,6 +207,53 @@ TEST(StaticDecoder, PackedModelWithLoraAndGroupedQueries) {
   auto built = make_random_packed_model(cfg, o);
   auto r = apiq::test::check_static_decode(built.model, {1, 7, 42, 99, 3}, 12, false);
   EXPECT_LT(r.max_err, 1e-4 * std::max(1.0, r.max_ref)) << "logits up to " << r.max_ref;
+}
+
+TEST(StaticDecoder, PackedGroupsShareOneAllocation) {
+  torch::manual_seed(2);
+  auto make = [](int bits_k) {
+    QuantBlockLinears b;
+    for (LinearKind k : kAllLinears) {
+      auto& l = b.at(k);
+      l.packed = random_packed_linear(k == LinearKind::Up ? 96 : 64, 128, k == LinearKind::K ? bits_k : 2, 32,
+                                      torch::kCPU);
+      l.state = QuantLinear::State::Final;
+    }
+    return b;
+  };
+  auto b = make(2);
+  std::vector<PackedLinear> before;
+  for (const auto& l : b.linears) before.push_back(*l.packed);
+  place_packed_groups_adjacent(b);
+  for (int i = 0; i < kNumLinears; ++i) {
+    const auto& now = *b.linears[i].packed;
+    EXPECT_TRUE(torch::equal(now.packed, before[i].packed) && torch::equal(now.scales, before[i].scales) &&
+                torch::equal(now.zeros, before[i].zeros)) << i;
+  }
+  auto adjacent = [&](LinearKind a, LinearKind c) {
+    const auto &pa = *b.at(a).packed, &pc = *b.at(c).packed;
+    return pa.packed.is_alias_of(pc.packed) && pa.zeros.is_alias_of(pc.zeros) &&
+           static_cast<const int32_t*>(pa.packed.data_ptr()) + pa.packed.numel() == pc.packed.data_ptr();
+  };
+  EXPECT_TRUE(adjacent(LinearKind::Q, LinearKind::K));
+  EXPECT_TRUE(adjacent(LinearKind::K, LinearKind::V));
+  EXPECT_TRUE(adjacent(LinearKind::Gate, LinearKind::Up));
+  EXPECT_FALSE(b.at(LinearKind::O).packed->packed.is_alias_of(b.at(LinearKind::V).packed->packed));
+  // q, k, v of different bit widths cannot be one product: left as they are.
+  auto mixed = make(4);
+  place_packed_groups_adjacent(mixed);
+  EXPECT_FALSE(mixed.at(LinearKind::Q).packed->packed.is_alias_of(mixed.at(LinearKind::K).packed->packed));
+  EXPECT_TRUE(mixed.at(LinearKind::Gate).packed->packed.is_alias_of(mixed.at(LinearKind::Up).packed->packed));
+}
+
+TEST(StaticDecoder, CpuDecodeRunsTheComposedOpsAndSaysWhy) {
+  auto cfg = apiq::test::small_config(128, 256, 4, 2, 2, 300);
+  RandomPackedModelOptions o;
+  o.rank = 0;
+  auto built = make_random_packed_model(cfg, o);
+  StaticDecoder dec(built.model, 8, true);
+  EXPECT_FALSE(dec.fused());
+  EXPECT_NE(dec.fused_reason().find("CUDA"), std::string::npos) << dec.fused_reason();
 }
 
 TEST(LlamaModel, StreamedBlocksEqualResident) {

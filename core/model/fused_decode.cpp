@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/fused_decode.h"
+
+#include <cmath>
+
+#include "ops/cuda_ops.h"
+#include "ops/decode_ops.h"
+
+namespace apiq {
+namespace {
+
+// The tensors of consecutive rows of one allocation as one [rows, cols] view, or undefined.
+torch::Tensor span_rows(const std::vector<torch::Tensor>& parts) {
+  const torch::Tensor& first = parts.front();
+  int64_t rows = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const torch::Tensor& t = parts[i];
+    if (t.dim() != 2 || !t.is_contiguous() || t.size(1) != first.size(1) || !t.is_alias_of(first)) return {};
+    if (i > 0) {
+      const auto& prev = parts[i - 1];
+      const auto* end = static_cast<const char*>(prev.data_ptr()) + prev.numel() * prev.element_size();
+      if (end != t.data_ptr()) return {};
+    }
+    rows += t.size(0);
+  }
+  return first.as_strided({rows, first.size(1)}, {first.size(1), 1}, first.storage_offset());
+}
+
+// One product over a group's adjacent packed rows; nullopt where bits, groups, inputs or storage differ.
+std::optional<PackedLinear> span_group(const std::vector<PackedProduct>& parts) {
+  const PackedLinear& f = *parts.front().packed;
+  PackedLinear all = f;
+  all.out = 0;
+  std::vector<torch::Tensor> packed, scales, zeros;
+  for (const auto& p : parts) {
+    const PackedLinear& l = *p.packed;
+    if (l.bits != f.bits || l.group_size != f.group_size || l.in != f.in || l.float_zeros() != f.float_zeros())
+      return std::nullopt;
+    packed.push_back(l.packed);
+    scales.push_back(l.scales);
+    zeros.push_back(l.zeros);
+    all.out += l.out;
+  }
+  all.packed = span_rows(packed);
+  all.scales = span_rows(scales);
+  all.zeros = span_rows(zeros);
+  if (!all.packed.defined() || !all.scales.defined() || !all.zeros.defined()) return std::nullopt;
+  return all;
+}
+
+// The group's LoRA terms as one: A's stacked, B's block-diagonal with their scalings (zero blocks for
+// linears without one). Undefined when no linear of the group has a LoRA.
+std::pair<torch::Tensor, torch::Tensor> stacked_lora(const std::vector<PackedProduct>& parts, torch::ScalarType dt) {
+  int64_t rank = 0, out = 0;
+  for (const auto& p : parts) {
+    rank += p.lora ? p.lora->A.size(0) : 0;
+    out += p.packed->out;
+  }
+  if (rank == 0) return {};
+  const auto opts = parts.front().packed->packed.options().dtype(dt);
+  auto A = torch::empty({rank, parts.front().packed->in}, opts);
+  auto B = torch::zeros({out, rank}, opts);
+  int64_t r0 = 0, o0 = 0;
+  for (const auto& p : parts) {
+    if (p.lora) {
+      const int64_t r = p.lora->A.size(0);
+      A.narrow(0, r0, r).copy_(p.lora->A);
+      B.narrow(0, o0, p.packed->out).narrow(1, r0, r).copy_(p.lora->B * p.lora->scaling);
+      r0 += r;
+    }
+    o0 += p.packed->out;
+  }
+  return {A, B};
+}
+
+}  // namespace
+
+std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& model, int64_t capacity,
+                                                            std::string* why) {
+  const auto& cfg = model.config();
+  const auto dev = model.options().device;
+  const auto dt = model.weights().embed.scalar_type();
+  auto fail = [&](const std::string& reason) -> std::unique_ptr<FusedDecodeBlocks> {
+    if (why) *why = reason;
+    return nullptr;
+  };
+  if (!dev.is_cuda() || !cuda_kernels_enabled()) return fail("not on a CUDA device with our kernels");
+  if (model.options().stream_blocks) return fail("blocks are streamed from the host");
+  if (!decode_step_kernels_support(dt, cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim, capacity))
+    return fail("the decode kernels do not take these head sizes, dtype or " + std::to_string(capacity) +
+                " positions");
+  std::unique_ptr<FusedDecodeBlocks> f(new FusedDecodeBlocks());
+  f->heads_ = cfg.num_attention_heads;
+  f->eps_ = cfg.rms_norm_eps;
+  f->scale_ = 1.0 / std::sqrt(static_cast<double>(cfg.head_dim));
+  const auto probe = torch::empty({1, cfg.hidden_size}, torch::TensorOptions().device(dev).dtype(dt));
+  for (int64_t b = 0; b < model.num_blocks(); ++b) {
+    const BlockLinears* linears = model.block_linears(b);
+    const BlockNorms& norms = model.weights().blocks.at(static_cast<size_t>(b)).norms;
+    const std::string where = "block " + std::to_string(b) + ": ";
+    if (!linears) return fail(where + "dense linears");
+    if (norms[NormKind::Q].defined() || norms[NormKind::K].defined()) return fail(where + "per-head q/k norms");
+    auto product_of = [&](LinearKind k) -> std::optional<PackedProduct> {
+      auto p = linears->packed_product(k);
+      if (!p || !p->packed->packed.is_cuda()) return std::nullopt;
+      const auto x = torch::empty({1, p->packed->in}, probe.options());
+      if (!packed_gemv_kernel_supports(*p->packed, x)) return std::nullopt;
+      return p;
+    };
+    auto group = [&](std::initializer_list<LinearKind> kinds, std::vector<Product>& out) -> bool {
+      std::vector<PackedProduct> parts;
+      for (LinearKind k : kinds) {
+        auto p = product_of(k);
+        if (!p) return false;
+        parts.push_back(*p);
+      }
+      if (auto spanned = span_group(parts)) {
+        auto [A, B] = stacked_lora(parts, dt);
+        out.push_back(Product{*spanned, A, B});
+        if (parts.size() > 1) ++f->fused_groups_;
+        return true;
+      }
+      for (const auto& p : parts) {
+        auto [A, B] = stacked_lora({p}, dt);
+        out.push_back(Product{*p.packed, A, B});
+      }
+      return true;
+    };
+    Block blk;
+    std::vector<Product> o, down;
+    if (!group({LinearKind::Q, LinearKind::K, LinearKind::V}, blk.qkv) || !group({LinearKind::O}, o) ||
+        !group({LinearKind::Gate, LinearKind::Up}, blk.gate_up) || !group({LinearKind::Down}, down))
+      return fail(where + "a linear is not a packed product the kernels take (bias, adapter, dense or its bits)");
+    blk.o = o.front();
+    blk.down = down.front();
+    blk.attn_norm = norms[NormKind::Attn].to(dev, dt).contiguous();
+    blk.mlp_norm = norms[NormKind::Mlp].to(dev, dt).contiguous();
+    f->blocks_.push_back(std::move(blk));
+  }
+  return f;
+}
+
+namespace {
+
+// x Ŵᵀ (+ the LoRA term) (+ residual), the additions folded into the product's output.
+torch::Tensor run(const FusedDecodeBlocks::Product& p, const torch::Tensor& x, const torch::Tensor& residual) {
+  auto x2 = x.reshape({1, -1});
+  torch::Tensor add = residual.defined() ? residual.reshape({1, -1}) : residual;
+  if (p.A.defined()) {
+    auto u = torch::mm(x2, p.A.t());
+    add = add.defined() ? torch::addmm(add, u, p.B.t()) : torch::mm(u, p.B.t());
+  }
+  return packed_gemv_kernel(x2, p.packed, true, add);
+}
+
+torch::Tensor run_group(const std::vector<FusedDecodeBlocks::Product>& ps, const torch::Tensor& x) {
+  if (ps.size() == 1) return run(ps.front(), x, {});
+  std::vector<torch::Tensor> ys;
+  for (const auto& p : ps) ys.push_back(run(p, x, {}));
+  return torch::cat(ys, 1);
+}
+
+}  // namespace
+
+torch::Tensor FusedDecodeBlocks::step(int64_t b, const torch::Tensor& x, const torch::Tensor& cos,
+                                      const torch::Tensor& sin, const torch::Tensor& pos, StaticKV& kv) const {
+  const Block& w = blocks_.at(static_cast<size_t>(b));
+  auto h = rms_norm_kernel(x, w.attn_norm, eps_);
+  auto q = rope_kv_write_kernel(run_group(w.qkv, h), cos, sin, pos, kv.k, kv.v, heads_);
+  auto attn = decode_attention_kernel(q, kv.k, kv.v, pos, scale_);
+  auto x1 = run(w.o, attn, x);
+  auto m = rms_norm_kernel(x1, w.mlp_norm, eps_);
+  auto act = silu_mul_kernel(run_group(w.gate_up, m));
+  return run(w.down, act, x1).view(x.sizes());
+}
+
+}  // namespace apiq

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One block's batch-1 decode step in about nine kernels where the model allows it: RMSNorm, q/k/v
+// as one packed product, rotary embedding with the cache write, attention over the cache, o_proj
+// with the residual added in the product, RMSNorm, gate/up as one packed product, SiLU·mul, and
+// down_proj with the residual. The composed path (decoder_block_step) runs ~50 kernels per block;
+// replayed from a CUDA graph a kernel costs a few microseconds whatever it does, so at batch 1 the
+// count sets the token time. An unmerged LoRA adds two small dense products per fused group (its
+// factors concatenated, B block-diagonal with the scaling folded in, kept in the activations' dtype).
+#pragma once
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/llama_model.h"
+
+namespace apiq {
+
+class FusedDecodeBlocks {
+ public:
+  // Null, with the reason in *why, unless every block's seven linears are packed products
+  // (BlockLinears::packed_product) on a CUDA device with our kernels, activations are fp16/bf16,
+  // blocks are resident (not streamed), there are no per-head q/k norms, and the decode kernels
+  // take the head sizes and `capacity`.
+  static std::unique_ptr<FusedDecodeBlocks> build(const LlamaModel& model, int64_t capacity, std::string* why = nullptr);
+
+  // Block b: x [1, 1, hidden] -> the block's output; k and v of position pos ([1] int64 on the
+  // device) go into kv; cos, sin [capacity, head_dim] tables in the activations' dtype.
+  torch::Tensor step(int64_t b, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                     const torch::Tensor& pos, StaticKV& kv) const;
+
+  // Linears multiplied as one product with their group (q/k/v, gate/up), over all blocks; the rest
+  // run one product each (their bits, group sizes or storage differ).
+  int64_t fused_groups() const { return fused_groups_; }
+
+  struct Product {
+    PackedLinear packed;
+    torch::Tensor A, B;  // LoRA: [R, in] and scaling·B [out, R] (block-diagonal over a group), or undefined
+  };
+
+ private:
+  struct Block {
+    std::vector<Product> qkv, gate_up;  // one product where the group is adjacent in memory, else one per linear
+    Product o, down;
+    torch::Tensor attn_norm, mlp_norm;
+  };
+  FusedDecodeBlocks() = default;
+
+  std::vector<Block> blocks_;
+  int64_t heads_ = 0;
+  double eps_ = 0.0, scale_ = 0.0;
+  int64_t fused_groups_ = 0;
+};
+
+}  // namespace apiq

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The fused decode step: each of its kernels against a float64 recomputation on fresh random
+// inputs over several shapes (grouped and ragged head sizes included), and whole packed models
+// with LoRA decoded fused against the composed ops and against the full forward.
+#include "bench/random_packed_model.h"
+#include "decode_check.h"
+#include "model/fused_decode.h"
+#include "model/llama_block.h"
+#include "ops/cuda_ops.h"
+#include "ops/decode_ops.h"
+#include "test_util.h"
+
+using namespace apiq;
+
+namespace {
+
+const torch::Device kCuda(torch::kCUDA);
+
+torch::TensorOptions on_cuda(torch::ScalarType t) { return torch::TensorOptions().device(kCuda).dtype(t); }
+
+// Largest |a − b| relative to the reference's largest magnitude.
+double rel_err(const torch::Tensor& ours, const torch::Tensor& ref) {
+  auto a = ours.to(torch::kDouble).cpu(), b = ref.to(torch::kDouble).cpu();
+  return (a - b).abs().max().item<double>() / std::max(1e-12, b.abs().max().item<double>());
+}
+
+struct Heads {
+  int64_t heads, kv_heads, dim, capacity;
+};
+const std::vector<Heads> kShapes = {{32, 32, 128, 72}, {8, 2, 64, 300}, {6, 3, 34, 17}, {4, 1, 256, 1}, {2, 2, 10, 5}};
+
+}  // namespace
+
+TEST(CudaFusedDecode, RopeKvWriteMatchesComposedRotation) {
+  APIQ_REQUIRE_CUDA();
+  for (auto dt : {torch::kBFloat16, torch::kHalf}) {
+    for (const auto& s : kShapes) {
+      ASSERT_TRUE(decode_step_kernels_support(dt, s.heads, s.kv_heads, s.dim, s.capacity));
+      const int64_t slots = s.heads + 2 * s.kv_heads, pos = (s.capacity * 2) / 3;
+      auto qkv = torch::randn({slots * s.dim}, on_cuda(dt));
+      auto cos = torch::randn({s.capacity, s.dim}, on_cuda(dt)), sin = torch::randn({s.capacity, s.dim}, on_cuda(dt));
+      auto kc = torch::zeros({1, s.kv_heads, s.capacity, s.dim}, on_cuda(dt)), vc = torch::zeros_like(kc);
+      auto q = rope_kv_write_kernel(qkv, cos, sin, torch::full({1}, pos, on_cuda(torch::kLong)), kc, vc, s.heads);
+      // Reference: apply_rotary in float64 on the same inputs.
+      auto x = qkv.to(torch::kDouble).view({slots, s.dim});
+      auto c = cos[pos].to(torch::kDouble), sn = sin[pos].to(torch::kDouble);
+      auto rq = apply_rotary(x.narrow(0, 0, s.heads), c, sn);
+      auto rk = apply_rotary(x.narrow(0, s.heads, s.kv_heads), c, sn);
+      const double tol = dt == torch::kHalf ? 2e-3 : 1.6e-2;
+      const auto label = std::to_string(s.heads) + "/" + std::to_string(s.kv_heads) + "x" + std::to_string(s.dim);
+      EXPECT_LT(rel_err(q, rq), tol) << label;
+      EXPECT_LT(rel_err(kc[0].select(1, pos), rk), tol) << label;
+      EXPECT_TRUE(torch::equal(vc[0].select(1, pos), qkv.view({slots, s.dim}).narrow(0, s.heads + s.kv_heads, s.kv_heads)))
+          << label;
+      // Nothing else in the caches was written.
+      EXPECT_EQ(kc.ne(0).sum().item<int64_t>(), kc[0].select(1, pos).ne(0).sum().item<int64_t>()) << label;
+      EXPECT_EQ(vc.ne(0).sum().item<int64_t>(), vc[0].select(1, pos).ne(0).sum().item<int64_t>()) << label;
+    }
+  }
+}
+
+TEST(CudaFusedDecode, AttentionMatchesFloat64Softmax) {
+  APIQ_REQUIRE_CUDA();
+  for (auto dt : {torch::kBFloat16, torch::kHalf}) {
+    for (const auto& s : kShapes) {
+      for (int64_t pos : {int64_t{0}, s.capacity / 2, s.capacity - 1}) {
+        auto q = torch::randn({s.heads, s.dim}, on_cuda(dt));
+        auto kc = torch::randn({1, s.kv_heads, s.capacity, s.dim}, on_cuda(dt)) * 2, vc = torch::randn_like(kc);
+        const double scale = 1.0 / std::sqrt(static_cast<double>(s.dim));
+        auto out = decode_attention_kernel(q, kc, vc, torch::full({1}, pos, on_cuda(torch::kLong)), scale);
+        // Reference: every query head against its kv head's keys 0..pos, in float64.
+        const int64_t group = s.heads / s.kv_heads;
+        auto K = kc[0].to(torch::kDouble).narrow(1, 0, pos + 1).repeat_interleave(group, 0);  // [heads, n, D]
+        auto V = vc[0].to(torch::kDouble).narrow(1, 0, pos + 1).repeat_interleave(group, 0);
+        auto p = torch::softmax(torch::bmm(K, q.to(torch::kDouble).unsqueeze(2)).squeeze(2) * scale, -1);
+        auto ref = torch::bmm(p.unsqueeze(1), V).squeeze(1).reshape({-1});
+        EXPECT_LT(rel_err(out, ref), dt == torch::kHalf ? 3e-3 : 2e-2)
+            << s.heads << "/" << s.kv_heads << "x" << s.dim << " pos " << pos;
+      }
+    }
+  }
+}
+
+TEST(CudaFusedDecode, SiluMulMatchesFloat64) {
+  APIQ_REQUIRE_CUDA();
+  for (auto dt : {torch::kBFloat16, torch::kHalf, torch::kFloat}) {
+    for (auto [rows, inter] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {1, 11008}, {3, 173}, {7, 4097}}) {
+      auto gu = torch::randn({rows, 2 * inter}, on_cuda(dt)) * 3;
+      auto g = gu.narrow(1, 0, inter).to(torch::kDouble), u = gu.narrow(1, inter, inter).to(torch::kDouble);
+      auto ref = g * torch::sigmoid(g) * u;
+      EXPECT_LT(rel_err(silu_mul_kernel(gu), ref), dt == torch::kFloat ? 1e-5 : (dt == torch::kHalf ? 2e-3 : 1e-2))
+          << rows << "x" << inter;
+    }
+  }
+}
+
+TEST(CudaFusedDecode, PackedProductAddsTheResidual) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(3);
+  // Tensor-core shapes (group 64, whole chunks) and ragged CUDA-core ones; 1, 3 and 12 rows (12:
+  // two launches where x does not fit in shared memory).
+  for (auto [out, in, bits, group] : std::vector<std::tuple<int64_t, int64_t, int, int64_t>>{
+           {4096, 4096, 2, 64}, {11008, 4096, 4, 128}, {300, 1000, 3, 50}, {4096, 11008, 2, 64}}) {
+    auto p = random_packed_linear(out, in, bits, group, kCuda);
+    for (int64_t m : {1, 3, 12}) {
+      auto x = torch::randn({m, in}, on_cuda(torch::kBFloat16));
+      auto r = torch::randn({m, out}, on_cuda(torch::kBFloat16));
+      for (bool tc : {true, false}) {
+        auto plain = packed_gemv_kernel(x, p, tc).to(torch::kDouble);
+        auto with = packed_gemv_kernel(x, p, tc, r);
+        // One rounding of (product + residual): within a bf16 unit of the sum of the two.
+        EXPECT_LT(rel_err(with, plain + r.to(torch::kDouble)), 1.6e-2) << out << "x" << in << " m " << m << " tc " << tc;
+      }
+    }
+  }
+}
+
+namespace {
+
+RandomPackedModel perturbed_model(const LlamaConfig& cfg, int64_t rank, int bits, int64_t group) {
+  RandomPackedModelOptions o;
+  o.rank = rank;
+  o.bits = bits;
+  o.group_size = group;
+  o.perturbed = true;
+  o.device = kCuda;
+  return make_random_packed_model(cfg, o);
+}
+
+// Logits of `steps` fused steps against the composed ops on the same tokens.
+double fused_vs_composed(const LlamaModel& m, const std::vector<int64_t>& prompt, int steps, double* scale) {
+  StaticDecoder fused(m, static_cast<int64_t>(prompt.size()) + steps + 1, true, true);
+  StaticDecoder composed(m, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
+  EXPECT_TRUE(fused.fused()) << fused.fused_reason();
+  EXPECT_FALSE(composed.fused());
+  double err = 0;
+  *scale = 0;
+  for (int s = 0; s <= steps; ++s) {
+    if (s == 0) {
+      fused.prefill(prompt);
+      composed.prefill(prompt);
+    } else {
+      fused.step();
+      composed.step();
+    }
+    auto a = fused.last_logits().cpu(), b = composed.last_logits().cpu();
+    err = std::max(err, (a - b).abs().max().item<double>());
+    *scale = std::max(*scale, b.abs().max().item<double>());
+  }
+  EXPECT_EQ(fused.position(), composed.position());
+  return err;
+}
+
+}  // namespace
+
+TEST(CudaFusedDecode, PackedModelWithLoraMatchesComposedOpsAndFullForward) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(11);
+  // Grouped queries (8 heads over 2), W2 g64 with LoRA r 16 on every linear, three blocks.
+  auto cfg = apiq::test::small_config(512, 1024, 8, 2, 3, 320);
+  auto built = perturbed_model(cfg, 16, 2, 64);
+  auto fb = FusedDecodeBlocks::build(built.model, 32);
+  ASSERT_NE(fb, nullptr);
+  EXPECT_EQ(fb->fused_groups(), 2 * cfg.num_hidden_layers);  // q/k/v and gate/up adjacent in every block
+  double scale = 0;
+  const double err = fused_vs_composed(built.model, {1, 17, 5, 250, 3}, 20, &scale);
+  EXPECT_LT(err, 2e-2 * std::max(1.0, scale)) << "logits up to " << scale;
+  auto r = apiq::test::check_static_decode(built.model, {1, 17, 5, 250, 3}, 20, true);
+  EXPECT_LT(r.max_err, 2e-2 * std::max(1.0, r.max_ref)) << "logits up to " << r.max_ref;
+
+  // W4 g128 and W3 g50 on the CUDA-core product, head_dim 34 (not a multiple of 32), no LoRA.
+  auto cfg3 = apiq::test::small_config(204, 500, 6, 3, 2, 260);
+  for (auto [bits, group] : std::vector<std::pair<int, int64_t>>{{4, 68}, {3, 50}}) {
+    auto m3 = perturbed_model(cfg3, 0, bits, group);
+    const double e3 = fused_vs_composed(m3.model, {4, 9, 2}, 12, &scale);
+    EXPECT_LT(e3, 2e-2 * std::max(1.0, scale)) << bits << "-bit, logits up to " << scale;
+  }
+}
+
+TEST(CudaFusedDecode, RefusesWhatItCannotRunAndSaysWhy) {
+  APIQ_REQUIRE_CUDA();
+  auto cfg = apiq::test::small_config(256, 512, 4, 2, 2, 300);
+  auto built = perturbed_model(cfg, 0, 2, 64);
+  std::string why;
+  // 300 (head_dim 64) × 4 bytes of scores fit; 20 000 positions do not fit in 48 KiB.
+  EXPECT_NE(FusedDecodeBlocks::build(built.model, 300, &why), nullptr) << why;
+  EXPECT_EQ(FusedDecodeBlocks::build(built.model, 20000, &why), nullptr);
+  EXPECT_NE(why.find("20000 positions"), std::string::npos) << why;
+  {
+    ScopedCudaKernels off(false);
+    EXPECT_EQ(FusedDecodeBlocks::build(built.model, 300, &why), nullptr);
+    EXPECT_NE(why.find("CUDA"), std::string::npos) << why;
+  }
+  // A dense model has no packed products.
+  auto dense = LlamaModel(cfg, built.model.weights(), built.model.options());
+  EXPECT_EQ(FusedDecodeBlocks::build(dense, 300, &why), nullptr);
+  EXPECT_NE(why.find("block 0"), std::string::npos) << why;
+}
