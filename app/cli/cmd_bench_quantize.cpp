@@ -41,6 +41,9 @@ void print_table(const QuantizeBenchResult& r, const QuantizeBenchOptions& o) {
                 static_cast<long long>(std::accumulate(r.block_steps.begin(), r.block_steps.end(), int64_t{0})));
   std::printf("steady-state step %.3f ms (%.0f per window and epoch); outside the steps %.2f ms per window per block "
               "(median)\n", r.step_ms, r.steps_per_window_epoch, r.overhead_ms_per_window);
+  std::printf("median per block:");
+  for (const auto& [name, s] : r.phase_seconds) std::printf(" %s %.1f ms", name.c_str(), 1e3 * s);
+  std::printf("\n");
   std::printf("host RSS peak %.2f GiB; GPU peak %.2f GiB; quantized checkpoint %.2f GB\n",
               r.host_rss_peak_bytes / 1073741824.0, r.gpu_peak_bytes / 1073741824.0, r.checkpoint_bytes / 1e9);
   std::printf("extrapolated to %lld windows x %lld epochs x %lld blocks (same sequence length): %.1f s (%.1f min)\n",

@@ -19,17 +19,28 @@ namespace {
 struct ModelArgs {
   std::string model;
   std::string device = "cpu";
-  std::string dtype = "f32";
+  std::string dtype = "auto";
 };
 
 void add_model_options(CLI::App* cmd, ModelArgs& m) {
   cmd->add_option("MODEL", m.model, "model folder")->required();
   cmd->add_option("--device", m.device, "cpu or cuda[:N]")->capture_default_str();
-  cmd->add_option("--dtype", m.dtype, "f32, bf16 or f16")->capture_default_str()->check(CLI::IsMember({"f32", "bf16", "f16"}));
+  cmd->add_option("--dtype", m.dtype,
+                  "f32, bf16, f16, or auto: on CUDA the checkpoint's bf16/f16 (what calibration computed in "
+                  "there), else f32")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "f32", "bf16", "f16"}));
 }
 
-ModelOptions model_options(const ModelArgs& m) {
-  return ModelOptions().set_device(parse_device(m.device)).set_dtype(parse_dtype(m.dtype));
+// Resolves "auto" against the model folder's config (read once more by the loader; it is small).
+ModelOptions model_options(ModelArgs& m) {
+  const auto device = parse_device(m.device);
+  if (m.dtype == "auto") {
+    const std::string stored = LlamaConfig::from_file(std::filesystem::path(m.model) / "config.json").dtype;
+    const bool half = stored == "bfloat16" || stored == "float16";
+    m.dtype = device.is_cuda() && half ? (stored == "bfloat16" ? "bf16" : "f16") : "f32";
+  }
+  return ModelOptions().set_device(device).set_dtype(parse_dtype(m.dtype));
 }
 
 constexpr int64_t kDefaultEvalWindow = 2048;
@@ -74,7 +85,7 @@ struct GenerateArgs : ModelArgs {
   bool no_cuda_graph = false;
 };
 
-void run_generate(const GenerateArgs& a) {
+void run_generate(GenerateArgs a) {
   const auto opts = model_options(a);
   const Tokenizer tok = Tokenizer::load_from_dir(a.model);
   const LlamaModel model = load_model(a.model, opts);

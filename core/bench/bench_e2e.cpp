@@ -5,6 +5,11 @@
 
 #include <chrono>
 
+#ifdef APIQ_WITH_CUDA
+#include <cuda_profiler_api.h>
+#include <torch/cuda.h>
+#endif
+
 #include "bench/bench_timer.h"
 #include "base/device_info.h"
 #include "methods/block_context.h"
@@ -85,6 +90,16 @@ void bench_apiq_bw_step(const BenchOptions& o, std::vector<BenchRow>& rows) {
     std::vector<double> losses;
     // One timed call is n optimizer steps (forward, backward, AdamW on γ, β, A, B).
     const double ms = timer.median_ms([&] { method.train_block(ctx, qb, BlockStreams{X, X, Y}, losses); }) / n;
+#ifdef APIQ_WITH_CUDA
+    // One more call inside a profiler range: `ncu --profile-from-start off apiq bench …` then
+    // times exactly these steps' kernels (no effect without a profiler attached).
+    if (kernels && dev.is_cuda()) {
+      cudaProfilerStart();
+      method.train_block(ctx, qb, BlockStreams{X, X, Y}, losses);
+      torch::cuda::synchronize(dev.index());
+      cudaProfilerStop();
+    }
+#endif
     BenchRow r{std::string("ApiQ-bw step 7B block") + (kernels ? "" : " (composed ops)"),
                "L=" + std::to_string(L) + " r=" + std::to_string(o.e2e_rank) + " W2 g64"};
     r.ms = ms;
@@ -110,9 +125,11 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     int64_t rank;
     bool graph;
     bool merged = false;  // float32 zero points: a QA-HiRA adapter merged in (apiq merge)
+    bool fused = true;    // FusedDecodeBlocks (with the graph); false: the composed ops per block
   };
-  for (const Variant v : {Variant{0, true}, Variant{0, false}, Variant{o.e2e_rank, true}, Variant{0, true, true}}) {
-    if (!dev.is_cuda() && !v.graph) continue;  // on the CPU both variants are the same path
+  for (const Variant v : {Variant{0, true}, Variant{0, true, false, false}, Variant{0, false}, Variant{o.e2e_rank, true},
+                          Variant{o.e2e_rank, true, false, false}, Variant{0, true, true}}) {
+    if (!dev.is_cuda() && (!v.graph || !v.fused)) continue;  // on the CPU these variants are one path
     RandomPackedModelOptions mo;
     mo.rank = v.rank;
     mo.float_zeros = v.merged;
@@ -125,10 +142,12 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     go.max_new_tokens = new_tokens;
     go.stop_at_eos = false;
     go.cuda_graph = v.graph;
+    go.fused_decode = v.fused;
     const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
     BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
                    (v.merged ? ", QA-HiRA merged (float zeros)" : "") +
-                   (dev.is_cuda() && !v.graph ? ", no graph" : ""),
+                   (dev.is_cuda() && !v.graph ? ", no graph" : "") +
+                   (dev.is_cuda() && v.graph && !v.fused ? ", composed ops" : ""),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;
     // Packed weights and the head read once per token (embeddings: one row).

@@ -59,12 +59,14 @@ class TimingObserver final : public CalibrationObserver {
   }
   void on_block(const BlockMetrics& m) override {
     block_seconds.push_back(m.seconds);
+    phases.push_back(m.phases);
     block_ends.push_back(Clock::now());
   }
 
   std::vector<double> step_intervals, early_intervals, block_seconds;  // early: steps 1 and 2 of a block
   std::vector<int64_t> steps;
   std::vector<Clock::time_point> block_ends;
+  std::vector<std::vector<std::pair<std::string, double>>> phases;  // per block
 
  private:
   ProgressObserver* next_;
@@ -169,6 +171,13 @@ QuantizeBenchResult quantize_benchmark(const QuantizeBenchOptions& o, ProgressOb
     per_window.push_back(overhead / static_cast<double>(o.calibration.nsamples));
   }
   r.overhead_ms_per_window = 1e3 * median(per_window);
+  if (!timing.phases.empty())
+    for (size_t i = 0; i < timing.phases.front().size(); ++i) {
+      std::vector<double> s;
+      for (const auto& p : timing.phases)
+        if (i < p.size()) s.push_back(p[i].second);
+      r.phase_seconds.emplace_back(timing.phases.front()[i].first, median(s));
+    }
   // Steps scale with windows × epochs (one per window for apiq-bw, one per window and linear for
   // apiq-lw): the measured steps per window-epoch carry over to the target.
   std::vector<double> per_window_epoch;

@@ -158,19 +158,33 @@ torch::Tensor calibrate_block(Run& r, const BlockContext& ctx) {
   const auto t_block = Clock::now();
   const int64_t b = ctx.block;
   checkpoint(ctx.cancel);
-  QuantBlockLinears qb = r.method.init_block(ctx, r.model.weights().blocks[b]);
-  const auto init = measure_block(ctx, qb, r.X, r.Xq, torch::Tensor(), KeepOutputs{false, true});
-  const torch::Tensor& Y = init.out_fp;
   BlockMetrics bm;
+  auto t_phase = t_block;
+  auto phase_done = [&](const char* name) {
+    bm.phases.emplace_back(name, seconds_since(t_phase));
+    t_phase = Clock::now();
+  };
+  QuantBlockLinears qb = r.method.init_block(ctx, r.model.weights().blocks[b]);
+  phase_done("init");
+  const auto init = measure_block(ctx, qb, r.X, r.Xq, torch::Tensor(), KeepOutputs{false, true});
+  phase_done("measure_before");
+  const torch::Tensor& Y = init.out_fp;
   bm.block = b;
   bm.out_mse_init = init.out_mse;
   BlockContext train_ctx = ctx;
   train_ctx.graph_steps = &bm.graph_steps;
   r.method.train_block(train_ctx, qb, BlockStreams{r.X, r.Xq, Y}, bm.losses);
+  phase_done("train");
   for (auto& l : qb.linears)
     if (l.state == QuantLinear::State::Training) l.finalize();
+  phase_done("finalize");
   auto fin = measure_block(ctx, qb, r.X, r.Xq, Y, KeepOutputs{true, false});
+  phase_done("measure_after");
   bm.out_mse = fin.out_mse;
+  const auto dense_dtype = r.model.weights().embed.scalar_type();  // dense linears are stored as the model stores them
+  NamedTensors tensors = quantized_block_tensors(ctx.cfg, b, qb, dense_dtype);
+  for (auto& [name, t] : tensors) t = t.to(torch::kCPU).contiguous();  // here, so the device memory is free
+  phase_done("to_host");
   bm.seconds = seconds_since(t_block);
   for (LinearKind k : kAllLinears) {
     if (!r.opts.is_target(k)) continue;  // dense linears have nothing to report
@@ -181,9 +195,6 @@ torch::Tensor calibrate_block(Run& r, const BlockContext& ctx) {
   }
   r.state["blocks"].push_back(block_to_json(bm));
   if (ctx.obs) ctx.obs->on_block(bm);
-  const auto dense_dtype = r.model.weights().embed.scalar_type();  // dense linears are stored as the model stores them
-  NamedTensors tensors = quantized_block_tensors(ctx.cfg, b, qb, dense_dtype);
-  for (auto& [name, t] : tensors) t = t.to(torch::kCPU).contiguous();  // here, so the device memory is free
   r.state["blocks_done"] = b + 1;
   r.save_in_background(r.work / block_state_file(b), std::move(tensors));
   r.Xq = fin.out_q;

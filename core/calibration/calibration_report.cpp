@@ -33,6 +33,11 @@ json block_to_json(const BlockMetrics& m) {
   json j = {{"block", m.block}, {"out_mse_init", m.out_mse_init}, {"out_mse", m.out_mse}, {"seconds", m.seconds},
             {"losses", m.losses}};
   if (m.graph_steps > 0) j["graph_steps"] = m.graph_steps;
+  if (!m.phases.empty()) {
+    json p = json::array();
+    for (const auto& [name, s] : m.phases) p.push_back({{"phase", name}, {"seconds", s}});
+    j["phases"] = p;
+  }
   return j;
 }
 
@@ -44,6 +49,8 @@ BlockMetrics block_from_json(const json& j) {
   m.seconds = json_value<double>(j.at("seconds"));
   m.losses = json_array<double>(j.at("losses"));
   if (j.contains("graph_steps")) m.graph_steps = json_value<int64_t>(j["graph_steps"]);
+  if (j.contains("phases") && j["phases"].is_array())
+    for (const auto& p : j["phases"]) m.phases.emplace_back(p.at("phase").get<std::string>(), json_value<double>(p.at("seconds")));
   return m;
 }
 

@@ -79,6 +79,9 @@ struct BlockMetrics {
   double seconds = 0;
   std::vector<double> losses;  // training loss per optimizer step (apiq methods)
   int64_t graph_steps = 0;     // of them, replayed from a CUDA graph
+  // Wall seconds of the block's parts in order (init, measure_before, train, finalize, measure_after,
+  // to_host); the measurements' one read of their sums and the last loss read wait for the device.
+  std::vector<std::pair<std::string, double>> phases;
 };
 
 class CalibrationObserver : public ProgressObserver {
