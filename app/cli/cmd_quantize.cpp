@@ -22,7 +22,7 @@ struct QuantizeArgs {
   double alpha = 16, clip_lr = 5e-3, lora_lr = 5e-4, weight_decay = 0.1;
   uint64_t seed = 2;
   int loftq_iters = 5, lq_iters = 20;
-  int64_t fisher = 0, nf_block_size = 64, nf_scale_block = 256, batch = 1;
+  int64_t fisher = 0, nf_block_size = 64, nf_scale_block = 256, batch = 1, metric_windows = 32;
   int nf_scale_bits = 0;
   std::string nf_scale_float = "fp32";
   double budget = 0;
@@ -77,6 +77,7 @@ void run_quantize(const QuantizeArgs& a) {
   o.weight_decay = a.weight_decay;
   o.aug_loss = a.aug_loss;
   o.batch = a.batch;
+  o.metric_windows = a.metric_windows;
   o.device = parse_device(a.device).str();
   o.offload_activations = a.offload;
   o.cuda_graph = !a.no_cuda_graph;
@@ -141,6 +142,9 @@ void add_quantize(CLI::App& app) {
   c->add_flag("--aug-loss", a->aug_loss, "apiq-bw: add MSE against the fp block on X^q");
   c->add_option("--batch", a->batch, "apiq-bw: calibration windows per optimizer step (1: the paper's)")
       ->capture_default_str()->check(positive_number());
+  c->add_option("--metric-windows", a->metric_windows,
+                 "windows the activation and output errors are measured on (the first ones; 0: all)")
+      ->capture_default_str()->check(non_negative_number());
   c->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
   c->add_flag("--offload-activations", a->offload, "keep activation caches in host memory");
   c->add_flag("--no-cuda-graph", a->no_cuda_graph, "CUDA: dispatch every apiq-bw step from the host instead of "

@@ -41,17 +41,29 @@ class OutputComparer final : public BlockLinears {
   torch::Tensor sums_;
 };
 
+// Windows per forward: metric_batch, but at most kMeasureTokens tokens. Each linear's dense output
+// is kept until the quantized pass reaches it, which at 7B and 8 × 2048 tokens is 1.4 GB.
+constexpr int64_t kMeasureTokens = 4096;
+int64_t forward_windows(int64_t seq_len, int64_t metric_batch) {
+  return std::max<int64_t>(1, std::min(metric_batch, kMeasureTokens / std::max<int64_t>(1, seq_len)));
+}
+
 }  // namespace
 
+int64_t measured_windows(int64_t n, int64_t seq_len, int64_t metric_batch, int64_t metric_windows) {
+  if (metric_windows <= 0) return n;
+  const int64_t bs = forward_windows(seq_len, metric_batch);
+  return std::min(n, (metric_windows + bs - 1) / bs * bs);
+}
+
 BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears& qb, const torch::Tensor& X,
-                               const torch::Tensor& Xq, const torch::Tensor& Y, KeepOutputs keep) {
+                               const torch::Tensor& Xq, const torch::Tensor& Y, KeepOutputs keep,
+                               int64_t metric_windows) {
   torch::NoGradGuard ng;
   BlockMeasurement m;
-  // metric_batch windows per forward, but at most kMeasureTokens tokens: each linear's dense output
-  // is kept until the quantized pass reaches it, which at 7B and 8 × 2048 tokens is 1.4 GB.
-  constexpr int64_t kMeasureTokens = 4096;
   const int64_t n = X.size(0);
-  const int64_t bs = std::max<int64_t>(1, std::min(ctx.opts.metric_batch, kMeasureTokens / std::max<int64_t>(1, X.size(1))));
+  const int64_t bs = forward_windows(X.size(1), ctx.opts.metric_batch);
+  const int64_t nm = measured_windows(n, X.size(1), ctx.opts.metric_batch, metric_windows);  // the errors' windows
   qb.prepare();
   // Dense view of the same block for the full-precision side.
   QuantBlockLinears dense;
@@ -66,8 +78,15 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
   // each is 2 GiB, and a cat would hold it twice).
   if (keep.quantized) m.out_q = torch::empty(Xq.sizes(), Xq.options());
   if (keep.full_precision && !Y.defined()) m.out_fp = torch::empty(X.sizes(), X.options());
-  for (int64_t b = 0; b < n; b += bs) {
-    const int64_t c = std::min(bs, n - b);
+  for (int64_t b = 0; b < n;) {
+    if (b >= nm) {  // past the measured windows: only the outputs the next block reads
+      const int64_t c = std::min(bs, n - b);
+      if (m.out_fp.defined()) m.out_fp.narrow(0, b, c).copy_(run_block(ctx, dense, dense, X.narrow(0, b, c)));
+      if (keep.quantized) m.out_q.narrow(0, b, c).copy_(run_block(ctx, qb, qb, Xq.narrow(0, b, c)));
+      b += c;
+      continue;
+    }
+    const int64_t c = std::min(bs, n - b);  // nm is a whole number of forwards (or n)
     OutputRecorder rf(dense);
     auto out_fp = run_block(ctx, dense, rf, X.narrow(0, b, c));
     auto out_q = run_block(ctx, qb, OutputComparer(qb, rf, sums), Xq.narrow(0, b, c));
@@ -81,6 +100,7 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
     }
     sums[kNumLinears].add_(F::mse_loss(out_q.to(torch::kFloat), ref, F::MSELossFuncOptions(torch::kSum)).to(torch::kDouble));
     if (keep.quantized) m.out_q.narrow(0, b, c).copy_(out_q);
+    b += c;
   }
   std::vector<torch::Tensor> weight_err;
   for (const auto& l : qb.linears) {
@@ -91,12 +111,12 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
   }
   const auto host = torch::cat({sums, torch::cat(weight_err)}).cpu();  // the one read of the measurement
   const auto* v = host.data_ptr<double>();
-  const double tokens = static_cast<double>(n * X.size(1));
+  const double tokens = static_cast<double>(nm * X.size(1));
   for (int i = 0; i < kNumLinears; ++i) {
     m.act_err[i] = v[i] / tokens;
     m.weight_err[i] = v[kNumLinears + 1 + i];
   }
-  m.out_mse = v[kNumLinears] / static_cast<double>(X.numel());
+  m.out_mse = v[kNumLinears] / static_cast<double>(nm * X.numel() / std::max<int64_t>(n, 1));
   return m;
 }
 

@@ -38,6 +38,8 @@ json options_fingerprint(const CalibrationOptions& o, const fs::path& model_dir,
           {"learnable_clipping", o.quant.learnable_clipping},
           {"model", fs::absolute(model_dir).string()}, {"calib", fs::absolute(calib).string()}};
   if (o.batch != 1) j["batch"] = o.batch;  // absent at 1, so earlier runs still resume
+  // Absent: every window measured, as earlier builds did (a partial run of theirs resumes with 0).
+  if (o.metric_windows != 0) j["metric_windows"] = o.metric_windows;
   return j;
 }
 
@@ -146,7 +148,7 @@ torch::Tensor replay_block(Run& r, const BlockContext& ctx) {
   auto qb = load_quantized_block(store, ctx.cfg, r.opts.spec(), ctx.block, r.device);
   const BlockWeights& host = r.model.weights().blocks[ctx.block];
   for (int i = 0; i < kNumLinears; ++i) qb->linears[i].W = host.linears[i].weight.to(r.device, torch::kFloat);
-  auto m = measure_block(ctx, *qb, r.X, r.Xq, torch::Tensor(), KeepOutputs{true, true});
+  auto m = measure_block(ctx, *qb, r.X, r.Xq, torch::Tensor(), KeepOutputs{true, true}, r.opts.metric_windows);
   r.Xq = m.out_q;
   return m.out_fp;
 }
@@ -166,7 +168,7 @@ torch::Tensor calibrate_block(Run& r, const BlockContext& ctx) {
   };
   QuantBlockLinears qb = r.method.init_block(ctx, r.model.weights().blocks[b]);
   phase_done("init");
-  const auto init = measure_block(ctx, qb, r.X, r.Xq, torch::Tensor(), KeepOutputs{false, true});
+  const auto init = measure_block(ctx, qb, r.X, r.Xq, torch::Tensor(), KeepOutputs{false, true}, r.opts.metric_windows);
   phase_done("measure_before");
   const torch::Tensor& Y = init.out_fp;
   bm.block = b;
@@ -178,7 +180,7 @@ torch::Tensor calibrate_block(Run& r, const BlockContext& ctx) {
   for (auto& l : qb.linears)
     if (l.state == QuantLinear::State::Training) l.finalize();
   phase_done("finalize");
-  auto fin = measure_block(ctx, qb, r.X, r.Xq, Y, KeepOutputs{true, false});
+  auto fin = measure_block(ctx, qb, r.X, r.Xq, Y, KeepOutputs{true, false}, r.opts.metric_windows);
   phase_done("measure_after");
   bm.out_mse = fin.out_mse;
   const auto dense_dtype = r.model.weights().embed.scalar_type();  // dense linears are stored as the model stores them
@@ -239,6 +241,7 @@ void write_checkpoint(Run& r, const CalibrationResult& result, ProgressObserver*
   write_json_atomic(tmp / "config.json", cj);
   copy_tokenizer_files(r.tok.path().parent_path(), tmp);
   json report = report_to_json(result, r.fingerprint);
+  report["metric_windows"] = measured_windows(r.opts.nsamples, r.opts.seq_len, r.opts.metric_batch, r.opts.metric_windows);
   if (!r.budget.is_null()) report["budget"] = checked_budget(r, all, tmp, obs);
   write_json_atomic(tmp / "report.json", report);
   r.out->commit();

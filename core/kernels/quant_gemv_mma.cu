@@ -24,8 +24,8 @@
 // and add them to shared accumulators when the tile changes.
 #include <atomic>
 #include <cstdint>
-#include <mutex>
 
+#include "device_limits.cuh"
 #include "device_types.cuh"
 
 namespace apiq::kernels {
@@ -369,31 +369,6 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
       y[at] = from_f<T>(residual ? v + to_f(residual[at]) : v);  // read after the PDL wait: it may be x's producer's output
     }
   }
-}
-
-// Per-device limits, looked up once: the product runs per linear per token in decode, so these
-// queries would otherwise sit on its hot path.
-struct DeviceLimits {
-  int index = -1, sms = 1, major = 0;
-  size_t smem_optin = 0;
-};
-DeviceLimits* current_device() {
-  constexpr int kMaxDevices = 64;
-  static DeviceLimits table[kMaxDevices];
-  static std::once_flag once[kMaxDevices];
-  int dev = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess || dev < 0 || dev >= kMaxDevices) return nullptr;
-  std::call_once(once[dev], [dev] {
-    DeviceLimits& d = table[dev];
-    int smem = 0;
-    if (cudaDeviceGetAttribute(&d.sms, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess ||
-        cudaDeviceGetAttribute(&d.major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess ||
-        cudaDeviceGetAttribute(&smem, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) != cudaSuccess)
-      return;  // index stays −1: the kernel is not offered
-    d.smem_optin = static_cast<size_t>(smem);
-    d.index = dev;
-  });
-  return table[dev].index < 0 ? nullptr : &table[dev];
 }
 
 template <int BITS, typename T, int QPG, int NT>

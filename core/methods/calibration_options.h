@@ -45,6 +45,9 @@ struct CalibrationOptions : QuantSpec {
   bool offload_activations = false;  // keep the X / X^q caches in host memory
   bool mixed_precision = true;       // CUDA: bf16 autocast and bf16 activation caches (fp32 master params)
   int64_t metric_batch = 8;          // samples per forward when measuring (at most 4096 tokens)
+  // Windows the activation and output errors are measured on (the first ones; 0: all). Beyond them
+  // a block is run once per window instead of twice for each of its two measurements.
+  int64_t metric_windows = 32;
   // CUDA: replay apiq-bw's optimizer steps from a CUDA graph (step_graph.h); off: every kernel
   // dispatched by the host. Equal results to float tolerance, so not part of a run's fingerprint.
   bool cuda_graph = true;

@@ -117,6 +117,7 @@ std::vector<std::string> CalibrationOptions::problems() const {
   if (!(clip_lr >= 0 && lora_lr >= 0 && weight_decay >= 0))
     out.emplace_back("learning rates and weight decay must not be negative");
   if (metric_batch < 1) out.emplace_back("the metric batch must be at least 1");
+  if (metric_windows < 0) out.emplace_back("the metric windows must not be negative (0: all)");
   if (batch < 1) out.emplace_back("--batch must be at least 1");
   if (batch > 1 && method != "apiq-bw")
     out.push_back("--batch takes several windows per optimizer step in apiq-bw; " + method + " takes one");

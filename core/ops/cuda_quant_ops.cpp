@@ -149,7 +149,7 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, 
   auto y = torch::empty({xc.size(0), p.out}, xc.options());
   torch::Tensor res;
   if (residual.defined()) {
-    TORCH_CHECK(residual.numel() == y.numel() && residual.scalar_type() == y.scalar_type() &&
+    TORCH_CHECK(residual.numel() == y.numel() && residual.size(-1) == p.out && residual.scalar_type() == y.scalar_type() &&
                     residual.device() == y.device(),
                 "packed_gemv_kernel: the residual must have the output's shape, dtype and device");
     res = residual.reshape(y.sizes()).contiguous();

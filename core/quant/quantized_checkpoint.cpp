@@ -272,7 +272,8 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
     l.quantizer.opts = q;
     l.state = QuantLinear::State::Final;
   }
-  if (packed_only) place_packed_groups_adjacent(*qb);  // decode multiplies q/k/v and gate/up as one product each
+  // Fused decode (CUDA) multiplies q/k/v and gate/up as one product each; elsewhere the copy would buy nothing.
+  if (packed_only && device.is_cuda()) place_packed_groups_adjacent(*qb);
   return qb;
 }
 
