@@ -20,6 +20,7 @@ struct BenchArgs {
   int64_t seq_len = 2048;
   int64_t rank = 64;
   bool json = false;
+  std::string only;
 };
 
 void print_table(const BenchReport& rep) {
@@ -62,6 +63,7 @@ void add_bench(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--rank", a->rank, "LoRA rank of the ApiQ-bw step")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_flag("--no-e2e", a->no_e2e, "skip the end-to-end rows");
+  cmd->add_option("--only", a->only, "comma list of the parts to run: kernels, step, decode (default: all)");
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->callback([a] {
     BenchOptions o;
@@ -72,7 +74,9 @@ void add_bench(CLI::App& app) {
     o.end_to_end = !a->no_e2e;
     o.e2e_seq_len = a->seq_len;
     o.e2e_rank = a->rank;
-    parse_bench_shapes(o.shapes);  // reject bad shapes before any work
+    o.only = a->only;
+    parse_bench_shapes(o.shapes);  // reject bad shapes and parts before any work
+    parse_bench_sections(o.only);
     const auto rep = [&] {
       TerminalProgress progress;  // its line ends before the table
       return run_bench(o, &progress);

@@ -218,7 +218,22 @@ std::vector<GemmShape> parse_bench_shapes(const std::string& spec) {
   return out;
 }
 
+BenchSections parse_bench_sections(const std::string& only) {
+  if (only.empty()) return {};
+  BenchSections s{false, false, false};
+  std::string part;
+  std::istringstream in(only);
+  while (std::getline(in, part, ',')) {
+    if (part == "kernels") s.kernels = true;
+    else if (part == "step") s.step = true;
+    else if (part == "decode") s.decode = true;
+    else throw std::invalid_argument("bench part '" + part + "' is not one of kernels, step, decode");
+  }
+  return s;
+}
+
 BenchReport run_bench(const BenchOptions& o, ProgressObserver* obs) {
+  const BenchSections parts = parse_bench_sections(o.only);
   BenchReport rep;
   rep.device = o.device.str();
   TimingOptions to;
@@ -227,8 +242,9 @@ BenchReport run_bench(const BenchOptions& o, ProgressObserver* obs) {
   BenchTimer timer(o.device, to);
   rep.copy_gbps = timer.copy_bandwidth_gbps();
   Ctx c{timer, rep.copy_gbps, rep.rows};
-  const auto shapes = parse_bench_shapes(o.shapes);
-  const int64_t total = static_cast<int64_t>(shapes.size()) + (o.end_to_end && o.device.is_cuda() ? 2 : 0);
+  const auto shapes = parts.kernels ? parse_bench_shapes(o.shapes) : std::vector<GemmShape>{};
+  const bool e2e = o.end_to_end && o.device.is_cuda();
+  const int64_t total = static_cast<int64_t>(shapes.size()) + (e2e && parts.step ? 1 : 0) + (e2e && parts.decode ? 1 : 0);
   int64_t done = 0;
   torch::manual_seed(0);
   for (const auto& s : shapes) {
@@ -241,9 +257,11 @@ BenchReport run_bench(const BenchOptions& o, ProgressObserver* obs) {
     bench_fake_quant(c, s);
     ++done;
   }
-  if (o.end_to_end && o.device.is_cuda()) {
+  if (e2e && parts.step) {
     if (obs) obs->on_progress("bench ApiQ-bw step", done++, total);
     bench_apiq_bw_step(o, rep.rows);
+  }
+  if (e2e && parts.decode) {
     if (obs) obs->on_progress("bench decode", done++, total);
     bench_decode(o, rep.rows);
   }

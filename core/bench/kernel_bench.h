@@ -36,7 +36,16 @@ struct BenchOptions {
   int64_t e2e_seq_len = 2048;
   int64_t e2e_rank = 64;
   int64_t decode_layers = 32;  // 2-bit decode model depth
+  // Which parts run: a comma list of kernels (the per-shape rows), step (ApiQ-bw step), decode;
+  // empty: all. The last two run on CUDA only.
+  std::string only;
 };
+
+struct BenchSections {
+  bool kernels = true, step = true, decode = true;
+};
+// Parses BenchOptions::only; throws std::invalid_argument naming an unknown part.
+BenchSections parse_bench_sections(const std::string& only);
 
 // The (N, K) pairs of a preset, or explicit "M,N,K" triples separated by ';' or spaces.
 std::vector<GemmShape> parse_bench_shapes(const std::string& spec);

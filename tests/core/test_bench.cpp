@@ -17,6 +17,22 @@ TEST(Bench, ParsesPresetsAndTriplesAndRejectsBadShapes) {
   for (const char* bad : {"", "1,2", "1,2,x", "0,4,4", "1;2;3"}) EXPECT_THROW(parse_bench_shapes(bad), std::invalid_argument) << bad;
 }
 
+TEST(Bench, OnlyRunsTheNamedParts) {
+  const auto all = parse_bench_sections("");
+  EXPECT_TRUE(all.kernels && all.step && all.decode);
+  const auto two = parse_bench_sections("decode,step");
+  EXPECT_TRUE(!two.kernels && two.step && two.decode);
+  EXPECT_THROW(parse_bench_sections("decode,gemv"), std::invalid_argument);
+  BenchOptions o;
+  o.shapes = "1,64,128";
+  o.runs = 1;
+  o.warmup = 0;
+  o.only = "step";  // CUDA only: nothing on the CPU
+  EXPECT_TRUE(run_bench(o).rows.empty());
+  o.only = "kernels";
+  EXPECT_FALSE(run_bench(o).rows.empty());
+}
+
 TEST(Bench, MedianOfOddAndEvenCounts) {
   EXPECT_EQ(median({3, 1, 2}), 2);
   EXPECT_EQ(median({4, 1, 3, 2}), 2.5);

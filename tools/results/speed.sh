@@ -8,6 +8,7 @@
 #   7b4-eager   the same with --no-cuda-graph
 #   7b32        bench-quantize, all 32 blocks at 16 x 2048 x 2 epochs
 #   open        the 7b32 output: load + first 2048-token window, and each export, timed
+#   decode      apiq bench's decode rows only (fused and composed, with and without LoRA)
 #   profile     GPU time per kernel of four eager 7B ApiQ-bw steps (ncu over bench's profiler range)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,6 +48,7 @@ for stage in "$@"; do
       q=$W/b32/quantized
       secs "$A" eval "$q" --data "$S/data/tinystories-valid-head.txt" --seq-len 2048 --max-windows 1 --device cuda --json
       for f in compressed-tensors gptq-v2; do rm -rf "$W/export-$f"; secs "$A" export "$q" --format "$f" --out "$W/export-$f"; done ;;
+    decode) "$A" bench --device cuda --only decode ;;
     profile)
       ncu --profile-from-start off --clock-control none --metrics gpu__time_duration.sum --csv \
         "$A" bench --device cuda --shapes "16,256,256" --runs 1 --warmup 1 > "$W/ncu-step.csv" 2> "$W/ncu-step.err"
