@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "base/errors.h"
+#include "io/finite_check.h"
 
 namespace apiq {
 namespace fs = std::filesystem;
@@ -106,7 +107,7 @@ torch::Tensor SafetensorsFile::load(const std::string& name) const {
 
 torch::Tensor load_finite(const TensorStore& store, const std::string& name) {
   torch::Tensor t = store.load(name);
-  if (t.is_floating_point() && !torch::isfinite(t).all().item<bool>())
+  if (!all_finite(t))
     throw InputError(store.file_of(name), "tensor '" + name + "' contains NaN or infinite values");
   return t;
 }

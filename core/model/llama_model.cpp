@@ -6,6 +6,7 @@
 #include "ops/cuda_ops.h"
 #include "base/errors.h"
 #include "model/linear_shapes.h"
+#include "io/finite_check.h"
 #include "io/safetensors.h"
 #include "io/tensor_names.h"
 
@@ -36,7 +37,7 @@ class WeightLoader {
                                                  " but the config implies " + shape_str(shape));
     auto t = store_.load(name);
     if (!stored) t = t.to(opts_.dtype);
-    if (!torch::isfinite(t).all().item<bool>())
+    if (!all_finite(t))
       throw InputError(store_.file_of(name), "tensor '" + name + "' contains NaN or infinite values");
     return to_device ? t.to(opts_.device) : t;
   }

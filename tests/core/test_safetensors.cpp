@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "base/errors.h"
+#include "io/finite_check.h"
 #include "io/safetensors.h"
 #include "test_util.h"
 
@@ -176,4 +179,32 @@ TEST(SafetensorsBadInput, MissingFile) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("no model.safetensors"), std::string::npos);
   }
+}
+
+TEST(FiniteCheck, AgreesWithIsfiniteOnEveryFloatType) {
+  torch::manual_seed(8);
+  for (auto dt : {torch::kFloat, torch::kDouble, torch::kHalf, torch::kBFloat16}) {
+    // Large and tiny (subnormal) finite values, the type's largest finite value, and odd sizes.
+    for (int64_t n : {1, 7, 70001, 300000}) {
+      auto t = (torch::randn({n}, torch::kDouble) * 1e3).to(dt);
+      t[0] = std::numeric_limits<float>::denorm_min();
+      t[n - 1] = dt == torch::kHalf ? 65504.0 : dt == torch::kBFloat16 ? 3.3895313892515355e38 : 1e30;
+      const std::string what = std::string(c10::toString(dt)) + " n=" + std::to_string(n);
+      ASSERT_TRUE(torch::isfinite(t).all().item<bool>()) << what;
+      EXPECT_TRUE(all_finite(t)) << what;
+      for (double bad : {std::nan(""), -std::nan(""), HUGE_VAL, -HUGE_VAL}) {
+        for (int64_t at : {int64_t{0}, n / 2, n - 1}) {
+          auto u = t.clone();
+          u[at] = bad;
+          EXPECT_FALSE(all_finite(u)) << what << " bad " << bad << " at " << at;
+        }
+      }
+    }
+  }
+  // Strided and integer tensors.
+  auto m = torch::randn({64, 33}).t();
+  EXPECT_TRUE(all_finite(m));
+  m[5][7] = std::nan("");
+  EXPECT_FALSE(all_finite(m));
+  EXPECT_TRUE(all_finite(torch::arange(10)));
 }
