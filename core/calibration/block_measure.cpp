@@ -96,7 +96,7 @@ BlockMeasurement measure_block(const BlockContext& ctx, const QuantBlockLinears&
     } else {
       // Rounded like X, as the next block will read it.
       auto cached = m.out_fp.defined() ? m.out_fp.narrow(0, b, c).copy_(out_fp) : out_fp.to(X.device(), X.scalar_type());
-      ref = cached.to(ctx.device, torch::kFloat);
+      ref = to_device_as(cached, ctx.device, torch::kFloat);
     }
     sums[kNumLinears].add_(F::mse_loss(out_q.to(torch::kFloat), ref, F::MSELossFuncOptions(torch::kSum)).to(torch::kDouble));
     if (keep.quantized) m.out_q.narrow(0, b, c).copy_(out_q);

@@ -147,7 +147,7 @@ torch::Tensor replay_block(Run& r, const BlockContext& ctx) {
   const auto store = TensorStore::open_file(r.work / block_state_file(ctx.block));
   auto qb = load_quantized_block(store, ctx.cfg, r.opts.spec(), ctx.block, r.device);
   const BlockWeights& host = r.model.weights().blocks[ctx.block];
-  for (int i = 0; i < kNumLinears; ++i) qb->linears[i].W = host.linears[i].weight.to(r.device, torch::kFloat);
+  for (int i = 0; i < kNumLinears; ++i) qb->linears[i].W = to_device_as(host.linears[i].weight, r.device, torch::kFloat);
   auto m = measure_block(ctx, *qb, r.X, r.Xq, torch::Tensor(), KeepOutputs{true, true}, r.opts.metric_windows);
   r.Xq = m.out_q;
   return m.out_fp;

@@ -108,7 +108,7 @@ HeldoutResult heldout_activation_error(const fs::path& fp_model_dir, const fs::p
         check_equal(host.norms.w[n], qb->norms.w[n], "block " + std::to_string(b) + "'s " + kNormNames[n], fp_model_dir,
                     qdir);
     // The full-precision W of every linear, as calibration has it (and as its resume path sets it).
-    for (int i = 0; i < kNumLinears; ++i) qb->linears[i].W = host.linears[i].weight.to(device, torch::kFloat);
+    for (int i = 0; i < kNumLinears; ++i) qb->linears[i].W = to_device_as(host.linears[i].weight, device, torch::kFloat);
     auto m = measure_block(ctx, *qb, X, Xq, torch::Tensor(), KeepOutputs{true, true});
     for (LinearKind k : kAllLinears)
       if (info.is_target(k))

@@ -6,7 +6,7 @@
 namespace apiq {
 
 torch::Tensor batch_slice(const torch::Tensor& t, int64_t begin, int64_t count, torch::Device device) {
-  return t.narrow(0, begin, count).to(device, torch::kFloat);
+  return to_device_as(t.narrow(0, begin, count), device, torch::kFloat);
 }
 
 torch::ScalarType cache_dtype(const CalibrationOptions& o, torch::Device device) {
@@ -16,7 +16,7 @@ torch::ScalarType cache_dtype(const CalibrationOptions& o, torch::Device device)
 torch::Tensor run_block(const BlockContext& ctx, const QuantBlockLinears& qb, const BlockLinears& linears,
                         const torch::Tensor& x) {
   AutocastScope autocast(ctx.device.is_cuda() && ctx.opts.mixed_precision);
-  auto xd = x.to(ctx.device, torch::kFloat);
+  auto xd = to_device_as(x, ctx.device, torch::kFloat);  // offloaded caches wait on the host in bf16
   const auto T = xd.size(1);
   return decoder_block_forward(ctx.cfg, qb.norms, linears, xd, ctx.cos.narrow(0, 0, T),
                                ctx.sin.narrow(0, 0, T));

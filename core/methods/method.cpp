@@ -20,10 +20,8 @@ QuantBlockLinears Method::init_block(const BlockContext& ctx, const BlockWeights
     qo.learnable_clipping = learnable_clipping() && qo.format == QuantizerOptions::Format::Int && qo.learnable_clipping;
     QuantLinear& l = qb.at(k);
     const auto& src = weights.linear(k);
-    // Moved in the stored dtype, widened on the device: a blocking to(device, dtype) from the host
-    // converts on the host first (~0.2 s a 7B block: 202 M conversions there, twice the bytes to copy).
-    l.W = src.weight.to(ctx.device).to(torch::kFloat);
-    if (src.bias.defined()) l.bias = src.bias.to(ctx.device).to(torch::kFloat);
+    l.W = to_device_as(src.weight, ctx.device, torch::kFloat);
+    if (src.bias.defined()) l.bias = to_device_as(src.bias, ctx.device, torch::kFloat);
     if (!o.is_target(k)) continue;  // stays Dense: W as is, no quantizer, no LoRA
     l.quantizer = GroupQuantizer(qo, l.W.size(0), l.W.size(1), ctx.device);
     if (has_adapter()) l.lora = LoraAdapter::init_default(l.W.size(0), l.W.size(1), o.lora, ctx.device);

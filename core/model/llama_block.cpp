@@ -8,10 +8,15 @@
 namespace apiq {
 namespace F = torch::nn::functional;
 
+torch::Tensor to_device_as(const torch::Tensor& t, torch::Device device, torch::ScalarType dtype) {
+  if (t.device().is_cpu() && !device.is_cpu()) return t.to(device).to(dtype);
+  return t.to(device, dtype);
+}
+
 BlockNorms BlockNorms::to(torch::Device device, torch::ScalarType dtype) const {
   BlockNorms out;
   for (int i = 0; i < kNumNorms; ++i)
-    if (w[i].defined()) out.w[i] = w[i].to(device, dtype);
+    if (w[i].defined()) out.w[i] = to_device_as(w[i], device, dtype);
   return out;
 }
 
@@ -19,8 +24,8 @@ BlockWeights BlockWeights::to(torch::Device device, torch::ScalarType dtype) con
   BlockWeights out;
   out.norms = norms.to(device, dtype);
   for (int i = 0; i < kNumLinears; ++i) {
-    out.linears[i].weight = linears[i].weight.to(device, dtype);
-    if (linears[i].bias.defined()) out.linears[i].bias = linears[i].bias.to(device, dtype);
+    out.linears[i].weight = to_device_as(linears[i].weight, device, dtype);
+    if (linears[i].bias.defined()) out.linears[i].bias = to_device_as(linears[i].bias, device, dtype);
   }
   return out;
 }

@@ -23,6 +23,11 @@ struct LinearWeights {
 
 // A block's norm weights in NormKind order: before attention, before the MLP, and qwen3's
 // per-head q / k norms (undefined where the architecture has none).
+// `t` on `device` as `dtype`. Leaving the host it crosses in its own dtype and is converted on the
+// device: a blocking to(device, dtype) converts on the host first (one CPU pass, and the wider copy
+// crosses the bus; ~0.2 s a 7B block in bf16 -> float32).
+torch::Tensor to_device_as(const torch::Tensor& t, torch::Device device, torch::ScalarType dtype);
+
 struct BlockNorms {
   std::array<torch::Tensor, kNumNorms> w;
 

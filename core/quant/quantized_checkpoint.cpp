@@ -213,16 +213,16 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
   auto qb = std::make_shared<QuantBlockLinears>();
   const std::string p = block_prefix(names, block);
   for (int n = 0; n < kNumNorms; ++n)
-    if (names.norms[n]) qb->norms.w[n] = load_finite(store, p + names.norms[n]).to(device, torch::kFloat);
+    if (names.norms[n]) qb->norms.w[n] = to_device_as(load_finite(store, p + names.norms[n]), device, torch::kFloat);
   const auto shapes = linear_shapes(cfg);
   for (LinearKind k : kAllLinears) {
     const int i = static_cast<int>(k);
     auto& l = qb->linears[i];
     const std::string m = linear_module(names, block, k);
     const auto [out, in] = shapes[i];
-    if (store.contains(m + ".bias")) l.bias = load_finite(store, m + ".bias").to(device, torch::kFloat);
+    if (store.contains(m + ".bias")) l.bias = to_device_as(load_finite(store, m + ".bias"), device, torch::kFloat);
     if (!spec.is_target(k)) {  // full precision: W, no quantizer, no LoRA
-      l.W = load_finite(store, m + ".weight").to(device, torch::kFloat);
+      l.W = to_device_as(load_finite(store, m + ".weight"), device, torch::kFloat);
       l.state = QuantLinear::State::Dense;
       continue;
     }
@@ -265,8 +265,8 @@ std::shared_ptr<QuantBlockLinears> load_quantized_block(const TensorStore& store
     }
     if (spec.adapter) l.adapter = load_adapter(store, cfg, spec, block, k, device);
     if (store.contains(m + ".lora_A")) {
-      l.lora.A = load_finite(store, m + ".lora_A").to(device, torch::kFloat);
-      l.lora.B = load_finite(store, m + ".lora_B").to(device, torch::kFloat);
+      l.lora.A = to_device_as(load_finite(store, m + ".lora_A"), device, torch::kFloat);
+      l.lora.B = to_device_as(load_finite(store, m + ".lora_B"), device, torch::kFloat);
       l.lora.scaling = spec.lora.alpha / static_cast<double>(l.lora.A.size(0));
     }
     l.quantizer.opts = q;
