@@ -73,6 +73,23 @@ int launch_decode_attention(const void* q, const void* k_cache, const void* v_ca
 // gate_up [rows, 2·inter] (gate columns first) -> out [rows, inter] = silu(gate)·up.
 int launch_silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter, ElemType type, void* stream);
 
+// The elementwise work of a training step (train_elementwise.cu), float32 arithmetic throughout.
+// RMSNorm: y [rows, cols] (y_type) = cast_y(w · cast_x(x · r)), r = rsqrt(mean(x²) + eps) stored per
+// row in rstd (float32); w float32. Backward: dx (x_type) = r·g − x·r³/cols·Σ g·x with g = dy·w.
+int launch_rms_norm_train_forward(const void* x, ElemType x_type, const float* w, void* y, ElemType y_type,
+                                  float* rstd, int64_t rows, int64_t cols, float eps, void* stream);
+int launch_rms_norm_train_backward(const void* x, ElemType x_type, const float* w, const float* rstd, const void* dy,
+                                   ElemType dy_type, void* dx, int64_t rows, int64_t cols, void* stream);
+// Rotary embedding of x [rows, head_dim] (rows = batch·seq·heads in that order, contiguous), cos and
+// sin float32 [seq, head_dim]: y = x·cos + (−x₂, x₁)·sin, or with `backward` its transpose (dy -> dx).
+int launch_rotary(const void* x, void* y, const float* cos, const float* sin, int64_t rows, int64_t heads, int64_t seq,
+                  int64_t head_dim, ElemType type, bool backward, void* stream);
+// out = silu(gate)·up elementwise over n values, and its backward (dgate, dup from dout), rounded
+// where the composed ops round.
+int launch_silu_mul_forward(const void* gate, const void* up, void* out, int64_t n, ElemType type, void* stream);
+int launch_silu_mul_backward(const void* gate, const void* up, const void* dout, void* dgate, void* dup, int64_t n,
+                             ElemType type, void* stream);
+
 // Keeps the stream busy for about `ns` nanoseconds (benchmarks queue the timed work behind it so
 // host-side dispatch does not show up as GPU idle time between the events).
 int launch_spin(int64_t ns, void* stream);

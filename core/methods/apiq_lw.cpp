@@ -5,6 +5,7 @@
 
 #include "methods/apiq_training.h"
 #include "methods/method.h"
+#include "methods/step_graph.h"
 #include "ops/autocast.h"
 
 namespace apiq {
@@ -55,25 +56,37 @@ void train_layerwise(const BlockContext& ctx, QuantBlockLinears& qb, const torch
       l.state = QuantLinear::State::Training;
       auto opt = make_apiq_optimizer(o, l.clip_parameters(), l.lora.parameters());
       auto gen = torch::make_generator<torch::CPUGeneratorImpl>(o.seed * 7919 + ctx.block * kNumLinears + i);
+      // Every step has the same shapes: on CUDA replayed from a graph (step_graph.h) over inputs
+      // copied into fixed buffers, its loss read one step late.
+      StepGraph graph(ctx.device, o.cuda_graph, ctx.obs, "block " + std::to_string(ctx.block) + " " + linear_short_name(k));
+      StepLossReader reader(ctx, i, std::string(" ") + linear_short_name(k), losses);
+      const auto xq = torch::empty_like(q_in[0]), xfp = torch::empty_like(fp_in[i][0]);
+      const auto body = [&] {
+        opt->zero_grad();
+        AutocastScope autocast(ctx.device.is_cuda() && o.mixed_precision);
+        torch::Tensor target;
+        {
+          torch::NoGradGuard ng;
+          target = F::linear(xfp.to(torch::kFloat), l.W, l.bias.defined() ? l.bias : torch::Tensor());
+        }
+        auto out = l.forward(xq.to(torch::kFloat), l.current_weight_hat());
+        auto loss = F::mse_loss(out.to(torch::kFloat), target.to(torch::kFloat));
+        loss.backward();
+        opt->step();
+        return loss;
+      };
       for (int64_t e = 0; e < o.epochs; ++e) {
         auto order = torch::randperm(n, gen, torch::kInt64);  // reshuffled every epoch
         for (int64_t t = 0; t < n; ++t) {
           checkpoint(ctx.cancel);
           const int64_t j = order[t].item<int64_t>();
-          AutocastScope autocast(ctx.device.is_cuda() && o.mixed_precision);
-          torch::Tensor target;
-          {
-            torch::NoGradGuard ng;
-            target = F::linear(fp_in[i][j].to(torch::kFloat), l.W, l.bias.defined() ? l.bias : torch::Tensor());
-          }
-          auto out = l.forward(q_in[j].to(torch::kFloat), l.current_weight_hat());
-          auto loss = F::mse_loss(out.to(torch::kFloat), target.to(torch::kFloat));
-          const double v = apiq_optimizer_step(*opt, loss, ctx, std::string(" ") + linear_short_name(k), step);
-          losses.push_back(v);
-          if (ctx.obs) ctx.obs->on_step(ctx.block, i, step, v);
-          ++step;
+          xq.copy_(q_in[j], /*non_blocking=*/true);
+          xfp.copy_(fp_in[i][j], /*non_blocking=*/true);
+          reader.add(graph.run(body), step++);
         }
       }
+      reader.flush();
+      if (ctx.graph_steps) *ctx.graph_steps += graph.replays();
       freeze(l.clip_parameters());
       freeze(l.lora.parameters());
       l.finalize();

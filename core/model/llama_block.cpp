@@ -67,26 +67,17 @@ std::pair<torch::Tensor, torch::Tensor> RotaryEmbedding::cos_sin(int64_t pos0, i
   return {emb.cos().to(dtype), emb.sin().to(dtype)};
 }
 
-torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
-  const int64_t half = x.size(-1) / 2;
-  auto x1 = x.narrow(-1, 0, half);
-  auto x2 = x.narrow(-1, half, half);
-  auto rotated = torch::cat({-x2, x1}, -1);
-  return x * cos + rotated * sin;
-}
-
 namespace {
 
 struct Attention {
   torch::Tensor q, k, v;  // [B, heads, T, head_dim], rotated
 };
 
-// [B, T, heads·D] → [B, heads, T, D], with the per-head RMSNorm first where the block has one.
+// [B, T, heads·D] → [B, T, heads, D], with the per-head RMSNorm where the block has one.
 torch::Tensor split_heads(const torch::Tensor& y, int64_t heads, int64_t D, const torch::Tensor& head_norm,
                           double eps) {
   auto h = y.view({y.size(0), y.size(1), heads, D});
-  if (head_norm.defined()) h = rms_norm_dispatch(h, head_norm, eps);
-  return h.transpose(1, 2);
+  return head_norm.defined() ? rms_norm_dispatch(h, head_norm, eps) : h;
 }
 
 Attention project_qkv(const LlamaConfig& cfg, const BlockNorms& norms, const BlockLinears& linears,
@@ -97,7 +88,7 @@ Attention project_qkv(const LlamaConfig& cfg, const BlockNorms& norms, const Blo
   auto q = split_heads(linears.apply(LinearKind::Q, h), H, D, norms[NormKind::Q], eps);
   auto k = split_heads(linears.apply(LinearKind::K, h), KVH, D, norms[NormKind::K], eps);
   auto v = split_heads(linears.apply(LinearKind::V, h), KVH, D, torch::Tensor(), eps);
-  return {apply_rotary(q, cos, sin), apply_rotary(k, cos, sin), v};
+  return {rotate_heads(q, cos, sin), rotate_heads(k, cos, sin), v.transpose(1, 2)};
 }
 
 // Attention over (keys, values), then o_proj, the residual and the MLP.
@@ -112,7 +103,7 @@ torch::Tensor finish_block(const LlamaConfig& cfg, const torch::Tensor& mlp_norm
   auto out = x + linears.apply(LinearKind::O, attn);
 
   auto m = rms_norm_dispatch(out, mlp_norm, cfg.rms_norm_eps);
-  auto act = F::silu(linears.apply(LinearKind::Gate, m)) * linears.apply(LinearKind::Up, m);
+  auto act = silu_mul_dispatch(linears.apply(LinearKind::Gate, m), linears.apply(LinearKind::Up, m));
   return out + linears.apply(LinearKind::Down, act);
 }
 

@@ -13,6 +13,7 @@
 #include "model/lora.h"
 #include "ops/packed_layout.h"
 #include "ops/rms_norm.h"
+#include "ops/train_ops.h"  // apply_rotary
 
 namespace apiq {
 
@@ -86,8 +87,6 @@ struct KVEntry {
   torch::Tensor k, v;
   int64_t length() const { return k.defined() ? k.size(2) : 0; }
 };
-
-torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
 
 // x: [B, T, hidden]. `cos`/`sin` cover the T new positions. With a cache the new keys and
 // values are appended and attention sees all earlier positions.

@@ -23,6 +23,16 @@ torch::Tensor LoraAdapter::apply(const torch::Tensor& x) const {
   return F::linear(F::linear(x, A.to(x.scalar_type())), B.to(x.scalar_type())) * scaling;
 }
 
+torch::Tensor LoraAdapter::add_to(const torch::Tensor& y, const torch::Tensor& x) const {
+  namespace F = torch::nn::functional;
+  if (!x.is_cuda() || y.dim() < 1) return y + apply(x);
+  const auto xa = F::linear(x, A.to(x.scalar_type()));
+  if (xa.scalar_type() != y.scalar_type() || xa.sizes().slice(0, xa.dim() - 1) != y.sizes().slice(0, y.dim() - 1))
+    return y + F::linear(xa, B.to(xa.scalar_type())) * scaling;
+  const auto bs = (B * scaling).to(xa.scalar_type());
+  return torch::addmm(y.reshape({-1, y.size(-1)}), xa.reshape({-1, xa.size(-1)}), bs.t()).view(y.sizes());
+}
+
 void LoraAdapter::set_requires_grad(bool on) {
   A.set_requires_grad(on);
   B.set_requires_grad(on);

@@ -18,6 +18,9 @@ struct LoraAdapter {
   bool defined() const { return A.defined() && B.defined(); }
   torch::Tensor delta() const;                          // scaling · B A, [out, in]
   torch::Tensor apply(const torch::Tensor& x) const;    // scaling · (x Aᵀ) Bᵀ
+  // y + apply(x). On CUDA the sum is formed inside the second product (addmm, scaling folded into
+  // B): no separate passes to scale and add over y, which a calibration step pays per linear.
+  torch::Tensor add_to(const torch::Tensor& y, const torch::Tensor& x) const;
   std::vector<torch::Tensor> parameters() const { return {A, B}; }
   void set_requires_grad(bool on);
 };

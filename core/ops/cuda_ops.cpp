@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "ops/rms_norm.h"
+#include "ops/train_ops.h"
 
 #ifdef APIQ_WITH_CUDA
 #include <c10/cuda/CUDAGuard.h>
@@ -70,6 +71,9 @@ torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, doub
 }
 
 torch::Tensor rms_norm_dispatch(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
+  // Under autocast (calibration steps and measurements) straight into the autocast dtype, with its
+  // own backward; values equal the composed ops' after the linears' cast.
+  if (rms_norm_autocast_applies(x, weight)) return rms_norm_autocast(x, weight, eps);
 #ifdef APIQ_WITH_CUDA
   // Autograd needs the composed ops; the kernel serves inference.
   if (x.is_cuda() && cuda_kernels_enabled() && !(torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad())) &&

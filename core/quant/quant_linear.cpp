@@ -49,7 +49,7 @@ torch::Tensor QuantLinear::forward(const torch::Tensor& x, const torch::Tensor& 
 
 torch::Tensor QuantLinear::add_adapter(const torch::Tensor& y, const torch::Tensor& x) const {
   if (adapter) return y + adapter->apply(x);
-  return lora.defined() ? y + lora.apply(x) : y;
+  return lora.defined() ? lora.add_to(y, x) : y;
 }
 
 void QuantBlockLinears::prepare() const {
