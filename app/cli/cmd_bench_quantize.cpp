@@ -41,6 +41,9 @@ void print_table(const QuantizeBenchResult& r, const QuantizeBenchOptions& o) {
                 static_cast<long long>(std::accumulate(r.block_steps.begin(), r.block_steps.end(), int64_t{0})));
   std::printf("steady-state step %.3f ms (%.0f per window and epoch); outside the steps %.2f ms per window per block "
               "(median)\n", r.step_ms, r.steps_per_window_epoch, r.overhead_ms_per_window);
+  std::printf("calibration by stage:");
+  for (const auto& [name, s] : r.run_phases) std::printf(" %s %.2f s", name.c_str(), s);
+  std::printf("\n");
   std::printf("median per block:");
   for (const auto& [name, s] : r.phase_seconds) std::printf(" %s %.1f ms", name.c_str(), 1e3 * s);
   std::printf("\n");

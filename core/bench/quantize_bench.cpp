@@ -147,6 +147,7 @@ QuantizeBenchResult quantize_benchmark(const QuantizeBenchOptions& o, ProgressOb
   const CalibrationResult cal = calibrate_model(model, o.calib, out, o.calibration, false, &timing);
   r.total_seconds = seconds_since(start);
   r.device = cal.device;
+  r.run_phases = cal.phases;
   r.gpu_peak_bytes = torch::Device(o.calibration.device).is_cuda() ? cal.peak_memory_bytes : 0;
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);

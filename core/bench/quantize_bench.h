@@ -40,6 +40,7 @@ struct QuantizeBenchResult {
   std::vector<double> overhead_seconds;  // per block: its time minus its steps · step_ms
   double overhead_ms_per_window = 0;     // median over blocks of overhead / calibration windows
   std::vector<std::pair<std::string, double>> phase_seconds;  // median over blocks of each BlockMetrics phase
+  std::vector<std::pair<std::string, double>> run_phases;     // CalibrationResult::phases
   double host_rss_peak_bytes = 0, gpu_peak_bytes = 0, checkpoint_bytes = 0;
   // Per block at the target setting: overhead scaled by target/measured windows plus target steps
   // (windows · epochs · steps_per_window_epoch) at step_ms; times target_blocks. The sequence length

@@ -79,6 +79,7 @@ struct Run {
   std::vector<BlockFisher> fisher;  // --fisher: per block; empty otherwise
   json budget;                      // --budget: what the allocation chose, for the report
   std::future<void> saving;         // the last block's state files, written while the next block runs
+  double load_seconds = 0;          // reading the model (part of the run's "prepare" phase)
 
   // Writes a block's state file, then state.json pointing at it (so a crash or a kill leaves the
   // last complete block), on a thread of its own. One save at a time: waits for the previous one
@@ -107,7 +108,13 @@ Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs:
   if (is_quantized_config(LlamaConfig::from_file(model_dir / "config.json")))
     throw InputError(model_dir, "the model is already quantized");
   // Weights stay on the host; each block goes to the device when it is calibrated.
-  LlamaModel model = LlamaModel::load(model_dir, ModelOptions().set_device(device).set_stream_blocks(true), obs);
+  const auto t_load = Clock::now();
+  // Without a Fisher or a budget (which read every block first), each block's linears are read while
+  // the previous block calibrates (BlockPrefetch).
+  const bool defer = opts.fisher == 0 && opts.budget <= 0;
+  LlamaModel model = LlamaModel::load(
+      model_dir, ModelOptions().set_device(device).set_stream_blocks(true).set_defer_block_linears(defer), obs);
+  const double load_seconds = seconds_since(t_load);
   Tokenizer tok = Tokenizer::load_from_dir(model_dir);
   const LlamaConfig& cfg = model.config();
   if (const auto why = cfg.sequence_problem(opts.seq_len); !why.empty())
@@ -117,6 +124,7 @@ Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs:
                                       opts.nsamples, opts.seq_len, opts.seed, calib_file);
   Run r{opts, find_method(opts.method), device, std::move(model), std::move(tok)};
   r.out = std::move(out);
+  r.load_seconds = load_seconds;
   r.work = partial_dir(out_dir);
   r.fingerprint = options_fingerprint(opts, model_dir, calib_file);
   r.state = open_state(r.work, r.fingerprint, resume);
@@ -140,6 +148,31 @@ Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs:
   std::tie(r.cos, r.sin) = r.model.rotary().cos_sin(0, opts.seq_len, device, torch::kFloat);
   return r;
 }
+
+// Reads block b + 1's linears on a thread while block b calibrates, when the model was loaded with
+// deferred linears (else every block is in memory already and this does nothing). A read error
+// (a damaged tensor) surfaces when its block is reached.
+class BlockPrefetch {
+ public:
+  explicit BlockPrefetch(LlamaModel& m) : model_(m) {}
+  ~BlockPrefetch() {
+    if (next_.valid()) next_.wait();  // an error stays unreported: the run is ending with another
+  }
+  // Block b's linears attached to the model; block b + 1's read started.
+  void attach(int64_t b) {
+    if (!model_.options().defer_block_linears) return;
+    auto linears = next_block_ == b && next_.valid() ? next_.get() : model_.read_block_linears(b);
+    model_.attach_block_linears(b, std::move(linears));
+    next_block_ = b + 1;
+    if (next_block_ < model_.num_blocks())
+      next_ = std::async(std::launch::async, [this, n = next_block_] { return model_.read_block_linears(n); });
+  }
+
+ private:
+  LlamaModel& model_;
+  int64_t next_block_ = -1;
+  std::future<std::array<LinearWeights, kNumLinears>> next_;
+};
 
 // A block calibrated in an earlier (resumed) run: reload it and only carry the streams forward.
 // Returns block_fp(X).
@@ -257,9 +290,12 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   const auto t_start = Clock::now();
   CalibrationOptions run_opts = opts;  // with the budget's overrides once allocated
   Run r = prepare_run(model_dir, calib_file, out_dir, run_opts, resume, obs);
+  const double prepared = seconds_since(t_start);
   const LlamaConfig& cfg = r.model.config();
   const int64_t done = r.state["blocks_done"].get<int64_t>();
+  BlockPrefetch prefetch(r.model);
   for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
+    prefetch.attach(b);
     torch::manual_seed(opts.seed * 1000003ULL + static_cast<uint64_t>(b));  // per block, so resume is exact
     BlockContext ctx{cfg, run_opts, r.device, r.cos, r.sin, b, obs, cancel};
     if (!r.fisher.empty()) ctx.fisher = r.fisher[b];
@@ -275,8 +311,13 @@ CalibrationResult calibrate_model(const fs::path& model_dir, const fs::path& cal
   result.peak_memory_bytes = peak_memory_bytes(r.device);
   result.seconds = seconds_since(t_start);
   result.device = describe_device(r.device);
+  const auto t_write = Clock::now();
   write_checkpoint(r, result, obs);
   remove_tree(r.work);
+  result.phases = {{"load", r.load_seconds},
+                   {"prepare", prepared - r.load_seconds},
+                   {"blocks", result.seconds - prepared},
+                   {"write", seconds_since(t_write)}};
   return result;
 }
 

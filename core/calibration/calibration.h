@@ -18,6 +18,10 @@ struct CalibrationResult {
   double peak_memory_bytes = 0;
   double seconds = 0;
   std::string device;  // where it ran, e.g. "cpu (2 threads)", "cuda:0 (NVIDIA H200)"; "" in older reports
+  // This run's wall time by stage, in seconds: load (the model), prepare (tokenizing, the streams'
+  // embedding, the Fisher or budget if asked), blocks, write (the checkpoint). Not in report.json,
+  // which is written during the last stage.
+  std::vector<std::pair<std::string, double>> phases;
   double mean_act_err() const;
 };
 

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cstring>
 #include <fstream>
@@ -67,8 +69,11 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
     throw InputError(path, "truncated: " + std::to_string(size) + " bytes, too short for the 8-byte header length");
   }
   void* m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (m == MAP_FAILED) throw InputError(path, std::string("cannot map: ") + std::strerror(errno));
+  if (m == MAP_FAILED) {
+    ::close(fd);
+    throw InputError(path, std::string("cannot map: ") + std::strerror(errno));
+  }
+  f->fd_ = fd;
   f->map_ = static_cast<const uint8_t*>(m);
   f->map_size_ = size;
 
@@ -81,6 +86,7 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
 
 SafetensorsFile::~SafetensorsFile() {
   if (map_) ::munmap(const_cast<uint8_t*>(map_), map_size_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 const TensorInfo& SafetensorsFile::info(const std::string& name) const {
@@ -93,15 +99,29 @@ torch::Tensor SafetensorsFile::load(const std::string& name) const {
   const TensorInfo& ti = info(name);
   auto opts = torch::TensorOptions().dtype(to_scalar_type(ti.dtype));
   torch::Tensor out = torch::empty(ti.shape, opts);
-  if (!ti.nbytes()) return out;
-  const uint8_t* src = map_ + data_start_ + ti.begin;
-  std::memcpy(out.data_ptr(), src, ti.nbytes());
-  // The copy is what the caller keeps: drop the mapped pages, or a loaded model would count twice
-  // in the process's resident memory (the pages come back from the file if read again).
-  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto first = reinterpret_cast<uintptr_t>(src) & ~(page - 1);
-  const auto last = reinterpret_cast<uintptr_t>(src) + ti.nbytes();
-  ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+  const uint64_t n = ti.nbytes();
+  if (!n) return out;
+  // pread straight from the page cache into the tensor, chunks on several threads: copying out of
+  // the mapping faulted every page in on one thread (about 1 GB/s; a 7B checkpoint took 11 s to
+  // load), and pread leaves no mapped pages behind to count in the process's resident memory.
+  constexpr uint64_t kChunk = uint64_t{8} << 20;
+  auto* dst = static_cast<char*>(out.data_ptr());
+  const uint64_t begin = data_start_ + ti.begin;
+  const auto chunks = static_cast<int64_t>((n + kChunk - 1) / kChunk);
+  at::parallel_for(0, chunks, 1, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      uint64_t done = static_cast<uint64_t>(c) * kChunk;
+      const uint64_t end = std::min(n, done + kChunk);
+      while (done < end) {
+        const ssize_t got = ::pread(fd_, dst + done, end - done, static_cast<off_t>(begin + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0)
+          throw InputError(path_, "cannot read tensor '" + name + "': " +
+                                      (got < 0 ? std::string(std::strerror(errno)) : "the file ends early"));
+        done += static_cast<uint64_t>(got);
+      }
+    }
+  });
   return out;
 }
 

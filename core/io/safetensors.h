@@ -18,8 +18,8 @@ namespace apiq {
 torch::ScalarType to_scalar_type(StDtype dt);
 StDtype from_scalar_type(torch::ScalarType st);  // throws std::invalid_argument when unsupported
 
-// One .safetensors file, mapped read-only. The header is validated completely on open;
-// tensor bytes are touched only when loaded.
+// One .safetensors file. The header is validated completely on open; tensor bytes are read only
+// when loaded.
 class SafetensorsFile {
  public:
   static std::shared_ptr<SafetensorsFile> open(const std::filesystem::path& path);
@@ -38,8 +38,9 @@ class SafetensorsFile {
  private:
   SafetensorsFile() = default;
   std::filesystem::path path_;
-  const uint8_t* map_ = nullptr;
+  const uint8_t* map_ = nullptr;  // the header is parsed from the mapping
   size_t map_size_ = 0;
+  int fd_ = -1;  // tensor bytes are read with pread, in parallel chunks
   uint64_t data_start_ = 0;
   std::map<std::string, TensorInfo> tensors_;
   std::map<std::string, std::string> metadata_;

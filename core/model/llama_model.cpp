@@ -25,7 +25,8 @@ std::string shape_str(c10::IntArrayRef s) {
 
 class WeightLoader {
  public:
-  WeightLoader(const TensorStore& store, const ModelOptions& opts) : store_(store), opts_(opts) {}
+  WeightLoader(const TensorStore& store, const ModelOptions& opts, bool check_only = false)
+      : store_(store), opts_(opts), check_only_(check_only) {}
 
   // `stored`: keep the checkpoint's own dtype (a streamed block's linears wait on the host in it,
   // half the memory of float32 for a bf16 model; they are converted when a block moves).
@@ -35,6 +36,7 @@ class WeightLoader {
     if (info.shape != shape)
       throw InputError(store_.file_of(name), "tensor '" + name + "' has shape " + shape_str(info.shape) +
                                                  " but the config implies " + shape_str(shape));
+    if (check_only_) return {};
     auto t = store_.load(name);
     if (!stored) t = t.to(opts_.dtype);
     if (!all_finite(t))
@@ -48,6 +50,7 @@ class WeightLoader {
  private:
   const TensorStore& store_;
   const ModelOptions& opts_;
+  bool check_only_;  // presence and shape only: no data read, undefined tensors returned
 };
 
 // A linear's weight and bias (bias only where the config gives it one).
@@ -60,6 +63,7 @@ LinearWeights load_linear(const WeightLoader& L, const std::string& module, Line
 // Splits a fused linear (phi3's qkv_proj, gate_up_proj) by rows into `kinds`, in order.
 void split_fused(const LinearWeights& fused, std::initializer_list<LinearKind> kinds,
                  const std::array<LinearShape, kNumLinears>& shapes, BlockWeights& bw) {
+  if (!fused.weight.defined()) return;  // checked only
   int64_t row = 0;
   for (LinearKind k : kinds) {
     const int64_t n = shapes[static_cast<int>(k)].out;
@@ -141,11 +145,29 @@ LlamaModel LlamaModel::load_parts(LlamaConfig cfg, const TensorStore& store, con
     BlockWeights bw;
     for (int n = 0; n < kNumNorms; ++n)
       if (names.norms[n]) bw.norms.w[n] = L.get(p + names.norms[n], {block_norm_size(cfg, NormKind(n))}, resident);
-    if (with_linears) load_block_linears(L, cfg, names, b, resident, bw);
+    if (with_linears && opts.stream_blocks && opts.defer_block_linears) {
+      BlockWeights unread;
+      load_block_linears(WeightLoader(store, opts, /*check_only=*/true), cfg, names, b, false, unread);
+    } else if (with_linears) {
+      load_block_linears(L, cfg, names, b, resident, bw);
+    }
     w.blocks.push_back(std::move(bw));
     report(obs, "load", b + 1, cfg.num_hidden_layers);
   }
-  return LlamaModel(std::move(cfg), std::move(w), opts);
+  LlamaModel model(std::move(cfg), std::move(w), opts);
+  if (with_linears && opts.stream_blocks && opts.defer_block_linears) model.store_ = std::make_shared<TensorStore>(store);
+  return model;
+}
+
+std::array<LinearWeights, kNumLinears> LlamaModel::read_block_linears(int64_t i) const {
+  if (!store_) throw std::logic_error("read_block_linears: the model was not loaded with defer_block_linears");
+  BlockWeights bw;
+  load_block_linears(WeightLoader(*store_, opts_), cfg_, tensor_names_for(cfg_.model_type), i, false, bw);
+  return bw.linears;
+}
+
+void LlamaModel::attach_block_linears(int64_t i, std::array<LinearWeights, kNumLinears> linears) {
+  w_.blocks.at(static_cast<size_t>(i)).linears = std::move(linears);
 }
 
 void LlamaModel::release_block_linears(int64_t i) {

@@ -24,11 +24,16 @@ struct ModelOptions {
   // Quantized checkpoints: keep only the packed codes on the device (no dense Ŵ); products go
   // through packed_matmul. Finetuning loads models this way.
   bool packed_only = false;
+  // With stream_blocks: block linears are not read at load (their presence and shapes are checked
+  // from the file headers); read_block_linears(i) reads them when wanted, so a caller can read block
+  // i + 1 on a thread while block i works (calibration).
+  bool defer_block_linears = false;
 
   ModelOptions& set_device(torch::Device d) { device = d; return *this; }
   ModelOptions& set_dtype(torch::ScalarType t) { dtype = t; return *this; }
   ModelOptions& set_stream_blocks(bool s) { stream_blocks = s; return *this; }
   ModelOptions& set_packed_only(bool p) { packed_only = p; return *this; }
+  ModelOptions& set_defer_block_linears(bool d) { defer_block_linears = d; return *this; }
 };
 
 struct ModelWeights {
@@ -75,6 +80,10 @@ class LlamaModel {
   // Frees block i's linear weights on the host (calibration, once the block is done: a 7B model
   // then does not stay resident next to the checkpoint being written). The block cannot run after.
   void release_block_linears(int64_t i);
+  // defer_block_linears: block i's linears read from the checkpoint (checked as at load; safe to
+  // call on another thread while other blocks are used), and attached on the caller's thread.
+  std::array<LinearWeights, kNumLinears> read_block_linears(int64_t i) const;
+  void attach_block_linears(int64_t i, std::array<LinearWeights, kNumLinears> linears);
   void set_block_linears(int64_t i, std::shared_ptr<const BlockLinears> linears, bool quantized = false);
   const BlockLinears* block_linears(int64_t i) const;
   bool is_quantized() const { return quantized_; }
@@ -86,6 +95,7 @@ class LlamaModel {
 
   LlamaConfig cfg_;
   ModelWeights w_;
+  std::shared_ptr<const TensorStore> store_;  // defer_block_linears: where the linears are read from
   ModelOptions opts_;
   RotaryEmbedding rope_;
   std::vector<std::shared_ptr<const BlockLinears>> linears_override_;

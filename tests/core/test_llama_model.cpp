@@ -265,6 +265,25 @@ TEST(LlamaModel, StreamedBlocksEqualResident) {
   EXPECT_TRUE(torch::allclose(a.forward(ids), b.forward(ids)));
 }
 
+// Deferred linears: nothing of a block's linears read at load; read_block_linears gives exactly the
+// tensors a streamed load holds, and the attached block runs as before.
+TEST(LlamaModel, DeferredBlockLinearsReadOnDemand) {
+  APIQ_REQUIRE_SHARED("models/babyllama-tok105/model.safetensors");
+  auto dir = apiq::test::shared("models/babyllama-tok105");
+  auto streamed = LlamaModel::load(dir, ModelOptions().set_stream_blocks(true));
+  auto deferred = LlamaModel::load(dir, ModelOptions().set_stream_blocks(true).set_defer_block_linears(true));
+  for (int64_t b = 0; b < deferred.num_blocks(); ++b) {
+    EXPECT_FALSE(deferred.weights().blocks[b].linears[0].weight.defined()) << b;
+    auto linears = deferred.read_block_linears(b);
+    for (int i = 0; i < kNumLinears; ++i)
+      EXPECT_TRUE(torch::equal(linears[i].weight, streamed.weights().blocks[b].linears[i].weight)) << b << " " << i;
+    deferred.attach_block_linears(b, std::move(linears));
+  }
+  auto ids = torch::randint(0, 105, {1, 9}, torch::kInt64);
+  EXPECT_TRUE(torch::equal(deferred.forward(ids), streamed.forward(ids)));
+  EXPECT_THROW(streamed.read_block_linears(0), std::logic_error);  // not loaded deferred
+}
+
 TEST(LlamaModel, SeparateLmHeadShardedBf16) {
   APIQ_REQUIRE_SHARED("models/mix8k-32M/model.safetensors.index.json");
   auto m = LlamaModel::load(apiq::test::shared("models/mix8k-32M"));
@@ -292,15 +311,22 @@ TEST(LlamaModelBadInput, MissingTensorAndWrongShape) {
   }
   ts.emplace_back("model.layers.2.mlp.up_proj.weight", torch::zeros({172, 63}));
   write_safetensors(d.path / "model.safetensors", ts);
-  try {
-    LlamaModel::load(d.path);
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("model.safetensors"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("shape [172, 63]"), std::string::npos) << e.what();
+  const auto deferred = ModelOptions().set_stream_blocks(true).set_defer_block_linears(true);
+  for (const auto& opts : {ModelOptions(), deferred}) {  // deferred loads check shapes from the header
+    try {
+      LlamaModel::load(d.path, opts);
+      FAIL();
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("model.safetensors"), std::string::npos);
+      EXPECT_NE(std::string(e.what()).find("shape [172, 63]"), std::string::npos) << e.what();
+    }
   }
   ts.back().second = torch::full({172, 64}, std::nanf(""));
   write_safetensors(d.path / "model.safetensors", ts);
   EXPECT_THROW(LlamaModel::load(d.path), InputError);
+  // Deferred: the NaN is found when block 2's linears are read.
+  auto m = LlamaModel::load(d.path, deferred);
+  EXPECT_NO_THROW(m.read_block_linears(1));
+  EXPECT_THROW(m.read_block_linears(2), InputError);
   EXPECT_THROW(LlamaModel::load(d.path / "nowhere"), InputError);
 }

@@ -44,6 +44,17 @@ TEST(QuantizeBench, TinyShapeThroughTheRealPipeline) {
     EXPECT_LE(r.overhead_seconds[b], r.total_seconds);
   }
   EXPECT_GT(r.step_ms, 0.0);
+  // The run's stages in order add up to its wall time; the blocks' own times fall inside theirs.
+  ASSERT_EQ(r.run_phases.size(), 4u);
+  const char* stages[] = {"load", "prepare", "blocks", "write"};
+  double sum = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(r.run_phases[i].first, stages[i]);
+    EXPECT_GE(r.run_phases[i].second, 0.0) << stages[i];
+    sum += r.run_phases[i].second;
+  }
+  EXPECT_NEAR(sum, r.total_seconds, 0.05 * r.total_seconds + 1e-3);
+  EXPECT_GE(r.run_phases[2].second, r.block_seconds[0] + r.block_seconds[1] + r.block_seconds[2] - 1e-6);
   EXPECT_GT(r.checkpoint_bytes, 0.0);
   EXPECT_GT(r.host_rss_peak_bytes, 0.0);
   EXPECT_EQ(r.gpu_peak_bytes, 0.0);

@@ -74,6 +74,34 @@ TEST(Safetensors, RoundTripEveryDtype) {
   EXPECT_FALSE(fs::exists(d.path / "a.safetensors.tmp"));
 }
 
+// Tensors are read in 8 MiB chunks on several threads: a tensor of several chunks and a ragged
+// end, at an offset that is no multiple of the chunk, must come back byte for byte.
+TEST(Safetensors, LoadsTensorsOfManyChunks) {
+  TempDir d;
+  NamedTensors ts;
+  ts.emplace_back("a_small", torch::randn({3}));
+  ts.emplace_back("b_big", torch::randint(0, 255, {(int64_t{8} << 20) * 3 + 12345}, torch::kUInt8));
+  ts.emplace_back("c_big", torch::randn({1031, 4099}).to(torch::kBFloat16));
+  write_safetensors(d.path / "m.safetensors", ts);
+  auto f = SafetensorsFile::open(d.path / "m.safetensors");
+  for (const auto& [name, t] : ts) EXPECT_TRUE(torch::equal(f->load(name), t)) << name;
+}
+
+// A file cut short after it was opened: the load fails with the file named, no crash.
+TEST(SafetensorsBadInput, FileCutAfterOpen) {
+  TempDir d;
+  write_safetensors(d.path / "m.safetensors", {{"w", torch::randn({1 << 20})}});
+  auto f = SafetensorsFile::open(d.path / "m.safetensors");
+  fs::resize_file(d.path / "m.safetensors", 4096);
+  try {
+    f->load("w");
+    FAIL() << "no error for a file that ends early";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("ends early"), std::string::npos) << e.what();
+    EXPECT_EQ(e.path(), d.path / "m.safetensors");
+  }
+}
+
 // Byte-exact vectors of the reference implementation's own tests (header lengths).
 TEST(Safetensors, MatchesReferenceHeaderLengths) {
   TempDir d;
