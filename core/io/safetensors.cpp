@@ -9,6 +9,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -229,6 +230,68 @@ void write_atomic(const fs::path& path, const std::function<void(std::ostream&)>
 }
 }  // namespace
 
+namespace {
+struct Piece {
+  const char* data;
+  uint64_t offset, size;
+};
+
+// Writes `size` bytes made of `pieces` to `path` through a temporary file renamed into place, with
+// pwrite in 8 MiB chunks on the intra-op threads. The space is reserved first where the file
+// system can, so a full disk fails before anything is written; any failure removes the temporary.
+void write_pieces_atomic(const fs::path& path, uint64_t size, const std::vector<Piece>& pieces) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw InputError(tmp, std::string("cannot create file for writing: ") + std::strerror(errno));
+  auto fail = [&](int err) {
+    ::close(fd);
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw InputError(tmp, std::string("write failed (disk full?): ") + std::strerror(err));
+  };
+  if (size && ::fallocate(fd, 0, 0, static_cast<off_t>(size)) != 0 && errno != EOPNOTSUPP && errno != ENOSYS)
+    fail(errno);
+  constexpr uint64_t kChunk = uint64_t{8} << 20;
+  struct Chunk {
+    const char* data;
+    uint64_t offset, size;
+  };
+  std::vector<Chunk> chunks;
+  for (const auto& p : pieces)
+    for (uint64_t o = 0; o < p.size; o += kChunk) chunks.push_back({p.data + o, p.offset + o, std::min(kChunk, p.size - o)});
+  std::atomic<int> error{0};
+  at::parallel_for(0, static_cast<int64_t>(chunks.size()), 1, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1 && !error.load(); ++c) {
+      const Chunk& k = chunks[static_cast<size_t>(c)];
+      for (uint64_t done = 0; done < k.size;) {
+        const ssize_t n = ::pwrite(fd, k.data + done, k.size - done, static_cast<off_t>(k.offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          int expected = 0;
+          error.compare_exchange_strong(expected, n < 0 ? errno : ENOSPC);
+          break;
+        }
+        done += static_cast<uint64_t>(n);
+      }
+    }
+  });
+  if (error) fail(error);
+  if (::close(fd) != 0) {
+    const int err = errno;
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw InputError(tmp, std::string("write failed (disk full?): ") + std::strerror(err));
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw InputError(path, "cannot move the finished file into place: " + ec.message());
+  }
+}
+}  // namespace
+
 void write_file_atomic(const fs::path& path, const std::string& bytes) {
   write_atomic(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
@@ -267,16 +330,20 @@ void write_safetensors(const fs::path& path, const NamedTensors& tensors,
   }
   std::string hs = header.dump();
   hs.append((8 - hs.size() % 8) % 8, ' ');
-  // Streamed to disk, not assembled in memory: a large checkpoint is never held twice.
-  write_atomic(path, [&](std::ostream& out) {
-    const uint64_t hl = hs.size();
-    out.write(reinterpret_cast<const char*>(&hl), 8);
-    out.write(hs.data(), static_cast<std::streamsize>(hs.size()));
-    for (const auto& it : items) {
-      const auto n = static_cast<std::streamsize>(it.t.numel() * static_cast<int64_t>(dtype_size(it.dt)));
-      if (n) out.write(static_cast<const char*>(it.t.data_ptr()), n);
-    }
-  });
+  // Written in place from the tensors, not assembled in memory (a large checkpoint is never held
+  // twice), in parallel chunks: one thread copying into the page cache took ~1 s per GB.
+  std::vector<Piece> pieces;
+  const uint64_t hl = hs.size();
+  std::string head(reinterpret_cast<const char*>(&hl), 8);
+  head += hs;
+  pieces.push_back({head.data(), 0, head.size()});
+  uint64_t at = head.size();
+  for (const auto& it : items) {
+    const uint64_t n = static_cast<uint64_t>(it.t.numel()) * dtype_size(it.dt);
+    if (n) pieces.push_back({static_cast<const char*>(it.t.data_ptr()), at, n});
+    at += n;
+  }
+  write_pieces_atomic(path, at, pieces);
 }
 
 }  // namespace apiq
