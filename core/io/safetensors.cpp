@@ -204,6 +204,16 @@ const fs::path& TensorStore::file_of(const std::string& name) const {
 }
 
 namespace {
+// The finished temporary renamed to its place (removed if that fails).
+void move_into_place(const fs::path& tmp, const fs::path& path) {
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw InputError(path, "cannot move the finished file into place: " + ec.message());
+  }
+}
+
 // Writes `path` through a temporary file renamed into place: a reader never sees it half written,
 // and a failed write (a full disk) leaves neither file behind.
 void write_atomic(const fs::path& path, const std::function<void(std::ostream&)>& write) {
@@ -221,12 +231,7 @@ void write_atomic(const fs::path& path, const std::function<void(std::ostream&)>
       throw InputError(tmp, "write failed (disk full?)");
     }
   }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError(path, "cannot move the finished file into place: " + ec.message());
-  }
+  move_into_place(tmp, path);
 }
 }  // namespace
 
@@ -281,14 +286,9 @@ void write_pieces_atomic(const fs::path& path, uint64_t size, const std::vector<
     const int err = errno;
     std::error_code ec;
     fs::remove(tmp, ec);
-    throw InputError(tmp, std::string("write failed (disk full?): ") + std::strerror(err));
+    throw InputError(tmp, std::string("write failed (disk full?): ") + std::strerror(err));  // NOLINT: fd is closed
   }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError(path, "cannot move the finished file into place: " + ec.message());
-  }
+  move_into_place(tmp, path);
 }
 }  // namespace
 

@@ -87,6 +87,7 @@ void train_layerwise(const BlockContext& ctx, QuantBlockLinears& qb, const torch
       }
       reader.flush();
       if (ctx.graph_steps) *ctx.graph_steps += graph.replays();
+      opt->zero_grad();  // the gradients may live in the graph's memory pool: free it with the graph
       freeze(l.clip_parameters());
       freeze(l.lora.parameters());
       l.finalize();

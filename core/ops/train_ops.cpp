@@ -16,6 +16,7 @@ namespace apiq {
 
 namespace {
 
+#ifdef APIQ_WITH_CUDA
 bool autocast_kernels(const torch::Tensor& x) {
   return x.is_cuda() && cuda_kernels_enabled() && at::autocast::is_autocast_enabled(at::kCUDA);
 }
@@ -24,7 +25,6 @@ torch::ScalarType autocast_dtype() { return at::autocast::get_autocast_dtype(at:
 
 bool half_type(torch::ScalarType t) { return t == torch::kBFloat16 || t == torch::kHalf; }
 
-#ifdef APIQ_WITH_CUDA
 using detail::check_launch;
 using detail::elem_type;
 using torch::autograd::AutogradContext;
