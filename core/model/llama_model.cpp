@@ -129,6 +129,7 @@ LlamaModel LlamaModel::load_parts(LlamaConfig cfg, const TensorStore& store, con
   WeightLoader L(store, opts);
   const int64_t d = cfg.hidden_size;
   const bool resident = !opts.stream_blocks;
+  const bool deferred = with_linears && opts.stream_blocks && opts.defer_block_linears;
 
   ModelWeights w;
   w.embed = L.get(names.embed, {cfg.vocab_size, d}, true);
@@ -145,7 +146,7 @@ LlamaModel LlamaModel::load_parts(LlamaConfig cfg, const TensorStore& store, con
     BlockWeights bw;
     for (int n = 0; n < kNumNorms; ++n)
       if (names.norms[n]) bw.norms.w[n] = L.get(p + names.norms[n], {block_norm_size(cfg, NormKind(n))}, resident);
-    if (with_linears && opts.stream_blocks && opts.defer_block_linears) {
+    if (deferred) {  // checked from the headers now, read by read_block_linears
       BlockWeights unread;
       load_block_linears(WeightLoader(store, opts, /*check_only=*/true), cfg, names, b, false, unread);
     } else if (with_linears) {
@@ -155,7 +156,7 @@ LlamaModel LlamaModel::load_parts(LlamaConfig cfg, const TensorStore& store, con
     report(obs, "load", b + 1, cfg.num_hidden_layers);
   }
   LlamaModel model(std::move(cfg), std::move(w), opts);
-  if (with_linears && opts.stream_blocks && opts.defer_block_linears) model.store_ = std::make_shared<TensorStore>(store);
+  if (deferred) model.store_ = std::make_shared<TensorStore>(store);
   return model;
 }
 

@@ -18,17 +18,23 @@ LoraAdapter LoraAdapter::init_default(int64_t out, int64_t in, const LoraOptions
 
 torch::Tensor LoraAdapter::delta() const { return B.matmul(A) * scaling; }
 
-torch::Tensor LoraAdapter::apply(const torch::Tensor& x) const {
-  namespace F = torch::nn::functional;
-  return F::linear(F::linear(x, A.to(x.scalar_type())), B.to(x.scalar_type())) * scaling;
+namespace {
+namespace F = torch::nn::functional;
+// x Aᵀ, in x's dtype: the first of the two products.
+torch::Tensor down(const LoraAdapter& l, const torch::Tensor& x) { return F::linear(x, l.A.to(x.scalar_type())); }
+// scaling · xa Bᵀ: the second.
+torch::Tensor up(const LoraAdapter& l, const torch::Tensor& xa) {
+  return F::linear(xa, l.B.to(xa.scalar_type())) * l.scaling;
 }
+}  // namespace
+
+torch::Tensor LoraAdapter::apply(const torch::Tensor& x) const { return up(*this, down(*this, x)); }
 
 torch::Tensor LoraAdapter::add_to(const torch::Tensor& y, const torch::Tensor& x) const {
-  namespace F = torch::nn::functional;
   if (!x.is_cuda() || y.dim() < 1) return y + apply(x);
-  const auto xa = F::linear(x, A.to(x.scalar_type()));
+  const auto xa = down(*this, x);
   if (xa.scalar_type() != y.scalar_type() || xa.sizes().slice(0, xa.dim() - 1) != y.sizes().slice(0, y.dim() - 1))
-    return y + F::linear(xa, B.to(xa.scalar_type())) * scaling;
+    return y + up(*this, xa);
   const auto bs = (B * scaling).to(xa.scalar_type());
   return torch::addmm(y.reshape({-1, y.size(-1)}), xa.reshape({-1, xa.size(-1)}), bs.t()).view(y.sizes());
 }
