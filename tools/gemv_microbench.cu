@@ -36,7 +36,7 @@ __global__ void read_kernel(const uint4* p, size_t n, uint32_t* out) {
 }
 __global__ void empty_kernel() {}
 
-struct Mat { uint32_t* w; __half* s; int32_t* z; };
+struct Mat { uint32_t* w; __half* s; int32_t* z; uint8_t* z8; };
 static float median(std::vector<float> v) { std::sort(v.begin(), v.end()); return v[v.size() / 2]; }
 
 int main(int argc, char** argv) {
@@ -80,10 +80,14 @@ int main(int argc, char** argv) {
       CK(cudaMemcpy(mats[c].w, hw.data(), nw * 4, cudaMemcpyHostToDevice));
       CK(cudaMemcpy(mats[c].s, hs.data(), ng * 2, cudaMemcpyHostToDevice));
       CK(cudaMemcpy(mats[c].z, hz.data(), ng * 4, cudaMemcpyHostToDevice));
+      std::vector<uint8_t> hz8(hz.begin(), hz.end());
+      CK(cudaMalloc(&mats[c].z8, ng));
+      CK(cudaMemcpy(mats[c].z8, hz8.data(), ng, cudaMemcpyHostToDevice));
     }
-    bool overlap = false;
+    bool overlap = false, u8 = false;
     auto gemv = [&](int c, int m) {
-      int e = launch_packed_gemv_mma(x, ElemType::BF16, (const int32_t*)mats[c].w, mats[c].s, mats[c].z, y, m, rows, cols, group, 2, st, overlap);
+      int e = u8 ? launch_packed_gemv_mma(x, ElemType::BF16, (const int32_t*)mats[c].w, mats[c].s, mats[c].z8, y, m, rows, cols, group, 2, st, overlap, ZeroType::UInt8)
+                 : launch_packed_gemv_mma(x, ElemType::BF16, (const int32_t*)mats[c].w, mats[c].s, mats[c].z, y, m, rows, cols, group, 2, st, overlap);
       if (e) { std::printf("launch error %d\n", e); std::exit(1); }
     };
     // correctness vs float64 reference, M=1
@@ -125,7 +129,10 @@ int main(int argc, char** argv) {
       overlap = true;
       bb = b2b([&](int c) { gemv(c, m); });
       std::printf("  gemv M=%d PDL                                 b2b %7.2f us %5.1f%%\n", m, bb, pct(bb));
-      overlap = false;
+      u8 = true;
+      bb = b2b([&](int c) { gemv(c, m); });
+      std::printf("  gemv M=%d PDL uint8 zeros                     b2b %7.2f us %5.1f%%\n", m, bb, pct(bb));
+      overlap = u8 = false;
     }
     double s1 = single(rd1), bb = b2b(rd1);
     std::printf("  read codes only     single %7.2f us %5.1f%%   b2b %7.2f us %5.1f%%  (pct of all bytes)\n", s1, pct(s1), bb, pct(bb));
@@ -135,7 +142,7 @@ int main(int argc, char** argv) {
     std::printf("  copy same bytes     single %7.2f us %5.1f%%   b2b %7.2f us %5.1f%%\n", s1, pct(s1), bb, pct(bb));
     bb = b2b([&](int) { empty_kernel<<<prop.multiProcessorCount, 512, 0, st>>>(); });
     std::printf("  empty kernel        b2b %7.2f us\n", bb);
-    for (auto& mm : mats) { cudaFree(mm.w); cudaFree(mm.s); cudaFree(mm.z); }
+    for (auto& mm : mats) { cudaFree(mm.w); cudaFree(mm.s); cudaFree(mm.z); cudaFree(mm.z8); }
   }
   CK(cudaGetLastError());
   return 0;

@@ -126,10 +126,12 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     bool graph;
     bool merged = false;  // float32 zero points: a QA-HiRA adapter merged in (apiq merge)
     bool fused = true;    // FusedDecodeBlocks (with the graph); false: the composed ops per block
+    bool folded = true;   // norms and SiLU·mul inside the products, uint8 zero points (FusedDecodeOptions)
   };
-  for (const Variant v : {Variant{0, true}, Variant{0, true, false, false}, Variant{0, false}, Variant{o.e2e_rank, true},
-                          Variant{o.e2e_rank, true, false, false}, Variant{0, true, true}}) {
-    if (!dev.is_cuda() && (!v.graph || !v.fused)) continue;  // on the CPU these variants are one path
+  for (const Variant v : {Variant{0, true}, Variant{0, true, false, true, false}, Variant{0, true, false, false},
+                          Variant{0, false}, Variant{o.e2e_rank, true}, Variant{o.e2e_rank, true, false, false},
+                          Variant{0, true, true}}) {
+    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded)) continue;  // on the CPU these variants are one path
     RandomPackedModelOptions mo;
     mo.rank = v.rank;
     mo.float_zeros = v.merged;
@@ -143,11 +145,13 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     go.stop_at_eos = false;
     go.cuda_graph = v.graph;
     go.fused_decode = v.fused;
+    go.fused_options.inputs_in_products = go.fused_options.byte_zeros = v.folded;
     const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
     BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
                    (v.merged ? ", QA-HiRA merged (float zeros)" : "") +
                    (dev.is_cuda() && !v.graph ? ", no graph" : "") +
-                   (dev.is_cuda() && v.graph && !v.fused ? ", composed ops" : ""),
+                   (dev.is_cuda() && v.graph && !v.fused ? ", composed ops" : "") +
+                   (dev.is_cuda() && v.fused && !v.folded ? ", norms/SiLU as kernels, int32 zeros" : ""),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;
     // Packed weights and the head read once per token (embeddings: one row).

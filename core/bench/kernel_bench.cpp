@@ -115,6 +115,22 @@ void bench_gemv(Ctx& c, const GemmShape& s, int bits, int64_t group) {
   }
   bp.note = "as above, each launch overlapping the previous one's tail (sm_90+)";
   c.add(bp, bytes, flops);
+
+  // As decode reads them (FusedDecodeOptions::byte_zeros): uint8 zero points, a quarter of their bytes;
+  // max err against the int32 product of the same weights (the same arithmetic: 0 expected).
+  std::vector<PackedLinear> narrow = ws;
+  for (auto& w : narrow) w.zeros = w.zeros.to(torch::kByte);
+  if (!packed_gemv_uses_tensor_cores(narrow.front(), x)) return;
+  BenchRow b8{r.kernel + " back-to-back, PDL, uint8 zeros", b.shape};
+  {
+    ScopedGemvOverlap overlap;
+    b8.ms = stream_timer.median_ms([&] {
+              for (const auto& w : narrow) packed_gemv_kernel(x, w);
+            }) / static_cast<double>(copies);
+  }
+  b8.max_err = max_abs(packed_gemv_kernel(x, narrow.front()), packed_gemv_kernel(x, ws.front()));
+  b8.note = "as above, zero points read as uint8 (the bytes column counts them so)";
+  c.add(b8, narrow.front().storage_bytes() + bytes_of(x) + bytes_of(y), flops);
 }
 
 void bench_dequant_matmul(Ctx& c, const GemmShape& s) {

@@ -7,6 +7,7 @@
 // All arithmetic in float32, one rounding to the activations' type at the end.
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "device_types.cuh"
 
@@ -25,6 +26,8 @@ __global__ void __launch_bounds__(kRopeThreads)
     rope_kv_kernel(const T* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin,
                    const int64_t* __restrict__ pos_p, T* __restrict__ q_out, T* __restrict__ k_cache,
                    T* __restrict__ v_cache, int heads, int kv_heads, int D, int capacity) {
+  pdl_release_next();
+  pdl_wait_previous();  // qkv is the previous kernel's output
   const int slot = static_cast<int>(blockIdx.x);
   const int64_t pos = *pos_p;
   if (pos < 0 || pos >= capacity) return;  // the host checks; never write outside the cache
@@ -68,6 +71,9 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
     decode_attention_kernel(const T* __restrict__ q, const T* __restrict__ k_cache, const T* __restrict__ v_cache,
                             const int64_t* __restrict__ pos_p, T* __restrict__ out, int heads, int kv_heads, int D,
                             int capacity, float scale) {
+  // The next kernel (o_proj) may start requesting its weights while this one runs.
+  pdl_release_next();
+  pdl_wait_previous();
   extern __shared__ float smem[];
   float* qs = smem;
   float* scores = qs + D;
@@ -148,31 +154,37 @@ bool decode_step_supported(ElemType type, int64_t heads, int64_t kv_heads, int64
 
 int launch_rope_kv_write(const void* qkv, const void* cos, const void* sin, const int64_t* pos, void* q_out,
                          void* k_cache, void* v_cache, int64_t heads, int64_t kv_heads, int64_t head_dim,
-                         int64_t capacity, ElemType type, void* stream) {
+                         int64_t capacity, ElemType type, void* stream, bool overlap_previous) {
   if (!decode_step_supported(type, heads, kv_heads, head_dim, capacity)) return static_cast<int>(cudaErrorInvalidValue);
   return with_elem_type(type, [&](auto t) {
     using T = decltype(t);
-    rope_kv_kernel<T><<<static_cast<unsigned>(heads + 2 * kv_heads), kRopeThreads, 0,
-                        static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const T*>(qkv), static_cast<const T*>(cos), static_cast<const T*>(sin), pos,
-        static_cast<T*>(q_out), static_cast<T*>(k_cache), static_cast<T*>(v_cache), static_cast<int>(heads),
-        static_cast<int>(kv_heads), static_cast<int>(head_dim), static_cast<int>(capacity));
-    return static_cast<int>(cudaGetLastError());
+    if constexpr (std::is_same_v<T, float>) {
+      return static_cast<int>(cudaErrorInvalidValue);  // decode_step_supported refused it already
+    } else {
+      return launch_kernel(rope_kv_kernel<T>, static_cast<unsigned>(heads + 2 * kv_heads), kRopeThreads, 0,
+                           static_cast<cudaStream_t>(stream), overlap_previous, static_cast<const T*>(qkv),
+                           static_cast<const T*>(cos), static_cast<const T*>(sin), pos, static_cast<T*>(q_out),
+                           static_cast<T*>(k_cache), static_cast<T*>(v_cache), static_cast<int>(heads),
+                           static_cast<int>(kv_heads), static_cast<int>(head_dim), static_cast<int>(capacity));
+    }
   });
 }
 
 int launch_decode_attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* pos, void* out,
                             int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity, float scale,
-                            ElemType type, void* stream) {
+                            ElemType type, void* stream, bool overlap_previous) {
   if (!decode_step_supported(type, heads, kv_heads, head_dim, capacity)) return static_cast<int>(cudaErrorInvalidValue);
   return with_elem_type(type, [&](auto t) {
     using T = decltype(t);
-    decode_attention_kernel<T><<<static_cast<unsigned>(heads), kAttnWarps * 32, attention_smem(head_dim, capacity),
-                                 static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const T*>(q), static_cast<const T*>(k_cache), static_cast<const T*>(v_cache), pos,
-        static_cast<T*>(out), static_cast<int>(heads), static_cast<int>(kv_heads), static_cast<int>(head_dim),
-        static_cast<int>(capacity), scale);
-    return static_cast<int>(cudaGetLastError());
+    if constexpr (std::is_same_v<T, float>) {
+      return static_cast<int>(cudaErrorInvalidValue);
+    } else {
+      return launch_kernel(decode_attention_kernel<T>, static_cast<unsigned>(heads), kAttnWarps * 32,
+                           attention_smem(head_dim, capacity), static_cast<cudaStream_t>(stream), overlap_previous,
+                           static_cast<const T*>(q), static_cast<const T*>(k_cache), static_cast<const T*>(v_cache), pos,
+                           static_cast<T*>(out), static_cast<int>(heads), static_cast<int>(kv_heads),
+                           static_cast<int>(head_dim), static_cast<int>(capacity), scale);
+    }
   });
 }
 

@@ -5,6 +5,9 @@
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
+#include <utility>
+
+#include "device_limits.cuh"
 #include "launchers.h"
 
 namespace apiq::kernels {
@@ -50,6 +53,39 @@ inline unsigned blocks_for(int64_t items, int per_block) {
 // groups) the bits of a float32, e.g. z − Δ/s, which is fractional.
 __device__ __forceinline__ float zero_value(int32_t v, bool float_zeros) {
   return float_zeros ? __int_as_float(v) : static_cast<float>(v);
+}
+
+// Programmatic dependent launch (sm_90+; both are no-ops where the launch did not ask for it): let
+// the next kernel on the stream be scheduled now (its blocks wait in pdl_wait_previous), and wait
+// until the previous kernel has finished and its writes are visible. Decode chains its kernels so.
+__device__ __forceinline__ void pdl_release_next() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.launch_dependents;");
+#endif
+}
+__device__ __forceinline__ void pdl_wait_previous() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
+// kernel<<<grid, block, smem, stream>>>(args...), as a programmatic dependent launch where `overlap`
+// and the device has it (sm_90+).
+template <typename... P, typename... A>
+int launch_kernel(void (*kernel)(P...), unsigned grid, unsigned block, size_t smem, cudaStream_t stream, bool overlap,
+                  A&&... args) {
+  cudaLaunchConfig_t cfg = {};
+  cfg.gridDim = dim3(grid);
+  cfg.blockDim = dim3(block);
+  cfg.dynamicSmemBytes = smem;
+  cfg.stream = stream;
+  cudaLaunchAttribute attr[1];
+  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attr[0].val.programmaticStreamSerializationAllowed = 1;
+  cfg.attrs = attr;
+  const DeviceLimits* d = overlap ? current_device() : nullptr;
+  cfg.numAttrs = d && d->major >= 9 ? 1 : 0;
+  return static_cast<int>(cudaLaunchKernelEx(&cfg, kernel, std::forward<A>(args)...));
 }
 
 }  // namespace apiq::kernels

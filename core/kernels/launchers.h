@@ -36,13 +36,27 @@ int launch_dequantize(const int32_t* words, const void* scales_f16, const int32_
 // (quant_gemv_mma.cu) where it applies, else the CUDA-core kernel (quant_gemv.cu);
 // GemvPath::CudaCores forces the latter (benchmarks and tests compare the two). `residual`
 // (optional, y's shape and type) is added before y's one rounding: x Ŵᵀ + r (a block's residual stream).
+// Zero points [rows, ceil(cols/group)]: int32, the bits of float32 ones (a merged adapter made them
+// fractional), or uint8 (a quarter of the bytes; tensor-core kernel only).
 constexpr int64_t kMaxGemvRows = 16;
 enum class GemvPath { Auto = 0, CudaCores = 1 };
+enum class ZeroType { Int32 = 0, Float32 = 1, UInt8 = 2 };
+// What the tensor-core kernel does to the stored input while staging it, with the separate
+// kernel's roundings: RmsNorm: x [m, cols] -> norm_weight ⊙ cast(x · rsqrt(mean(x²) + eps))
+// (launch_rms_norm; norm_weight [cols] in x's type); SiluMul: x [m, 2·cols] (gate, then up) ->
+// silu(gate)·up (launch_silu_mul). Saves a kernel, and a graph node, per use in decode.
+enum class GemvInput { Plain = 0, RmsNorm = 1, SiluMul = 2 };
+struct GemvPrologue {
+  GemvInput input = GemvInput::Plain;
+  const void* norm_weight = nullptr;
+  float eps = 0.f;
+};
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
-int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
-                       const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
-                       void* stream, GemvPath path = GemvPath::Auto, bool overlap_previous = false,
-                       bool float_zeros = false, const void* residual = nullptr);
+int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16, const void* zeros,
+                       void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits, void* stream,
+                       GemvPath path = GemvPath::Auto, bool overlap_previous = false,
+                       ZeroType zero_type = ZeroType::Int32, const void* residual = nullptr,
+                       const GemvPrologue& prologue = {});
 // The tensor-core kernel alone: bits 2 or 4, 1 ≤ m ≤ 16 (9–16 rows in two launches where x does not
 // fit in shared memory at once), group = 1, 2 or 4 × (4 words of codes),
 // cols a multiple of 16 words of codes, compute capability ≥ 8.0.
@@ -50,14 +64,16 @@ int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, con
 // sm_90+ the launch may start during their tail and request the weights before waiting for them
 // (programmatic dependent launch; x is read only after the wait). Decode of a loaded model.
 bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                               const void* scales, const void* zeros);
+                               const void* scales, const void* zeros, ZeroType zero_type = ZeroType::Int32);
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
-                           const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                           int bits, void* stream, bool overlap_previous = false, bool float_zeros = false,
-                           const void* residual = nullptr);
+                           const void* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
+                           int bits, void* stream, bool overlap_previous = false, ZeroType zero_type = ZeroType::Int32,
+                           const void* residual = nullptr, const GemvPrologue& prologue = {});
 
 // Fused batch-1 decode step (decode_step.cu); activations fp16/bf16, caches [kv_heads, capacity,
 // head_dim], `pos` a device int64 (the new position, read by the kernels so a graph can replay them).
+// overlap_previous: launched as a programmatic dependent launch (sm_90+), scheduled while the
+// previous kernel runs and waiting for its output inside; they let the next kernel start early too.
 // Whether the three kernels below take these sizes (head_dim even and ≤ 256, the scores of
 // `capacity` positions in 48 KiB of shared memory, heads a multiple of kv_heads).
 bool decode_step_supported(ElemType type, int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity);
@@ -65,11 +81,11 @@ bool decode_step_supported(ElemType type, int64_t heads, int64_t kv_heads, int64
 // [capacity, head_dim]), writes q to q_out [heads, head_dim] and k, v into the caches at *pos.
 int launch_rope_kv_write(const void* qkv, const void* cos, const void* sin, const int64_t* pos, void* q_out,
                          void* k_cache, void* v_cache, int64_t heads, int64_t kv_heads, int64_t head_dim,
-                         int64_t capacity, ElemType type, void* stream);
+                         int64_t capacity, ElemType type, void* stream, bool overlap_previous = false);
 // out [heads, head_dim] = softmax(scale · q Kᵀ) V over cache positions 0..*pos (grouped heads share a kv head).
 int launch_decode_attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* pos, void* out,
                             int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity, float scale,
-                            ElemType type, void* stream);
+                            ElemType type, void* stream, bool overlap_previous = false);
 // gate_up [rows, 2·inter] (gate columns first) -> out [rows, inter] = silu(gate)·up.
 int launch_silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter, ElemType type, void* stream);
 

@@ -164,14 +164,20 @@ bool packed_gemv_supported(int bits, ElemType x_type, int64_t m) {
   return (bits == 2 || bits == 3 || bits == 4) && x_type != ElemType::F32 && m >= 1 && m <= kMaxGemvRows;
 }
 
-int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
-                       const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits,
-                       void* stream, GemvPath path, bool overlap_previous, bool float_zeros, const void* residual) {
+int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16, const void* zeros_any,
+                       void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits, void* stream,
+                       GemvPath path, bool overlap_previous, ZeroType zero_type, const void* residual,
+                       const GemvPrologue& prologue) {
   if (!packed_gemv_supported(bits, x_type, m) || group <= 0) return static_cast<int>(cudaErrorInvalidValue);
   if (rows == 0 || cols == 0) return 0;
-  if (path == GemvPath::Auto && packed_gemv_mma_supported(bits, x_type, m, rows, cols, group, scales_f16, zeros))
-    return launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, m, rows, cols, group, bits, stream,
-                                  overlap_previous, float_zeros, residual);
+  if (path == GemvPath::Auto &&
+      packed_gemv_mma_supported(bits, x_type, m, rows, cols, group, scales_f16, zeros_any, zero_type))
+    return launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros_any, y, m, rows, cols, group, bits, stream,
+                                  overlap_previous, zero_type, residual, prologue);
+  // This kernel reads int32 (or float32) zero points and the input as stored.
+  if (zero_type == ZeroType::UInt8 || prologue.input != GemvInput::Plain) return static_cast<int>(cudaErrorInvalidValue);
+  const auto* zeros = static_cast<const int32_t*>(zeros_any);
+  const bool float_zeros = zero_type == ZeroType::Float32;
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m);
   auto by_bits = [&](auto t) {

@@ -19,14 +19,19 @@
 //
 // Work split: a tile is 16 rows (one mma M); an item is one tile × one chunk of four quads. Each
 // block (one per SM, persistent) owns a contiguous range of tiles; its 16 warps take the items of
-// that range in turn, two in flight per warp (the next item's loads are issued while the other one
+// that range in turn, kDepth in flight per warp (the next items' loads are issued while the other one
 // is computed; the first ones before the activations are staged), keep partial sums in registers
 // and add them to shared accumulators when the tile changes.
+//
+// Zero points are read as int32 (or float32 bits) or as uint8 (a quarter of their bytes, which were
+// ~18 % of a W2 g64 product's). The staging pass can also build x from the stored input (RMSNorm,
+// SiLU·mul; GemvPrologue): every block reads all of x anyway, so decode saves those kernels.
 #include <atomic>
 #include <cstdint>
 
 #include "device_limits.cuh"
 #include "device_types.cuh"
+#include "gemv_mma_parts.cuh"
 
 namespace apiq::kernels {
 namespace {
@@ -37,119 +42,25 @@ namespace {
 constexpr int kWarps = APIQ_GEMV_WARPS;
 constexpr int kThreads = kWarps * 32;
 constexpr int kBlocksPerSm = 16 / kWarps;  // register-limited: 512 threads per SM
+#ifndef APIQ_GEMV_DEPTH
+#define APIQ_GEMV_DEPTH 2
+#endif
+// Items whose loads a warp keeps in flight: more with one mma N tile (≤ 8 activation rows), whose
+// registers allow it without spills; two with two tiles.
+constexpr int depth_for(int nt) { return nt == 1 ? APIQ_GEMV_DEPTH : 2; }
+constexpr int kMaxRows = static_cast<int>(kMaxGemvRows);
+constexpr int kNormFloats = kMaxRows * (kWarps + 1);  // RMSNorm: rstd [m] and sums of squares [m][warp]
 
-template <typename T> struct Mma;
-template <> struct Mma<__nv_bfloat16> {
-  // Bits of the bf16 power of two 2^(7−p): a code at mantissa bits p, p+1, … adds q · 1.
-  static constexpr uint32_t magic_bits(int p) { return static_cast<uint32_t>(134 - p) << 7; }
-  static constexpr float magic_value(int p) { return static_cast<float>(1 << (7 - p)); }
-  __device__ static void run(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-                 "{%0,%1,%2,%3};"
-                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-  }
-};
-template <> struct Mma<__half> {
-  static constexpr uint32_t magic_bits(int p) { return static_cast<uint32_t>(25 - p) << 10; }  // 2^(10−p)
-  static constexpr float magic_value(int p) { return static_cast<float>(1 << (10 - p)); }
-  __device__ static void run(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-                 "{%0,%1,%2,%3};"
-                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-  }
-};
-
-// Geometry of one (bits, quads-per-group) instantiation.
-template <int BITS, int QPG>
-struct Geo {
-  static constexpr int PER = 32 / BITS;    // codes per word
-  static constexpr int PAIRS = PER / 2;    // 16-bit pairs per word: pair j = codes (j, j + PAIRS)
-  static constexpr int MMAS = PER / 4;     // mma k-steps per quad (4 lanes × PER codes / 16)
-  static constexpr int QUADS = 4;          // quads per chunk
-  static constexpr int CHUNK_WORDS = QUADS * 4;
-  static constexpr int GPC = QUADS / QPG;  // groups per chunk
-  static constexpr int GROUP_WORDS = QPG * 4;
-  // Pairs read from one shifted copy of the word: the codes must stay inside the 7-bit bf16
-  // mantissa, so 2-bit codes at bits 0, 2, 4 and 4-bit codes at bit 0 only.
-  static constexpr int KP = BITS == 2 ? 3 : 1;
-  static constexpr int shift(int j) { return BITS * KP * (j / KP); }
-  static constexpr int pos(int j) { return BITS * (j % KP); }
-  static constexpr uint32_t mask(int j) { return (((1u << BITS) - 1u) << pos(j)) * 0x10001u; }
-  static constexpr int PAD_U32 = BITS == 2 ? 4 : 16;  // row padding: conflict-free B loads for M > 1
-};
-
-template <int N> struct IntVec;
-template <> struct IntVec<1> { using type = int; };
-template <> struct IntVec<2> { using type = int2; };
-template <> struct IntVec<4> { using type = int4; };
-
-template <int N>
-__device__ __forceinline__ void load_vec(const int32_t* p, int32_t (&out)[N]) {
-  const auto v = __ldg(reinterpret_cast<const typename IntVec<N>::type*>(p));
-  const int32_t* e = reinterpret_cast<const int32_t*>(&v);
-#pragma unroll
-  for (int i = 0; i < N; ++i) out[i] = e[i];
-}
-// (v & mask) | bits in one LOP3.
-__device__ __forceinline__ uint32_t and_or(uint32_t v, uint32_t mask, uint32_t bits) {
-  uint32_t r;
-  asm("lop3.b32 %0, %1, %2, %3, 0xEA;" : "=r"(r) : "r"(v), "r"(mask), "r"(bits));
-  return r;
-}
-// A value the compiler cannot fold into an immediate.
-__device__ __forceinline__ uint32_t keep_in_register(uint32_t v) {
-  asm volatile("mov.b32 %0, %0;" : "+r"(v));
-  return v;
-}
-
-// One warp's position in its block's items (tile-major), advanced without divisions.
-struct Cursor {
-  int item, tile, chunk;
-  __device__ void advance(int by, int chunks) {
-    item += by;
-    chunk += by;
-    while (chunk >= chunks) chunk -= chunks, ++tile;
-  }
-};
-
-// What one lane loads for one item: its word of each quad for rows g and g+8, and those rows'
-// zeros and (raw fp16) scales for the chunk's groups; plus its partial sums for the item's tile.
-// Nothing is converted at load time, so issuing the loads never waits for them.
-template <int BITS, int QPG, int NT>
-struct Slot {
-  using G = Geo<BITS, QPG>;
-  uint32_t w[2][G::QUADS];
-  int32_t z[2][G::GPC];
-  __half s[2][G::GPC];
-  float acc[NT][4] = {};
-  int acc_tile = -1;
-};
-
-template <int N>
-__device__ __forceinline__ void load_halves(const __half* p, __half (&out)[N]) {
-  if constexpr (N == 4) {
-    const uint2 v = __ldg(reinterpret_cast<const uint2*>(p));
-    const __half* e = reinterpret_cast<const __half*>(&v);
-#pragma unroll
-    for (int i = 0; i < 4; ++i) out[i] = e[i];
-  } else if constexpr (N == 2) {
-    const __half2 v = __ldg(reinterpret_cast<const __half2*>(p));
-    out[0] = __low2half(v);
-    out[1] = __high2half(v);
-  } else {
-    out[0] = __ldg(p);
-  }
-}
+using namespace gemv_mma;
 
 // Block b owns tiles [b·base + min(b, rem), …): the host splits the tiles, so no 64-bit division here.
-template <int BITS, typename T, int QPG, int NT>
+template <int BITS, typename T, int QPG, int NT, typename Z>
 __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
     gemv_mma_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
-                    const int32_t* __restrict__ zeros, const T* __restrict__ residual, T* __restrict__ y, int M,
-                    int rows, int cols, int tiles_base, int tiles_rem, bool fz) {
+                    const Z* __restrict__ zeros, const T* __restrict__ residual, T* __restrict__ y, int M,
+                    int rows, int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro) {
   using G = Geo<BITS, QPG>;
+  constexpr int kDepth = depth_for(NT);
   extern __shared__ uint32_t smem[];
   const int n_words = cols / G::PER, n_groups = n_words / G::GROUP_WORDS, chunks = n_words / G::CHUNK_WORDS;
   const int b = static_cast<int>(blockIdx.x);
@@ -161,10 +72,12 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   float2* sums = reinterpret_cast<float2*>(smem + M * row_u32);  // [group][m]: Σx, Σ M_p·x
   float* part = reinterpret_cast<float*>(sums + n_groups * M);    // [warp][tile][m][16] partial sums
   const int part_warp = (tiles_base + 1) * 16 * M;
+  float* rstd = part + kWarps * part_warp;  // [m] for RmsNorm, after [m][warp] sums of squares
+  float* sq = rstd + kMaxRows;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int g = lane / 4, t = lane % 4;
 
-  auto load = [&](const Cursor& c, Slot<BITS, QPG, NT>& L) {
+  auto load = [&](const Cursor& c, Slot<BITS, QPG, NT, Z>& L) {
     if (c.item >= n_items) return;
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
@@ -175,55 +88,83 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
 #pragma unroll
       for (int q = 0; q < G::QUADS; ++q) L.w[h][q] = ok ? __ldg(wr + 4 * q) : 0u;
       const int gofs = ok ? row * n_groups + c.chunk * G::GPC : 0;
-      load_vec<G::GPC>(zeros + gofs, L.z[h]);
-      load_halves<G::GPC>(scales + gofs, L.s[h]);
+      load_zeros<G::GPC>(zeros + gofs, L.z[h]);
+      load_scales<G::GPC>(scales + gofs, L.s[h]);
       if (!ok) {
 #pragma unroll
-        for (int k = 0; k < G::GPC; ++k) L.s[h][k] = __float2half(0.f);
+        for (int k = 0; k < (G::GPC + 1) / 2; ++k) L.s[h][k] = 0u;  // +0.0 in fp16
       }
     }
   };
 
   // Stage x: word wd of row m covers columns wd·PER … wd·PER+PER−1; pair j = (j, j + PAIRS). A lane
   // reads its word's PER values with 16-byte loads (whole sectors: every block reads all of x, so
-  // partial-sector reads would queue on the few L2 lines that hold it).
+  // partial-sector reads would queue on the few L2 lines that hold it). The prologue turns the
+  // stored input into the product's x as the separate kernel would, with its roundings: RMSNorm
+  // (rms_norm.cu) or SiLU·mul of a [M, 2·cols] gate/up (decode_step.cu).
   const int staged = M * n_words;
-  const bool x_vec = reinterpret_cast<uintptr_t>(x) % 16 == 0;
+  const bool silu = pro.input == GemvInput::SiluMul, norm = pro.input == GemvInput::RmsNorm;
+  const int x_stride = silu ? 2 * cols : cols;
+  const T* nw = static_cast<const T*>(pro.norm_weight);
+  const bool x_vec = reinterpret_cast<uintptr_t>(x) % 16 == 0 && (!norm || reinterpret_cast<uintptr_t>(nw) % 16 == 0);
   auto load_x = [&](int i, T (&v)[G::PER]) {
     if (i >= staged) return;
-    const T* src = x + i * G::PER;  // rows of x are contiguous: word i of the flattened [M, cols]
-    if (x_vec) {
+    const int m = i / n_words, col0 = (i - m * n_words) * G::PER;
+    const T* src = x + m * x_stride + col0;
+    load_raw(src, x_vec, v);
+    if (silu) {
+      T up[G::PER];
+      load_raw(src + cols, x_vec, up);
 #pragma unroll
-      for (int k = 0; k < G::PER * 2 / 16; ++k) {
-        const uint4 u = __ldg(reinterpret_cast<const uint4*>(src) + k);
-        const T* e = reinterpret_cast<const T*>(&u);
-#pragma unroll
-        for (int e8 = 0; e8 < 8; ++e8) v[8 * k + e8] = e[e8];
+      for (int k = 0; k < G::PER; ++k) {
+        const float gt = to_f(v[k]);
+        v[k] = from_f<T>(gt / (1.f + __expf(-gt)) * to_f(up[k]));
       }
-    } else {
+    } else if (norm) {
+      T w[G::PER];
+      load_raw(nw + col0, x_vec, w);
+      const float r = rstd[m];
 #pragma unroll
-      for (int k = 0; k < G::PER; ++k) v[k] = src[k];
+      for (int k = 0; k < G::PER; ++k) v[k] = from_f<T>(to_f(w[k]) * to_f(from_f<T>(to_f(v[k]) * r)));
     }
+  };
+  // RMSNorm's statistics first: each row's sum of squares over the block (x is a few KiB in L2).
+  auto row_rstd = [&] {
+    for (int m = 0; m < M; ++m) {
+      float ss = 0.f;
+      for (int c0 = threadIdx.x * G::PER; c0 < cols; c0 += kThreads * G::PER) {
+        T v[G::PER];
+        load_raw(x + m * cols + c0, x_vec, v);
+#pragma unroll
+        for (int k = 0; k < G::PER; ++k) ss = fmaf(to_f(v[k]), to_f(v[k]), ss);
+      }
+      ss = warp_sum(ss);
+      if (lane == 0) sq[m * kWarps + warp] = ss;
+    }
+    __syncthreads();
+    if (threadIdx.x < M) {
+      float s2 = 0.f;
+      for (int w = 0; w < kWarps; ++w) s2 += sq[threadIdx.x * kWarps + w];
+      rstd[threadIdx.x] = rsqrtf(s2 / static_cast<float>(cols) + pro.eps);
+    }
+    __syncthreads();
   };
   // Programmatic dependent launch (sm_90+, when the host asks for it): the next product on the
   // stream may be scheduled as soon as this one's blocks leave, and the weights never depend on
   // the previous kernel, so the first two items' weights, zeros and scales are requested before
   // waiting for it; only x (its output) is read after the wait. Without the launch attribute both
   // instructions return at once.
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-  asm volatile("griddepcontrol.launch_dependents;");
-#endif
-  Cursor cur[2];
-  Slot<BITS, QPG, NT> slot[2];
+  pdl_release_next();
+  Cursor cur[kDepth];
+  Slot<BITS, QPG, NT, Z> slot[kDepth];
 #pragma unroll
-  for (int u = 0; u < 2; ++u) {
+  for (int u = 0; u < kDepth; ++u) {
     const int item = warp + u * kWarps;
     cur[u] = Cursor{item, t_begin + item / chunks, item % chunks};
     load(cur[u], slot[u]);
   }
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-  asm volatile("griddepcontrol.wait;" ::: "memory");
-#endif
+  pdl_wait_previous();
+  if (norm) row_rstd();
   T xv[G::PER];
   load_x(warp * 32 + lane, xv);
 
@@ -260,7 +201,7 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   __syncthreads();
 
   float* my_part = part + warp * part_warp;
-  auto flush = [&](Slot<BITS, QPG, NT>& L) {
+  auto flush = [&](Slot<BITS, QPG, NT, Z>& L) {
     if (L.acc_tile < 0) return;
     float* a = my_part + (L.acc_tile - t_begin) * 16 * M;
     // c0, c1: row g, batch rows 8n+2t, 8n+2t+1; c2, c3: row g+8. Only this lane writes these addresses.
@@ -287,7 +228,7 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   uint32_t magic[G::KP];
 #pragma unroll
   for (int k = 0; k < G::KP; ++k) magic[k] = keep_in_register(Mma<T>::magic_bits(G::pos(k)) * 0x10001u);
-  auto compute = [&](const Cursor& c, Slot<BITS, QPG, NT>& L) {
+  auto compute = [&](const Cursor& c, Slot<BITS, QPG, NT, Z>& L) {
     if (c.tile != L.acc_tile) {
       flush(L);
       L.acc_tile = c.tile;
@@ -334,7 +275,7 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
         const float2 x0 = sums[grp * M + m0[n]], x1 = sums[grp * M + m1[n]];
 #pragma unroll
         for (int h = 0; h < 2; ++h) {
-          const float z = zero_value(L.z[h][gi], fz), sc = __half2float(L.s[h][gi]);
+          const float z = zero_at(L.z[h], gi, fz, zeros), sc = scale_at(L.s[h], gi);
           L.acc[n][2 * h] = fmaf(sc, acc[n][2 * h] - fmaf(z, x0.x, x0.y), L.acc[n][2 * h]);
           L.acc[n][2 * h + 1] = fmaf(sc, acc[n][2 * h + 1] - fmaf(z, x1.x, x1.y), L.acc[n][2 * h + 1]);
         }
@@ -342,19 +283,19 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
     }
   };
 
-  // Two items in flight: while one is computed, the other's loads are outstanding.
+  // kDepth items in flight: while one is computed, the others' loads are outstanding.
   while (cur[0].item < n_items) {
 #pragma unroll
-    for (int u = 0; u < 2; ++u) {
+    for (int u = 0; u < kDepth; ++u) {
       if (cur[u].item < n_items) {
         compute(cur[u], slot[u]);
-        cur[u].advance(2 * kWarps, chunks);
+        cur[u].advance(kDepth * kWarps, chunks);
         load(cur[u], slot[u]);
       }
     }
   }
-  flush(slot[0]);
-  flush(slot[1]);
+#pragma unroll
+  for (int u = 0; u < kDepth; ++u) flush(slot[u]);
   __syncthreads();
   // Each output is the sum of the 16 warps' partials: 16 consecutive lanes take one output each.
   for (int i0 = threadIdx.x - lane; i0 < n_tiles * 16 * M * kWarps; i0 += kThreads) {
@@ -371,10 +312,11 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   }
 }
 
-template <int BITS, typename T, int QPG, int NT>
-int launch(const void* x, const int32_t* words, const void* scales, const int32_t* zeros, const void* res, void* y,
-           int M, int rows, int cols, size_t smem, int blocks, bool overlap, bool fz, cudaStream_t stream) {
-  auto kernel = gemv_mma_kernel<BITS, T, QPG, NT>;
+template <int BITS, typename T, int QPG, int NT, typename Z>
+int launch(const void* x, const int32_t* words, const void* scales, const void* zeros, const void* res, void* y,
+           int M, int rows, int cols, size_t smem, int blocks, bool overlap, bool fz, const GemvPrologue& pro,
+           cudaStream_t stream) {
+  auto kernel = gemv_mma_kernel<BITS, T, QPG, NT, Z>;
   // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
   static std::atomic<size_t> raised[64] = {};
   int dev = 0;
@@ -386,21 +328,10 @@ int launch(const void* x, const int32_t* words, const void* scales, const int32_
     limit.store(smem);
   }
   const int tiles = (rows + 15) / 16;
-  cudaLaunchConfig_t cfg = {};
-  cfg.gridDim = dim3(static_cast<unsigned>(blocks));
-  cfg.blockDim = dim3(kThreads);
-  cfg.dynamicSmemBytes = smem;
-  cfg.stream = stream;
-  cudaLaunchAttribute attr[1];
-  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-  attr[0].val.programmaticStreamSerializationAllowed = 1;
-  cfg.attrs = attr;
-  cfg.numAttrs = overlap ? 1 : 0;
-  return static_cast<int>(cudaLaunchKernelEx(&cfg, kernel, static_cast<const T*>(x),
-                                             reinterpret_cast<const uint32_t*>(words),
-                                             static_cast<const __half*>(scales), zeros, static_cast<const T*>(res),
-                                             static_cast<T*>(y), M, rows,
-                                             cols, tiles / blocks, tiles % blocks, fz));
+  return launch_kernel(kernel, static_cast<unsigned>(blocks), kThreads, smem, stream, overlap,
+                       static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
+                       static_cast<const __half*>(scales), static_cast<const Z*>(zeros), static_cast<const T*>(res),
+                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro);
 }
 
 // How one product would run: grid, shared memory and group shape; qpg 0 when the kernel does not apply.
@@ -410,8 +341,10 @@ struct Plan {
   bool pdl = false;  // programmatic dependent launch available (sm_90+)
 };
 
+size_t zero_bytes(ZeroType z) { return z == ZeroType::UInt8 ? 1 : 4; }
+
 Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group, const void* scales,
-          const void* zeros) {
+          const void* zeros, ZeroType zt) {
   if ((bits != 2 && bits != 4) || x_type == ElemType::F32 || m < 1 || m > 16 || rows < 1) return {};
   const int64_t quad_cols = 4 * (32 / bits), q = group % quad_cols == 0 ? group / quad_cols : 0;
   if (q != 1 && q != 2 && q != 4) return {};
@@ -421,7 +354,8 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
     return {};
   // Zeros and scales of a chunk are read as one vector of 4/qpg elements.
   const int gpc = 4 / qpg;
-  if (reinterpret_cast<uintptr_t>(zeros) % (4 * gpc) != 0 || reinterpret_cast<uintptr_t>(scales) % (2 * gpc) != 0)
+  if (reinterpret_cast<uintptr_t>(zeros) % (zero_bytes(zt) * gpc) != 0 ||
+      reinterpret_cast<uintptr_t>(scales) % (2 * gpc) != 0)
     return {};
   const DeviceLimits* d = current_device();
   if (!d || d->major < 8) return {};
@@ -430,9 +364,11 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   const int64_t slots = int64_t{d->sms} * kBlocksPerSm;
   p.blocks = static_cast<int>(tiles < slots ? tiles : slots);
   // Shared memory as the kernel lays it out: x in pairs (+ row padding), the per-group sums (at most
-  // one group per quad), and each warp's partial sums for up to tiles/blocks + 1 tiles.
+  // one group per quad), each warp's partial sums for up to tiles/blocks + 1 tiles, and RMSNorm's
+  // per-row statistics.
   const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16), group_sums = 2 * m * (cols / quad_cols);
-  p.smem = static_cast<size_t>(4 * (m * row_u32 + group_sums + kWarps * (tiles / p.blocks + 1) * 16 * m));
+  p.smem = static_cast<size_t>(4 * (m * row_u32 + group_sums + kWarps * (tiles / p.blocks + 1) * 16 * m +
+                                    kNormFloats));
   if (p.smem > d->smem_optin) return {};
   p.qpg = qpg;
   p.nt = m > 8 ? 2 : 1;
@@ -444,44 +380,53 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
 // projection) run as two products over rows 0–7 and 8–M−1 of x: the weights are read twice,
 // still far fewer instructions per weight than the CUDA-core kernel.
 bool split_rows(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group, const void* scales,
-                const void* zeros) {
-  return m > 8 && plan(bits, x_type, m, rows, cols, group, scales, zeros).qpg == 0 &&
-         plan(bits, x_type, 8, rows, cols, group, scales, zeros).qpg != 0 &&
-         plan(bits, x_type, m - 8, rows, cols, group, scales, zeros).qpg != 0;
+                const void* zeros, ZeroType zt) {
+  return m > 8 && plan(bits, x_type, m, rows, cols, group, scales, zeros, zt).qpg == 0 &&
+         plan(bits, x_type, 8, rows, cols, group, scales, zeros, zt).qpg != 0 &&
+         plan(bits, x_type, m - 8, rows, cols, group, scales, zeros, zt).qpg != 0;
 }
 
 }  // namespace
 
 bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                               const void* scales, const void* zeros) {
-  return plan(bits, x_type, m, rows, cols, group, scales, zeros).qpg != 0 ||
-         split_rows(bits, x_type, m, rows, cols, group, scales, zeros);
+                               const void* scales, const void* zeros, ZeroType zt) {
+  return plan(bits, x_type, m, rows, cols, group, scales, zeros, zt).qpg != 0 ||
+         split_rows(bits, x_type, m, rows, cols, group, scales, zeros, zt);
 }
 
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
-                           const int32_t* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
-                           int bits, void* stream, bool overlap_previous, bool float_zeros, const void* residual) {
-  if (split_rows(bits, x_type, m, rows, cols, group, scales_f16, zeros)) {
+                           const void* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
+                           int bits, void* stream, bool overlap_previous, ZeroType zt, const void* residual,
+                           const GemvPrologue& pro) {
+  if (pro.input == GemvInput::RmsNorm && !pro.norm_weight) return static_cast<int>(cudaErrorInvalidValue);
+  if (split_rows(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt)) {
     const int e = launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, 8, rows, cols, group, bits, stream,
-                                         overlap_previous, float_zeros, residual);
+                                         overlap_previous, zt, residual, pro);
     if (e != 0) return e;
-    // x and y are 16-bit: rows 8… start 8·cols and 8·rows elements in.
-    return launch_packed_gemv_mma(static_cast<const uint16_t*>(x) + 8 * cols, x_type, words, scales_f16, zeros,
+    // x and y are 16-bit: rows 8… start 8 input rows (of 2·cols with SiLU·mul) and 8·rows elements in.
+    const int64_t x_row = pro.input == GemvInput::SiluMul ? 2 * cols : cols;
+    return launch_packed_gemv_mma(static_cast<const uint16_t*>(x) + 8 * x_row, x_type, words, scales_f16, zeros,
                                   static_cast<uint16_t*>(y) + 8 * rows, m - 8, rows, cols, group, bits, stream,
-                                  overlap_previous, float_zeros,
-                                  residual ? static_cast<const uint16_t*>(residual) + 8 * rows : nullptr);
+                                  overlap_previous, zt, residual ? static_cast<const uint16_t*>(residual) + 8 * rows : nullptr,
+                                  pro);
   }
-  const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros);
+  const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m), R = static_cast<int>(rows), C = static_cast<int>(cols);
-  const bool ov = overlap_previous && pl.pdl;
-  auto by_nt = [&](auto t, auto bits_c, auto qpg_c) {
+  const bool ov = overlap_previous && pl.pdl, fz = zt == ZeroType::Float32;
+  auto by_zero = [&](auto t, auto bits_c, auto qpg_c, auto nt_c) {
     using T = decltype(t);
-    constexpr int B = decltype(bits_c)::value, Q = decltype(qpg_c)::value;
-    if (pl.nt == 2)
-      return launch<B, T, Q, 2>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, float_zeros, s);
-    return launch<B, T, Q, 1>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, float_zeros, s);
+    constexpr int B = decltype(bits_c)::value, Q = decltype(qpg_c)::value, N = decltype(nt_c)::value;
+    if (zt == ZeroType::UInt8)
+      return launch<B, T, Q, N, uint8_t>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, fz,
+                                         pro, s);
+    return launch<B, T, Q, N, int32_t>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, fz,
+                                       pro, s);
+  };
+  auto by_nt = [&](auto t, auto bits_c, auto qpg_c) {
+    if (pl.nt == 2) return by_zero(t, bits_c, qpg_c, std::integral_constant<int, 2>{});
+    return by_zero(t, bits_c, qpg_c, std::integral_constant<int, 1>{});
   };
   auto by_qpg = [&](auto t, auto bits_c) {
     switch (pl.qpg) {

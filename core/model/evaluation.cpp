@@ -57,7 +57,8 @@ std::vector<int64_t> generate_greedy(const LlamaModel& model, const std::vector<
   auto is_eos = [&](int64_t id) { return std::find(eos.begin(), eos.end(), id) != eos.end(); };
   if (opts.cuda_graph && opts.max_new_tokens > 0 && model.options().device.is_cuda() &&
       !model.options().stream_blocks) {
-    StaticDecoder dec(model, static_cast<int64_t>(prompt_ids.size()) + opts.max_new_tokens, true, opts.fused_decode);
+    StaticDecoder dec(model, static_cast<int64_t>(prompt_ids.size()) + opts.max_new_tokens, true, opts.fused_decode,
+                      opts.fused_options);
     std::vector<int64_t> out;
     for (int64_t i = 0; i < opts.max_new_tokens; ++i) {
       checkpoint(cancel);

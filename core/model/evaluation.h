@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model/fused_decode.h"
 #include "model/llama_model.h"
 #include "base/progress.h"
 #include "io/token_stream.h"
@@ -44,6 +45,7 @@ struct GenerateOptions {
   // With the CUDA graph: each block as the fused decode step where the model allows it
   // (FusedDecodeBlocks); off: the composed ops (benchmarks compare the two).
   bool fused_decode = true;
+  FusedDecodeOptions fused_options;  // what the fused step folds in (benchmarks turn parts off)
 };
 
 // Greedy decoding with a key/value cache. `on_token` (optional) sees each new id as it comes.

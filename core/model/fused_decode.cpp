@@ -73,10 +73,23 @@ std::pair<torch::Tensor, torch::Tensor> stacked_lora(const std::vector<PackedPro
   return {A, B};
 }
 
+// A uint8 copy of the product's int32 zero points where all lie in 0..255 and the tensor-core kernel
+// takes them (one host sync per product, at build); false where the product keeps its own.
+bool narrow_zeros(FusedDecodeBlocks::Product& p, const torch::Tensor& probe) {
+  const auto& z = p.packed.zeros;
+  if (z.scalar_type() != torch::kInt || z.numel() == 0 || z.min().item<int32_t>() < 0 || z.max().item<int32_t>() > 255)
+    return false;
+  PackedLinear narrowed = p.packed;
+  narrowed.zeros = z.to(torch::kByte).contiguous();
+  if (!packed_gemv_uses_tensor_cores(narrowed, probe.new_empty({1, p.packed.in}))) return false;
+  p.packed = narrowed;
+  return true;
+}
+
 }  // namespace
 
 std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& model, int64_t capacity,
-                                                            std::string* why) {
+                                                            std::string* why, const FusedDecodeOptions& options) {
   const auto& cfg = model.config();
   const auto dev = model.options().device;
   const auto dt = model.weights().embed.scalar_type();
@@ -131,10 +144,28 @@ std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& mo
     if (!group({LinearKind::Q, LinearKind::K, LinearKind::V}, blk.qkv) || !group({LinearKind::O}, o) ||
         !group({LinearKind::Gate, LinearKind::Up}, blk.gate_up) || !group({LinearKind::Down}, down))
       return fail(where + "a linear is not a packed product the kernels take (bias, adapter, dense or its bits)");
-    blk.o = o.front();
-    blk.down = down.front();
     blk.attn_norm = norms[NormKind::Attn].to(dev, dt).contiguous();
     blk.mlp_norm = norms[NormKind::Mlp].to(dev, dt).contiguous();
+    if (options.byte_zeros) {
+      for (auto* ps : {&blk.qkv, &blk.gate_up, &o, &down})
+        for (auto& p : *ps)
+          if (narrow_zeros(p, probe)) {
+            ++f->byte_zero_products_;
+            f->byte_zero_bytes_ += p.packed.zeros.numel();
+          }
+    }
+    blk.o = o.front();
+    blk.down = down.front();
+    if (options.inputs_in_products) {
+      // The op runs inside the one product that reads it; a LoRA reads the op's output itself.
+      auto takes = [&](const std::vector<Product>& ps, const GemvInputOp& op) {
+        return ps.size() == 1 && !ps.front().A.defined() && packed_gemv_input_op_supported(ps.front().packed, 1, dt, op);
+      };
+      blk.norm_in_qkv = takes(blk.qkv, {GemvInputOp::Kind::RmsNorm, blk.attn_norm, f->eps_});
+      blk.norm_in_gate_up = takes(blk.gate_up, {GemvInputOp::Kind::RmsNorm, blk.mlp_norm, f->eps_});
+      blk.silu_in_down = takes({blk.down}, {GemvInputOp::Kind::SiluMul, {}, 0.0});
+      f->inputs_in_products_ += int64_t{blk.norm_in_qkv} + blk.norm_in_gate_up + blk.silu_in_down;
+    }
     f->blocks_.push_back(std::move(blk));
   }
   return f;
@@ -165,13 +196,20 @@ torch::Tensor run_group(const std::vector<FusedDecodeBlocks::Product>& ps, const
 torch::Tensor FusedDecodeBlocks::step(int64_t b, const torch::Tensor& x, const torch::Tensor& cos,
                                       const torch::Tensor& sin, const torch::Tensor& pos, StaticKV& kv) const {
   const Block& w = blocks_.at(static_cast<size_t>(b));
-  auto h = rms_norm_kernel(x, w.attn_norm, eps_);
-  auto q = rope_kv_write_kernel(run_group(w.qkv, h), cos, sin, pos, kv.k, kv.v, heads_);
+  // The normalized group products: inside the product, or a separate norm first.
+  auto normed = [&](const std::vector<Product>& ps, bool inside, const torch::Tensor& in, const torch::Tensor& nw) {
+    if (inside)
+      return packed_gemv_with_input_op(in.reshape({1, -1}), ps.front().packed, {GemvInputOp::Kind::RmsNorm, nw, eps_});
+    return run_group(ps, rms_norm_kernel(in, nw, eps_));
+  };
+  auto q = rope_kv_write_kernel(normed(w.qkv, w.norm_in_qkv, x, w.attn_norm), cos, sin, pos, kv.k, kv.v, heads_);
   auto attn = decode_attention_kernel(q, kv.k, kv.v, pos, scale_);
   auto x1 = run(w.o, attn, x);
-  auto m = rms_norm_kernel(x1, w.mlp_norm, eps_);
-  auto act = silu_mul_kernel(run_group(w.gate_up, m));
-  return run(w.down, act, x1).view(x.sizes());
+  auto gu = normed(w.gate_up, w.norm_in_gate_up, x1, w.mlp_norm);
+  if (w.silu_in_down)
+    return packed_gemv_with_input_op(gu, w.down.packed, {GemvInputOp::Kind::SiluMul, {}, 0.0}, x1.reshape({1, -1}))
+        .view(x.sizes());
+  return run(w.down, silu_mul_kernel(gu), x1).view(x.sizes());
 }
 
 }  // namespace apiq

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One block's batch-1 decode step in about nine kernels where the model allows it: RMSNorm, q/k/v
-// as one packed product, rotary embedding with the cache write, attention over the cache, o_proj
-// with the residual added in the product, RMSNorm, gate/up as one packed product, SiLU·mul, and
-// down_proj with the residual. The composed path (decoder_block_step) runs ~50 kernels per block;
+// One block's batch-1 decode step in six kernels where the model allows it: q/k/v as one packed
+// product that normalizes its input (RMSNorm), rotary embedding with the cache write, attention over
+// the cache, o_proj with the residual added in the product, gate/up as one normalizing product, and
+// down_proj reading SiLU(gate)·up and adding the residual (nine kernels where a LoRA needs the norm's
+// or SiLU's output itself). The composed path (decoder_block_step) runs ~50 kernels per block;
 // replayed from a CUDA graph a kernel costs a few microseconds whatever it does, so at batch 1 the
 // count sets the token time. An unmerged LoRA adds two small dense products per fused group (its
 // factors concatenated, B block-diagonal with the scaling folded in, kept in the activations' dtype).
@@ -17,13 +18,20 @@
 
 namespace apiq {
 
+struct FusedDecodeOptions {
+  bool inputs_in_products = true;  // RMSNorm and SiLU·mul inside the next product (where it has no LoRA)
+  bool byte_zeros = true;          // uint8 copies of int32 zero points that all lie in 0..255: a quarter of
+                                   // their bytes per token (the model's own int32 ones stay for other paths)
+};
+
 class FusedDecodeBlocks {
  public:
   // Null, with the reason in *why, unless every block's seven linears are packed products
   // (BlockLinears::packed_product) on a CUDA device with our kernels, activations are fp16/bf16,
   // blocks are resident (not streamed), there are no per-head q/k norms, and the decode kernels
   // take the head sizes and `capacity`.
-  static std::unique_ptr<FusedDecodeBlocks> build(const LlamaModel& model, int64_t capacity, std::string* why = nullptr);
+  static std::unique_ptr<FusedDecodeBlocks> build(const LlamaModel& model, int64_t capacity, std::string* why = nullptr,
+                                                  const FusedDecodeOptions& options = {});
 
   // Block b: x [1, 1, hidden] -> the block's output; k and v of position pos ([1] int64 on the
   // device) go into kv; cos, sin [capacity, head_dim] tables in the activations' dtype.
@@ -33,6 +41,11 @@ class FusedDecodeBlocks {
   // Linears multiplied as one product with their group (q/k/v, gate/up), over all blocks; the rest
   // run one product each (their bits, group sizes or storage differ).
   int64_t fused_groups() const { return fused_groups_; }
+  // Norms and SiLU·mul computed inside a product, over all blocks (three per block at most).
+  int64_t inputs_in_products() const { return inputs_in_products_; }
+  // Products reading uint8 zero points, and the bytes those copies hold.
+  int64_t byte_zero_products() const { return byte_zero_products_; }
+  int64_t byte_zero_bytes() const { return byte_zero_bytes_; }
 
   struct Product {
     PackedLinear packed;
@@ -44,13 +57,14 @@ class FusedDecodeBlocks {
     std::vector<Product> qkv, gate_up;  // one product where the group is adjacent in memory, else one per linear
     Product o, down;
     torch::Tensor attn_norm, mlp_norm;
+    bool norm_in_qkv = false, norm_in_gate_up = false, silu_in_down = false;
   };
   FusedDecodeBlocks() = default;
 
   std::vector<Block> blocks_;
   int64_t heads_ = 0;
   double eps_ = 0.0, scale_ = 0.0;
-  int64_t fused_groups_ = 0;
+  int64_t fused_groups_ = 0, inputs_in_products_ = 0, byte_zero_products_ = 0, byte_zero_bytes_ = 0;
 };
 
 }  // namespace apiq

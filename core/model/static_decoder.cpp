@@ -23,7 +23,8 @@ struct StaticDecoder::Graph {
   bool captured = false;
 };
 
-StaticDecoder::StaticDecoder(const LlamaModel& model, int64_t capacity, bool use_graph, bool fuse)
+StaticDecoder::StaticDecoder(const LlamaModel& model, int64_t capacity, bool use_graph, bool fuse,
+                             const FusedDecodeOptions& fused_options)
     : model_(model), capacity_(capacity), graph_(std::make_unique<Graph>()) {
   if (capacity < 1) throw std::invalid_argument("StaticDecoder: the capacity must be at least one position");
   const auto& cfg = model.config();
@@ -43,7 +44,7 @@ StaticDecoder::StaticDecoder(const LlamaModel& model, int64_t capacity, bool use
   logits_ = torch::zeros({cfg.vocab_size}, torch::TensorOptions().device(dev).dtype(torch::kFloat));
   if (fuse) {
     fused_reason_.clear();
-    fused_ = FusedDecodeBlocks::build(model, capacity, &fused_reason_);
+    fused_ = FusedDecodeBlocks::build(model, capacity, &fused_reason_, fused_options);
   }
 #ifdef APIQ_WITH_CUDA
   // Streamed blocks copy weights from the host inside the step, which a graph cannot hold.

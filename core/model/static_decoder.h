@@ -20,7 +20,8 @@ class StaticDecoder {
  public:
   // Batch 1; `capacity` positions (prompt + new tokens). `use_graph` is honoured on CUDA only;
   // `fuse`: the fused block step where the model allows it (fused_reason() says why not).
-  StaticDecoder(const LlamaModel& model, int64_t capacity, bool use_graph, bool fuse = true);
+  StaticDecoder(const LlamaModel& model, int64_t capacity, bool use_graph, bool fuse = true,
+                const FusedDecodeOptions& fused_options = {});
   ~StaticDecoder();
   StaticDecoder(const StaticDecoder&) = delete;
   StaticDecoder& operator=(const StaticDecoder&) = delete;
@@ -33,6 +34,7 @@ class StaticDecoder {
   torch::Tensor last_logits() const;
   bool uses_graph() const;
   bool fused() const { return fused_ != nullptr; }
+  const FusedDecodeBlocks* fused_blocks() const { return fused_.get(); }
   const std::string& fused_reason() const { return fused_reason_; }
   int64_t position() const { return pos_host_; }
 

@@ -30,6 +30,7 @@ class ScopedCudaKernels {
 // Within this scope, on this thread, packed GEMVs may start during the previous kernel's tail and
 // request their weights before waiting for it (programmatic dependent launch, sm_90+; x is read
 // only after the wait). Only where no kernel queued just before writes packed weights: decode.
+// The decode-step kernels (ops/decode_ops) are launched the same way in this scope.
 class ScopedGemvOverlap {
  public:
   explicit ScopedGemvOverlap(bool on = true);
@@ -61,5 +62,20 @@ bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x
 // `residual` (optional, the output's shape and dtype) is added in the kernel: x Ŵᵀ + residual.
 torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores = true,
                                  const torch::Tensor& residual = {});
+
+// What the tensor-core product does to its stored input before multiplying, so that decode needs
+// no separate kernel for it: RMSNorm of x [..., in] with norm_weight [in] (x's dtype) and eps, the
+// same roundings as rms_norm_kernel; or SiLU·mul of x [..., 2·in] (gate, then up) as silu_mul_kernel.
+struct GemvInputOp {
+  enum class Kind { Plain, RmsNorm, SiluMul } kind = Kind::Plain;
+  torch::Tensor norm_weight;
+  double eps = 0.0;
+};
+// Whether the tensor-core kernel takes `rows` rows of this input op (fp16/bf16, its shapes, a norm
+// weight of `in` elements in that dtype on p's device).
+bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::ScalarType dtype,
+                                    const GemvInputOp& op);
+torch::Tensor packed_gemv_with_input_op(const torch::Tensor& x, const PackedLinear& p, const GemvInputOp& op,
+                                        const torch::Tensor& residual = {});
 
 }  // namespace apiq

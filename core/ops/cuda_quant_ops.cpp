@@ -20,18 +20,23 @@ using detail::check_launch;
 using detail::elem_type;
 void* stream() { return detail::current_stream(); }
 
-// The zero points as the kernels read them: int32 words, or float32 bits (float_zeros()).
-const int32_t* zero_words(const PackedLinear& p) {
+// The zero points as the kernels read them: int32 words, float32 bits (float_zeros()) or uint8.
+const void* zero_data(const PackedLinear& p) {
   TORCH_CHECK(p.zeros.is_contiguous(), "packed zeros must be contiguous");
-  return static_cast<const int32_t*>(p.zeros.data_ptr());
+  return p.zeros.data_ptr();
+}
+kernels::ZeroType zero_type(const PackedLinear& p) {
+  if (p.zeros.scalar_type() == torch::kByte) return kernels::ZeroType::UInt8;
+  return p.float_zeros() ? kernels::ZeroType::Float32 : kernels::ZeroType::Int32;
 }
 
 void check_packed(const PackedLinear& p, const char* what) {
   TORCH_CHECK(p.packed.is_cuda() && p.scales.is_cuda() && p.zeros.is_cuda(), what, " needs CUDA tensors");
   TORCH_CHECK(p.packed.scalar_type() == torch::kInt &&
-                  (p.zeros.scalar_type() == torch::kInt || p.zeros.scalar_type() == torch::kFloat) &&
+                  (p.zeros.scalar_type() == torch::kInt || p.zeros.scalar_type() == torch::kFloat ||
+                   p.zeros.scalar_type() == torch::kByte) &&
                   p.scales.scalar_type() == torch::kHalf,
-              what, ": packed must be int32, zeros int32 or float32 and scales fp16");
+              what, ": packed must be int32, zeros int32, float32 or uint8 and scales fp16");
   TORCH_CHECK(p.packed.size(0) == p.out && p.packed.size(1) == packed_words(p.in, p.bits), what,
               ": packed words do not match [out, in]");
   TORCH_CHECK(p.scales.size(0) == p.out && p.scales.size(1) == p.n_groups() && p.zeros.sizes() == p.scales.sizes(),
@@ -115,10 +120,11 @@ torch::Tensor unpack_codes_kernel(const torch::Tensor& packed, int bits, int64_t
 
 torch::Tensor dequantize_kernel(const PackedLinear& p, torch::ScalarType dtype) {
   check_packed(p, "dequantize_kernel");
+  TORCH_CHECK(p.zeros.scalar_type() != torch::kByte, "dequantize_kernel reads int32 or float32 zero points");
   auto out = torch::empty({p.out, p.in}, p.packed.options().dtype(dtype));
   c10::cuda::CUDAGuard guard(p.packed.device());
   check_launch(kernels::launch_dequantize(p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
-                                          zero_words(p), out.data_ptr(),
+                                          static_cast<const int32_t*>(zero_data(p)), out.data_ptr(),
                                           elem_type(dtype, "dequantize"), p.out, p.in, p.group_size, p.bits, stream(),
                                           p.float_zeros()),
                "dequantize");
@@ -135,18 +141,15 @@ bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x
   if (!packed_gemv_kernel_supports(p, x)) return false;
   c10::cuda::CUDAGuard guard(x.device());
   return kernels::packed_gemv_mma_supported(p.bits, elem_type(x.scalar_type(), "gemv"), x.numel() / p.in, p.out, p.in,
-                                            p.group_size, p.scales.data_ptr(), p.zeros.data_ptr());
+                                            p.group_size, p.scales.data_ptr(), p.zeros.data_ptr(), zero_type(p));
 }
 
-torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores,
-                                 const torch::Tensor& residual) {
-  check_packed(p, "packed_gemv_kernel");
-  TORCH_CHECK(packed_gemv_kernel_supports(p, x), "packed_gemv_kernel: unsupported input (needs fp16/bf16 CUDA x with ",
-              "at most ", kernels::kMaxGemvRows, " rows of ", p.in, " features and 2/3/4-bit codes)");
-  auto xc = x.reshape({-1, p.in}).contiguous();
-  auto out_sizes = x.sizes().vec();
-  out_sizes.back() = p.out;
-  auto y = torch::empty({xc.size(0), p.out}, xc.options());
+namespace {
+
+// y [m, out] = op(x) Ŵᵀ (+ residual) for m rows of the product's input, launched on x's stream.
+torch::Tensor launch_gemv(const torch::Tensor& xc, int64_t m, const PackedLinear& p, kernels::GemvPath path,
+                          const torch::Tensor& residual, const kernels::GemvPrologue& pro) {
+  auto y = torch::empty({m, p.out}, xc.options());
   torch::Tensor res;
   if (residual.defined()) {
     TORCH_CHECK(residual.numel() == y.numel() && residual.size(-1) == p.out && residual.scalar_type() == y.scalar_type() &&
@@ -154,16 +157,66 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, 
                 "packed_gemv_kernel: the residual must have the output's shape, dtype and device");
     res = residual.reshape(y.sizes()).contiguous();
   }
-  c10::cuda::CUDAGuard guard(x.device());
+  c10::cuda::CUDAGuard guard(xc.device());
   check_launch(kernels::launch_packed_gemv(xc.data_ptr(), elem_type(xc.scalar_type(), "gemv"),
                                            p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
-                                           zero_words(p), y.data_ptr(), xc.size(0), p.out,
-                                           p.in, p.group_size, p.bits, stream(),
-                                           tensor_cores ? kernels::GemvPath::Auto : kernels::GemvPath::CudaCores,
-                                           gemv_overlap_enabled(), p.float_zeros(),
-                                           res.defined() ? res.data_ptr() : nullptr),
+                                           zero_data(p), y.data_ptr(), m, p.out, p.in, p.group_size, p.bits, stream(),
+                                           path, gemv_overlap_enabled(), zero_type(p),
+                                           res.defined() ? res.data_ptr() : nullptr, pro),
                "packed gemv");
-  return y.view(out_sizes);
+  return y;
+}
+
+}  // namespace
+
+torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores,
+                                 const torch::Tensor& residual) {
+  check_packed(p, "packed_gemv_kernel");
+  TORCH_CHECK(packed_gemv_kernel_supports(p, x), "packed_gemv_kernel: unsupported input (needs fp16/bf16 CUDA x with ",
+              "at most ", kernels::kMaxGemvRows, " rows of ", p.in, " features and 2/3/4-bit codes)");
+  TORCH_CHECK(tensor_cores || p.zeros.scalar_type() != torch::kByte,
+              "packed_gemv_kernel: uint8 zero points are read by the tensor-core kernel only");
+  auto xc = x.reshape({-1, p.in}).contiguous();
+  auto out_sizes = x.sizes().vec();
+  out_sizes.back() = p.out;
+  const auto path = tensor_cores ? kernels::GemvPath::Auto : kernels::GemvPath::CudaCores;
+  return launch_gemv(xc, xc.size(0), p, path, residual, {}).view(out_sizes);
+}
+
+bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::ScalarType dtype,
+                                    const GemvInputOp& op) {
+  if (!p.packed.is_cuda() || (dtype != torch::kHalf && dtype != torch::kBFloat16)) return false;
+  if (op.kind == GemvInputOp::Kind::RmsNorm &&
+      (!op.norm_weight.defined() || op.norm_weight.numel() != p.in || op.norm_weight.scalar_type() != dtype ||
+       op.norm_weight.device() != p.packed.device()))
+    return false;
+  c10::cuda::CUDAGuard guard(p.packed.device());
+  return kernels::packed_gemv_mma_supported(p.bits, elem_type(dtype, "gemv"), rows, p.out, p.in, p.group_size,
+                                            p.scales.data_ptr(), p.zeros.data_ptr(), zero_type(p));
+}
+
+torch::Tensor packed_gemv_with_input_op(const torch::Tensor& x, const PackedLinear& p, const GemvInputOp& op,
+                                        const torch::Tensor& residual) {
+  check_packed(p, "packed_gemv_with_input_op");
+  const int64_t width = op.kind == GemvInputOp::Kind::SiluMul ? 2 * p.in : p.in;
+  TORCH_CHECK(x.is_cuda() && x.size(-1) == width, "packed_gemv_with_input_op: x must be a CUDA tensor of ", width,
+              " features");
+  auto xc = x.reshape({-1, width}).contiguous();
+  TORCH_CHECK(packed_gemv_input_op_supported(p, xc.size(0), xc.scalar_type(), op),
+              "packed_gemv_with_input_op: the tensor-core product does not take this input (shape, dtype or norm weight)");
+  kernels::GemvPrologue pro;
+  pro.input = op.kind == GemvInputOp::Kind::RmsNorm ? kernels::GemvInput::RmsNorm
+              : op.kind == GemvInputOp::Kind::SiluMul ? kernels::GemvInput::SiluMul
+                                                        : kernels::GemvInput::Plain;
+  torch::Tensor w;
+  if (pro.input == kernels::GemvInput::RmsNorm) {
+    w = op.norm_weight.contiguous();
+    pro.norm_weight = w.data_ptr();
+    pro.eps = static_cast<float>(op.eps);
+  }
+  auto out_sizes = x.sizes().vec();
+  out_sizes.back() = p.out;
+  return launch_gemv(xc, xc.size(0), p, kernels::GemvPath::Auto, residual, pro).view(out_sizes);
 }
 
 #else  // no CUDA kernels in this build
@@ -179,6 +232,11 @@ torch::Tensor dequantize_kernel(const PackedLinear&, torch::ScalarType) { no_ker
 bool packed_gemv_kernel_supports(const PackedLinear&, const torch::Tensor&) { return false; }
 bool packed_gemv_uses_tensor_cores(const PackedLinear&, const torch::Tensor&) { return false; }
 torch::Tensor packed_gemv_kernel(const torch::Tensor&, const PackedLinear&, bool, const torch::Tensor&) { no_kernels(); }
+bool packed_gemv_input_op_supported(const PackedLinear&, int64_t, torch::ScalarType, const GemvInputOp&) { return false; }
+torch::Tensor packed_gemv_with_input_op(const torch::Tensor&, const PackedLinear&, const GemvInputOp&,
+                                        const torch::Tensor&) {
+  no_kernels();
+}
 
 #endif
 

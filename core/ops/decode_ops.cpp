@@ -53,7 +53,7 @@ torch::Tensor rope_kv_write_kernel(const torch::Tensor& qkv, const torch::Tensor
                                                      pos.data_ptr<int64_t>(), q.data_ptr(), k_cache.data_ptr(),
                                                      v_cache.data_ptr(), heads, kv_heads, D, capacity,
                                                      detail::elem_type(qkv.scalar_type(), "rope_kv_write"),
-                                                     detail::current_stream()),
+                                                     detail::current_stream(), gemv_overlap_enabled()),
                        "rope_kv_write");
   return q;
 }
@@ -70,7 +70,7 @@ torch::Tensor decode_attention_kernel(const torch::Tensor& q, const torch::Tenso
                                                         pos.data_ptr<int64_t>(), out.data_ptr(), heads, kv_heads, D,
                                                         capacity, static_cast<float>(scale),
                                                         detail::elem_type(q.scalar_type(), "decode_attention"),
-                                                        detail::current_stream()),
+                                                        detail::current_stream(), gemv_overlap_enabled()),
                        "decode_attention");
   return out;
 }

@@ -26,7 +26,9 @@ struct PackedLinear {
   torch::Tensor packed;  // [out, packed_words(in, bits)] int32
   torch::Tensor scales;  // [out, n_groups] float16
   torch::Tensor zeros;   // [out, n_groups] int32 (asymmetric zero points may fall outside the code range),
-                         // or float32 once a merged adapter made them fractional (z − Δ/s)
+                         // or float32 once a merged adapter made them fractional (z − Δ/s); uint8 only in
+                         // a decoder's own copy (model/fused_decode) where all lie in 0..255, read by the
+                         // tensor-core product alone
 
   int64_t n_groups() const { return num_groups(in, group_size); }
   bool float_zeros() const { return zeros.defined() && zeros.scalar_type() == torch::kFloat; }

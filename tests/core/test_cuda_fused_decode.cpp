@@ -8,6 +8,7 @@
 #include "model/llama_block.h"
 #include "ops/cuda_ops.h"
 #include "ops/decode_ops.h"
+#include "ops/rms_norm.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -127,28 +128,33 @@ RandomPackedModel perturbed_model(const LlamaConfig& cfg, int64_t rank, int bits
   return make_random_packed_model(cfg, o);
 }
 
+// Largest gap between two decoders' logits over the prompt and `steps` steps; *scale: the largest |ref logit|.
+double logit_gap(StaticDecoder& ours, StaticDecoder& ref, const std::vector<int64_t>& prompt, int steps, double* scale) {
+  double err = 0;
+  *scale = 0;
+  for (int s = 0; s <= steps; ++s) {
+    if (s == 0) {
+      ours.prefill(prompt);
+      ref.prefill(prompt);
+    } else {
+      ours.step();
+      ref.step();
+    }
+    auto a = ours.last_logits().cpu(), b = ref.last_logits().cpu();
+    err = std::max(err, (a - b).abs().max().item<double>());
+    *scale = std::max(*scale, b.abs().max().item<double>());
+  }
+  EXPECT_EQ(ours.position(), ref.position());
+  return err;
+}
+
 // Logits of `steps` fused steps against the composed ops on the same tokens.
 double fused_vs_composed(const LlamaModel& m, const std::vector<int64_t>& prompt, int steps, double* scale) {
   StaticDecoder fused(m, static_cast<int64_t>(prompt.size()) + steps + 1, true, true);
   StaticDecoder composed(m, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
   EXPECT_TRUE(fused.fused()) << fused.fused_reason();
   EXPECT_FALSE(composed.fused());
-  double err = 0;
-  *scale = 0;
-  for (int s = 0; s <= steps; ++s) {
-    if (s == 0) {
-      fused.prefill(prompt);
-      composed.prefill(prompt);
-    } else {
-      fused.step();
-      composed.step();
-    }
-    auto a = fused.last_logits().cpu(), b = composed.last_logits().cpu();
-    err = std::max(err, (a - b).abs().max().item<double>());
-    *scale = std::max(*scale, b.abs().max().item<double>());
-  }
-  EXPECT_EQ(fused.position(), composed.position());
-  return err;
+  return logit_gap(fused, composed, prompt, steps, scale);
 }
 
 }  // namespace
@@ -195,4 +201,124 @@ TEST(CudaFusedDecode, RefusesWhatItCannotRunAndSaysWhy) {
   auto dense = LlamaModel(cfg, built.model.weights(), built.model.options());
   EXPECT_EQ(FusedDecodeBlocks::build(dense, 300, &why), nullptr);
   EXPECT_NE(why.find("block 0"), std::string::npos) << why;
+}
+
+namespace {
+
+// Ŵ of a packed linear in float64 (the dequantize kernel reads int32 or float32 zero points).
+torch::Tensor dequantized64(const PackedLinear& p) { return dequantize_kernel(p, torch::kFloat).to(torch::kDouble); }
+
+struct ProductShape {
+  int64_t out, in;
+  int bits;
+  int64_t group;
+};
+// Tensor-core shapes with one, two and four quads per group, 2 and 4 bits.
+const std::vector<ProductShape> kTensorCoreShapes = {
+    {4096, 4096, 2, 64}, {1536, 512, 4, 128}, {640, 1024, 2, 128}, {384, 768, 2, 256}, {200, 11008, 2, 64}};
+
+}  // namespace
+
+TEST(CudaFusedDecode, ProductNormalizesItsInputAsTheNormKernelDoes) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(21);
+  const double eps = 1e-5;
+  for (const auto& s : kTensorCoreShapes) {
+    auto p = random_packed_linear(s.out, s.in, s.bits, s.group, kCuda);
+    for (auto dt : {torch::kBFloat16, torch::kHalf}) {
+      auto w = (torch::randn({s.in}, on_cuda(torch::kFloat)) * 0.5 + 1).to(dt);
+      const GemvInputOp op{GemvInputOp::Kind::RmsNorm, w, eps};
+      for (int64_t m : {1, 3, 12}) {
+        ASSERT_TRUE(packed_gemv_input_op_supported(p, m, dt, op)) << s.out << "x" << s.in << " m " << m;
+        auto x = torch::randn({m, s.in}, on_cuda(dt)) * 3;
+        auto ours = packed_gemv_with_input_op(x, p, op);
+        auto composed = packed_gemv_kernel(rms_norm_kernel(x, w, eps), p);
+        // The block-wide sum of squares may differ from the norm kernel's in its last bits, which
+        // can move a normalized value by one unit of its type: far below the product's own rounding.
+        EXPECT_LT(rel_err(ours, composed), dt == torch::kHalf ? 2e-3 : 1.6e-2) << s.out << "x" << s.in << " m " << m;
+        auto x64 = x.to(torch::kDouble);
+        auto xn = x64 * torch::rsqrt(x64.pow(2).mean(-1, true) + eps) * w.to(torch::kDouble);
+        EXPECT_LT(rel_err(ours, torch::mm(xn, dequantized64(p).t())), 3e-2) << s.out << "x" << s.in << " m " << m;
+      }
+    }
+  }
+}
+
+TEST(CudaFusedDecode, ProductAppliesSiluMulToItsInputAsTheKernelDoes) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(22);
+  const GemvInputOp op{GemvInputOp::Kind::SiluMul, {}, 0.0};
+  for (const auto& s : kTensorCoreShapes) {
+    auto p = random_packed_linear(s.out, s.in, s.bits, s.group, kCuda);
+    for (int64_t m : {1, 3, 12}) {
+      auto gu = torch::randn({m, 2 * s.in}, on_cuda(torch::kBFloat16)) * 2;
+      auto r = torch::randn({m, s.out}, gu.options());
+      auto ours = packed_gemv_with_input_op(gu, p, op, r);
+      // The same formula and rounding as silu_mul_kernel, then the same product.
+      EXPECT_LT(rel_err(ours, packed_gemv_kernel(silu_mul_kernel(gu), p, true, r)), 1e-3) << s.out << "x" << s.in;
+      auto g = gu.narrow(1, 0, s.in).to(torch::kDouble), u = gu.narrow(1, s.in, s.in).to(torch::kDouble);
+      auto ref = torch::mm(g * torch::sigmoid(g) * u, dequantized64(p).t()) + r.to(torch::kDouble);
+      EXPECT_LT(rel_err(ours, ref), 3e-2) << s.out << "x" << s.in << " m " << m;
+    }
+  }
+  // What the kernel cannot take is refused, not computed wrongly.
+  auto p = random_packed_linear(300, 1000, 3, 50, kCuda);  // 3-bit: CUDA-core kernel only
+  EXPECT_FALSE(packed_gemv_input_op_supported(p, 1, torch::kBFloat16, op));
+  auto p2 = random_packed_linear(256, 512, 2, 64, kCuda);
+  const GemvInputOp short_norm{GemvInputOp::Kind::RmsNorm, torch::ones({511}, on_cuda(torch::kBFloat16)), 1e-5};
+  EXPECT_FALSE(packed_gemv_input_op_supported(p2, 1, torch::kBFloat16, short_norm));
+  EXPECT_THROW(packed_gemv_with_input_op(torch::randn({1, 512}, on_cuda(torch::kBFloat16)), p2, short_norm),
+               c10::Error);
+}
+
+TEST(CudaFusedDecode, ByteZeroPointsGiveTheInt32ProductExactly) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(23);
+  for (const auto& s : kTensorCoreShapes) {
+    auto p = random_packed_linear(s.out, s.in, s.bits, s.group, kCuda);
+    p.zeros = torch::randint(0, 256, p.zeros.sizes(), p.zeros.options());  // the whole uint8 range
+    PackedLinear narrow = p;
+    narrow.zeros = p.zeros.to(torch::kByte);
+    for (int64_t m : {1, 5, 16}) {
+      auto x = torch::randn({m, s.in}, on_cuda(torch::kBFloat16));
+      ASSERT_TRUE(packed_gemv_uses_tensor_cores(narrow, x));
+      EXPECT_TRUE(torch::equal(packed_gemv_kernel(x, narrow), packed_gemv_kernel(x, p))) << s.out << "x" << s.in;
+    }
+  }
+  auto p = random_packed_linear(256, 512, 2, 64, kCuda);
+  p.zeros = p.zeros.to(torch::kByte);
+  EXPECT_THROW(packed_gemv_kernel(torch::randn({1, 512}, on_cuda(torch::kBFloat16)), p, false), c10::Error);
+  EXPECT_THROW(dequantize_kernel(p, torch::kFloat), c10::Error);
+}
+
+TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(24);
+  auto cfg = apiq::test::small_config(512, 1024, 8, 2, 3, 320);
+  auto built = perturbed_model(cfg, 0, 2, 64);
+  auto folded = FusedDecodeBlocks::build(built.model, 32);
+  ASSERT_NE(folded, nullptr);
+  EXPECT_EQ(folded->inputs_in_products(), 3 * cfg.num_hidden_layers);
+  EXPECT_EQ(folded->byte_zero_products(), 4 * cfg.num_hidden_layers);  // q/k/v, o, gate/up, down
+  FusedDecodeOptions plain;
+  plain.inputs_in_products = plain.byte_zeros = false;
+  auto nine = FusedDecodeBlocks::build(built.model, 32, nullptr, plain);
+  ASSERT_NE(nine, nullptr);
+  EXPECT_EQ(nine->inputs_in_products() + nine->byte_zero_products(), 0);
+
+  const std::vector<int64_t> prompt = {1, 17, 5, 250, 3};
+  const int steps = 16;
+  StaticDecoder a(built.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true);
+  StaticDecoder b(built.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, plain);
+  double scale = 0;
+  const double err = logit_gap(a, b, prompt, steps, &scale);
+  EXPECT_LT(err, 2e-2 * std::max(1.0, scale)) << "logits up to " << scale;
+  auto r = apiq::test::check_static_decode(built.model, prompt, steps, true);
+  EXPECT_LT(r.max_err, 2e-2 * std::max(1.0, r.max_ref)) << "logits up to " << r.max_ref;
+
+  // With a LoRA on every linear the norms and SiLU·mul stay kernels (the LoRA reads their output).
+  auto lora = perturbed_model(cfg, 8, 2, 64);
+  auto with_lora = FusedDecodeBlocks::build(lora.model, 32);
+  ASSERT_NE(with_lora, nullptr);
+  EXPECT_EQ(with_lora->inputs_in_products(), 0);
 }
