@@ -151,7 +151,7 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   };
   // Programmatic dependent launch (sm_90+, when the host asks for it): the next product on the
   // stream may be scheduled as soon as this one's blocks leave, and the weights never depend on
-  // the previous kernel, so the first two items' weights, zeros and scales are requested before
+  // the previous kernel, so the first kDepth items' weights, zeros and scales are requested before
   // waiting for it; only x (its output) is read after the wait. Without the launch attribute both
   // instructions return at once.
   pdl_release_next();

@@ -186,6 +186,8 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, 
 bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::ScalarType dtype,
                                     const GemvInputOp& op) {
   if (!p.packed.is_cuda() || (dtype != torch::kHalf && dtype != torch::kBFloat16)) return false;
+  // The kernel indexes x [rows, 2·in] with 32-bit offsets under SiLU·mul.
+  if (op.kind == GemvInputOp::Kind::SiluMul && 2 * rows * p.in >= (int64_t{1} << 31)) return false;
   if (op.kind == GemvInputOp::Kind::RmsNorm &&
       (!op.norm_weight.defined() || op.norm_weight.numel() != p.in || op.norm_weight.scalar_type() != dtype ||
        op.norm_weight.device() != p.packed.device()))
@@ -199,8 +201,8 @@ torch::Tensor packed_gemv_with_input_op(const torch::Tensor& x, const PackedLine
                                         const torch::Tensor& residual) {
   check_packed(p, "packed_gemv_with_input_op");
   const int64_t width = op.kind == GemvInputOp::Kind::SiluMul ? 2 * p.in : p.in;
-  TORCH_CHECK(x.is_cuda() && x.size(-1) == width, "packed_gemv_with_input_op: x must be a CUDA tensor of ", width,
-              " features");
+  TORCH_CHECK(x.is_cuda() && x.size(-1) == width && x.device() == p.packed.device(),
+              "packed_gemv_with_input_op: x must be a tensor of ", width, " features on the weights' device");
   auto xc = x.reshape({-1, width}).contiguous();
   TORCH_CHECK(packed_gemv_input_op_supported(p, xc.size(0), xc.scalar_type(), op),
               "packed_gemv_with_input_op: the tensor-core product does not take this input (shape, dtype or norm weight)");

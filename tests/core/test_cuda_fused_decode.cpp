@@ -310,6 +310,8 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   const int steps = 16;
   StaticDecoder a(built.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true);
   StaticDecoder b(built.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, plain);
+  ASSERT_TRUE(a.fused()) << a.fused_reason();
+  ASSERT_TRUE(b.fused()) << b.fused_reason();
   double scale = 0;
   const double err = logit_gap(a, b, prompt, steps, &scale);
   EXPECT_LT(err, 2e-2 * std::max(1.0, scale)) << "logits up to " << scale;
