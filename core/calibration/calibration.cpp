@@ -15,6 +15,7 @@
 #include "calibration/fisher.h"
 #include "calibration/run_summary.h"
 #include "io/safetensors.h"
+#include "io/safetensors_merge.h"
 #include "io/token_stream.h"
 #include "methods/method.h"
 #include "model/llama_model.h"
@@ -240,11 +241,13 @@ torch::Tensor calibrate_block(Run& r, const BlockContext& ctx) {
 // allocation predicts each linear's zero-point width from W; a method that quantizes W − L (loftq,
 // lq-lora) may widen a linear's zeros to int16 where the low-rank part changes a group's sign, and
 // then the files may exceed the budget: said in the report and as a message, not hidden.
-json checked_budget(const Run& r, const NamedTensors& written, const fs::path& folder, ProgressObserver* obs) {
+json checked_budget(const Run& r, const fs::path& folder, ProgressObserver* obs) {
   json b = r.budget;
   double lora_bits = 0;
-  for (const auto& [name, t] : written)
-    if (name.ends_with(".lora_A") || name.ends_with(".lora_B")) lora_bits += 8.0 * static_cast<double>(t.nbytes());
+  const auto written = TensorStore::open_dir(folder);
+  for (const auto& name : written.names())
+    if (name.ends_with(".lora_A") || name.ends_with(".lora_B"))
+      lora_bits += 8.0 * static_cast<double>(written.info(name).nbytes());
   const double bits = 8.0 * count_stored_bytes(folder).linear_bytes - (r.opts.budget_counts_lora ? 0.0 : lora_bits);
   const auto allowed = b["budget_bits"].get<int64_t>();
   b["written_bits"] = static_cast<int64_t>(bits);
@@ -264,18 +267,17 @@ void write_checkpoint(Run& r, const CalibrationResult& result, ProgressObserver*
   const auto& w = r.model.weights();
   NamedTensors all = {{names.embed, w.embed.cpu()}, {names.final_norm, w.final_norm.cpu()}};
   if (!cfg.tie_word_embeddings) all.emplace_back(names.lm_head, w.lm_head.cpu());
-  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) {
-    const auto store = TensorStore::open_file(r.work / block_state_file(b));
-    for (const auto& n : store.names()) all.emplace_back(n, store.load(n));
-  }
-  write_safetensors(tmp / "model.safetensors", all, {{"format", "pt"}, {"producer", "apiq-studio"}});
+  // The blocks' tensors go file to file from their saved states (not loaded and written again).
+  std::vector<fs::path> blocks;
+  for (int64_t b = 0; b < cfg.num_hidden_layers; ++b) blocks.push_back(r.work / block_state_file(b));
+  write_safetensors_merged(tmp / "model.safetensors", all, blocks, {{"format", "pt"}, {"producer", "apiq-studio"}});
   json cj = cfg.raw;
   cj["quantization_config"] = r.opts.spec().to_json();
   write_json_atomic(tmp / "config.json", cj);
   copy_tokenizer_files(r.tok.path().parent_path(), tmp);
   json report = report_to_json(result, r.fingerprint);
   report["metric_windows"] = measured_windows(r.opts.nsamples, r.opts.seq_len, r.opts.metric_batch, r.opts.metric_windows);
-  if (!r.budget.is_null()) report["budget"] = checked_budget(r, all, tmp, obs);
+  if (!r.budget.is_null()) report["budget"] = checked_budget(r, tmp, obs);
   write_json_atomic(tmp / "report.json", report);
   r.out->commit();
 }

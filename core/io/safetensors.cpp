@@ -18,6 +18,8 @@
 
 #include "base/errors.h"
 #include "io/finite_check.h"
+#include "io/safetensors_merge.h"
+#include "io/safetensors_write.h"
 
 namespace apiq {
 namespace fs = std::filesystem;
@@ -204,16 +206,6 @@ const fs::path& TensorStore::file_of(const std::string& name) const {
 }
 
 namespace {
-// The finished temporary renamed to its place (removed if that fails).
-void move_into_place(const fs::path& tmp, const fs::path& path) {
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError(path, "cannot move the finished file into place: " + ec.message());
-  }
-}
-
 // Writes `path` through a temporary file renamed into place: a reader never sees it half written,
 // and a failed write (a full disk) leaves neither file behind.
 void write_atomic(const fs::path& path, const std::function<void(std::ostream&)>& write) {
@@ -235,115 +227,13 @@ void write_atomic(const fs::path& path, const std::function<void(std::ostream&)>
 }
 }  // namespace
 
-namespace {
-struct Piece {
-  const char* data;
-  uint64_t offset, size;
-};
-
-// Writes `size` bytes made of `pieces` to `path` through a temporary file renamed into place, with
-// pwrite in 8 MiB chunks on the intra-op threads. The space is reserved first where the file
-// system can, so a full disk fails before anything is written; any failure removes the temporary.
-void write_pieces_atomic(const fs::path& path, uint64_t size, const std::vector<Piece>& pieces) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) throw InputError(tmp, std::string("cannot create file for writing: ") + std::strerror(errno));
-  auto fail = [&](int err) {
-    ::close(fd);
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw InputError(tmp, std::string("write failed (disk full?): ") + std::strerror(err));
-  };
-  if (size && ::fallocate(fd, 0, 0, static_cast<off_t>(size)) != 0 && errno != EOPNOTSUPP && errno != ENOSYS)
-    fail(errno);
-  constexpr uint64_t kChunk = uint64_t{8} << 20;
-  struct Chunk {
-    const char* data;
-    uint64_t offset, size;
-  };
-  std::vector<Chunk> chunks;
-  for (const auto& p : pieces)
-    for (uint64_t o = 0; o < p.size; o += kChunk) chunks.push_back({p.data + o, p.offset + o, std::min(kChunk, p.size - o)});
-  std::atomic<int> error{0};
-  at::parallel_for(0, static_cast<int64_t>(chunks.size()), 1, [&](int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1 && !error.load(); ++c) {
-      const Chunk& k = chunks[static_cast<size_t>(c)];
-      for (uint64_t done = 0; done < k.size;) {
-        const ssize_t n = ::pwrite(fd, k.data + done, k.size - done, static_cast<off_t>(k.offset + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-          int expected = 0;
-          error.compare_exchange_strong(expected, n < 0 ? errno : ENOSPC);
-          break;
-        }
-        done += static_cast<uint64_t>(n);
-      }
-    }
-  });
-  if (error) fail(error);
-  if (::close(fd) != 0) {
-    const int err = errno;
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw InputError(tmp, std::string("write failed (disk full?): ") + std::strerror(err));  // NOLINT: fd is closed
-  }
-  move_into_place(tmp, path);
-}
-}  // namespace
-
 void write_file_atomic(const fs::path& path, const std::string& bytes) {
   write_atomic(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
 
 void write_safetensors(const fs::path& path, const NamedTensors& tensors,
                        const std::map<std::string, std::string>& metadata) {
-  struct Item {
-    std::string name;
-    torch::Tensor t;
-    StDtype dt;
-  };
-  std::vector<Item> items;
-  for (const auto& [name, t] : tensors) {
-    if (name == "__metadata__") throw std::invalid_argument("tensor name __metadata__ is reserved");
-    items.push_back({name, t.detach().to(torch::kCPU).contiguous(), from_scalar_type(t.scalar_type())});
-  }
-  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-    if (dtype_size(a.dt) != dtype_size(b.dt)) return dtype_size(a.dt) > dtype_size(b.dt);
-    return a.name < b.name;
-  });
-  for (size_t i = 1; i < items.size(); ++i)
-    if (items[i].name == items[i - 1].name) throw std::invalid_argument("duplicate tensor name " + items[i].name);
-
-  // nlohmann's ordered_json keeps insertion order: __metadata__ first, then by offset.
-  nlohmann::ordered_json header = nlohmann::ordered_json::object();
-  if (!metadata.empty()) header["__metadata__"] = metadata;
-  uint64_t offset = 0;
-  for (const auto& it : items) {
-    const uint64_t n = static_cast<uint64_t>(it.t.numel()) * dtype_size(it.dt);
-    nlohmann::ordered_json e;
-    e["dtype"] = dtype_name(it.dt);
-    e["shape"] = it.t.sizes().vec();
-    e["data_offsets"] = {offset, offset + n};
-    header[it.name] = e;
-    offset += n;
-  }
-  std::string hs = header.dump();
-  hs.append((8 - hs.size() % 8) % 8, ' ');
-  // Written in place from the tensors, not assembled in memory (a large checkpoint is never held
-  // twice), in parallel chunks: one thread copying into the page cache took ~1 s per GB.
-  std::vector<Piece> pieces;
-  const uint64_t hl = hs.size();
-  std::string head(reinterpret_cast<const char*>(&hl), 8);
-  head += hs;
-  pieces.push_back({head.data(), 0, head.size()});
-  uint64_t at = head.size();
-  for (const auto& it : items) {
-    const uint64_t n = static_cast<uint64_t>(it.t.numel()) * dtype_size(it.dt);
-    if (n) pieces.push_back({static_cast<const char*>(it.t.data_ptr()), at, n});
-    at += n;
-  }
-  write_pieces_atomic(path, at, pieces);
+  write_safetensors_merged(path, tensors, {}, metadata);  // the same writer, without source files
 }
 
 }  // namespace apiq

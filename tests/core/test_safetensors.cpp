@@ -7,6 +7,7 @@
 #include "base/errors.h"
 #include "io/finite_check.h"
 #include "io/safetensors.h"
+#include "io/safetensors_merge.h"
 #include "test_util.h"
 
 using namespace apiq;
@@ -235,4 +236,52 @@ TEST(FiniteCheck, AgreesWithIsfiniteOnEveryFloatType) {
   m[5][7] = std::nan("");
   EXPECT_FALSE(all_finite(m));
   EXPECT_TRUE(all_finite(torch::arange(10)));
+}
+
+TEST(SafetensorsMerge, SameBytesAsWritingEverythingLoaded) {
+  TempDir d;
+  torch::manual_seed(5);
+  // Two saved "block states": several dtypes, byte sizes that are not multiples of 8, an empty tensor,
+  // and one of 12 MiB (more than one 8 MiB chunk).
+  const NamedTensors a = {{"b0.w", torch::randn({3, 5})},
+                          {"b0.z", torch::randint(0, 255, {7}, torch::kByte)},
+                          {"b0.s", torch::randn({5, 3}).to(torch::kHalf)},
+                          {"b0.big", torch::randn({3 * 1024 * 1024})}};
+  const NamedTensors b = {{"b1.w", torch::randn({4, 4}).to(torch::kBFloat16)},
+                          {"b1.q", torch::randint(-9, 9, {9}, torch::kInt)},
+                          {"b1.e", torch::zeros({0})},
+                          {"b1.h", torch::randint(-300, 300, {5}, torch::kShort)}};
+  write_safetensors(d.path / "a.safetensors", a);
+  write_safetensors(d.path / "b.safetensors", b);
+  const NamedTensors mem = {{"embed", torch::randn({6, 3}).to(torch::kBFloat16)}, {"norm", torch::ones({3})}};
+  const std::map<std::string, std::string> meta = {{"format", "pt"}};
+  write_safetensors_merged(d.path / "merged.safetensors", mem, {d.path / "a.safetensors", d.path / "b.safetensors"}, meta);
+
+  NamedTensors all = mem;
+  for (const auto* part : {&a, &b}) all.insert(all.end(), part->begin(), part->end());
+  write_safetensors(d.path / "ref.safetensors", all, meta);
+  EXPECT_EQ(slurp(d.path / "merged.safetensors"), slurp(d.path / "ref.safetensors"));
+  auto f = SafetensorsFile::open(d.path / "merged.safetensors");
+  for (const auto& [name, t] : all) EXPECT_TRUE(torch::equal(f->load(name), t)) << name;
+}
+
+TEST(SafetensorsMergeBadInput, SourceProblemsNameTheSourceAndLeaveNothing) {
+  TempDir d;
+  write_safetensors(d.path / "a.safetensors", {{"x", torch::ones({4})}});
+  std::ofstream(d.path / "cut.safetensors") << "abc";
+  const fs::path out = d.path / "out.safetensors";
+  for (const fs::path& bad : {d.path / "missing.safetensors", d.path / "cut.safetensors"}) {
+    try {
+      write_safetensors_merged(out, {{"y", torch::ones({2})}}, {d.path / "a.safetensors", bad});
+      FAIL() << "no error for " << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.path(), bad) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(out));
+    EXPECT_FALSE(fs::exists(d.path / "out.safetensors.tmp"));
+  }
+  // A name both in memory and in a file is refused before anything is written.
+  EXPECT_THROW(write_safetensors_merged(out, {{"x", torch::ones({2})}}, {d.path / "a.safetensors"}),
+               std::invalid_argument);
+  EXPECT_FALSE(fs::exists(out));
 }
