@@ -24,20 +24,32 @@ struct SourceFiles {
   }
 };
 
-// The header of an open safetensors file, read with pread (the tensor bytes are not touched).
+// The header of an open safetensors file, read with pread (the tensor bytes are not touched). The
+// parser is given the header's bytes with the whole file's size: it reads only the first 8 + header
+// length bytes, which it checks against that size first.
 SafetensorsHeader read_header(int fd, const fs::path& file) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) throw InputError(file, std::string("cannot read: ") + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw InputError(file, "not a regular file");
   const auto size = static_cast<uint64_t>(st.st_size);
+  // The first 8 bytes hold the header's length. A length past the file or the parser's limit is
+  // refused by the parser from those 8 bytes alone, before anything of that length is allocated.
+  std::vector<uint8_t> head(static_cast<size_t>(std::min<uint64_t>(size, 8)));
+  auto read_into = [&](size_t from) {
+    for (size_t got = from; got < head.size();) {
+      const ssize_t n = ::pread(fd, head.data() + got, head.size() - got, static_cast<off_t>(got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw InputError(file, "cannot read the header");
+      got += static_cast<size_t>(n);
+    }
+  };
+  read_into(0);
   uint64_t header_len = 0;
-  if (size >= 8 && ::pread(fd, &header_len, 8, 0) != 8) throw InputError(file, "cannot read the header length");
-  // Only the header is read; the parser checks the length against the file size before using it.
-  std::vector<uint8_t> head(static_cast<size_t>(std::min(size, 8 + std::min<uint64_t>(header_len, size))));
-  for (size_t got = 0; got < head.size();) {
-    const ssize_t n = ::pread(fd, head.data() + got, head.size() - got, static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw InputError(file, "cannot read the header");
-    got += static_cast<size_t>(n);
+  if (head.size() == 8) std::memcpy(&header_len, head.data(), 8);
+  constexpr uint64_t kMaxHeader = 100'000'000;
+  if (head.size() == 8 && header_len <= size - 8 && header_len <= kMaxHeader) {
+    head.resize(static_cast<size_t>(8 + header_len));
+    read_into(8);
   }
   return parse_safetensors_header(head.data(), size, file);
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "base/errors.h"
 
@@ -89,19 +90,23 @@ void write_pieces_atomic(const fs::path& path, uint64_t size, const std::vector<
   if (size && ::fallocate(fd, 0, 0, static_cast<off_t>(size)) != 0 && errno != EOPNOTSUPP && errno != ENOSYS)
     fail(errno);
   constexpr uint64_t kChunk = uint64_t{8} << 20;
-  std::vector<Piece> chunks;
-  for (const auto& p : pieces)
-    for (uint64_t o = 0; o < p.size; o += kChunk)
-      chunks.push_back({p.data ? p.data + o : nullptr, p.offset + o, std::min(kChunk, p.size - o), p.src_fd, p.src_offset + o});
   std::atomic<int> error{0};
-  at::parallel_for(0, static_cast<int64_t>(chunks.size()), 1, [&](int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1 && !error.load(); ++c) {
-      if (const int err = write_chunk(fd, chunks[static_cast<size_t>(c)])) {
-        int expected = 0;
-        error.compare_exchange_strong(expected, err);
+  try {
+    std::vector<Piece> chunks;
+    for (const auto& p : pieces)
+      for (uint64_t o = 0; o < p.size; o += kChunk)
+        chunks.push_back({p.data ? p.data + o : nullptr, p.offset + o, std::min(kChunk, p.size - o), p.src_fd, p.src_offset + o});
+    at::parallel_for(0, static_cast<int64_t>(chunks.size()), 1, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1 && !error.load(); ++c) {
+        if (const int err = write_chunk(fd, chunks[static_cast<size_t>(c)])) {
+          int expected = 0;
+          error.compare_exchange_strong(expected, err);
+        }
       }
-    }
-  });
+    });
+  } catch (const std::bad_alloc&) {
+    fail(ENOMEM);  // a chunk list or a fallback buffer: nothing half-written stays behind
+  }
   if (error) fail(error);
   if (::close(fd) != 0) {
     const int err = errno;
@@ -116,14 +121,15 @@ void write_pieces_atomic(const fs::path& path, uint64_t size, const std::vector<
 
 void write_items_atomic(const fs::path& path, std::vector<WriteItem> items,
                         const std::map<std::string, std::string>& metadata) {
-  for (const auto& it : items)
+  std::unordered_set<std::string> names;
+  for (const auto& it : items) {
     if (it.name == "__metadata__") throw std::invalid_argument("tensor name __metadata__ is reserved");
+    if (!names.insert(it.name).second) throw std::invalid_argument("duplicate tensor name " + it.name);
+  }
   std::sort(items.begin(), items.end(), [](const WriteItem& a, const WriteItem& b) {
     if (dtype_size(a.dtype) != dtype_size(b.dtype)) return dtype_size(a.dtype) > dtype_size(b.dtype);
     return a.name < b.name;
   });
-  for (size_t i = 1; i < items.size(); ++i)
-    if (items[i].name == items[i - 1].name) throw std::invalid_argument("duplicate tensor name " + items[i].name);
 
   // nlohmann's ordered_json keeps insertion order: __metadata__ first, then by offset.
   nlohmann::ordered_json header = nlohmann::ordered_json::object();

@@ -283,5 +283,10 @@ TEST(SafetensorsMergeBadInput, SourceProblemsNameTheSourceAndLeaveNothing) {
   // A name both in memory and in a file is refused before anything is written.
   EXPECT_THROW(write_safetensors_merged(out, {{"x", torch::ones({2})}}, {d.path / "a.safetensors"}),
                std::invalid_argument);
+  // Also where the two have different dtypes (they would not sort next to each other).
+  EXPECT_THROW(write_safetensors_merged(out, {{"x", torch::ones({2}, torch::kBFloat16)}}, {d.path / "a.safetensors"}),
+               std::invalid_argument);
+  EXPECT_THROW(write_safetensors(out, {{"x", torch::ones({2}, torch::kByte)}, {"x", torch::ones({2})}}),
+               std::invalid_argument);
   EXPECT_FALSE(fs::exists(out));
 }
