@@ -34,6 +34,9 @@ class SafetensorsFile {
   const TensorInfo& info(const std::string& name) const;
   // An owned CPU tensor with the file's dtype and shape.
   torch::Tensor load(const std::string& name) const;
+  // The open file and where a tensor's bytes start in it (for copies file to file).
+  int descriptor() const { return fd_; }
+  uint64_t file_offset(const std::string& name) const { return data_start_ + info(name).begin; }
 
  private:
   SafetensorsFile() = default;

@@ -7,7 +7,6 @@
 // All arithmetic in float32, one rounding to the activations' type at the end.
 #include <algorithm>
 #include <cstdint>
-#include <type_traits>
 
 #include "device_types.cuh"
 
@@ -136,7 +135,7 @@ __global__ void silu_mul_kernel(const T* __restrict__ gu, T* __restrict__ out, i
        i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     const int64_t r = i / inter, c = i - r * inter;
     const float g = to_f(gu[r * 2 * inter + c]), u = to_f(gu[r * 2 * inter + inter + c]);
-    out[i] = from_f<T>(g / (1.f + __expf(-g)) * u);
+    out[i] = from_f<T>(silu_times(g, u));
   }
 }
 
@@ -158,15 +157,11 @@ int launch_rope_kv_write(const void* qkv, const void* cos, const void* sin, cons
   if (!decode_step_supported(type, heads, kv_heads, head_dim, capacity)) return static_cast<int>(cudaErrorInvalidValue);
   return with_elem_type(type, [&](auto t) {
     using T = decltype(t);
-    if constexpr (std::is_same_v<T, float>) {
-      return static_cast<int>(cudaErrorInvalidValue);  // decode_step_supported refused it already
-    } else {
-      return launch_kernel(rope_kv_kernel<T>, static_cast<unsigned>(heads + 2 * kv_heads), kRopeThreads, 0,
-                           static_cast<cudaStream_t>(stream), overlap_previous, static_cast<const T*>(qkv),
-                           static_cast<const T*>(cos), static_cast<const T*>(sin), pos, static_cast<T*>(q_out),
-                           static_cast<T*>(k_cache), static_cast<T*>(v_cache), static_cast<int>(heads),
-                           static_cast<int>(kv_heads), static_cast<int>(head_dim), static_cast<int>(capacity));
-    }
+    return launch_kernel(rope_kv_kernel<T>, static_cast<unsigned>(heads + 2 * kv_heads), kRopeThreads, 0,
+                         static_cast<cudaStream_t>(stream), overlap_previous, static_cast<const T*>(qkv),
+                         static_cast<const T*>(cos), static_cast<const T*>(sin), pos, static_cast<T*>(q_out),
+                         static_cast<T*>(k_cache), static_cast<T*>(v_cache), static_cast<int>(heads),
+                         static_cast<int>(kv_heads), static_cast<int>(head_dim), static_cast<int>(capacity));
   });
 }
 
@@ -176,15 +171,11 @@ int launch_decode_attention(const void* q, const void* k_cache, const void* v_ca
   if (!decode_step_supported(type, heads, kv_heads, head_dim, capacity)) return static_cast<int>(cudaErrorInvalidValue);
   return with_elem_type(type, [&](auto t) {
     using T = decltype(t);
-    if constexpr (std::is_same_v<T, float>) {
-      return static_cast<int>(cudaErrorInvalidValue);
-    } else {
-      return launch_kernel(decode_attention_kernel<T>, static_cast<unsigned>(heads), kAttnWarps * 32,
-                           attention_smem(head_dim, capacity), static_cast<cudaStream_t>(stream), overlap_previous,
-                           static_cast<const T*>(q), static_cast<const T*>(k_cache), static_cast<const T*>(v_cache), pos,
-                           static_cast<T*>(out), static_cast<int>(heads), static_cast<int>(kv_heads),
-                           static_cast<int>(head_dim), static_cast<int>(capacity), scale);
-    }
+    return launch_kernel(decode_attention_kernel<T>, static_cast<unsigned>(heads), kAttnWarps * 32,
+                         attention_smem(head_dim, capacity), static_cast<cudaStream_t>(stream), overlap_previous,
+                         static_cast<const T*>(q), static_cast<const T*>(k_cache), static_cast<const T*>(v_cache), pos,
+                         static_cast<T*>(out), static_cast<int>(heads), static_cast<int>(kv_heads),
+                         static_cast<int>(head_dim), static_cast<int>(capacity), scale);
   });
 }
 

@@ -55,6 +55,15 @@ __device__ __forceinline__ float zero_value(int32_t v, bool float_zeros) {
   return float_zeros ? __int_as_float(v) : static_cast<float>(v);
 }
 
+// The values decode's fused kernels produce, in float32 before their one rounding, so that a
+// product staging its input (quant_gemv_mma.cu) rounds exactly as the separate kernel does:
+// SiLU(g)·u (decode_step.cu), and RMSNorm's w ⊙ cast(x · r) with r = rsqrt(mean(x²) + eps) (rms_norm.cu).
+__device__ __forceinline__ float silu_times(float g, float u) { return g / (1.f + __expf(-g)) * u; }
+template <typename T>
+__device__ __forceinline__ float rms_normed(T x, float r, T w) {
+  return to_f(w) * to_f(from_f<T>(to_f(x) * r));
+}
+
 // Programmatic dependent launch (sm_90+; both are no-ops where the launch did not ask for it): let
 // the next kernel on the stream be scheduled now (its blocks wait in pdl_wait_previous), and wait
 // until the previous kernel has finished and its writes are visible. Decode chains its kernels so.

@@ -45,9 +45,9 @@ constexpr int kBlocksPerSm = 16 / kWarps;  // register-limited: 512 threads per 
 #ifndef APIQ_GEMV_DEPTH
 #define APIQ_GEMV_DEPTH 2
 #endif
-// Items whose loads a warp keeps in flight: more with one mma N tile (≤ 8 activation rows), whose
-// registers allow it without spills; two with two tiles.
-constexpr int depth_for(int nt) { return nt == 1 ? APIQ_GEMV_DEPTH : 2; }
+// Items whose loads a warp keeps in flight. Three fit without spills for ≤ 8 activation rows but
+// measured no faster on the H200 (docs/performance.md); the switch stays for such experiments.
+constexpr int kDepth = APIQ_GEMV_DEPTH;
 constexpr int kMaxRows = static_cast<int>(kMaxGemvRows);
 constexpr int kNormFloats = kMaxRows * (kWarps + 1);  // RMSNorm: rstd [m] and sums of squares [m][warp]
 
@@ -60,7 +60,6 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
                     const Z* __restrict__ zeros, const T* __restrict__ residual, T* __restrict__ y, int M,
                     int rows, int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro) {
   using G = Geo<BITS, QPG>;
-  constexpr int kDepth = depth_for(NT);
   extern __shared__ uint32_t smem[];
   const int n_words = cols / G::PER, n_groups = n_words / G::GROUP_WORDS, chunks = n_words / G::CHUNK_WORDS;
   const int b = static_cast<int>(blockIdx.x);
@@ -117,15 +116,14 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
       load_raw(src + cols, x_vec, up);
 #pragma unroll
       for (int k = 0; k < G::PER; ++k) {
-        const float gt = to_f(v[k]);
-        v[k] = from_f<T>(gt / (1.f + __expf(-gt)) * to_f(up[k]));
+        v[k] = from_f<T>(silu_times(to_f(v[k]), to_f(up[k])));
       }
     } else if (norm) {
       T w[G::PER];
       load_raw(nw + col0, x_vec, w);
       const float r = rstd[m];
 #pragma unroll
-      for (int k = 0; k < G::PER; ++k) v[k] = from_f<T>(to_f(w[k]) * to_f(from_f<T>(to_f(v[k]) * r)));
+      for (int k = 0; k < G::PER; ++k) v[k] = from_f<T>(rms_normed(v[k], r, w[k]));
     }
   };
   // RMSNorm's statistics first: each row's sum of squares over the block (x is a few KiB in L2).
@@ -338,7 +336,6 @@ int launch(const void* x, const int32_t* words, const void* scales, const void* 
 struct Plan {
   int qpg = 0, blocks = 0, nt = 1;  // nt: mma N tiles of 8 activation rows
   size_t smem = 0;
-  bool pdl = false;  // programmatic dependent launch available (sm_90+)
 };
 
 size_t zero_bytes(ZeroType z) { return z == ZeroType::UInt8 ? 1 : 4; }
@@ -372,7 +369,6 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   if (p.smem > d->smem_optin) return {};
   p.qpg = qpg;
   p.nt = m > 8 ? 2 : 1;
-  p.pdl = d->major >= 9;
   return p;
 }
 
@@ -414,7 +410,7 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m), R = static_cast<int>(rows), C = static_cast<int>(cols);
-  const bool ov = overlap_previous && pl.pdl, fz = zt == ZeroType::Float32;
+  const bool ov = overlap_previous, fz = zt == ZeroType::Float32;  // launch_kernel checks sm_90+
   auto by_zero = [&](auto t, auto bits_c, auto qpg_c, auto nt_c) {
     using T = decltype(t);
     constexpr int B = decltype(bits_c)::value, Q = decltype(qpg_c)::value, N = decltype(nt_c)::value;

@@ -1,21 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
-#include <cuda_runtime.h>
-
-#include "launchers.h"
+#include "device_types.cuh"
 
 namespace apiq::kernels {
 namespace {
-
-template <typename T> __device__ float to_f(T v);
-template <> __device__ float to_f<float>(float v) { return v; }
-template <> __device__ float to_f<__half>(__half v) { return __half2float(v); }
-template <> __device__ float to_f<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat162float(v); }
-template <typename T> __device__ T from_f(float v);
-template <> __device__ float from_f<float>(float v) { return v; }
-template <> __device__ __half from_f<__half>(float v) { return __float2half_rn(v); }
-template <> __device__ __nv_bfloat16 from_f<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
 
 // One block per row; a block-wide sum of squares, then a second pass that writes.
 template <typename T>
@@ -44,8 +31,7 @@ __global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w
   __syncthreads();
   for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
     // Round the normalised value to T before the weight, as the reference does.
-    const float n = to_f(from_f<T>(to_f(xr[c]) * rstd));
-    yr[c] = from_f<T>(to_f(w[c]) * n);
+    yr[c] = from_f<T>(rms_normed(xr[c], rstd, w[c]));
   }
 }
 

@@ -77,8 +77,9 @@ std::pair<torch::Tensor, torch::Tensor> stacked_lora(const std::vector<PackedPro
 // takes them (one host sync per product, at build); false where the product keeps its own.
 bool narrow_zeros(FusedDecodeBlocks::Product& p, const torch::Tensor& probe) {
   const auto& z = p.packed.zeros;
-  if (z.scalar_type() != torch::kInt || z.numel() == 0 || z.min().item<int32_t>() < 0 || z.max().item<int32_t>() > 255)
-    return false;
+  if (z.scalar_type() != torch::kInt || z.numel() == 0) return false;
+  const auto [lo, hi] = torch::aminmax(z);
+  if (lo.item<int32_t>() < 0 || hi.item<int32_t>() > 255) return false;
   PackedLinear narrowed = p.packed;
   narrowed.zeros = z.to(torch::kByte).contiguous();
   if (!packed_gemv_uses_tensor_cores(narrowed, probe.new_empty({1, p.packed.in}))) return false;

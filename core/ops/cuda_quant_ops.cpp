@@ -146,9 +146,10 @@ bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x
 
 namespace {
 
-// y [m, out] = op(x) Ŵᵀ (+ residual) for m rows of the product's input, launched on x's stream.
-torch::Tensor launch_gemv(const torch::Tensor& xc, int64_t m, const PackedLinear& p, kernels::GemvPath path,
+// y [rows, out] = op(xc) Ŵᵀ (+ residual) for the rows of the product's input xc, on xc's stream.
+torch::Tensor launch_gemv(const torch::Tensor& xc, const PackedLinear& p, kernels::GemvPath path,
                           const torch::Tensor& residual, const kernels::GemvPrologue& pro) {
+  const int64_t m = xc.size(0);
   auto y = torch::empty({m, p.out}, xc.options());
   torch::Tensor res;
   if (residual.defined()) {
@@ -180,7 +181,7 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, 
   auto out_sizes = x.sizes().vec();
   out_sizes.back() = p.out;
   const auto path = tensor_cores ? kernels::GemvPath::Auto : kernels::GemvPath::CudaCores;
-  return launch_gemv(xc, xc.size(0), p, path, residual, {}).view(out_sizes);
+  return launch_gemv(xc, p, path, residual, {}).view(out_sizes);
 }
 
 bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::ScalarType dtype,
@@ -218,7 +219,7 @@ torch::Tensor packed_gemv_with_input_op(const torch::Tensor& x, const PackedLine
   }
   auto out_sizes = x.sizes().vec();
   out_sizes.back() = p.out;
-  return launch_gemv(xc, xc.size(0), p, kernels::GemvPath::Auto, residual, pro).view(out_sizes);
+  return launch_gemv(xc, p, kernels::GemvPath::Auto, residual, pro).view(out_sizes);
 }
 
 #else  // no CUDA kernels in this build
