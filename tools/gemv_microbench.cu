@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 23; ++i) { CK(cudaEventRecord(e0, st)); CK(cudaMemcpyAsync(cbuf, ca, cb, cudaMemcpyDeviceToDevice, st)); CK(cudaEventRecord(e1, st)); CK(cudaEventSynchronize(e1)); float ms; CK(cudaEventElapsedTime(&ms, e0, e1)); if (i >= 3) t.push_back(ms); }
   double copy_gbps = 2.0 * cb / (median(t) * 1e-3) / 1e9;
   std::printf("copy 256MiB: %.0f GB/s, L2 %zu MiB, SMs %d\n", copy_gbps, l2 >> 20, prop.multiProcessorCount);
+  std::printf("staging %d (ring at most %d items per warp), register depth %d\n", APIQ_GEMV_STAGING, APIQ_GEMV_RING, kDepth);
   int shapes[3][2] = {{4096, 4096}, {11008, 4096}, {4096, 11008}};
   const int group = 64;
   uint32_t* sink; CK(cudaMalloc(&sink, 64));

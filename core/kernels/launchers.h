@@ -51,12 +51,26 @@ struct GemvPrologue {
   const void* norm_weight = nullptr;
   float eps = 0.f;
 };
+// An unmerged LoRA added by the tensor-core product to each output before the residual:
+// y[m, row] += Σ_r b[row, r] · u[m · u_stride + lin(row) · rank + r], lin(row) = (row ≥ split0) + (row ≥ split1)
+// (the linear of a fused group that owns the row); b [rows, rank] in x's type with the scaling
+// folded in, u float32 (launch_lora_down with the A factors of the group's linears stacked).
+struct GemvLora {
+  const void* b = nullptr;
+  const float* u = nullptr;
+  int rank = 0, u_stride = 0;
+  int split0 = 0x7fffffff, split1 = 0x7fffffff;
+};
+// u [m, n] (float32) = in(x) Aᵀ, A [n, cols] in x's type (fp16/bf16), in(x) the prologue's op on x
+// ([m, cols], or [m, 2·cols] for SiLU·mul) with the separate kernels' roundings; cols a multiple of 8.
+int launch_lora_down(const void* x, ElemType x_type, const void* A, float* u, int64_t m, int64_t n, int64_t cols,
+                     const GemvPrologue& prologue, void* stream, bool overlap_previous = false);
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16, const void* zeros,
                        void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits, void* stream,
                        GemvPath path = GemvPath::Auto, bool overlap_previous = false,
                        ZeroType zero_type = ZeroType::Int32, const void* residual = nullptr,
-                       const GemvPrologue& prologue = {});
+                       const GemvPrologue& prologue = {}, const GemvLora& lora = {});
 // The tensor-core kernel alone: bits 2 or 4, 1 ≤ m ≤ 16 (9–16 rows in two launches where x does not
 // fit in shared memory at once), group = 1, 2 or 4 × (4 words of codes),
 // cols a multiple of 16 words of codes, compute capability ≥ 8.0.
@@ -68,7 +82,8 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const void* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
                            int bits, void* stream, bool overlap_previous = false, ZeroType zero_type = ZeroType::Int32,
-                           const void* residual = nullptr, const GemvPrologue& prologue = {});
+                           const void* residual = nullptr, const GemvPrologue& prologue = {},
+                           const GemvLora& lora = {});
 
 // Fused batch-1 decode step (decode_step.cu); activations fp16/bf16, caches [kv_heads, capacity,
 // head_dim], `pos` a device int64 (the new position, read by the kernels so a graph can replay them).

@@ -40,7 +40,6 @@ namespace {
 #define APIQ_GEMV_WARPS 16
 #endif
 constexpr int kWarps = APIQ_GEMV_WARPS;
-constexpr int kThreads = kWarps * 32;
 constexpr int kBlocksPerSm = 16 / kWarps;  // register-limited: 512 threads per SM
 #ifndef APIQ_GEMV_DEPTH
 #define APIQ_GEMV_DEPTH 2
@@ -50,16 +49,34 @@ constexpr int kBlocksPerSm = 16 / kWarps;  // register-limited: 512 threads per 
 constexpr int kDepth = APIQ_GEMV_DEPTH;
 constexpr int kMaxRows = static_cast<int>(kMaxGemvRows);
 constexpr int kNormFloats = kMaxRows * (kWarps + 1);  // RMSNorm: rstd [m] and sums of squares [m][warp]
+// The staged kernel (items copied to shared memory with cp.async): 8 warps, at most 128 registers, so
+// that the next product's block fits beside this one and copies its first items during this one's tail.
+constexpr int kStagedWarps = 8;
+constexpr int kMaxRing = 8;  // items in flight per warp (copy_async_wait takes 0 … 7 pending)
+template <bool S> constexpr int warps_of = S ? kStagedWarps : kWarps;
+
+// Shared memory before the staged ring, in words: x in pairs, the group sums, the warps' partial
+// sums for part_tiles tiles, RMSNorm's statistics; rounded up to 16 bytes.
+__host__ __device__ constexpr int64_t fixed_smem_words(int64_t m, int64_t row_u32, int64_t n_groups, int warps,
+                                                       int64_t part_tiles) {
+  return (m * row_u32 + 2 * m * n_groups + warps * part_tiles * 16 * m + kNormFloats + 3) / 4 * 4;
+}
 
 using namespace gemv_mma;
 
 // Block b owns tiles [b·base + min(b, rem), …): the host splits the tiles, so no 64-bit division here.
-template <int BITS, typename T, int QPG, int NT, typename Z>
-__global__ void __launch_bounds__(kThreads, kBlocksPerSm)
+// STAGED: items reach the warps through shared memory (cp.async, `ring` per warp in flight) instead
+// of register slots (kDepth per warp).
+template <int BITS, typename T, int QPG, int NT, typename Z, bool STAGED>
+__global__ void __launch_bounds__(warps_of<STAGED> * 32, STAGED ? 2 : kBlocksPerSm)
     gemv_mma_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
                     const Z* __restrict__ zeros, const T* __restrict__ residual, T* __restrict__ y, int M,
-                    int rows, int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro) {
+                    int rows, int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro, int ring,
+                    GemvLora lora) {
   using G = Geo<BITS, QPG>;
+  using S = Staged<BITS, QPG, Z>;
+  static_assert(!STAGED || S::kPossible, "staged only where zeros and scales are whole copies");
+  constexpr int W = warps_of<STAGED>, NTH = W * 32;
   extern __shared__ uint32_t smem[];
   const int n_words = cols / G::PER, n_groups = n_words / G::GROUP_WORDS, chunks = n_words / G::CHUNK_WORDS;
   const int b = static_cast<int>(blockIdx.x);
@@ -71,10 +88,11 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   float2* sums = reinterpret_cast<float2*>(smem + M * row_u32);  // [group][m]: Σx, Σ M_p·x
   float* part = reinterpret_cast<float*>(sums + n_groups * M);    // [warp][tile][m][16] partial sums
   const int part_warp = (tiles_base + 1) * 16 * M;
-  float* rstd = part + kWarps * part_warp;  // [m] for RmsNorm, after [m][warp] sums of squares
+  float* rstd = part + W * part_warp;  // [m] for RmsNorm, after [m][warp] sums of squares
   float* sq = rstd + kMaxRows;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int g = lane / 4, t = lane % 4;
+  uint32_t* my_ring = smem + fixed_smem_words(M, row_u32, n_groups, W, tiles_base + 1) + warp * ring * S::SLOT_WORDS;
 
   auto load = [&](const Cursor& c, Slot<BITS, QPG, NT, Z>& L) {
     if (c.item >= n_items) return;
@@ -93,6 +111,42 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
 #pragma unroll
         for (int k = 0; k < (G::GPC + 1) / 2; ++k) L.s[h][k] = 0u;  // +0.0 in fp16
       }
+    }
+  };
+
+  // Staged: copy an item into a slot of this warp's ring (lanes 2r, 2r+1: row r's 64 bytes of codes;
+  // lanes r and 16 + r: its zeros and scales); one commit group per item, empty past the end.
+  auto issue = [&](const Cursor& c, uint32_t* slot_mem) {
+    if constexpr (STAGED) {
+      if (c.item < n_items) {
+        const int r = lane / 2, row = c.tile * 16 + r, zr = lane % 16, zrow = c.tile * 16 + zr;
+        const bool ok = row < rows, zok = zrow < rows;
+        const uint32_t* src = words + (ok ? row * n_words + c.chunk * G::CHUNK_WORDS + lane % 2 * 8 : 0);
+        uint32_t* dst = slot_mem + r * S::ROW_WORDS + lane % 2 * 8;
+        copy_async<16>(dst, src, ok);
+        copy_async<16>(dst + 4, src + 4, ok);
+        const int gofs = zok ? zrow * n_groups + c.chunk * G::GPC : 0;
+        char* base = reinterpret_cast<char*>(slot_mem);
+        if (lane < 16)
+          copy_async<S::ZERO_BYTES>(base + 4 * S::ZERO_OFS + zr * S::ZERO_BYTES, zeros + gofs, zok);
+        else
+          copy_async<S::SCALE_BYTES>(base + 4 * S::SCALE_OFS + zr * S::SCALE_BYTES, scales + gofs, zok);
+      }
+      copy_async_commit();
+    }
+  };
+  auto read_slot = [&](const uint32_t* m, Slot<BITS, QPG, NT, Z>& L) {
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int r = g + 8 * h;
+#pragma unroll
+      for (int q = 0; q < G::QUADS; ++q) L.w[h][q] = m[r * S::ROW_WORDS + 4 * q + t];
+      const uint32_t* z = m + S::ZERO_OFS + r * (S::ZERO_BYTES / 4);
+#pragma unroll
+      for (int i = 0; i < zero_words<Z, G::GPC>(); ++i) L.z[h][i] = z[i];
+      const uint32_t* sc = m + S::SCALE_OFS + r * (S::SCALE_BYTES / 4);
+#pragma unroll
+      for (int k = 0; k < (G::GPC + 1) / 2; ++k) L.s[h][k] = sc[k];
     }
   };
 
@@ -130,19 +184,19 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   auto row_rstd = [&] {
     for (int m = 0; m < M; ++m) {
       float ss = 0.f;
-      for (int c0 = threadIdx.x * G::PER; c0 < cols; c0 += kThreads * G::PER) {
+      for (int c0 = threadIdx.x * G::PER; c0 < cols; c0 += NTH * G::PER) {
         T v[G::PER];
         load_raw(x + m * cols + c0, x_vec, v);
 #pragma unroll
         for (int k = 0; k < G::PER; ++k) ss = fmaf(to_f(v[k]), to_f(v[k]), ss);
       }
       ss = warp_sum(ss);
-      if (lane == 0) sq[m * kWarps + warp] = ss;
+      if (lane == 0) sq[m * W + warp] = ss;
     }
     __syncthreads();
     if (threadIdx.x < M) {
       float s2 = 0.f;
-      for (int w = 0; w < kWarps; ++w) s2 += sq[threadIdx.x * kWarps + w];
+      for (int w = 0; w < W; ++w) s2 += sq[threadIdx.x * W + w];
       rstd[threadIdx.x] = rsqrtf(s2 / static_cast<float>(cols) + pro.eps);
     }
     __syncthreads();
@@ -153,13 +207,21 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   // waiting for it; only x (its output) is read after the wait. Without the launch attribute both
   // instructions return at once.
   pdl_release_next();
-  Cursor cur[kDepth];
-  Slot<BITS, QPG, NT, Z> slot[kDepth];
+  constexpr int kSlots = STAGED ? 1 : kDepth;
+  Cursor cur[kSlots];
+  Slot<BITS, QPG, NT, Z> slot[kSlots];
 #pragma unroll
-  for (int u = 0; u < kDepth; ++u) {
-    const int item = warp + u * kWarps;
+  for (int u = 0; u < kSlots; ++u) {
+    const int item = warp + u * W;
     cur[u] = Cursor{item, t_begin + item / chunks, item % chunks};
-    load(cur[u], slot[u]);
+    if constexpr (!STAGED) load(cur[u], slot[u]);
+  }
+  Cursor next = cur[0];  // staged: the next item to copy
+  if constexpr (STAGED) {
+    for (int u = 0; u < ring; ++u) {
+      issue(next, my_ring + u * S::SLOT_WORDS);
+      next.advance(W, chunks);
+    }
   }
   pdl_wait_previous();
   if (norm) row_rstd();
@@ -169,7 +231,7 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   // The staging pass also sums each group's x and M_p·x: consecutive lanes hold consecutive words,
   // and a group's words (4, 8 or 16) never straddle a row, so a shuffle over the group's lanes
   // finishes the sums.
-  for (int i0 = warp * 32; i0 < staged; i0 += kThreads) {
+  for (int i0 = warp * 32; i0 < staged; i0 += NTH) {
     const int i = i0 + lane;
     if (i0 != warp * 32) load_x(i, xv);
     float sx = 0.f, sm = 0.f;
@@ -195,7 +257,7 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
       sums[gi * M + m] = make_float2(sx, sm);
     }
   }
-  for (int i = threadIdx.x; i < kWarps * part_warp; i += kThreads) part[i] = 0.f;
+  for (int i = threadIdx.x; i < W * part_warp; i += NTH) part[i] = 0.f;
   __syncthreads();
 
   float* my_part = part + warp * part_warp;
@@ -281,28 +343,51 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
     }
   };
 
-  // kDepth items in flight: while one is computed, the others' loads are outstanding.
-  while (cur[0].item < n_items) {
+  if constexpr (STAGED) {
+    // The oldest copy group is the current item: wait for it, take it into registers, refill its
+    // slot with the item `ring` ahead, compute.
+    for (int u = 0; cur[0].item < n_items; u = u + 1 == ring ? 0 : u + 1) {
+      uint32_t* m = my_ring + u * S::SLOT_WORDS;
+      copy_async_wait(ring - 1);
+      __syncwarp();
+      read_slot(m, slot[0]);
+      __syncwarp();
+      issue(next, m);
+      next.advance(W, chunks);
+      compute(cur[0], slot[0]);
+      cur[0].advance(W, chunks);
+    }
+  } else {
+    // kDepth items in flight: while one is computed, the others' loads are outstanding.
+    while (cur[0].item < n_items) {
 #pragma unroll
-    for (int u = 0; u < kDepth; ++u) {
-      if (cur[u].item < n_items) {
-        compute(cur[u], slot[u]);
-        cur[u].advance(kDepth * kWarps, chunks);
-        load(cur[u], slot[u]);
+      for (int u = 0; u < kDepth; ++u) {
+        if (cur[u].item < n_items) {
+          compute(cur[u], slot[u]);
+          cur[u].advance(kDepth * W, chunks);
+          load(cur[u], slot[u]);
+        }
       }
     }
   }
 #pragma unroll
-  for (int u = 0; u < kDepth; ++u) flush(slot[u]);
+  for (int u = 0; u < kSlots; ++u) flush(slot[u]);
   __syncthreads();
-  // Each output is the sum of the 16 warps' partials: 16 consecutive lanes take one output each.
-  for (int i0 = threadIdx.x - lane; i0 < n_tiles * 16 * M * kWarps; i0 += kThreads) {
-    const int i = i0 + lane, o = i / kWarps, w = i % kWarps;
+  // Each output is the sum of the W warps' partials: W consecutive lanes take one output each, and
+  // share its LoRA terms (rank r ≡ w mod W).
+  const T* lora_b = static_cast<const T*>(lora.b);
+  for (int i0 = threadIdx.x - lane; i0 < n_tiles * 16 * M * W; i0 += NTH) {
+    const int i = i0 + lane, o = i / W, w = i % W;
     const bool ok = o < n_tiles * 16 * M;
-    float v = ok ? part[w * part_warp + o] : 0.f;
-#pragma unroll
-    for (int off = 1; off < kWarps; off *= 2) v += __shfl_xor_sync(0xffffffffu, v, off);
     const int lt = o / (16 * M), r = o - lt * 16 * M, m = r / 16, row = (t_begin + lt) * 16 + r % 16;
+    float v = ok ? part[w * part_warp + o] : 0.f;
+    if (lora_b && ok && row < rows) {
+      const float* u = lora.u + m * lora.u_stride + ((row >= lora.split0) + (row >= lora.split1)) * lora.rank;
+      const T* b = lora_b + row * lora.rank;  // 32-bit: rows · rank < 2^31 (checked on the host)
+      for (int k = w; k < lora.rank; k += W) v = fmaf(to_f(b[k]), u[k], v);
+    }
+#pragma unroll
+    for (int off = 1; off < W; off *= 2) v += __shfl_xor_sync(0xffffffffu, v, off);
     if (ok && w == 0 && row < rows) {
       const int64_t at = static_cast<int64_t>(m) * rows + row;
       y[at] = from_f<T>(residual ? v + to_f(residual[at]) : v);  // read after the PDL wait: it may be x's producer's output
@@ -310,32 +395,37 @@ __global__ void __launch_bounds__(kThreads, kBlocksPerSm)
   }
 }
 
-template <int BITS, typename T, int QPG, int NT, typename Z>
+template <int BITS, typename T, int QPG, int NT, typename Z, bool STAGED>
 int launch(const void* x, const int32_t* words, const void* scales, const void* zeros, const void* res, void* y,
-           int M, int rows, int cols, size_t smem, int blocks, bool overlap, bool fz, const GemvPrologue& pro,
-           cudaStream_t stream) {
-  auto kernel = gemv_mma_kernel<BITS, T, QPG, NT, Z>;
-  // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
+           int M, int rows, int cols, size_t smem, int blocks, int ring, bool overlap, bool fz,
+           const GemvPrologue& pro, const GemvLora& lora, cudaStream_t stream) {
+  auto kernel = gemv_mma_kernel<BITS, T, QPG, NT, Z, STAGED>;
+  // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each. The
+  // staged kernel also asks for the largest shared-memory carveout: two blocks of consecutive
+  // products share an SM only if both kernels run with the same one.
   static std::atomic<size_t> raised[64] = {};
   int dev = 0;
   if (const auto e = cudaGetDevice(&dev); e != cudaSuccess) return static_cast<int>(e);
   auto& limit = raised[dev & 63];
-  if (smem > 48 * 1024 && smem > limit.load()) {
-    const auto e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem));
+  if ((STAGED || smem > 48 * 1024) && smem > limit.load()) {
+    auto e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem));
+    if (e == cudaSuccess && STAGED)
+      e = cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxShared);
     if (e != cudaSuccess) return static_cast<int>(e);
     limit.store(smem);
   }
   const int tiles = (rows + 15) / 16;
-  return launch_kernel(kernel, static_cast<unsigned>(blocks), kThreads, smem, stream, overlap,
+  return launch_kernel(kernel, static_cast<unsigned>(blocks), warps_of<STAGED> * 32, smem, stream, overlap,
                        static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
                        static_cast<const __half*>(scales), static_cast<const Z*>(zeros), static_cast<const T*>(res),
-                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro);
+                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, ring, lora);
 }
 
 // How one product would run: grid, shared memory and group shape; qpg 0 when the kernel does not apply.
 struct Plan {
   int qpg = 0, blocks = 0, nt = 1;  // nt: mma N tiles of 8 activation rows
   size_t smem = 0;
+  int ring = 0;  // > 0: the staged kernel with this many items in flight per warp
 };
 
 size_t zero_bytes(ZeroType z) { return z == ZeroType::UInt8 ? 1 : 4; }
@@ -372,6 +462,36 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   return p;
 }
 
+#ifndef APIQ_GEMV_STAGING
+#define APIQ_GEMV_STAGING 1  // 0: register slots only (diagnostics: tools/gemv_microbench.cu)
+#endif
+#ifndef APIQ_GEMV_RING
+#define APIQ_GEMV_RING kMaxRing
+#endif
+// Turns a plan into the staged kernel's where its copies apply (whole cp.async sizes, 16-byte aligned
+// codes): one block per SM, the deepest ring with which two blocks share an SM (the next product's
+// beside this one), else the deepest that fits one block.
+void stage(Plan& p, int bits, int64_t m, int64_t rows, int64_t cols, ZeroType zt, const void* words) {
+  const int gpc = 4 / p.qpg, zsize = static_cast<int>(zero_bytes(zt));
+  if (!APIQ_GEMV_STAGING || !copy_size_ok(gpc * zsize) || !copy_size_ok(2 * gpc) ||
+      reinterpret_cast<uintptr_t>(words) % 16 != 0)
+    return;
+  const DeviceLimits* d = current_device();
+  const int64_t tiles = (rows + 15) / 16, blocks = tiles < d->sms ? tiles : d->sms;
+  const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16), n_groups = cols / (4 * (32 / bits) * p.qpg);
+  const size_t fixed = static_cast<size_t>(4 * fixed_smem_words(m, row_u32, n_groups, kStagedWarps, tiles / blocks + 1));
+  const size_t slot = 4 * static_cast<size_t>(staged_slot_words(gpc, zsize)), reserved = 1024;
+  for (const bool two : {true, false}) {
+    for (int r = APIQ_GEMV_RING; r >= 2; --r) {
+      const size_t smem = fixed + kStagedWarps * r * slot;
+      if (two ? 2 * (smem + reserved) <= d->smem_per_sm : smem <= d->smem_optin) {
+        p.blocks = static_cast<int>(blocks), p.smem = smem, p.ring = r;
+        return;
+      }
+    }
+  }
+}
+
 // 9 to 16 rows whose activations do not fit in shared memory at once (long rows, e.g. a down
 // projection) run as two products over rows 0–7 and 8–M−1 of x: the weights are read twice,
 // still far fewer instructions per weight than the CUDA-core kernel.
@@ -393,32 +513,44 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const void* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
                            int bits, void* stream, bool overlap_previous, ZeroType zt, const void* residual,
-                           const GemvPrologue& pro) {
+                           const GemvPrologue& pro, const GemvLora& lora) {
   if (pro.input == GemvInput::RmsNorm && !pro.norm_weight) return static_cast<int>(cudaErrorInvalidValue);
+  if (lora.b && (!lora.u || lora.rank < 1 || rows * lora.rank >= (int64_t{1} << 31) ||
+                 m * static_cast<int64_t>(lora.u_stride) >= (int64_t{1} << 31)))
+    return static_cast<int>(cudaErrorInvalidValue);
   if (split_rows(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt)) {
     const int e = launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, 8, rows, cols, group, bits, stream,
-                                         overlap_previous, zt, residual, pro);
+                                         overlap_previous, zt, residual, pro, lora);
     if (e != 0) return e;
     // x and y are 16-bit: rows 8… start 8 input rows (of 2·cols with SiLU·mul) and 8·rows elements in.
+    GemvLora later = lora;
+    if (later.u) later.u += 8 * later.u_stride;
     const int64_t x_row = pro.input == GemvInput::SiluMul ? 2 * cols : cols;
     return launch_packed_gemv_mma(static_cast<const uint16_t*>(x) + 8 * x_row, x_type, words, scales_f16, zeros,
                                   static_cast<uint16_t*>(y) + 8 * rows, m - 8, rows, cols, group, bits, stream,
                                   overlap_previous, zt, residual ? static_cast<const uint16_t*>(residual) + 8 * rows : nullptr,
-                                  pro);
+                                  pro, later);
   }
-  const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt);
+  Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
+  stage(pl, bits, m, rows, cols, zt, words);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m), R = static_cast<int>(rows), C = static_cast<int>(cols);
   const bool ov = overlap_previous, fz = zt == ZeroType::Float32;  // launch_kernel checks sm_90+
   auto by_zero = [&](auto t, auto bits_c, auto qpg_c, auto nt_c) {
     using T = decltype(t);
     constexpr int B = decltype(bits_c)::value, Q = decltype(qpg_c)::value, N = decltype(nt_c)::value;
-    if (zt == ZeroType::UInt8)
-      return launch<B, T, Q, N, uint8_t>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, fz,
-                                         pro, s);
-    return launch<B, T, Q, N, int32_t>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, fz,
-                                       pro, s);
+    auto with = [&](auto z) {
+      using Z = decltype(z);
+      if constexpr (Staged<B, Q, Z>::kPossible) {
+        if (pl.ring > 0)
+          return launch<B, T, Q, N, Z, true>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks,
+                                             pl.ring, ov, fz, pro, lora, s);
+      }
+      return launch<B, T, Q, N, Z, false>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, 0, ov,
+                                          fz, pro, lora, s);
+    };
+    return zt == ZeroType::UInt8 ? with(uint8_t{}) : with(int32_t{});
   };
   auto by_nt = [&](auto t, auto bits_c, auto qpg_c) {
     if (pl.nt == 2) return by_zero(t, bits_c, qpg_c, std::integral_constant<int, 2>{});

@@ -48,29 +48,30 @@ std::optional<PackedLinear> span_group(const std::vector<PackedProduct>& parts) 
   return all;
 }
 
-// The group's LoRA terms as one: A's stacked, B's block-diagonal with their scalings (zero blocks for
-// linears without one). Undefined when no linear of the group has a LoRA.
-std::pair<torch::Tensor, torch::Tensor> stacked_lora(const std::vector<PackedProduct>& parts, torch::ScalarType dt) {
-  int64_t rank = 0, out = 0;
-  for (const auto& p : parts) {
-    rank += p.lora ? p.lora->A.size(0) : 0;
-    out += p.packed->out;
-  }
-  if (rank == 0) return {};
-  const auto opts = parts.front().packed->packed.options().dtype(dt);
-  auto A = torch::empty({rank, parts.front().packed->in}, opts);
-  auto B = torch::zeros({out, rank}, opts);
-  int64_t r0 = 0, o0 = 0;
-  for (const auto& p : parts) {
+// The group's product with its LoRA terms in FusedDecodeBlocks::Product's form.
+FusedDecodeBlocks::Product with_lora(const PackedLinear& packed, const std::vector<PackedProduct>& parts,
+                                     torch::ScalarType dt) {
+  FusedDecodeBlocks::Product prod{packed, {}, {}};
+  int64_t rank = 0;
+  for (const auto& p : parts) rank = std::max<int64_t>(rank, p.lora ? p.lora->A.size(0) : 0);
+  if (rank == 0) return prod;
+  const auto opts = packed.packed.options().dtype(dt);
+  prod.A = torch::zeros({static_cast<int64_t>(parts.size()) * rank, packed.in}, opts);
+  prod.B = torch::zeros({packed.out, rank}, opts);
+  int64_t o0 = 0;
+  for (size_t j = 0; j < parts.size(); ++j) {
+    const auto& p = parts[j];
     if (p.lora) {
       const int64_t r = p.lora->A.size(0);
-      A.narrow(0, r0, r).copy_(p.lora->A);
-      B.narrow(0, o0, p.packed->out).narrow(1, r0, r).copy_(p.lora->B * p.lora->scaling);
-      r0 += r;
+      prod.A.narrow(0, static_cast<int64_t>(j) * rank, r).copy_(p.lora->A);
+      prod.B.narrow(0, o0, p.packed->out).narrow(1, 0, r).copy_(p.lora->B * p.lora->scaling);
     }
     o0 += p.packed->out;
+    if (j == 0 && parts.size() > 1) prod.split0 = o0;
+    if (j == 1 && parts.size() > 2) prod.split1 = o0;
   }
-  return {A, B};
+  prod.lora_in_kernel = packed.in % 8 == 0 && packed_gemv_input_op_supported(packed, 1, dt, {});
+  return prod;
 }
 
 // A uint8 copy of the product's int32 zero points where all lie in 0..255 and the tensor-core kernel
@@ -129,15 +130,11 @@ std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& mo
         parts.push_back(*p);
       }
       if (auto spanned = span_group(parts)) {
-        auto [A, B] = stacked_lora(parts, dt);
-        out.push_back(Product{*spanned, A, B});
+        out.push_back(with_lora(*spanned, parts, dt));
         if (parts.size() > 1) ++f->fused_groups_;
         return true;
       }
-      for (const auto& p : parts) {
-        auto [A, B] = stacked_lora({p}, dt);
-        out.push_back(Product{*p.packed, A, B});
-      }
+      for (const auto& p : parts) out.push_back(with_lora(*p.packed, {p}, dt));
       return true;
     };
     Block blk;
@@ -157,10 +154,13 @@ std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& mo
     }
     blk.o = o.front();
     blk.down = down.front();
+    for (const auto* ps : {&blk.qkv, &blk.gate_up, &o, &down})
+      for (const auto& p : *ps) f->lora_in_kernel_ += p.A.defined() && p.lora_in_kernel;
     if (options.inputs_in_products) {
-      // The op runs inside the one product that reads it; a LoRA reads the op's output itself.
+      // The op runs inside the one product that reads it (and inside its LoRA's first half).
       auto takes = [&](const std::vector<Product>& ps, const GemvInputOp& op) {
-        return ps.size() == 1 && !ps.front().A.defined() && packed_gemv_input_op_supported(ps.front().packed, 1, dt, op);
+        const Product& p = ps.front();
+        return ps.size() == 1 && (!p.A.defined() || p.lora_in_kernel) && packed_gemv_input_op_supported(p.packed, 1, dt, op);
       };
       blk.norm_in_qkv = takes(blk.qkv, {GemvInputOp::Kind::RmsNorm, blk.attn_norm, f->eps_});
       blk.norm_in_gate_up = takes(blk.gate_up, {GemvInputOp::Kind::RmsNorm, blk.mlp_norm, f->eps_});
@@ -174,13 +174,25 @@ std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& mo
 
 namespace {
 
-// x Ŵᵀ (+ the LoRA term) (+ residual), the additions folded into the product's output.
-torch::Tensor run(const FusedDecodeBlocks::Product& p, const torch::Tensor& x, const torch::Tensor& residual) {
+// op(x) Ŵᵀ (+ the LoRA term) (+ residual), the additions folded into the product's output; op is
+// inside the product (the caller checked), or Plain.
+torch::Tensor run(const FusedDecodeBlocks::Product& p, const torch::Tensor& x, const torch::Tensor& residual,
+                  const GemvInputOp& op = {}) {
   auto x2 = x.reshape({1, -1});
-  torch::Tensor add = residual.defined() ? residual.reshape({1, -1}) : residual;
-  if (p.A.defined()) {
-    auto u = torch::mm(x2, p.A.t());
-    add = add.defined() ? torch::addmm(add, u, p.B.t()) : torch::mm(u, p.B.t());
+  const auto res = residual.defined() ? residual.reshape({1, -1}) : residual;
+  if (p.A.defined() && p.lora_in_kernel)
+    return packed_gemv_with_input_op(x2, p.packed, op, res, {p.B, lora_down_kernel(x2, p.A, op), p.split0, p.split1});
+  if (op.kind != GemvInputOp::Kind::Plain) return packed_gemv_with_input_op(x2, p.packed, op, res);
+  if (!p.A.defined()) return packed_gemv_kernel(x2, p.packed, true, res);
+  // Products the tensor-core kernel does not take: u = x Aᵀ, then each linear's rows get u's slice Bᵀ.
+  const auto u = torch::mm(x2, p.A.t());
+  auto add = res.defined() ? res.clone() : torch::zeros({1, p.packed.out}, x2.options());
+  const int64_t rank = p.B.size(1), bounds[] = {0, std::min(p.split0, p.packed.out), std::min(p.split1, p.packed.out),
+                                                p.packed.out};
+  for (int j = 0; j < 3; ++j) {
+    if (bounds[j + 1] > bounds[j])
+      add.narrow(1, bounds[j], bounds[j + 1] - bounds[j])
+          .add_(torch::mm(u.narrow(1, j * rank, rank), p.B.narrow(0, bounds[j], bounds[j + 1] - bounds[j]).t()));
   }
   return packed_gemv_kernel(x2, p.packed, true, add);
 }
@@ -199,17 +211,14 @@ torch::Tensor FusedDecodeBlocks::step(int64_t b, const torch::Tensor& x, const t
   const Block& w = blocks_.at(static_cast<size_t>(b));
   // The normalized group products: inside the product, or a separate norm first.
   auto normed = [&](const std::vector<Product>& ps, bool inside, const torch::Tensor& in, const torch::Tensor& nw) {
-    if (inside)
-      return packed_gemv_with_input_op(in.reshape({1, -1}), ps.front().packed, {GemvInputOp::Kind::RmsNorm, nw, eps_});
+    if (inside) return run(ps.front(), in, {}, {GemvInputOp::Kind::RmsNorm, nw, eps_});
     return run_group(ps, rms_norm_kernel(in, nw, eps_));
   };
   auto q = rope_kv_write_kernel(normed(w.qkv, w.norm_in_qkv, x, w.attn_norm), cos, sin, pos, kv.k, kv.v, heads_);
   auto attn = decode_attention_kernel(q, kv.k, kv.v, pos, scale_);
   auto x1 = run(w.o, attn, x);
   auto gu = normed(w.gate_up, w.norm_in_gate_up, x1, w.mlp_norm);
-  if (w.silu_in_down)
-    return packed_gemv_with_input_op(gu, w.down.packed, {GemvInputOp::Kind::SiluMul, {}, 0.0}, x1.reshape({1, -1}))
-        .view(x.sizes());
+  if (w.silu_in_down) return run(w.down, gu, x1, {GemvInputOp::Kind::SiluMul, {}, 0.0}).view(x.sizes());
   return run(w.down, silu_mul_kernel(gu), x1).view(x.sizes());
 }
 

@@ -19,7 +19,7 @@
 namespace apiq {
 
 struct FusedDecodeOptions {
-  bool inputs_in_products = true;  // RMSNorm and SiLU·mul inside the next product (where it has no LoRA)
+  bool inputs_in_products = true;  // RMSNorm and SiLU·mul inside the next product (and its LoRA's first half)
   bool byte_zeros = true;          // uint8 copies of int32 zero points that all lie in 0..255: a quarter of
                                    // their bytes per token (the model's own int32 ones stay for other paths)
 };
@@ -45,11 +45,19 @@ class FusedDecodeBlocks {
   int64_t inputs_in_products() const { return inputs_in_products_; }
   // Products reading uint8 zero points, and the bytes those copies hold.
   int64_t byte_zero_products() const { return byte_zero_products_; }
+  // Products whose LoRA runs as lora_down_kernel + the product's epilogue (not two dense products).
+  int64_t lora_products_in_kernel() const { return lora_in_kernel_; }
   int64_t byte_zero_bytes() const { return byte_zero_bytes_; }
 
+  // A LoRA, or A and B undefined: the group's A factors stacked [linears·R, in] and scaling·B
+  // [out, R], each row its own linear's (zeros where a linear has a smaller rank or none); rows
+  // [0, split0), [split0, split1), [split1, out) are linears 0, 1, 2 of the group. in_kernel: the
+  // product adds it (lora_down_kernel + its epilogue), else two dense products per linear.
   struct Product {
     PackedLinear packed;
-    torch::Tensor A, B;  // LoRA: [R, in] and scaling·B [out, R] (block-diagonal over a group), or undefined
+    torch::Tensor A, B;
+    int64_t split0 = 0x7fffffff, split1 = 0x7fffffff;
+    bool lora_in_kernel = false;
   };
 
  private:
@@ -65,6 +73,7 @@ class FusedDecodeBlocks {
   int64_t heads_ = 0;
   double eps_ = 0.0, scale_ = 0.0;
   int64_t fused_groups_ = 0, inputs_in_products_ = 0, byte_zero_products_ = 0, byte_zero_bytes_ = 0;
+  int64_t lora_in_kernel_ = 0;
 };
 
 }  // namespace apiq

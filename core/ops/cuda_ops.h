@@ -75,7 +75,18 @@ struct GemvInputOp {
 // weight of `in` elements in that dtype on p's device).
 bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::ScalarType dtype,
                                     const GemvInputOp& op);
+// An unmerged LoRA that the tensor-core product adds to its output (before the residual): rows of
+// a fused group's linears at [0, split0), [split0, split1), [split1, out) read their own rank-sized
+// slice of u. b [out, rank] in x's dtype with the scaling folded in; u float32 [rows, ≥ linears·rank]
+// from lora_down_kernel with the linears' A factors stacked.
+struct GemvLoraTerm {
+  torch::Tensor b, u;
+  int64_t split0 = 0x7fffffff, split1 = 0x7fffffff;
+};
 torch::Tensor packed_gemv_with_input_op(const torch::Tensor& x, const PackedLinear& p, const GemvInputOp& op,
-                                        const torch::Tensor& residual = {});
+                                        const torch::Tensor& residual = {}, const GemvLoraTerm& lora = {});
+// u [rows, n] float32 = op(x) Aᵀ for A [n, in] in x's dtype (fp16/bf16, in a multiple of 8): the first
+// half of an unmerged LoRA in decode, with op's roundings (lora_decode.cu).
+torch::Tensor lora_down_kernel(const torch::Tensor& x, const torch::Tensor& A, const GemvInputOp& op = {});
 
 }  // namespace apiq

@@ -148,7 +148,8 @@ namespace {
 
 // y [rows, out] = op(xc) Ŵᵀ (+ residual) for the rows of the product's input xc, on xc's stream.
 torch::Tensor launch_gemv(const torch::Tensor& xc, const PackedLinear& p, kernels::GemvPath path,
-                          const torch::Tensor& residual, const kernels::GemvPrologue& pro) {
+                          const torch::Tensor& residual, const kernels::GemvPrologue& pro,
+                          const kernels::GemvLora& lora = {}) {
   const int64_t m = xc.size(0);
   auto y = torch::empty({m, p.out}, xc.options());
   torch::Tensor res;
@@ -163,9 +164,45 @@ torch::Tensor launch_gemv(const torch::Tensor& xc, const PackedLinear& p, kernel
                                            p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
                                            zero_data(p), y.data_ptr(), m, p.out, p.in, p.group_size, p.bits, stream(),
                                            path, gemv_overlap_enabled(), zero_type(p),
-                                           res.defined() ? res.data_ptr() : nullptr, pro),
+                                           res.defined() ? res.data_ptr() : nullptr, pro, lora),
                "packed gemv");
   return y;
+}
+
+// The kernels' form of an input op; `held` keeps the contiguous norm weight alive.
+kernels::GemvPrologue prologue_of(const GemvInputOp& op, torch::Tensor& held) {
+  kernels::GemvPrologue pro;
+  pro.input = op.kind == GemvInputOp::Kind::RmsNorm   ? kernels::GemvInput::RmsNorm
+              : op.kind == GemvInputOp::Kind::SiluMul ? kernels::GemvInput::SiluMul
+                                                      : kernels::GemvInput::Plain;
+  if (pro.input == kernels::GemvInput::RmsNorm) {
+    TORCH_CHECK(op.norm_weight.defined(), "gemv input op: RMSNorm without a norm weight");
+    held = op.norm_weight.contiguous();
+    pro.norm_weight = held.data_ptr();
+    pro.eps = static_cast<float>(op.eps);
+  }
+  return pro;
+}
+
+// The kernel's view of a LoRA term, checked against the product's rows and input rows.
+kernels::GemvLora lora_of(const GemvLoraTerm& t, const PackedLinear& p, const torch::Tensor& xc) {
+  kernels::GemvLora l;
+  if (!t.b.defined()) return l;
+  TORCH_CHECK(t.b.dim() == 2 && t.b.size(0) == p.out && t.b.is_contiguous() && t.b.scalar_type() == xc.scalar_type() &&
+                  t.b.device() == xc.device(),
+              "packed gemv LoRA: b must be a contiguous [", p.out, ", rank] tensor in x's dtype on its device");
+  const int64_t linears = 1 + (t.split0 < p.out) + (t.split1 < p.out);
+  TORCH_CHECK(t.u.defined() && t.u.dim() == 2 && t.u.size(0) == xc.size(0) && t.u.is_contiguous() &&
+                  t.u.scalar_type() == torch::kFloat && t.u.device() == xc.device() &&
+                  t.u.size(1) >= linears * t.b.size(1) && t.split0 <= t.split1,
+              "packed gemv LoRA: u must be float32 [rows, linears · rank] on x's device, splits in order");
+  l.b = t.b.data_ptr();
+  l.u = t.u.data_ptr<float>();
+  l.rank = static_cast<int>(t.b.size(1));
+  l.u_stride = static_cast<int>(t.u.size(1));
+  l.split0 = static_cast<int>(std::min<int64_t>(t.split0, 0x7fffffff));
+  l.split1 = static_cast<int>(std::min<int64_t>(t.split1, 0x7fffffff));
+  return l;
 }
 
 }  // namespace
@@ -199,7 +236,7 @@ bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::
 }
 
 torch::Tensor packed_gemv_with_input_op(const torch::Tensor& x, const PackedLinear& p, const GemvInputOp& op,
-                                        const torch::Tensor& residual) {
+                                        const torch::Tensor& residual, const GemvLoraTerm& lora) {
   check_packed(p, "packed_gemv_with_input_op");
   const int64_t width = op.kind == GemvInputOp::Kind::SiluMul ? 2 * p.in : p.in;
   TORCH_CHECK(x.is_cuda() && x.size(-1) == width && x.device() == p.packed.device(),
@@ -207,19 +244,31 @@ torch::Tensor packed_gemv_with_input_op(const torch::Tensor& x, const PackedLine
   auto xc = x.reshape({-1, width}).contiguous();
   TORCH_CHECK(packed_gemv_input_op_supported(p, xc.size(0), xc.scalar_type(), op),
               "packed_gemv_with_input_op: the tensor-core product does not take this input (shape, dtype or norm weight)");
-  kernels::GemvPrologue pro;
-  pro.input = op.kind == GemvInputOp::Kind::RmsNorm ? kernels::GemvInput::RmsNorm
-              : op.kind == GemvInputOp::Kind::SiluMul ? kernels::GemvInput::SiluMul
-                                                        : kernels::GemvInput::Plain;
   torch::Tensor w;
-  if (pro.input == kernels::GemvInput::RmsNorm) {
-    w = op.norm_weight.contiguous();
-    pro.norm_weight = w.data_ptr();
-    pro.eps = static_cast<float>(op.eps);
-  }
+  const auto pro = prologue_of(op, w);
   auto out_sizes = x.sizes().vec();
   out_sizes.back() = p.out;
-  return launch_gemv(xc, p, kernels::GemvPath::Auto, residual, pro).view(out_sizes);
+  return launch_gemv(xc, p, kernels::GemvPath::Auto, residual, pro, lora_of(lora, p, xc)).view(out_sizes);
+}
+
+torch::Tensor lora_down_kernel(const torch::Tensor& x, const torch::Tensor& A, const GemvInputOp& op) {
+  const int64_t in = A.size(-1), width = op.kind == GemvInputOp::Kind::SiluMul ? 2 * in : in;
+  TORCH_CHECK(x.is_cuda() && A.dim() == 2 && x.size(-1) == width && A.device() == x.device() &&
+                  A.scalar_type() == x.scalar_type(),
+              "lora_down_kernel: x [..., ", width, "] and A [n, ", in, "] on one CUDA device in one dtype");
+  auto xc = x.reshape({-1, width}).contiguous();
+  auto Ac = A.contiguous();
+  torch::Tensor w;
+  const auto pro = prologue_of(op, w);
+  TORCH_CHECK(!w.defined() || (w.numel() == in && w.scalar_type() == x.scalar_type() && w.device() == x.device()),
+              "lora_down_kernel: the norm weight must have ", in, " elements in x's dtype on its device");
+  auto u = torch::empty({xc.size(0), A.size(0)}, xc.options().dtype(torch::kFloat));
+  c10::cuda::CUDAGuard guard(x.device());
+  check_launch(kernels::launch_lora_down(xc.data_ptr(), elem_type(xc.scalar_type(), "lora_down"), Ac.data_ptr(),
+                                         u.data_ptr<float>(), xc.size(0), A.size(0), in, pro, stream(),
+                                         gemv_overlap_enabled()),
+               "lora down");
+  return u;
 }
 
 #else  // no CUDA kernels in this build
@@ -237,9 +286,10 @@ bool packed_gemv_uses_tensor_cores(const PackedLinear&, const torch::Tensor&) { 
 torch::Tensor packed_gemv_kernel(const torch::Tensor&, const PackedLinear&, bool, const torch::Tensor&) { no_kernels(); }
 bool packed_gemv_input_op_supported(const PackedLinear&, int64_t, torch::ScalarType, const GemvInputOp&) { return false; }
 torch::Tensor packed_gemv_with_input_op(const torch::Tensor&, const PackedLinear&, const GemvInputOp&,
-                                        const torch::Tensor&) {
+                                        const torch::Tensor&, const GemvLoraTerm&) {
   no_kernels();
 }
+torch::Tensor lora_down_kernel(const torch::Tensor&, const torch::Tensor&, const GemvInputOp&) { no_kernels(); }
 
 #endif
 

@@ -318,9 +318,58 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   auto r = apiq::test::check_static_decode(built.model, prompt, steps, true);
   EXPECT_LT(r.max_err, 2e-2 * std::max(1.0, r.max_ref)) << "logits up to " << r.max_ref;
 
-  // With a LoRA on every linear the norms and SiLU·mul stay kernels (the LoRA reads their output).
+  // With a LoRA on every linear the norms and SiLU·mul stay inside the products too: the LoRA's
+  // first half applies them itself, its second half is the product's epilogue.
   auto lora = perturbed_model(cfg, 8, 2, 64);
   auto with_lora = FusedDecodeBlocks::build(lora.model, 32);
   ASSERT_NE(with_lora, nullptr);
-  EXPECT_EQ(with_lora->inputs_in_products(), 0);
+  EXPECT_EQ(with_lora->inputs_in_products(), 3 * cfg.num_hidden_layers);
+  EXPECT_EQ(with_lora->lora_products_in_kernel(), 4 * cfg.num_hidden_layers);
+  auto rl = apiq::test::check_static_decode(lora.model, prompt, steps, true);
+  EXPECT_LT(rl.max_err, 2e-2 * std::max(1.0, rl.max_ref)) << "logits up to " << rl.max_ref;
+}
+
+// The unmerged LoRA of decode: u = op(x) Aᵀ (lora_down_kernel) and y = op(x) Ŵᵀ + u's slice Bᵀ + r
+// inside the product, the rows split over three linears of unequal size, against float64; 12 rows
+// of the 11008-wide case run as two launches (the second reads u from row 8).
+TEST(CudaFusedDecode, ProductAddsAnUnmergedLoraAsFloat64Does) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(25);
+  const int64_t rank = 16;
+  for (const auto& s : kTensorCoreShapes) {
+    auto p = random_packed_linear(s.out, s.in, s.bits, s.group, kCuda);
+    const auto bf = on_cuda(torch::kBFloat16);
+    auto A = (torch::randn({3 * rank, s.in}, bf) * 0.05).contiguous();
+    auto B = (torch::randn({s.out, rank}, bf) * 0.05).contiguous();
+    auto w = (torch::randn({s.in}, on_cuda(torch::kFloat)) * 0.5 + 1).to(torch::kBFloat16);
+    const int64_t split0 = s.out / 3, split1 = s.out / 2, bounds[] = {0, split0, split1, s.out};
+    for (const GemvInputOp& op : {GemvInputOp{}, GemvInputOp{GemvInputOp::Kind::RmsNorm, w, 1e-5},
+                                  GemvInputOp{GemvInputOp::Kind::SiluMul, {}, 0.0}}) {
+      const bool silu = op.kind == GemvInputOp::Kind::SiluMul;
+      for (int64_t m : {1, 3, 12}) {
+        auto x = torch::randn({m, silu ? 2 * s.in : s.in}, bf) * 2;
+        auto x64 = x.to(torch::kDouble), in64 = x64;
+        if (op.kind == GemvInputOp::Kind::RmsNorm)
+          in64 = x64 * torch::rsqrt(x64.pow(2).mean(-1, true) + 1e-5) * w.to(torch::kDouble);
+        if (silu) {
+          auto g = x64.narrow(1, 0, s.in), up = x64.narrow(1, s.in, s.in);
+          in64 = g * torch::sigmoid(g) * up;
+        }
+        const std::string what = std::to_string(s.out) + "x" + std::to_string(s.in) + " m " + std::to_string(m) +
+                                 " op " + std::to_string(static_cast<int>(op.kind));
+        auto u = lora_down_kernel(x, A, op);
+        EXPECT_LT(rel_err(u, torch::mm(in64, A.to(torch::kDouble).t())), 2e-2) << what;
+        auto r = torch::randn({m, s.out}, bf);
+        auto y = packed_gemv_with_input_op(x, p, op, r, {B, u, split0, split1});
+        auto ref = torch::mm(in64, dequantized64(p).t()) + r.to(torch::kDouble);
+        for (int j = 0; j < 3; ++j)
+          ref.narrow(1, bounds[j], bounds[j + 1] - bounds[j])
+              .add_(torch::mm(u.to(torch::kDouble).narrow(1, j * rank, rank),
+                              B.to(torch::kDouble).narrow(0, bounds[j], bounds[j + 1] - bounds[j]).t()));
+        EXPECT_LT(rel_err(y, ref), 3e-2) << what;
+        // Without the LoRA's terms the result is measurably different (the test can fail).
+        EXPECT_GT(rel_err(packed_gemv_with_input_op(x, p, op, r), ref), 1e-3) << what;
+      }
+    }
+  }
 }
