@@ -127,11 +127,16 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     bool merged = false;  // float32 zero points: a QA-HiRA adapter merged in (apiq merge)
     bool fused = true;    // FusedDecodeBlocks (with the graph); false: the composed ops per block
     bool folded = true;   // norms and SiLU·mul inside the products, uint8 zero points (FusedDecodeOptions)
+    bool staged = false;  // the product's staged form (set_packed_gemv_staging)
+    bool lora_in = false; // the LoRA as lora_down + the product's epilogue (FusedDecodeOptions)
   };
-  for (const Variant v : {Variant{0, true}, Variant{0, true, false, true, false}, Variant{0, true, false, false},
-                          Variant{0, false}, Variant{o.e2e_rank, true}, Variant{o.e2e_rank, true, false, false},
-                          Variant{0, true, true}}) {
-    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded)) continue;  // on the CPU these variants are one path
+  const int64_t rank = o.e2e_rank;
+  for (const Variant v : {Variant{0, true}, Variant{0, true, false, true, true, true}, Variant{0, true, false, true, false},
+                          Variant{0, true, false, false}, Variant{0, false}, Variant{rank, true},
+                          Variant{rank, true, false, true, true, false, true}, Variant{rank, true, false, true, true, true, true},
+                          Variant{rank, true, false, false}, Variant{0, true, true}}) {
+    // On the CPU these variants are one path.
+    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.staged || v.lora_in)) continue;
     RandomPackedModelOptions mo;
     mo.rank = v.rank;
     mo.float_zeros = v.merged;
@@ -146,12 +151,17 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     go.cuda_graph = v.graph;
     go.fused_decode = v.fused;
     go.fused_options.inputs_in_products = go.fused_options.byte_zeros = v.folded;
+    go.fused_options.lora_in_products = v.lora_in;
+    const bool staging_before = packed_gemv_staging();
+    set_packed_gemv_staging(v.staged);
     const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
+    set_packed_gemv_staging(staging_before);
     BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
                    (v.merged ? ", QA-HiRA merged (float zeros)" : "") +
                    (dev.is_cuda() && !v.graph ? ", no graph" : "") +
                    (dev.is_cuda() && v.graph && !v.fused ? ", composed ops" : "") +
-                   (dev.is_cuda() && v.fused && !v.folded ? ", norms/SiLU as kernels, int32 zeros" : ""),
+                   (dev.is_cuda() && v.fused && !v.folded ? ", norms/SiLU as kernels, int32 zeros" : "") +
+                   (v.lora_in ? ", LoRA in the products" : "") + (v.staged ? ", staged product" : ""),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;
     // Packed weights and the head read once per token (embeddings: one row).

@@ -28,6 +28,8 @@
 // SiLU·mul; GemvPrologue): every block reads all of x anyway, so decode saves those kernels.
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 #include "device_limits.cuh"
 #include "device_types.cuh"
@@ -462,9 +464,6 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   return p;
 }
 
-#ifndef APIQ_GEMV_STAGING
-#define APIQ_GEMV_STAGING 1  // 0: register slots only (diagnostics: tools/gemv_microbench.cu)
-#endif
 #ifndef APIQ_GEMV_RING
 #define APIQ_GEMV_RING kMaxRing
 #endif
@@ -473,7 +472,7 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
 // beside this one), else the deepest that fits one block.
 void stage(Plan& p, int bits, int64_t m, int64_t rows, int64_t cols, ZeroType zt, const void* words) {
   const int gpc = 4 / p.qpg, zsize = static_cast<int>(zero_bytes(zt));
-  if (!APIQ_GEMV_STAGING || !copy_size_ok(gpc * zsize) || !copy_size_ok(2 * gpc) ||
+  if (!gemv_staging() || !copy_size_ok(gpc * zsize) || !copy_size_ok(2 * gpc) ||
       reinterpret_cast<uintptr_t>(words) % 16 != 0)
     return;
   const DeviceLimits* d = current_device();
@@ -502,7 +501,21 @@ bool split_rows(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols
          plan(bits, x_type, m - 8, rows, cols, group, scales, zeros, zt).qpg != 0;
 }
 
+// -1 until the environment is read.
+std::atomic<int> g_staging{-1};
+
 }  // namespace
+
+void set_gemv_staging(bool on) { g_staging.store(on ? 1 : 0); }
+bool gemv_staging() {
+  int v = g_staging.load();
+  if (v < 0) {
+    const char* e = std::getenv("APIQ_GEMV_STAGING");
+    v = e && std::strcmp(e, "1") == 0 ? 1 : 0;
+    g_staging.store(v);
+  }
+  return v == 1;
+}
 
 bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
                                const void* scales, const void* zeros, ZeroType zt) {

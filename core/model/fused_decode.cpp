@@ -50,7 +50,7 @@ std::optional<PackedLinear> span_group(const std::vector<PackedProduct>& parts) 
 
 // The group's product with its LoRA terms in FusedDecodeBlocks::Product's form.
 FusedDecodeBlocks::Product with_lora(const PackedLinear& packed, const std::vector<PackedProduct>& parts,
-                                     torch::ScalarType dt) {
+                                     torch::ScalarType dt, bool in_kernel) {
   FusedDecodeBlocks::Product prod{packed, {}, {}};
   int64_t rank = 0;
   for (const auto& p : parts) rank = std::max<int64_t>(rank, p.lora ? p.lora->A.size(0) : 0);
@@ -70,7 +70,7 @@ FusedDecodeBlocks::Product with_lora(const PackedLinear& packed, const std::vect
     if (j == 0 && parts.size() > 1) prod.split0 = o0;
     if (j == 1 && parts.size() > 2) prod.split1 = o0;
   }
-  prod.lora_in_kernel = packed.in % 8 == 0 && packed_gemv_input_op_supported(packed, 1, dt, {});
+  prod.lora_in_kernel = in_kernel && packed.in % 8 == 0 && packed_gemv_input_op_supported(packed, 1, dt, {});
   return prod;
 }
 
@@ -130,11 +130,11 @@ std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& mo
         parts.push_back(*p);
       }
       if (auto spanned = span_group(parts)) {
-        out.push_back(with_lora(*spanned, parts, dt));
+        out.push_back(with_lora(*spanned, parts, dt, options.lora_in_products));
         if (parts.size() > 1) ++f->fused_groups_;
         return true;
       }
-      for (const auto& p : parts) out.push_back(with_lora(*p.packed, {p}, dt));
+      for (const auto& p : parts) out.push_back(with_lora(*p.packed, {p}, dt, options.lora_in_products));
       return true;
     };
     Block blk;

@@ -42,6 +42,9 @@ class ScopedGemvOverlap {
   bool prev_;
 };
 bool gemv_overlap_enabled();
+// The tensor-core product's staged form (kernels::set_gemv_staging): process-wide, off by default.
+void set_packed_gemv_staging(bool on);
+bool packed_gemv_staging();
 
 // Fused fake-quantization with learnable clipping (asymmetric int, group-wise): the same value and
 // gradients (γ, β and, when W requires grad, W) as GroupQuantizer's composed ops, in one pass each

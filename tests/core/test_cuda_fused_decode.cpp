@@ -320,13 +320,28 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
 
   // With a LoRA on every linear the norms and SiLU·mul stay inside the products too: the LoRA's
   // first half applies them itself, its second half is the product's epilogue.
+  // (FusedDecodeOptions::lora_in_products; by default the LoRA stays two dense products and the
+  // norms and SiLU·mul that it reads stay kernels.) Both against the full forward, with the staged
+  // product too.
   auto lora = perturbed_model(cfg, 8, 2, 64);
-  auto with_lora = FusedDecodeBlocks::build(lora.model, 32);
+  EXPECT_EQ(FusedDecodeBlocks::build(lora.model, 32)->inputs_in_products(), 0);
+  FusedDecodeOptions in_products;
+  in_products.lora_in_products = true;
+  auto with_lora = FusedDecodeBlocks::build(lora.model, 32, nullptr, in_products);
   ASSERT_NE(with_lora, nullptr);
   EXPECT_EQ(with_lora->inputs_in_products(), 3 * cfg.num_hidden_layers);
   EXPECT_EQ(with_lora->lora_products_in_kernel(), 4 * cfg.num_hidden_layers);
-  auto rl = apiq::test::check_static_decode(lora.model, prompt, steps, true);
-  EXPECT_LT(rl.max_err, 2e-2 * std::max(1.0, rl.max_ref)) << "logits up to " << rl.max_ref;
+  for (bool staged : {false, true}) {
+    set_packed_gemv_staging(staged);
+    StaticDecoder d(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
+    StaticDecoder ref(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
+    ASSERT_TRUE(d.fused()) << d.fused_reason();
+    const double el = logit_gap(d, ref, prompt, steps, &scale);
+    EXPECT_LT(el, 2e-2 * std::max(1.0, scale)) << (staged ? "staged, " : "") << "logits up to " << scale;
+    auto rs = apiq::test::check_static_decode(built.model, prompt, steps, true);
+    EXPECT_LT(rs.max_err, 2e-2 * std::max(1.0, rs.max_ref)) << (staged ? "staged, " : "") << "logits up to " << rs.max_ref;
+  }
+  set_packed_gemv_staging(false);
 }
 
 // The unmerged LoRA of decode: u = op(x) Aᵀ (lora_down_kernel) and y = op(x) Ŵᵀ + u's slice Bᵀ + r
@@ -360,7 +375,9 @@ TEST(CudaFusedDecode, ProductAddsAnUnmergedLoraAsFloat64Does) {
         auto u = lora_down_kernel(x, A, op);
         EXPECT_LT(rel_err(u, torch::mm(in64, A.to(torch::kDouble).t())), 2e-2) << what;
         auto r = torch::randn({m, s.out}, bf);
+        set_packed_gemv_staging(m == 3);  // both forms of the product
         auto y = packed_gemv_with_input_op(x, p, op, r, {B, u, split0, split1});
+        set_packed_gemv_staging(false);
         auto ref = torch::mm(in64, dequantized64(p).t()) + r.to(torch::kDouble);
         for (int j = 0; j < 3; ++j)
           ref.narrow(1, bounds[j], bounds[j + 1] - bounds[j])
