@@ -56,6 +56,7 @@ constexpr int kNormFloats = kMaxRows * (kWarps + 1);  // RMSNorm: rstd [m] and s
 constexpr int kStagedWarps = 8;
 constexpr int kMaxRing = 8;  // items in flight per warp (copy_async_wait takes 0 … 7 pending)
 template <bool S> constexpr int warps_of = S ? kStagedWarps : kWarps;
+static_assert(kWarps >= kStagedWarps, "RMSNorm's statistics are sized for kWarps");
 
 // Shared memory before the staged ring, in words: x in pairs, the group sums, the warps' partial
 // sums for part_tiles tiles, RMSNorm's statistics; rounded up to 16 bytes.
@@ -79,7 +80,7 @@ __global__ void __launch_bounds__(warps_of<STAGED> * 32, STAGED ? 2 : kBlocksPer
   using S = Staged<BITS, QPG, Z>;
   static_assert(!STAGED || S::kPossible, "staged only where zeros and scales are whole copies");
   constexpr int W = warps_of<STAGED>, NTH = W * 32;
-  extern __shared__ uint32_t smem[];
+  extern __shared__ __align__(16) uint32_t smem[];  // 16-byte cp.async and uint4 reads
   const int n_words = cols / G::PER, n_groups = n_words / G::GROUP_WORDS, chunks = n_words / G::CHUNK_WORDS;
   const int b = static_cast<int>(blockIdx.x);
   const int t_begin = b * tiles_base + min(b, tiles_rem);

@@ -71,6 +71,16 @@ FusedDecodeBlocks::Product with_lora(const PackedLinear& packed, const std::vect
     if (j == 1 && parts.size() > 2) prod.split1 = o0;
   }
   prod.lora_in_kernel = in_kernel && packed.in % 8 == 0 && packed_gemv_input_op_supported(packed, 1, dt, {});
+  if (!prod.lora_in_kernel) {
+    // For two dense products: B block-diagonal [out, linears·R], linear j's rows in columns j·R….
+    auto bd = torch::zeros({packed.out, prod.A.size(0)}, opts);
+    const int64_t bounds[] = {0, std::min(prod.split0, packed.out), std::min(prod.split1, packed.out), packed.out};
+    for (int64_t j = 0; j < static_cast<int64_t>(parts.size()); ++j)
+      bd.narrow(0, bounds[j], bounds[j + 1] - bounds[j])
+          .narrow(1, j * rank, rank)
+          .copy_(prod.B.narrow(0, bounds[j], bounds[j + 1] - bounds[j]));
+    prod.B = bd;
+  }
   return prod;
 }
 
@@ -184,17 +194,9 @@ torch::Tensor run(const FusedDecodeBlocks::Product& p, const torch::Tensor& x, c
     return packed_gemv_with_input_op(x2, p.packed, op, res, {p.B, lora_down_kernel(x2, p.A, op), p.split0, p.split1});
   if (op.kind != GemvInputOp::Kind::Plain) return packed_gemv_with_input_op(x2, p.packed, op, res);
   if (!p.A.defined()) return packed_gemv_kernel(x2, p.packed, true, res);
-  // Products the tensor-core kernel does not take: u = x Aᵀ, then each linear's rows get u's slice Bᵀ.
+  // Two dense products (B block-diagonal here, see with_lora), their sum added by the product.
   const auto u = torch::mm(x2, p.A.t());
-  auto add = res.defined() ? res.clone() : torch::zeros({1, p.packed.out}, x2.options());
-  const int64_t rank = p.B.size(1), bounds[] = {0, std::min(p.split0, p.packed.out), std::min(p.split1, p.packed.out),
-                                                p.packed.out};
-  for (int j = 0; j < 3; ++j) {
-    if (bounds[j + 1] > bounds[j])
-      add.narrow(1, bounds[j], bounds[j + 1] - bounds[j])
-          .add_(torch::mm(u.narrow(1, j * rank, rank), p.B.narrow(0, bounds[j], bounds[j + 1] - bounds[j]).t()));
-  }
-  return packed_gemv_kernel(x2, p.packed, true, add);
+  return packed_gemv_kernel(x2, p.packed, true, res.defined() ? torch::addmm(res, u, p.B.t()) : torch::mm(u, p.B.t()));
 }
 
 torch::Tensor run_group(const std::vector<FusedDecodeBlocks::Product>& ps, const torch::Tensor& x) {

@@ -54,8 +54,9 @@ class FusedDecodeBlocks {
 
   // A LoRA, or A and B undefined: the group's A factors stacked [linears·R, in] and scaling·B
   // [out, R], each row its own linear's (zeros where a linear has a smaller rank or none); rows
-  // [0, split0), [split0, split1), [split1, out) are linears 0, 1, 2 of the group. in_kernel: the
-  // product adds it (lora_down_kernel + its epilogue), else two dense products per linear.
+  // [0, split0), [split0, split1), [split1, out) are linears 0, 1, 2 of the group. lora_in_kernel:
+  // the product adds it (lora_down_kernel + its epilogue); else two dense products, with B
+  // block-diagonal [out, linears·R].
   struct Product {
     PackedLinear packed;
     torch::Tensor A, B;

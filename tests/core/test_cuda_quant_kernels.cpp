@@ -198,6 +198,9 @@ TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
                                     {2, {9, 11008, 64}},  {4, {16, 128, 32}},   {4, {45, 384, 64}},
                                     {4, {100, 1024, 128}}, {4, {300, 2048, 32}}};
   // Both forms of the tensor-core product: register slots, and items staged in shared memory.
+  struct StagingOffAtExit {
+    ~StagingOffAtExit() { set_packed_gemv_staging(false); }
+  } off_at_exit;  // also when an assertion leaves the test early
   for (bool staged : {false, true}) {
   SCOPED_TRACE(staged ? "staged" : "register slots");
   set_packed_gemv_staging(staged);
@@ -211,7 +214,6 @@ TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
     EXPECT_LT(gemv_error(y, packed_gemv_kernel(x, p, /*tensor_cores=*/false), x, w64), 2 * eps);
   });
   }
-  set_packed_gemv_staging(false);
   // Shapes the tensor-core kernel does not take go to the CUDA-core one.
   auto x = torch::randn({1, 100}, torch::TensorOptions().device(kCuda).dtype(torch::kBFloat16));
   EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 100, 2, 50, kCuda), x));
