@@ -56,30 +56,22 @@ FusedDecodeBlocks::Product with_lora(const PackedLinear& packed, const std::vect
   for (const auto& p : parts) rank = std::max<int64_t>(rank, p.lora ? p.lora->A.size(0) : 0);
   if (rank == 0) return prod;
   const auto opts = packed.packed.options().dtype(dt);
-  prod.A = torch::zeros({static_cast<int64_t>(parts.size()) * rank, packed.in}, opts);
-  prod.B = torch::zeros({packed.out, rank}, opts);
+  const auto n = static_cast<int64_t>(parts.size());
+  prod.lora_in_kernel = in_kernel && packed.in % 8 == 0 && packed_gemv_input_op_supported(packed, 1, dt, {});
+  prod.A = torch::zeros({n * rank, packed.in}, opts);
+  // In the product: B [out, R]; for two dense products: block-diagonal [out, n·R], linear j in columns j·R….
+  prod.B = torch::zeros({packed.out, prod.lora_in_kernel ? rank : n * rank}, opts);
   int64_t o0 = 0;
-  for (size_t j = 0; j < parts.size(); ++j) {
-    const auto& p = parts[j];
+  for (int64_t j = 0; j < n; ++j) {
+    const auto& p = parts[static_cast<size_t>(j)];
     if (p.lora) {
       const int64_t r = p.lora->A.size(0);
-      prod.A.narrow(0, static_cast<int64_t>(j) * rank, r).copy_(p.lora->A);
-      prod.B.narrow(0, o0, p.packed->out).narrow(1, 0, r).copy_(p.lora->B * p.lora->scaling);
+      prod.A.narrow(0, j * rank, r).copy_(p.lora->A);
+      prod.B.narrow(0, o0, p.packed->out).narrow(1, prod.lora_in_kernel ? 0 : j * rank, r).copy_(p.lora->B * p.lora->scaling);
     }
     o0 += p.packed->out;
-    if (j == 0 && parts.size() > 1) prod.split0 = o0;
-    if (j == 1 && parts.size() > 2) prod.split1 = o0;
-  }
-  prod.lora_in_kernel = in_kernel && packed.in % 8 == 0 && packed_gemv_input_op_supported(packed, 1, dt, {});
-  if (!prod.lora_in_kernel) {
-    // For two dense products: B block-diagonal [out, linears·R], linear j's rows in columns j·R….
-    auto bd = torch::zeros({packed.out, prod.A.size(0)}, opts);
-    const int64_t bounds[] = {0, std::min(prod.split0, packed.out), std::min(prod.split1, packed.out), packed.out};
-    for (int64_t j = 0; j < static_cast<int64_t>(parts.size()); ++j)
-      bd.narrow(0, bounds[j], bounds[j + 1] - bounds[j])
-          .narrow(1, j * rank, rank)
-          .copy_(prod.B.narrow(0, bounds[j], bounds[j + 1] - bounds[j]));
-    prod.B = bd;
+    if (j == 0 && n > 1) prod.split0 = o0;
+    if (j == 1 && n > 2) prod.split1 = o0;
   }
   return prod;
 }
