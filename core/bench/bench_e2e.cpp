@@ -40,7 +40,9 @@ BlockWeights random_block(const LlamaConfig& cfg, torch::Device dev) {
   BlockWeights w;
   w.norms[NormKind::Attn] = torch::ones({d}, on);
   w.norms[NormKind::Mlp] = torch::ones({d}, on);
-  for (int i = 0; i < kNumLinears; ++i) w.linears[i].weight = torch::randn({shapes[i].out, shapes[i].in}, on) * 0.02;
+  // bf16, as 7B checkpoints store them (init_block keeps them bf16 where the fused kernels read them).
+  for (int i = 0; i < kNumLinears; ++i)
+    w.linears[i].weight = (torch::randn({shapes[i].out, shapes[i].in}, on) * 0.02).to(torch::kBFloat16);
   return w;
 }
 

@@ -20,7 +20,11 @@ QuantBlockLinears Method::init_block(const BlockContext& ctx, const BlockWeights
     qo.learnable_clipping = learnable_clipping() && qo.format == QuantizerOptions::Format::Int && qo.learnable_clipping;
     QuantLinear& l = qb.at(k);
     const auto& src = weights.linear(k);
-    l.W = to_device_as(src.weight, ctx.device, torch::kFloat);
+    // A bf16 source weight stays bf16 where only bf16 autocast and the fused fake-quantization read
+    // it: both read it as exactly the float32 copy's values, and the steps move half the bytes.
+    const bool keep_bf16 = o.is_target(k) && src.weight.scalar_type() == torch::kBFloat16 && o.mixed_precision &&
+                           fused_fake_quant(qo, ctx.device);
+    l.W = to_device_as(src.weight, ctx.device, keep_bf16 ? torch::kBFloat16 : torch::kFloat);
     if (src.bias.defined()) l.bias = to_device_as(src.bias, ctx.device, torch::kFloat);
     if (!o.is_target(k)) continue;  // stays Dense: W as is, no quantizer, no LoRA
     l.quantizer = GroupQuantizer(qo, l.W.size(0), l.W.size(1), ctx.device);

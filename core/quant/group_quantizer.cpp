@@ -152,17 +152,24 @@ torch::Tensor GroupQuantizer::fake_quant(const torch::Tensor& W) const {
     check_weight(W);
     return nf_fake_quant(W, opts);
   }
-  if (learnable() && opts.mode == QuantizerOptions::Mode::Asym && W.is_cuda() && W.scalar_type() != torch::kDouble &&
-      gamma.scalar_type() == torch::kFloat && cuda_kernels_enabled()) {
+  if (fused_on(W.device()) && W.scalar_type() != torch::kDouble && gamma.scalar_type() == torch::kFloat) {
     check_weight(W);
     // Under autocast the fused kernel writes Ŵ directly in the autocast dtype (the matmul would
-    // cast it anyway), saving a full pass over the weight each way.
+    // cast it anyway), saving a full pass over the weight each way. Outside it Ŵ is float32 also
+    // for a bf16 W (Method::init_block keeps a bf16 source as is): the grid is not rounded to bf16.
     const auto out_dtype = at::autocast::is_autocast_enabled(at::kCUDA) ? at::autocast::get_autocast_dtype(at::kCUDA)
-                                                                          : W.scalar_type();
+                                                                          : torch::kFloat;
     return fake_quant_lwc_kernel(W, gamma, beta, opts.bits, opts.group_size, out_dtype);
   }
-  const auto [s, z] = scale_and_zero(W);
-  return fake_quant_groups(W, s, z, opts.bits, opts.group_size);
+  // The composed ops compute the grid in W's dtype: a 16-bit W is widened first.
+  const auto Wc = W.is_floating_point() && W.element_size() < 4 ? W.to(torch::kFloat) : W;
+  const auto [s, z] = scale_and_zero(Wc);
+  return fake_quant_groups(Wc, s, z, opts.bits, opts.group_size);
+}
+
+bool fused_fake_quant(const QuantizerOptions& q, torch::Device device) {
+  return q.format == QuantizerOptions::Format::Int && q.learnable_clipping && q.mode == QuantizerOptions::Mode::Asym &&
+         device.is_cuda() && cuda_kernels_enabled();
 }
 
 QuantizedCodes GroupQuantizer::quantize(const torch::Tensor& W) const {

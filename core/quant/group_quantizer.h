@@ -39,6 +39,10 @@ torch::Tensor fake_quant_groups(const torch::Tensor& W, const torch::Tensor& sca
 torch::Tensor dequantize(const torch::Tensor& codes, const torch::Tensor& scales, const torch::Tensor& zeros,
                          int64_t group_size);
 
+// Whether fake-quantization with options `q` on `device` runs the fused kernel (learnable asymmetric
+// int on CUDA with the kernels on). That kernel reads W in any float dtype, so a bf16 source can stay bf16.
+bool fused_fake_quant(const QuantizerOptions& q, torch::Device device);
+
 // W-independent options plus the clipping parameters of one [out, in] weight.
 struct GroupQuantizer {
   QuantizerOptions opts;
@@ -56,12 +60,14 @@ struct GroupQuantizer {
 
   int64_t n_groups() const { return num_groups(in, opts.group_size); }
   bool learnable() const { return opts.format == QuantizerOptions::Format::Int && opts.learnable_clipping; }
+  bool fused_on(torch::Device device) const { return fused_fake_quant(opts, device); }
   std::vector<torch::Tensor> parameters() const;  // {γ, β}, or empty
 
   // Int: per-group scale (differentiable in γ, β and W) and zero point (rounded, no gradient),
   // both [out, n_groups] in the compute dtype.
   std::pair<torch::Tensor, torch::Tensor> scale_and_zero(const torch::Tensor& W) const;
-  // The differentiable fake-quantized weight Ŵ, in W's dtype. NF: no gradient (see nf_quantizer.h).
+  // The differentiable fake-quantized weight Ŵ: in the autocast dtype under CUDA autocast on the
+  // fused kernel, else in float32 (or W's dtype where that is wider). NF: no gradient (see nf_quantizer.h).
   torch::Tensor fake_quant(const torch::Tensor& W) const;
   // Int only (NF weights go through nf_quantize): the integer codes of W, no gradient.
   QuantizedCodes quantize(const torch::Tensor& W) const;
