@@ -8,6 +8,7 @@
 #include "ops/cuda_ops.h"
 #include "quant/load_model.h"
 #include "test_util.h"
+#include "tiny_calibration.h"
 
 using namespace apiq;
 
@@ -25,12 +26,7 @@ TEST(CudaBf16Source, MeasuresAndTrainsLikeItsFloat32Copy) {
   APIQ_REQUIRE_CUDA();
   APIQ_REQUIRE_SHARED("models/stories260K/model.safetensors");
   const LlamaModel mem = load_model(apiq::test::shared("models/stories260K"));
-  CalibrationOptions o;
-  o.method = "apiq-bw";
-  o.quant.bits = 2;
-  o.quant.group_size = 64;
-  o.lora.rank = 8;
-  o.epochs = 3;
+  CalibrationOptions o = apiq::test::tiny_apiq_bw(6, 32, 3);
   o.device = "cuda";
   o.cuda_graph = false;
   const torch::Device dev(torch::kCUDA);
