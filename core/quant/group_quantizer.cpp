@@ -152,7 +152,7 @@ torch::Tensor GroupQuantizer::fake_quant(const torch::Tensor& W) const {
     check_weight(W);
     return nf_fake_quant(W, opts);
   }
-  if (fused_on(W.device()) && W.scalar_type() != torch::kDouble && gamma.scalar_type() == torch::kFloat) {
+  if (fused_fake_quant(opts, W.device()) && W.scalar_type() != torch::kDouble && gamma.scalar_type() == torch::kFloat) {
     check_weight(W);
     // Under autocast the fused kernel writes Ŵ directly in the autocast dtype (the matmul would
     // cast it anyway), saving a full pass over the weight each way. Outside it Ŵ is float32 also

@@ -60,7 +60,6 @@ struct GroupQuantizer {
 
   int64_t n_groups() const { return num_groups(in, opts.group_size); }
   bool learnable() const { return opts.format == QuantizerOptions::Format::Int && opts.learnable_clipping; }
-  bool fused_on(torch::Device device) const { return fused_fake_quant(opts, device); }
   std::vector<torch::Tensor> parameters() const;  // {γ, β}, or empty
 
   // Int: per-group scale (differentiable in γ, β and W) and zero point (rounded, no gradient),
