@@ -70,16 +70,16 @@ struct Run {
   torch::Device device;
   LlamaModel model;
   Tokenizer tok;
-  torch::Tensor X, Xq;      // the two streams, [N, L, hidden] on the cache device
-  torch::Tensor cos, sin;   // rotary tables for [0, seq_len)
+  torch::Tensor X{}, Xq{};  // the two streams, [N, L, hidden] on the cache device
+  torch::Tensor cos{}, sin{};  // rotary tables for [0, seq_len)
   torch::Device cache_device = torch::kCPU;
   torch::ScalarType cache_type = torch::kFloat;
-  std::unique_ptr<OutputFolder> out;  // claimed (locked) for the whole run
-  fs::path work;
-  json fingerprint, state;
-  std::vector<BlockFisher> fisher;  // --fisher: per block; empty otherwise
-  json budget;                      // --budget: what the allocation chose, for the report
-  std::future<void> saving;         // the last block's state files, written while the next block runs
+  std::unique_ptr<OutputFolder> out{};  // claimed (locked) for the whole run
+  fs::path work{};
+  json fingerprint{}, state{};
+  std::vector<BlockFisher> fisher{};  // --fisher: per block; empty otherwise
+  json budget{};                    // --budget: what the allocation chose, for the report
+  std::future<void> saving{};       // the last block's state files, written while the next block runs
   double load_seconds = 0;          // reading the model (part of the run's "prepare" phase)
 
   // Writes a block's state file, then state.json pointing at it (so a crash or a kill leaves the
@@ -123,7 +123,7 @@ Run prepare_run(const fs::path& model_dir, const fs::path& calib_file, const fs:
                                 (model_dir / "config.json").string());
   const auto samples = sample_windows(tokenize_for_model(tok, read_nonempty_file(calib_file, "calibration text"), cfg.vocab_size),
                                       opts.nsamples, opts.seq_len, opts.seed, calib_file);
-  Run r{opts, find_method(opts.method), device, std::move(model), std::move(tok)};
+  Run r{.opts = opts, .method = find_method(opts.method), .device = device, .model = std::move(model), .tok = std::move(tok)};
   r.out = std::move(out);
   r.load_seconds = load_seconds;
   r.work = partial_dir(out_dir);
