@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tensor_stats_loader.h"
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <QCoreApplication>
 

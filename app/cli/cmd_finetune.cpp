@@ -4,7 +4,8 @@
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include "finetune/finetune.h"
 #include "bench/finetune_bench.h"

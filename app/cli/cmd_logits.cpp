@@ -4,7 +4,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include "model/llama_model.h"
 #include "quant/load_model.h"

@@ -6,7 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <torch/torch.h>
+#include <torch/cuda.h>
+#include <torch/types.h>
 
 #include "calibration/calibration.h"
 #include "base/errors.h"

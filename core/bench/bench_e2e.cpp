@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end rows of `apiq bench`: one ApiQ-bw optimizer step on a Llama-2-7B-shaped block
 // (our kernels vs composed LibTorch ops, same run), and 2-bit decode of a random 7B-shaped model.
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <chrono>
 

@@ -2,7 +2,10 @@
 #include "bench/finetune_bench.h"
 
 #include <torch/cuda.h>
-#include <torch/torch.h>
+#include <torch/nn/utils.h>
+#include <torch/optim/adamw.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <chrono>
 

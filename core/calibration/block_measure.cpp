@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "calibration/block_measure.h"
 
+#include <torch/nn/functional.h>
+
 namespace apiq {
 namespace F = torch::nn::functional;
 

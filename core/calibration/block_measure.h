@@ -2,7 +2,7 @@
 // The one definition of a block's errors (report-schema.md), shared by calibration and the
 // held-out measurement (heldout_error.h).
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <array>
 

@@ -2,6 +2,7 @@
 #include "calibration/fisher.h"
 
 #include <stdexcept>
+#include <torch/nn/functional.h>
 
 namespace apiq {
 

@@ -3,7 +3,7 @@
 // sum over calibration windows (batch 1) of the squared gradient of the causal-LM loss with respect
 // to each weight, taken on the full-precision model. lq-lora weights its decomposition with it.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <array>
 #include <vector>

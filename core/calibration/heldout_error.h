@@ -5,7 +5,7 @@
 // quantized blocks with their LoRA, block by block, and each linear's mean per-token
 // ‖x W − x^q (Ŵ + s·BA)‖₂ is measured by measure_block (block_measure.h).
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <array>
 #include <filesystem>

@@ -8,7 +8,7 @@
 // checkpoint (every zero point 2^(b−1), i.e. signed zero point 0) is written symmetric, without
 // weight_zero_point, which is the form transformers' compressed-tensors loader accepts. A mixed
 // checkpoint (--budget) gets one config group per (bits, group size), its targets the module names.
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <map>
 

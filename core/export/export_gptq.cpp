@@ -5,7 +5,7 @@
 //   scales  fp16  [K/g, N], g_idx int32 [K] = k / g
 // and W[n,k] = scales[g_idx[k], n]·(q[k,n] − Z[g_idx[k], n]). v2 stores Z, v1 stores Z − 1
 // (so v1 cannot hold Z = 0).
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "base/errors.h"
 #include "export/export_format.h"

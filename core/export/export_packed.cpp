@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "export/export_packed.h"
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "base/errors.h"
 #include "export/export_hf.h"

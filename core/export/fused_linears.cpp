@@ -2,7 +2,7 @@
 #include "export/fused_linears.h"
 
 #include <map>
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace apiq {
 

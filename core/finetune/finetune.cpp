@@ -2,6 +2,8 @@
 #include "finetune/finetune.h"
 
 #include <unistd.h>
+#include <torch/optim/adamw.h>
+#include <torch/nn/utils.h>
 
 #include <chrono>
 #include <cmath>

@@ -4,7 +4,7 @@
 // (each block's activations are recomputed in backward; only block inputs are kept), and the
 // held-out loss. Shared by finetune() and the finetuning benchmark.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <string>
 #include <vector>

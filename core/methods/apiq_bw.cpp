@@ -2,6 +2,7 @@
 // apiq-bw: ApiQ block by block (the paper's default). γ, β, A and B of all seven linears are
 // trained jointly on MSE(block_q(X^q), Y), one window per step in a fixed order (--batch N: N).
 #include <algorithm>
+#include <torch/nn/functional.h>
 
 #include "methods/apiq_training.h"
 #include "methods/method.h"

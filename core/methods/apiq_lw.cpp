@@ -2,6 +2,7 @@
 // apiq-lw: ApiQ layer by layer. Each linear's clipping γ, β and LoRA factors are trained so that
 // x^q (Ŵ + sBA) matches x W of the full-precision model, one linear at a time in forward order.
 #include <array>
+#include <torch/nn/functional.h>
 
 #include "methods/apiq_training.h"
 #include "methods/method.h"

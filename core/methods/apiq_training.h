@@ -2,7 +2,8 @@
 // What ApiQ-lw and ApiQ-bw share: AdamW over the clipping and LoRA groups, one checked optimizer
 // step, and freezing the trained parameters.
 #pragma once
-#include <torch/torch.h>
+#include <torch/optim/adamw.h>
+#include <torch/types.h>
 
 #include <memory>
 #include <string>

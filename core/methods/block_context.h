@@ -2,7 +2,7 @@
 // What a method sees of the block it works on: the model's config, the run's options, the device,
 // the rotary tables, the block index, and where to report; plus running the block forward.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <array>
 

@@ -14,7 +14,7 @@
 // reported once through `obs`, and every step from then on runs eagerly. On the CPU, or disabled,
 // run() is body().
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <functional>
 #include <memory>

@@ -3,7 +3,7 @@
 // file (model/adapters/<kind>.cpp) defining its AdapterKind and one row of adapter_table.cpp;
 // the checkpoint reader, finetune, `apiq merge`, the exports and the front ends read the table.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <functional>
 #include <memory>

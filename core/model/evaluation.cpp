@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <torch/nn/functional.h>
 
 #include "ops/cuda_ops.h"
 #include "model/static_decoder.h"

@@ -8,7 +8,7 @@
 // count sets the token time. An unmerged LoRA adds two small dense products per fused group (its
 // factors concatenated, B block-diagonal with the scaling folded in, kept in the activations' dtype).
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <memory>
 #include <string>

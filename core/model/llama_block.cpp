@@ -2,6 +2,7 @@
 #include "model/llama_block.h"
 
 #include <cmath>
+#include <torch/nn/functional.h>
 
 #include "ops/cuda_ops.h"
 

@@ -3,7 +3,7 @@
 // grouped-query attention with a causal mask, SwiGLU MLP. The linears are pluggable
 // (dense here; quantized + LoRA in the methods), so calibration can run a block alone.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <array>
 #include <optional>

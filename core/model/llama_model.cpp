@@ -2,6 +2,7 @@
 #include "model/llama_model.h"
 
 #include <sstream>
+#include <torch/nn/functional.h>
 
 #include "ops/cuda_ops.h"
 #include "base/errors.h"

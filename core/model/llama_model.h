@@ -2,7 +2,7 @@
 // A Hugging Face Llama-family causal LM in LibTorch. Weights can stay in host memory and move
 // to the device one block at a time (`stream_blocks`), which is how calibration runs big models.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <filesystem>
 #include <memory>

@@ -2,6 +2,7 @@
 #include "model/lora.h"
 
 #include <cmath>
+#include <torch/nn/functional.h>
 
 namespace apiq {
 

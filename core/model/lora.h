@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // LoRA factors in PEFT orientation: ΔW = scaling · B A with A [r, in], B [out, r], scaling = α / r.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "model/lora_options.h"
 

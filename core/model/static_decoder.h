@@ -7,7 +7,7 @@
 // Where the model allows (packed linears on CUDA, FusedDecodeBlocks::build) each block runs as about
 // nine fused kernels instead of ~50 composed ones.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <memory>
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tensor-level dispatch to the quantization kernels (fake_quant.cu, quant_pack.cu, quant_gemv.cu).
-#include <torch/torch.h>
+#include <torch/autograd.h>
+#include <torch/types.h>
 
 #include "ops/cuda_ops.h"
 

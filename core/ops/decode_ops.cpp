@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ops/decode_ops.h"
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "ops/cuda_ops.h"
 

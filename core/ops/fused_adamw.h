@@ -6,7 +6,8 @@
 // bias-corrected moments); on the CPU, or with amsgrad, it is torch::optim::AdamW itself, so CPU
 // runs stay bit-identical to earlier ones.
 #pragma once
-#include <torch/torch.h>
+#include <torch/optim/adamw.h>
+#include <torch/types.h>
 
 #include <vector>
 

@@ -2,7 +2,8 @@
 #include "ops/train_ops.h"
 
 #include <ATen/autocast_mode.h>
-#include <torch/torch.h>
+#include <torch/autograd.h>
+#include <torch/types.h>
 
 #include "ops/cuda_ops.h"
 

@@ -2,6 +2,7 @@
 #include "quant/quant_linear.h"
 
 #include <ATen/autocast_mode.h>
+#include <torch/nn/functional.h>
 
 #include "quant/packed_matmul.h"
 

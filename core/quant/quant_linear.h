@@ -3,7 +3,7 @@
 // learnable clipping), its LoRA factors, and once finalized its packed codes. A block of seven
 // of them plugs into decoder_block_forward through QuantBlockLinears.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <array>
 #include <memory>

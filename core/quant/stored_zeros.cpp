@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "quant/stored_zeros.h"
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace apiq {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "quant/zero_census.h"
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "io/tensor_names.h"
 

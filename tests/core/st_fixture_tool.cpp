@@ -4,7 +4,7 @@
 //   st_fixture_tool dump IN.safetensors     prints {name: {dtype, shape, sum}} as JSON
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "io/safetensors.h"
 

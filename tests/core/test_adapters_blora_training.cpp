@@ -4,6 +4,8 @@
 // from a base adapter, and its table row.
 #include "blora_hand.h"
 
+#include <torch/optim/adamw.h>
+
 using namespace apiq;
 using namespace apiq::test::blora;
 

@@ -4,6 +4,7 @@
 // checkpoint's raw packed words, scales, zeros and LoRA factors; a wrong model is refused.
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <torch/nn/functional.h>
 
 #include "calibration/calibration.h"
 #include "base/errors.h"

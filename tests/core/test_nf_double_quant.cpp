@@ -2,7 +2,8 @@
 // LQ-LoRA's NF double quantization against a hand-computed example, and its storage formula
 // against the bytes of the tensors it writes.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include "quant/nf_double_quant.h"
 #include "quant/nf_quantizer.h"

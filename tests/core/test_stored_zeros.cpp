@@ -2,7 +2,8 @@
 // Compact zero points: uint8 where every zero is a code, int16 for a group of one sign (whose exact
 // grid needs a zero outside the code range), int32 as older checkpoints wrote them — the storage
 // counted from the written tensors, and every width read back to the same model.
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include "calibration/budget_allocation.h"
 #include "calibration/calibration.h"

@@ -2,7 +2,8 @@
 // LibTorch's warnings go through our handler once installed: one "apiq: warning:" line with the
 // message's first line, on the thread that installed it; the autograd engine's re-emitted
 // warnings (the path that crashed the GPU benchmark) included.
-#include <torch/torch.h>
+#include <torch/autograd.h>
+#include <torch/types.h>
 
 #include "base/torch_warnings.h"
 #include "test_util.h"

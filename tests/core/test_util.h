@@ -2,7 +2,7 @@
 // Shared helpers for the core tests: where ../shared is, and skipping when it is absent.
 #pragma once
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <filesystem>
 #include <fstream>

@@ -4,7 +4,8 @@
 
 core/<layer>/ may include only the layers listed for it below (and itself); widgets/ may include
 the core layers listed for it and, from methods/, only the public table header; core never
-includes Qt. Prints one line per broken include: file:line: what is wrong.
+includes Qt. Also: no file includes the whole <torch/torch.h> (each file costs ~6 s more to build;
+core/pch.h). Prints one line per broken include: file:line: what is wrong.
 """
 import pathlib
 import re
@@ -69,9 +70,23 @@ def check(root):
     return problems
 
 
+def whole_torch_includes(root):
+    problems = []
+    for folder in ("core", "widgets", "app", "tests"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix not in {".h", ".cpp", ".cu", ".cuh"}:
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                m = INCLUDE.match(line)
+                if m and m.group(1) == "torch/torch.h":
+                    problems.append(f"{path.relative_to(root)}:{n}: includes the whole <torch/torch.h>; include the "
+                                    "narrow headers it uses (<torch/types.h>, <torch/optim/adamw.h>, ...; core/pch.h)")
+    return problems
+
+
 def main():
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parents[2])
-    problems = check(root)
+    problems = check(root) + whole_torch_includes(root)
     for p in problems:
         print(p)
     if problems:

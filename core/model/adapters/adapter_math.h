@@ -2,7 +2,7 @@
 // The tensor pieces the adapter kinds share: pooling inputs, repeating outputs, tile averages and
 // rank-r factors of a matrix.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <utility>
 

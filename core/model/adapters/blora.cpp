@@ -32,6 +32,7 @@
 // to it; it gets the Kaiming-uniform bound 1/√fan_in instead, the scale LoRA draws A with.
 #include <array>
 #include <cmath>
+#include <torch/nn/functional.h>
 
 #include "model/adapters/adapter_kinds.h"
 #include "model/adapters/adapter_math.h"

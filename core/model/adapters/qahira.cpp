@@ -9,6 +9,8 @@
 // exactly into the group zero points (apiq merge). From a base LoRA ΔW₀ the nearest such matrix is
 // the tile mean.
 #include "model/adapters/adapter_kinds.h"
+
+#include <torch/nn/functional.h>
 #include "model/adapters/adapter_math.h"
 
 namespace apiq {

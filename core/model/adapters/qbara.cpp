@@ -6,6 +6,8 @@
 // Frobenius projection), and because expanding scales every norm by the same factor the best
 // rank-2r M = B·A with s·M/2 = T is T's truncated SVD (Eckart–Young): M = 2T/s at rank 2r.
 #include "model/adapters/adapter_kinds.h"
+
+#include <torch/nn/functional.h>
 #include "model/adapters/adapter_math.h"
 
 namespace apiq {
