@@ -4,7 +4,7 @@
 // from a base adapter, and its table row.
 #include "blora_hand.h"
 
-#include <torch/optim/adamw.h>
+#include <torch/optim/adam.h>
 
 using namespace apiq;
 using namespace apiq::test::blora;
