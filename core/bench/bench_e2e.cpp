@@ -131,15 +131,15 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     bool fused = true;    // FusedDecodeBlocks (with the graph); false: the composed ops per block
     bool folded = true;   // norms and SiLU·mul inside the products, uint8 zero points (FusedDecodeOptions)
     bool staged = false;  // the product's staged form (set_packed_gemv_staging)
-    bool lora_in = false; // the LoRA as lora_down + the product's epilogue (FusedDecodeOptions)
+    bool lora_in = true;  // the LoRA as lora_down + the product's epilogue (the default); false: dense products
   };
   const int64_t rank = o.e2e_rank;
   for (const Variant v : {Variant{0, true}, Variant{0, true, false, true, true, true}, Variant{0, true, false, true, false},
                           Variant{0, true, false, false}, Variant{0, false}, Variant{rank, true},
-                          Variant{rank, true, false, true, true, false, true}, Variant{rank, true, false, true, true, true, true},
+                          Variant{rank, true, false, true, true, false, false}, Variant{rank, true, false, true, true, true, true},
                           Variant{rank, true, false, false}, Variant{0, true, true}}) {
     // On the CPU these variants are one path.
-    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.staged || v.lora_in)) continue;
+    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.staged || !v.lora_in)) continue;
     RandomPackedModelOptions mo;
     mo.rank = v.rank;
     mo.float_zeros = v.merged;
@@ -164,7 +164,7 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
                    (dev.is_cuda() && !v.graph ? ", no graph" : "") +
                    (dev.is_cuda() && v.graph && !v.fused ? ", composed ops" : "") +
                    (dev.is_cuda() && v.fused && !v.folded ? ", norms/SiLU as kernels, int32 zeros" : "") +
-                   (v.lora_in ? ", LoRA in the products" : "") + (v.staged ? ", staged product" : ""),
+                   (v.rank && v.fused && !v.lora_in ? ", LoRA as dense products" : "") + (v.staged ? ", staged product" : ""),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;
     // Packed weights and the head read once per token (embeddings: one row).

@@ -21,8 +21,8 @@ namespace apiq {
 struct FusedDecodeOptions {
   bool inputs_in_products = true;  // RMSNorm and SiLU·mul inside the next product (and its LoRA's first half)
   // An unmerged LoRA as lora_down_kernel + the product's epilogue (and the norms and SiLU·mul inside
-  // the products with it), instead of two dense products per linear. Off until verified on a GPU.
-  bool lora_in_products = false;
+  // the products with it), instead of two dense products per linear (H100: 251 against 190 tokens/s).
+  bool lora_in_products = true;
   bool byte_zeros = true;          // uint8 copies of int32 zero points that all lie in 0..255: a quarter of
                                    // their bytes per token (the model's own int32 ones stay for other paths)
 };

@@ -320,13 +320,14 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
 
   // With a LoRA on every linear the norms and SiLU·mul stay inside the products too: the LoRA's
   // first half applies them itself, its second half is the product's epilogue.
-  // (FusedDecodeOptions::lora_in_products; by default the LoRA stays two dense products and the
-  // norms and SiLU·mul that it reads stay kernels.) Both against the full forward, with the staged
+  // (FusedDecodeOptions::lora_in_products, the default; without it the LoRA is two dense products and
+  // the norms and SiLU·mul that it reads stay kernels.) Both against the full forward, with the staged
   // product too.
   auto lora = perturbed_model(cfg, 8, 2, 64);
-  EXPECT_EQ(FusedDecodeBlocks::build(lora.model, 32)->inputs_in_products(), 0);
+  FusedDecodeOptions dense_lora;
+  dense_lora.lora_in_products = false;
+  EXPECT_EQ(FusedDecodeBlocks::build(lora.model, 32, nullptr, dense_lora)->inputs_in_products(), 0);
   FusedDecodeOptions in_products;
-  in_products.lora_in_products = true;
   auto with_lora = FusedDecodeBlocks::build(lora.model, 32, nullptr, in_products);
   ASSERT_NE(with_lora, nullptr);
   EXPECT_EQ(with_lora->inputs_in_products(), 3 * cfg.num_hidden_layers);
@@ -338,8 +339,13 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
     ASSERT_TRUE(d.fused()) << d.fused_reason();
     const double el = logit_gap(d, ref, prompt, steps, &scale);
     EXPECT_LT(el, 2e-2 * std::max(1.0, scale)) << (staged ? "staged, " : "") << "logits up to " << scale;
-    // The default path of the same LoRA model (two dense products) and the plain model, against the
-    // full forward; the staged product serves both.
+    // The LoRA as two dense products per linear, against the full forward.
+    StaticDecoder dense(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, dense_lora);
+    StaticDecoder ref2(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
+    ASSERT_TRUE(dense.fused()) << dense.fused_reason();
+    const double ed = logit_gap(dense, ref2, prompt, steps, &scale);
+    EXPECT_LT(ed, 2e-2 * std::max(1.0, scale)) << (staged ? "staged, " : "") << "dense LoRA, logits up to " << scale;
+    // The default path of the same LoRA model and the plain model, against the full forward.
     for (const LlamaModel* m : {&lora.model, &built.model}) {
       auto rs = apiq::test::check_static_decode(*m, prompt, steps, true);
       EXPECT_LT(rs.max_err, 2e-2 * std::max(1.0, rs.max_ref)) << (staged ? "staged, " : "") << "logits up to " << rs.max_ref;

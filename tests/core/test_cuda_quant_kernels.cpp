@@ -75,7 +75,9 @@ TEST(CudaQuantKernels, FakeQuantForwardAndBackwardMatchComposed) {
         auto R = torch::randn({s.out, s.in}, kCuda);
         auto yf = fused.fake_quant(Wf);
         auto yr = with_reference([&] { return ref.fake_quant(Wr); });
-        ASSERT_EQ(yf.scalar_type(), wdtype);
+        // Outside autocast the result is float32 for any W: the measurement's weight error is not rounded.
+        ASSERT_EQ(yf.scalar_type(), torch::kFloat);
+        ASSERT_EQ(yr.scalar_type(), torch::kFloat);
         EXPECT_TRUE(torch::equal(yf, yr)) << "max |Δ| " << (yf - yr).abs().max().item<double>();
         (yf.to(torch::kFloat) * R).sum().backward();
         with_reference([&] {
