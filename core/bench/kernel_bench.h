@@ -20,7 +20,7 @@ struct BenchRow {
   double pct_copy = 0; // gbps as a percentage of the measured copy bandwidth
   double tflops = 0;   // where it applies
   double max_err = 0;  // max |ours − reference| (relative where noted)
-  std::string note;
+  std::string note{};
 };
 
 struct GemmShape {
