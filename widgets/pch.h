@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Precompiled for the Qt side (widgets, the GUI app, the widget tests): core's narrow LibTorch headers
-// (core/pch.h says why narrow) and Qt's. Not QCustomPlot's: it needs Qt's keywords, which clash with
-// LibTorch, so the chart files that include it skip this header.
+// (core/pch.h, which says why narrow) and Qt's. Not QCustomPlot's: it needs Qt's keywords, which clash
+// with LibTorch, so the chart files that include it skip this header.
 #pragma once
-#include <torch/autograd.h>
-#include <torch/cuda.h>
-#include <torch/types.h>
-#include <torch/utils.h>
-#include <nlohmann/json.hpp>
+#include "../core/pch.h"
 
 #include <QtWidgets>
