@@ -119,6 +119,21 @@ void bench_apiq_bw_step(const BenchOptions& o, std::vector<BenchRow>& rows) {
   }
 }
 
+namespace {
+
+// How a decode row's kernels differ from the defaults: not at all, the products in the staged form or
+// with the L2 prefetch the other way round, or the rotation as its own kernel before the attention.
+enum class Tuning { Default, Staged, OtherPrefetch, RopeKernel };
+
+std::string tuning_label(Tuning t, bool prefetch_default) {
+  if (t == Tuning::Staged) return ", staged product";
+  if (t == Tuning::OtherPrefetch) return prefetch_default ? ", no L2 prefetch" : ", L2 prefetch";
+  if (t == Tuning::RopeKernel) return ", rotation as a kernel";
+  return "";
+}
+
+}  // namespace
+
 void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
   const auto dev = o.device;
   const auto cfg = llama2_7b_config(o.decode_layers, 4096);
@@ -130,16 +145,19 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     bool merged = false;  // float32 zero points: a QA-HiRA adapter merged in (apiq merge)
     bool fused = true;    // FusedDecodeBlocks (with the graph); false: the composed ops per block
     bool folded = true;   // norms and SiLU·mul inside the products, uint8 zero points (FusedDecodeOptions)
-    bool staged = false;  // the product's staged form (set_packed_gemv_staging)
+    Tuning tuning = Tuning::Default;
     bool lora_in = true;  // the LoRA as lora_down + the product's epilogue (the default); false: dense products
   };
   const int64_t rank = o.e2e_rank;
-  for (const Variant v : {Variant{0, true}, Variant{0, true, false, true, true, true}, Variant{0, true, false, true, false},
-                          Variant{0, true, false, false}, Variant{0, false}, Variant{rank, true},
-                          Variant{rank, true, false, true, true, false, false}, Variant{rank, true, false, true, true, true, true},
-                          Variant{rank, true, false, false}, Variant{0, true, true}}) {
+  const auto staged = Tuning::Staged, other = Tuning::OtherPrefetch;
+  for (const Variant v :
+       {Variant{0, true}, Variant{0, true, false, true, true, other}, Variant{0, true, false, true, true, staged},
+        Variant{0, true, false, true, true, Tuning::RopeKernel},
+        Variant{0, true, false, true, false}, Variant{0, true, false, false}, Variant{0, false}, Variant{rank, true},
+        Variant{rank, true, false, true, true, other}, Variant{rank, true, false, true, true, Tuning::Default, false},
+        Variant{rank, true, false, true, true, staged}, Variant{rank, true, false, false}, Variant{0, true, true}}) {
     // On the CPU these variants are one path.
-    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.staged || !v.lora_in)) continue;
+    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.tuning != Tuning::Default || !v.lora_in)) continue;
     RandomPackedModelOptions mo;
     mo.rank = v.rank;
     mo.float_zeros = v.merged;
@@ -155,16 +173,19 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     go.fused_decode = v.fused;
     go.fused_options.inputs_in_products = go.fused_options.byte_zeros = v.folded;
     go.fused_options.lora_in_products = v.lora_in;
-    const bool staging_before = packed_gemv_staging();
-    set_packed_gemv_staging(v.staged);
-    const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
-    set_packed_gemv_staging(staging_before);
+    go.fused_options.rope_in_attention = v.tuning != Tuning::RopeKernel;
+    const bool prefetch_before = packed_gemv_l2_prefetch();
+    double ms = 0;
+    {
+      ScopedPackedGemvForm form(v.tuning == Tuning::Staged, prefetch_before != (v.tuning == Tuning::OtherPrefetch));
+      ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
+    }
     BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
                    (v.merged ? ", QA-HiRA merged (float zeros)" : "") +
                    (dev.is_cuda() && !v.graph ? ", no graph" : "") +
                    (dev.is_cuda() && v.graph && !v.fused ? ", composed ops" : "") +
                    (dev.is_cuda() && v.fused && !v.folded ? ", norms/SiLU as kernels, int32 zeros" : "") +
-                   (v.rank && v.fused && !v.lora_in ? ", LoRA as dense products" : "") + (v.staged ? ", staged product" : ""),
+                   (v.rank && v.fused && !v.lora_in ? ", LoRA as dense products" : "") + tuning_label(v.tuning, prefetch_before),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;
     // Packed weights and the head read once per token (embeddings: one row).

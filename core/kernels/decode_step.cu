@@ -17,6 +17,15 @@ constexpr int kRopeThreads = 128;
 constexpr int kAttnWarps = 8;
 constexpr int kMaxHeadDim = 256;  // a lane keeps head_dim / 32 accumulators
 
+// Element d of one head's vector src rotated at position pos: x·cos + rotate_half(x)·sin, in float32.
+// Both kernels that rotate use this one expression, so their roundings agree bit for bit.
+template <typename T>
+__device__ __forceinline__ float rotated(const T* src, const T* cos, const T* sin, int64_t pos, int D, int d) {
+  const int half = D / 2;
+  const float other = d < half ? -to_f(src[d + half]) : to_f(src[d - half]);
+  return fmaf(to_f(src[d]), to_f(cos[pos * D + d]), other * to_f(sin[pos * D + d]));
+}
+
 // One block per head slot of the fused projection: q heads, then k heads, then v heads. q and k
 // are rotated (x·cos + rotate_half(x)·sin at position *pos); q goes to q_out, k and v to the caches
 // [kv_heads, capacity, head_dim] at *pos.
@@ -31,14 +40,9 @@ __global__ void __launch_bounds__(kRopeThreads)
   const int64_t pos = *pos_p;
   if (pos < 0 || pos >= capacity) return;  // the host checks; never write outside the cache
   const T* src = qkv + static_cast<int64_t>(slot) * D;
-  const int half = D / 2;
   const bool rotate = slot < heads + kv_heads;
   for (int d = static_cast<int>(threadIdx.x); d < D; d += kRopeThreads) {
-    float v = to_f(src[d]);
-    if (rotate) {
-      const float other = d < half ? -to_f(src[d + half]) : to_f(src[d - half]);
-      v = fmaf(v, to_f(cos[pos * D + d]), other * to_f(sin[pos * D + d]));
-    }
+    const float v = rotate ? rotated(src, cos, sin, pos, D, d) : to_f(src[d]);
     if (slot < heads) {
       q_out[static_cast<int64_t>(slot) * D + d] = from_f<T>(v);
     } else {
@@ -64,12 +68,19 @@ __device__ float block_reduce(float v, float* red) {
 }
 
 // One block per query head: scores against keys 0..*pos of its kv head, softmax, weighted values.
-// Shared memory: q·scale [D], scores [capacity], per-warp partial outputs [warps][D], reduction [warps].
-template <typename T>
+// ROPE: q is the fused projection's raw output [heads + 2·kv_heads, D] (q, k, v slots), and the
+// block first does what rope_kv_kernel does for its own head: it rotates its q, takes its kv head's
+// rotated k and v at *pos from the projection (kept in shared memory, so no block reads a cache row
+// that another block is writing), and the first query head of each kv group writes them to the caches.
+// A warp takes kRows positions at a time with all their loads issued before any is used: the chain
+// of dependent cache reads, not the arithmetic, sets this kernel's time.
+// Shared memory: q·scale [D], scores [capacity], per-warp partial outputs [warps][D], reduction
+// [warps], then (ROPE) the new position's k and v [2][D] in the activations' type.
+template <typename T, bool ROPE>
 __global__ void __launch_bounds__(kAttnWarps * 32)
-    decode_attention_kernel(const T* __restrict__ q, const T* __restrict__ k_cache, const T* __restrict__ v_cache,
-                            const int64_t* __restrict__ pos_p, T* __restrict__ out, int heads, int kv_heads, int D,
-                            int capacity, float scale) {
+    decode_attention_kernel(const T* __restrict__ q, const T* __restrict__ cos, const T* __restrict__ sin,
+                            T* __restrict__ k_cache, T* __restrict__ v_cache, const int64_t* __restrict__ pos_p,
+                            T* __restrict__ out, int heads, int kv_heads, int D, int capacity, float scale) {
   // The next kernel (o_proj) may start requesting its weights while this one runs.
   pdl_release_next();
   pdl_wait_previous();
@@ -78,20 +89,52 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
   float* scores = qs + D;
   float* part = scores + capacity;
   float* red = part + kAttnWarps * D;
-  const int h = static_cast<int>(blockIdx.x), kvh = h / (heads / kv_heads);
+  T* k_new = reinterpret_cast<T*>(red + kAttnWarps);
+  T* v_new = k_new + D;
+  const int group = heads / kv_heads, h = static_cast<int>(blockIdx.x), kvh = h / group;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int64_t pos = *pos_p;
+  if (ROPE && (pos < 0 || pos >= capacity)) return;  // the host checks; never write outside the cache
   const int n = static_cast<int>(pos < capacity ? pos + 1 : capacity);
-  for (int d = static_cast<int>(threadIdx.x); d < D; d += kAttnWarps * 32)
-    qs[d] = to_f(q[static_cast<int64_t>(h) * D + d]) * scale;
-  __syncthreads();
   const T* K = k_cache + static_cast<int64_t>(kvh) * capacity * D;
   const T* V = v_cache + static_cast<int64_t>(kvh) * capacity * D;
-  for (int j = warp; j < n; j += kAttnWarps) {
-    float a = 0.f;
-    for (int d = lane; d < D; d += 32) a = fmaf(qs[d], to_f(K[static_cast<int64_t>(j) * D + d]), a);
-    a = warp_sum(a);
-    if (lane == 0) scores[j] = a;
+  for (int d = static_cast<int>(threadIdx.x); d < D; d += kAttnWarps * 32) {
+    if constexpr (ROPE) {
+      const T* kv_src = q + static_cast<int64_t>(heads + kvh) * D;
+      qs[d] = to_f(from_f<T>(rotated(q + static_cast<int64_t>(h) * D, cos, sin, pos, D, d))) * scale;
+      k_new[d] = from_f<T>(rotated(kv_src, cos, sin, pos, D, d));
+      v_new[d] = kv_src[static_cast<int64_t>(kv_heads) * D + d];
+      if (h % group == 0) {
+        k_cache[(static_cast<int64_t>(kvh) * capacity + pos) * D + d] = k_new[d];
+        v_cache[(static_cast<int64_t>(kvh) * capacity + pos) * D + d] = v_new[d];
+      }
+    } else {
+      qs[d] = to_f(q[static_cast<int64_t>(h) * D + d]) * scale;
+    }
+  }
+  __syncthreads();
+  // Position j's key or value row: the cache's, or (ROPE) the new one for j = pos.
+  auto row = [&](const T* cache, const T* fresh, int j) {
+    return ROPE && j == pos ? fresh : cache + static_cast<int64_t>(j) * D;
+  };
+  constexpr int kPer = kMaxHeadDim / 32, kRows = 4;
+  for (int j0 = warp * kRows; j0 < n; j0 += kAttnWarps * kRows) {
+    float kv[kRows][kPer];
+#pragma unroll
+    for (int u = 0; u < kRows; ++u) {
+      const T* kr = row(K, k_new, min(j0 + u, n - 1));  // past n: a valid row, its score dropped
+#pragma unroll
+      for (int i = 0; i < kPer; ++i) kv[u][i] = lane + 32 * i < D ? to_f(kr[lane + 32 * i]) : 0.f;
+    }
+#pragma unroll
+    for (int u = 0; u < kRows; ++u) {
+      float a = 0.f;
+#pragma unroll
+      for (int i = 0; i < kPer; ++i)
+        if (lane + 32 * i < D) a = fmaf(qs[lane + 32 * i], kv[u][i], a);
+      a = warp_sum(a);
+      if (lane == 0 && j0 + u < n) scores[j0 + u] = a;
+    }
   }
   __syncthreads();
   float m = -INFINITY;
@@ -104,17 +147,23 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
     s += e;
   }
   s = block_reduce<false>(s, red);  // its barriers also publish the exponentials
-  float acc[kMaxHeadDim / 32] = {};
-  for (int j = warp; j < n; j += kAttnWarps) {
-    const float p = scores[j];
+  float acc[kPer] = {};
+  for (int j0 = warp * kRows; j0 < n; j0 += kAttnWarps * kRows) {
+    float vv[kRows][kPer], p[kRows];
 #pragma unroll
-    for (int i = 0; i < kMaxHeadDim / 32; ++i) {
-      const int d = lane + 32 * i;
-      if (d < D) acc[i] = fmaf(p, to_f(V[static_cast<int64_t>(j) * D + d]), acc[i]);
+    for (int u = 0; u < kRows; ++u) {
+      p[u] = j0 + u < n ? scores[j0 + u] : 0.f;
+      const T* vr = row(V, v_new, min(j0 + u, n - 1));
+#pragma unroll
+      for (int i = 0; i < kPer; ++i) vv[u][i] = lane + 32 * i < D ? to_f(vr[lane + 32 * i]) : 0.f;
     }
+#pragma unroll
+    for (int u = 0; u < kRows; ++u)
+#pragma unroll
+      for (int i = 0; i < kPer; ++i) acc[i] = fmaf(p[u], vv[u][i], acc[i]);
   }
 #pragma unroll
-  for (int i = 0; i < kMaxHeadDim / 32; ++i) {
+  for (int i = 0; i < kPer; ++i) {
     const int d = lane + 32 * i;
     if (d < D) part[warp * D + d] = acc[i];
   }
@@ -140,7 +189,8 @@ __global__ void silu_mul_kernel(const T* __restrict__ gu, T* __restrict__ out, i
 }
 
 size_t attention_smem(int64_t head_dim, int64_t capacity) {
-  return sizeof(float) * static_cast<size_t>(head_dim + capacity + kAttnWarps * head_dim + kAttnWarps);
+  // the new k and v rows (ROPE) counted as floats: room for either 16-bit type
+  return sizeof(float) * static_cast<size_t>(head_dim + capacity + kAttnWarps * head_dim + kAttnWarps + 2 * head_dim);
 }
 
 }  // namespace
@@ -171,11 +221,28 @@ int launch_decode_attention(const void* q, const void* k_cache, const void* v_ca
   if (!decode_step_supported(type, heads, kv_heads, head_dim, capacity)) return static_cast<int>(cudaErrorInvalidValue);
   return with_elem_type(type, [&](auto t) {
     using T = decltype(t);
-    return launch_kernel(decode_attention_kernel<T>, static_cast<unsigned>(heads), kAttnWarps * 32,
+    // Without ROPE the caches are only read.
+    return launch_kernel(decode_attention_kernel<T, false>, static_cast<unsigned>(heads), kAttnWarps * 32,
                          attention_smem(head_dim, capacity), static_cast<cudaStream_t>(stream), overlap_previous,
-                         static_cast<const T*>(q), static_cast<const T*>(k_cache), static_cast<const T*>(v_cache), pos,
-                         static_cast<T*>(out), static_cast<int>(heads), static_cast<int>(kv_heads),
+                         static_cast<const T*>(q), static_cast<const T*>(nullptr), static_cast<const T*>(nullptr),
+                         const_cast<T*>(static_cast<const T*>(k_cache)), const_cast<T*>(static_cast<const T*>(v_cache)),
+                         pos, static_cast<T*>(out), static_cast<int>(heads), static_cast<int>(kv_heads),
                          static_cast<int>(head_dim), static_cast<int>(capacity), scale);
+  });
+}
+
+int launch_rope_attention(const void* qkv, const void* cos, const void* sin, const int64_t* pos, void* k_cache,
+                          void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity,
+                          float scale, ElemType type, void* stream, bool overlap_previous) {
+  if (!decode_step_supported(type, heads, kv_heads, head_dim, capacity)) return static_cast<int>(cudaErrorInvalidValue);
+  return with_elem_type(type, [&](auto t) {
+    using T = decltype(t);
+    return launch_kernel(decode_attention_kernel<T, true>, static_cast<unsigned>(heads), kAttnWarps * 32,
+                         attention_smem(head_dim, capacity), static_cast<cudaStream_t>(stream), overlap_previous,
+                         static_cast<const T*>(qkv), static_cast<const T*>(cos), static_cast<const T*>(sin),
+                         static_cast<T*>(k_cache), static_cast<T*>(v_cache), pos, static_cast<T*>(out),
+                         static_cast<int>(heads), static_cast<int>(kv_heads), static_cast<int>(head_dim),
+                         static_cast<int>(capacity), scale);
   });
 }
 

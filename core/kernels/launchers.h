@@ -70,6 +70,10 @@ int launch_lora_down(const void* x, ElemType x_type, const void* A, float* u, in
 // been verified on a GPU (APIQ_GEMV_STAGING=1 in the environment turns it on).
 void set_gemv_staging(bool on);
 bool gemv_staging();
+// Whether each block of the tensor-core product first asks L2 for all of its weights (prefetch, before
+// the PDL wait). Process-wide; APIQ_GEMV_L2_PREFETCH=1/0 in the environment sets it at start.
+void set_gemv_l2_prefetch(bool on);
+bool gemv_l2_prefetch();
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16, const void* zeros,
                        void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits, void* stream,
@@ -94,7 +98,7 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
 // head_dim], `pos` a device int64 (the new position, read by the kernels so a graph can replay them).
 // overlap_previous: launched as a programmatic dependent launch (sm_90+), scheduled while the
 // previous kernel runs and waiting for its output inside; they let the next kernel start early too.
-// Whether the three kernels below take these sizes (head_dim even and ≤ 256, the scores of
+// Whether the kernels below take these sizes (head_dim even and ≤ 256, the scores of
 // `capacity` positions in 48 KiB of shared memory, heads a multiple of kv_heads).
 bool decode_step_supported(ElemType type, int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity);
 // qkv [(heads + 2·kv_heads)·head_dim] from one fused product: rotates q and k at *pos (cos, sin
@@ -106,6 +110,12 @@ int launch_rope_kv_write(const void* qkv, const void* cos, const void* sin, cons
 int launch_decode_attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* pos, void* out,
                             int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity, float scale,
                             ElemType type, void* stream, bool overlap_previous = false);
+// The two above in one kernel: qkv as for launch_rope_kv_write, out [heads, head_dim] the attention
+// of the rotated q over positions 0..*pos, with k and v written into the caches at *pos; its results
+// and cache contents equal the two kernels' bit for bit.
+int launch_rope_attention(const void* qkv, const void* cos, const void* sin, const int64_t* pos, void* k_cache,
+                          void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity,
+                          float scale, ElemType type, void* stream, bool overlap_previous = false);
 // gate_up [rows, 2·inter] (gate columns first) -> out [rows, inter] = silu(gate)·up.
 int launch_silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter, ElemType type, void* stream);
 

@@ -108,6 +108,7 @@ std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& mo
                 " positions");
   std::unique_ptr<FusedDecodeBlocks> f(new FusedDecodeBlocks());
   f->heads_ = cfg.num_attention_heads;
+  f->rope_in_attention_ = options.rope_in_attention;
   f->eps_ = cfg.rms_norm_eps;
   f->scale_ = 1.0 / std::sqrt(static_cast<double>(cfg.head_dim));
   const auto probe = torch::empty({1, cfg.hidden_size}, torch::TensorOptions().device(dev).dtype(dt));
@@ -208,8 +209,11 @@ torch::Tensor FusedDecodeBlocks::step(int64_t b, const torch::Tensor& x, const t
     if (inside) return run(ps.front(), in, {}, {GemvInputOp::Kind::RmsNorm, nw, eps_});
     return run_group(ps, rms_norm_kernel(in, nw, eps_));
   };
-  auto q = rope_kv_write_kernel(normed(w.qkv, w.norm_in_qkv, x, w.attn_norm), cos, sin, pos, kv.k, kv.v, heads_);
-  auto attn = decode_attention_kernel(q, kv.k, kv.v, pos, scale_);
+  const auto qkv = normed(w.qkv, w.norm_in_qkv, x, w.attn_norm);
+  const auto attn = rope_in_attention_
+                        ? rope_attention_kernel(qkv, cos, sin, pos, kv.k, kv.v, heads_, scale_)
+                        : decode_attention_kernel(rope_kv_write_kernel(qkv, cos, sin, pos, kv.k, kv.v, heads_), kv.k,
+                                                  kv.v, pos, scale_);
   auto x1 = run(w.o, attn, x);
   auto gu = normed(w.gate_up, w.norm_in_gate_up, x1, w.mlp_norm);
   if (w.silu_in_down) return run(w.down, gu, x1, {GemvInputOp::Kind::SiluMul, {}, 0.0}).view(x.sizes());

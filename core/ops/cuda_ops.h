@@ -45,6 +45,20 @@ bool gemv_overlap_enabled();
 // The tensor-core product's staged form (kernels::set_gemv_staging): process-wide, off by default.
 void set_packed_gemv_staging(bool on);
 bool packed_gemv_staging();
+// Its blocks' L2 prefetch of their weights (kernels::set_gemv_l2_prefetch): process-wide.
+void set_packed_gemv_l2_prefetch(bool on);
+bool packed_gemv_l2_prefetch();
+// Sets both for a scope and restores the earlier settings at its end (bench variants, tests).
+class ScopedPackedGemvForm {
+ public:
+  ScopedPackedGemvForm(bool staged, bool l2_prefetch);
+  ~ScopedPackedGemvForm();
+  ScopedPackedGemvForm(const ScopedPackedGemvForm&) = delete;
+  ScopedPackedGemvForm& operator=(const ScopedPackedGemvForm&) = delete;
+
+ private:
+  bool staged_before_, prefetch_before_;
+};
 
 // Fused fake-quantization with learnable clipping (asymmetric int, group-wise): the same value and
 // gradients (γ, β and, when W requires grad, W) as GroupQuantizer's composed ops, in one pass each

@@ -28,6 +28,20 @@ void check_caches(const torch::Tensor& x, const torch::Tensor& k_cache, const to
   TORCH_CHECK(pos.scalar_type() == torch::kLong && pos.numel() == 1, what, ": the position must be one int64");
 }
 
+// One token's fused projection and the rotation tables, as the rotating kernels read them.
+void check_rope_inputs(const torch::Tensor& qkv, const torch::Tensor& cos, const torch::Tensor& sin,
+                       const torch::Tensor& pos, const torch::Tensor& k_cache, const torch::Tensor& v_cache,
+                       int64_t heads, const char* what) {
+  check_caches(qkv, k_cache, v_cache, pos, what);
+  const int64_t kv_heads = k_cache.size(1), capacity = k_cache.size(2), D = k_cache.size(3);
+  TORCH_CHECK(qkv.is_contiguous() && qkv.numel() == (heads + 2 * kv_heads) * D, what,
+              ": qkv must be one contiguous token of (heads + 2·kv_heads)·head_dim values");
+  TORCH_CHECK(cos.sizes() == sin.sizes() && cos.dim() == 2 && cos.size(0) == capacity && cos.size(1) == D &&
+                  cos.is_contiguous() && sin.is_contiguous() && cos.scalar_type() == qkv.scalar_type() &&
+                  sin.scalar_type() == qkv.scalar_type() && cos.device() == qkv.device(),
+              what, ": cos and sin must be contiguous [capacity, head_dim] tables in the activations' dtype");
+}
+
 }  // namespace
 
 bool decode_step_kernels_support(torch::ScalarType dtype, int64_t heads, int64_t kv_heads, int64_t head_dim,
@@ -39,14 +53,8 @@ bool decode_step_kernels_support(torch::ScalarType dtype, int64_t heads, int64_t
 torch::Tensor rope_kv_write_kernel(const torch::Tensor& qkv, const torch::Tensor& cos, const torch::Tensor& sin,
                                    const torch::Tensor& pos, const torch::Tensor& k_cache,
                                    const torch::Tensor& v_cache, int64_t heads) {
-  check_caches(qkv, k_cache, v_cache, pos, "rope_kv_write_kernel");
+  check_rope_inputs(qkv, cos, sin, pos, k_cache, v_cache, heads, "rope_kv_write_kernel");
   const int64_t kv_heads = k_cache.size(1), capacity = k_cache.size(2), D = k_cache.size(3);
-  TORCH_CHECK(qkv.is_contiguous() && qkv.numel() == (heads + 2 * kv_heads) * D,
-              "rope_kv_write_kernel: qkv must be one contiguous token of (heads + 2·kv_heads)·head_dim values");
-  TORCH_CHECK(cos.sizes() == sin.sizes() && cos.dim() == 2 && cos.size(0) == capacity && cos.size(1) == D &&
-                  cos.is_contiguous() && sin.is_contiguous() && cos.scalar_type() == qkv.scalar_type() &&
-                  sin.scalar_type() == qkv.scalar_type() && cos.device() == qkv.device(),
-              "rope_kv_write_kernel: cos and sin must be contiguous [capacity, head_dim] tables in the activations' dtype");
   auto q = torch::empty({heads, D}, qkv.options());
   c10::cuda::CUDAGuard guard(qkv.device());
   detail::check_launch(kernels::launch_rope_kv_write(qkv.data_ptr(), cos.data_ptr(), sin.data_ptr(),
@@ -72,6 +80,23 @@ torch::Tensor decode_attention_kernel(const torch::Tensor& q, const torch::Tenso
                                                         detail::elem_type(q.scalar_type(), "decode_attention"),
                                                         detail::current_stream(), gemv_overlap_enabled()),
                        "decode_attention");
+  return out;
+}
+
+torch::Tensor rope_attention_kernel(const torch::Tensor& qkv, const torch::Tensor& cos, const torch::Tensor& sin,
+                                    const torch::Tensor& pos, const torch::Tensor& k_cache,
+                                    const torch::Tensor& v_cache, int64_t heads, double scale) {
+  check_rope_inputs(qkv, cos, sin, pos, k_cache, v_cache, heads, "rope_attention_kernel");
+  const int64_t kv_heads = k_cache.size(1), capacity = k_cache.size(2), D = k_cache.size(3);
+  auto out = torch::empty({heads * D}, qkv.options());
+  c10::cuda::CUDAGuard guard(qkv.device());
+  detail::check_launch(kernels::launch_rope_attention(qkv.data_ptr(), cos.data_ptr(), sin.data_ptr(),
+                                                      pos.data_ptr<int64_t>(), k_cache.data_ptr(), v_cache.data_ptr(),
+                                                      out.data_ptr(), heads, kv_heads, D, capacity,
+                                                      static_cast<float>(scale),
+                                                      detail::elem_type(qkv.scalar_type(), "rope_attention"),
+                                                      detail::current_stream(), gemv_overlap_enabled()),
+                       "rope_attention");
   return out;
 }
 
@@ -101,6 +126,10 @@ torch::Tensor rope_kv_write_kernel(const torch::Tensor&, const torch::Tensor&, c
 }
 torch::Tensor decode_attention_kernel(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&,
                                       const torch::Tensor&, double) {
+  no_kernels();
+}
+torch::Tensor rope_attention_kernel(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&,
+                                    const torch::Tensor&, const torch::Tensor&, const torch::Tensor&, int64_t, double) {
   no_kernels();
 }
 torch::Tensor silu_mul_kernel(const torch::Tensor&) { no_kernels(); }

@@ -24,6 +24,12 @@ torch::Tensor rope_kv_write_kernel(const torch::Tensor& qkv, const torch::Tensor
 torch::Tensor decode_attention_kernel(const torch::Tensor& q, const torch::Tensor& k_cache,
                                       const torch::Tensor& v_cache, const torch::Tensor& pos, double scale);
 
+// rope_kv_write_kernel and decode_attention_kernel in one launch (the fused decode's default): the
+// same attention output [heads·head_dim] and cache writes, bit for bit.
+torch::Tensor rope_attention_kernel(const torch::Tensor& qkv, const torch::Tensor& cos, const torch::Tensor& sin,
+                                    const torch::Tensor& pos, const torch::Tensor& k_cache,
+                                    const torch::Tensor& v_cache, int64_t heads, double scale);
+
 // [..., 2·inter] (gate, then up) -> [..., inter] = silu(gate)·up.
 torch::Tensor silu_mul_kernel(const torch::Tensor& gate_up);
 

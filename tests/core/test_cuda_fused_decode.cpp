@@ -2,6 +2,10 @@
 // The fused decode step: each of its kernels against a float64 recomputation on fresh random
 // inputs over several shapes (grouped and ragged head sizes included), and whole packed models
 // with LoRA decoded fused against the composed ops and against the full forward.
+#include <optional>
+#include <string>
+#include <utility>
+
 #include "bench/random_packed_model.h"
 #include "decode_check.h"
 #include "model/fused_decode.h"
@@ -77,6 +81,33 @@ TEST(CudaFusedDecode, AttentionMatchesFloat64Softmax) {
         auto ref = torch::bmm(p.unsqueeze(1), V).squeeze(1).reshape({-1});
         EXPECT_LT(rel_err(out, ref), dt == torch::kHalf ? 3e-3 : 2e-2)
             << s.heads << "/" << s.kv_heads << "x" << s.dim << " pos " << pos;
+      }
+    }
+  }
+}
+
+// The fused decode's default: the rotation, the cache write and the attention in one kernel. It
+// must give the two kernels' results (each checked against float64 above) bit for bit, caches
+// included, with grouped heads (one block writes, the others of its group read the new row).
+TEST(CudaFusedDecode, RopeAttentionEqualsRotationThenAttention) {
+  APIQ_REQUIRE_CUDA();
+  for (auto dt : {torch::kBFloat16, torch::kHalf}) {
+    for (const auto& s : kShapes) {
+      for (int64_t pos : {int64_t{0}, s.capacity / 2, s.capacity - 1}) {
+        const int64_t slots = s.heads + 2 * s.kv_heads;
+        auto qkv = torch::randn({slots * s.dim}, on_cuda(dt));
+        auto cos = torch::randn({s.capacity, s.dim}, on_cuda(dt)), sin = torch::randn({s.capacity, s.dim}, on_cuda(dt));
+        auto kc = torch::randn({1, s.kv_heads, s.capacity, s.dim}, on_cuda(dt)), vc = torch::randn_like(kc);
+        auto kc2 = kc.clone(), vc2 = vc.clone();
+        const auto p = torch::full({1}, pos, on_cuda(torch::kLong));
+        const double scale = 1.0 / std::sqrt(static_cast<double>(s.dim));
+        auto two = decode_attention_kernel(rope_kv_write_kernel(qkv, cos, sin, p, kc, vc, s.heads), kc, vc, p, scale);
+        auto one = rope_attention_kernel(qkv, cos, sin, p, kc2, vc2, s.heads, scale);
+        const auto label = std::to_string(s.heads) + "/" + std::to_string(s.kv_heads) + "x" + std::to_string(s.dim) +
+                           " pos " + std::to_string(pos);
+        EXPECT_TRUE(torch::equal(one, two)) << label << ", largest gap " << (one - two).abs().max().item<double>();
+        EXPECT_TRUE(torch::equal(kc2, kc)) << label;
+        EXPECT_TRUE(torch::equal(vc2, vc)) << label;
       }
     }
   }
@@ -332,8 +363,9 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   ASSERT_NE(with_lora, nullptr);
   EXPECT_EQ(with_lora->inputs_in_products(), 3 * cfg.num_hidden_layers);
   EXPECT_EQ(with_lora->lora_products_in_kernel(), 4 * cfg.num_hidden_layers);
-  for (bool staged : {false, true}) {
-    set_packed_gemv_staging(staged);
+  for (const auto& [staged, prefetch] : {std::pair{false, false}, std::pair{false, true}, std::pair{true, false}}) {
+    ScopedPackedGemvForm form(staged, prefetch);
+    SCOPED_TRACE(std::string(staged ? "staged" : "register slots") + (prefetch ? ", L2 prefetch" : ""));
     StaticDecoder d(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
     StaticDecoder ref(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
     ASSERT_TRUE(d.fused()) << d.fused_reason();
@@ -351,7 +383,6 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
       EXPECT_LT(rs.max_err, 2e-2 * std::max(1.0, rs.max_ref)) << (staged ? "staged, " : "") << "logits up to " << rs.max_ref;
     }
   }
-  set_packed_gemv_staging(false);
 }
 
 // The unmerged LoRA of decode: u = op(x) Aᵀ (lora_down_kernel) and y = op(x) Ŵᵀ + u's slice Bᵀ + r
@@ -385,9 +416,11 @@ TEST(CudaFusedDecode, ProductAddsAnUnmergedLoraAsFloat64Does) {
         auto u = lora_down_kernel(x, A, op);
         EXPECT_LT(rel_err(u, torch::mm(in64, A.to(torch::kDouble).t())), 2e-2) << what;
         auto r = torch::randn({m, s.out}, bf);
-        set_packed_gemv_staging(m != 1);  // both forms of the product, the staged one with split rows too
+        // every form of the product: m 1 register slots, m 3 with the L2 prefetch, m 12 staged with split rows
+        std::optional<ScopedPackedGemvForm> form;
+        form.emplace(m == 12, m == 3);
         auto y = packed_gemv_with_input_op(x, p, op, r, {B, u, split0, split1});
-        set_packed_gemv_staging(false);
+        form.reset();
         auto ref = torch::mm(in64, dequantized64(p).t()) + r.to(torch::kDouble);
         for (int j = 0; j < 3; ++j)
           ref.narrow(1, bounds[j], bounds[j + 1] - bounds[j])
