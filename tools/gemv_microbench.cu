@@ -136,11 +136,6 @@ int main(int argc, char** argv) {
       u8 = true;
       bb = b2b([&](int c) { gemv(c, m); });
       std::printf("  gemv M=%d PDL uint8 zeros                     b2b %7.2f us %5.1f%%\n", m, bb, pct(bb));
-      set_gemv_l2_prefetch(true);
-      s1 = single([&](int c) { gemv(c, m); });
-      bb = b2b([&](int c) { gemv(c, m); });
-      std::printf("  gemv M=%d PDL uint8 zeros L2 prefetch single %7.2f us %5.1f%%   b2b %7.2f us %5.1f%%\n", m, s1, pct(s1), bb, pct(bb));
-      set_gemv_l2_prefetch(false);
       overlap = u8 = false;
     }
     double s1 = single(rd1), bb = b2b(rd1);

@@ -121,14 +121,13 @@ void bench_apiq_bw_step(const BenchOptions& o, std::vector<BenchRow>& rows) {
 
 namespace {
 
-// How a decode row's kernels differ from the defaults: not at all, the products in the staged form or
-// with the L2 prefetch the other way round, or the rotation as its own kernel before the attention.
-enum class Tuning { Default, Staged, OtherPrefetch, RopeKernel };
+// How a decode row's kernels differ from the defaults: not at all, the products in the staged form,
+// or the rotation the other way (its own kernel before the attention, or inside it).
+enum class Tuning { Default, Staged, OtherRope };
 
-std::string tuning_label(Tuning t, bool prefetch_default) {
+std::string tuning_label(Tuning t, bool rope_in_attention) {
   if (t == Tuning::Staged) return ", staged product";
-  if (t == Tuning::OtherPrefetch) return prefetch_default ? ", no L2 prefetch" : ", L2 prefetch";
-  if (t == Tuning::RopeKernel) return ", rotation as a kernel";
+  if (t == Tuning::OtherRope) return rope_in_attention ? ", rotation as a kernel" : ", rotation inside the attention";
   return "";
 }
 
@@ -149,10 +148,10 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     bool lora_in = true;  // the LoRA as lora_down + the product's epilogue (the default); false: dense products
   };
   const int64_t rank = o.e2e_rank;
-  const auto staged = Tuning::Staged, other = Tuning::OtherPrefetch;
+  const auto staged = Tuning::Staged, other = Tuning::OtherRope;
+  const bool rope_in = FusedDecodeOptions{}.rope_in_attention;
   for (const Variant v :
        {Variant{0, true}, Variant{0, true, false, true, true, other}, Variant{0, true, false, true, true, staged},
-        Variant{0, true, false, true, true, Tuning::RopeKernel},
         Variant{0, true, false, true, false}, Variant{0, true, false, false}, Variant{0, false}, Variant{rank, true},
         Variant{rank, true, false, true, true, other}, Variant{rank, true, false, true, true, Tuning::Default, false},
         Variant{rank, true, false, true, true, staged}, Variant{rank, true, false, false}, Variant{0, true, true}}) {
@@ -173,11 +172,10 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     go.fused_decode = v.fused;
     go.fused_options.inputs_in_products = go.fused_options.byte_zeros = v.folded;
     go.fused_options.lora_in_products = v.lora_in;
-    go.fused_options.rope_in_attention = v.tuning != Tuning::RopeKernel;
-    const bool prefetch_before = packed_gemv_l2_prefetch();
+    go.fused_options.rope_in_attention = rope_in != (v.tuning == Tuning::OtherRope);
     double ms = 0;
     {
-      ScopedPackedGemvForm form(v.tuning == Tuning::Staged, prefetch_before != (v.tuning == Tuning::OtherPrefetch));
+      ScopedPackedGemvStaging form(v.tuning == Tuning::Staged);
       ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
     }
     BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
@@ -185,7 +183,7 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
                    (dev.is_cuda() && !v.graph ? ", no graph" : "") +
                    (dev.is_cuda() && v.graph && !v.fused ? ", composed ops" : "") +
                    (dev.is_cuda() && v.fused && !v.folded ? ", norms/SiLU as kernels, int32 zeros" : "") +
-                   (v.rank && v.fused && !v.lora_in ? ", LoRA as dense products" : "") + tuning_label(v.tuning, prefetch_before),
+                   (v.rank && v.fused && !v.lora_in ? ", LoRA as dense products" : "") + tuning_label(v.tuning, rope_in),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;
     // Packed weights and the head read once per token (embeddings: one row).

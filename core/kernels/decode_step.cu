@@ -69,13 +69,13 @@ __device__ float block_reduce(float v, float* red) {
 
 // One block per query head: scores against keys 0..*pos of its kv head, softmax, weighted values.
 // ROPE: q is the fused projection's raw output [heads + 2·kv_heads, D] (q, k, v slots), and the
-// block first does what rope_kv_kernel does for its own head: it rotates its q, takes its kv head's
-// rotated k and v at *pos from the projection (kept in shared memory, so no block reads a cache row
-// that another block is writing), and the first query head of each kv group writes them to the caches.
+// block first does what rope_kv_kernel does for its own head: it rotates its q, and writes its kv
+// head's rotated k and v at *pos into the caches, then reads them back like any cached row. With
+// grouped heads every block of a group writes the same row with the same bytes, so each block
+// reads its own write whichever block's lands last.
 // A warp takes kRows positions at a time with all their loads issued before any is used: the chain
 // of dependent cache reads, not the arithmetic, sets this kernel's time.
-// Shared memory: q·scale [D], scores [capacity], per-warp partial outputs [warps][D], reduction
-// [warps], then (ROPE) the new position's k and v [2][D] in the activations' type.
+// Shared memory: q·scale [D], scores [capacity], per-warp partial outputs [warps][D], reduction [warps].
 template <typename T, bool ROPE>
 __global__ void __launch_bounds__(kAttnWarps * 32)
     decode_attention_kernel(const T* __restrict__ q, const T* __restrict__ cos, const T* __restrict__ sin,
@@ -89,8 +89,6 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
   float* scores = qs + D;
   float* part = scores + capacity;
   float* red = part + kAttnWarps * D;
-  T* k_new = reinterpret_cast<T*>(red + kAttnWarps);
-  T* v_new = k_new + D;
   const int group = heads / kv_heads, h = static_cast<int>(blockIdx.x), kvh = h / group;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int64_t pos = *pos_p;
@@ -102,27 +100,19 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
     if constexpr (ROPE) {
       const T* kv_src = q + static_cast<int64_t>(heads + kvh) * D;
       qs[d] = to_f(from_f<T>(rotated(q + static_cast<int64_t>(h) * D, cos, sin, pos, D, d))) * scale;
-      k_new[d] = from_f<T>(rotated(kv_src, cos, sin, pos, D, d));
-      v_new[d] = kv_src[static_cast<int64_t>(kv_heads) * D + d];
-      if (h % group == 0) {
-        k_cache[(static_cast<int64_t>(kvh) * capacity + pos) * D + d] = k_new[d];
-        v_cache[(static_cast<int64_t>(kvh) * capacity + pos) * D + d] = v_new[d];
-      }
+      k_cache[(static_cast<int64_t>(kvh) * capacity + pos) * D + d] = from_f<T>(rotated(kv_src, cos, sin, pos, D, d));
+      v_cache[(static_cast<int64_t>(kvh) * capacity + pos) * D + d] = kv_src[static_cast<int64_t>(kv_heads) * D + d];
     } else {
       qs[d] = to_f(q[static_cast<int64_t>(h) * D + d]) * scale;
     }
   }
-  __syncthreads();
-  // Position j's key or value row: the cache's, or (ROPE) the new one for j = pos.
-  auto row = [&](const T* cache, const T* fresh, int j) {
-    return ROPE && j == pos ? fresh : cache + static_cast<int64_t>(j) * D;
-  };
+  __syncthreads();  // also makes this block's cache writes visible to its own threads
   constexpr int kPer = kMaxHeadDim / 32, kRows = 4;
   for (int j0 = warp * kRows; j0 < n; j0 += kAttnWarps * kRows) {
     float kv[kRows][kPer];
 #pragma unroll
     for (int u = 0; u < kRows; ++u) {
-      const T* kr = row(K, k_new, min(j0 + u, n - 1));  // past n: a valid row, its score dropped
+      const T* kr = K + static_cast<int64_t>(min(j0 + u, n - 1)) * D;  // past n: a valid row, its score dropped
 #pragma unroll
       for (int i = 0; i < kPer; ++i) kv[u][i] = lane + 32 * i < D ? to_f(kr[lane + 32 * i]) : 0.f;
     }
@@ -153,7 +143,7 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
 #pragma unroll
     for (int u = 0; u < kRows; ++u) {
       p[u] = j0 + u < n ? scores[j0 + u] : 0.f;
-      const T* vr = row(V, v_new, min(j0 + u, n - 1));
+      const T* vr = V + static_cast<int64_t>(min(j0 + u, n - 1)) * D;
 #pragma unroll
       for (int i = 0; i < kPer; ++i) vv[u][i] = lane + 32 * i < D ? to_f(vr[lane + 32 * i]) : 0.f;
     }
@@ -189,8 +179,7 @@ __global__ void silu_mul_kernel(const T* __restrict__ gu, T* __restrict__ out, i
 }
 
 size_t attention_smem(int64_t head_dim, int64_t capacity) {
-  // the new k and v rows (ROPE) counted as floats: room for either 16-bit type
-  return sizeof(float) * static_cast<size_t>(head_dim + capacity + kAttnWarps * head_dim + kAttnWarps + 2 * head_dim);
+  return sizeof(float) * static_cast<size_t>(head_dim + capacity + kAttnWarps * head_dim + kAttnWarps);
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ __global__ void __launch_bounds__(warps_of<STAGED> * 32, STAGED ? 2 : kBlocksPer
     gemv_mma_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
                     const Z* __restrict__ zeros, const T* __restrict__ residual, T* __restrict__ y, int M,
                     int rows, int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro, int ring,
-                    GemvLora lora, bool prefetch) {
+                    GemvLora lora) {
   using G = Geo<BITS, QPG>;
   using S = Staged<BITS, QPG, Z>;
   static_assert(!STAGED || S::kPossible, "staged only where zeros and scales are whole copies");
@@ -209,15 +209,6 @@ __global__ void __launch_bounds__(warps_of<STAGED> * 32, STAGED ? 2 : kBlocksPer
   // waiting for it; only x (its output) is read after the wait. Without the launch attribute both
   // instructions return at once.
   pdl_release_next();
-  // The block's whole share of the weights (its rows are contiguous) is asked of L2 up front, also
-  // before the wait: HBM then streams it at its own rate instead of kDepth items per warp at a time,
-  // and under PDL it starts while the previous product finishes.
-  if (prefetch) {
-    const int64_t r0 = int64_t{t_begin} * 16, nr = min(int64_t{rows}, int64_t{t_begin + n_tiles} * 16) - r0;
-    prefetch_l2(words + r0 * n_words, nr * n_words * 4, NTH);
-    prefetch_l2(scales + r0 * n_groups, nr * n_groups * 2, NTH);
-    prefetch_l2(zeros + r0 * n_groups, nr * n_groups * static_cast<int64_t>(sizeof(Z)), NTH);
-  }
   constexpr int kSlots = STAGED ? 1 : kDepth;
   Cursor cur[kSlots];
   Slot<BITS, QPG, NT, Z> slot[kSlots];

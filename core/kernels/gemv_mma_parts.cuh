@@ -177,18 +177,6 @@ __device__ __forceinline__ void copy_async_wait(int n) {
   }
 }
 
-// Asks L2 for the bytes [p, p + bytes): one prefetch per 128-byte line, the block's `threads`
-// threads taking the lines in turn. Every address lies inside the range (a prefetch is a hint; none
-// may point past a buffer's end), whatever the range's alignment.
-__device__ __forceinline__ void prefetch_l2(const void* p, int64_t bytes, int threads) {
-  const auto a = reinterpret_cast<uintptr_t>(p), end = a + static_cast<uintptr_t>(bytes);
-  const uintptr_t step = static_cast<uintptr_t>(threads) * 128;
-  for (uintptr_t line = (a & ~uintptr_t{127}) + uintptr_t{threadIdx.x} * 128; line < end; line += step) {
-    const uintptr_t at = line < a ? a : line;
-    asm volatile("prefetch.L2 [%0];" ::"l"(at));
-  }
-}
-
 // N consecutive values of x as stored: 16-byte loads where `vec` (the caller checked alignment).
 template <typename T, int N>
 __device__ __forceinline__ void load_raw(const T* src, bool vec, T (&v)[N]) {

@@ -70,10 +70,6 @@ int launch_lora_down(const void* x, ElemType x_type, const void* A, float* u, in
 // been verified on a GPU (APIQ_GEMV_STAGING=1 in the environment turns it on).
 void set_gemv_staging(bool on);
 bool gemv_staging();
-// Whether each block of the tensor-core product first asks L2 for all of its weights (prefetch, before
-// the PDL wait). Process-wide; APIQ_GEMV_L2_PREFETCH=1/0 in the environment sets it at start.
-void set_gemv_l2_prefetch(bool on);
-bool gemv_l2_prefetch();
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16, const void* zeros,
                        void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits, void* stream,

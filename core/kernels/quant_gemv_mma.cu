@@ -34,8 +34,7 @@ int launch(const void* x, const int32_t* words, const void* scales, const void* 
   return launch_kernel(kernel, static_cast<unsigned>(blocks), warps_of<STAGED> * 32, smem, stream, overlap,
                        static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
                        static_cast<const __half*>(scales), static_cast<const Z*>(zeros), static_cast<const T*>(res),
-                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, ring, lora,
-                       gemv_l2_prefetch());
+                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, ring, lora);
 }
 
 // How one product would run: grid, shared memory and group shape; qpg 0 when the kernel does not apply.
@@ -116,31 +115,21 @@ bool split_rows(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols
          plan(bits, x_type, m - 8, rows, cols, group, scales, zeros, zt).qpg != 0;
 }
 
-// A process-wide switch: -1 until first read, then the environment's value (1 on, else `dflt`)
-// unless set since.
-struct Switch {
-  const char* env;
-  bool dflt;
-  std::atomic<int> v{-1};
-  bool get() {
-    int now = v.load();
-    if (now < 0) {
-      const char* e = std::getenv(env);
-      now = e ? (std::strcmp(e, "1") == 0 ? 1 : 0) : (dflt ? 1 : 0);
-      v.store(now);
-    }
-    return now == 1;
-  }
-};
-Switch g_staging{"APIQ_GEMV_STAGING", false};
-Switch g_prefetch{"APIQ_GEMV_L2_PREFETCH", false};
+// -1 until the environment is read.
+std::atomic<int> g_staging{-1};
 
 }  // namespace
 
-void set_gemv_staging(bool on) { g_staging.v.store(on ? 1 : 0); }
-bool gemv_staging() { return g_staging.get(); }
-void set_gemv_l2_prefetch(bool on) { g_prefetch.v.store(on ? 1 : 0); }
-bool gemv_l2_prefetch() { return g_prefetch.get(); }
+void set_gemv_staging(bool on) { g_staging.store(on ? 1 : 0); }
+bool gemv_staging() {
+  int v = g_staging.load();
+  if (v < 0) {
+    const char* e = std::getenv("APIQ_GEMV_STAGING");
+    v = e && std::strcmp(e, "1") == 0 ? 1 : 0;
+    g_staging.store(v);
+  }
+  return v == 1;
+}
 
 bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
                                const void* scales, const void* zeros, ZeroType zt) {

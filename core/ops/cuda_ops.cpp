@@ -44,26 +44,17 @@ thread_local bool t_gemv_overlap = false;  // per thread: another thread's kerne
 ScopedGemvOverlap::ScopedGemvOverlap(bool on) : prev_(t_gemv_overlap) { t_gemv_overlap = on; }
 ScopedGemvOverlap::~ScopedGemvOverlap() { t_gemv_overlap = prev_; }
 bool gemv_overlap_enabled() { return t_gemv_overlap; }
-ScopedPackedGemvForm::ScopedPackedGemvForm(bool staged, bool l2_prefetch)
-    : staged_before_(packed_gemv_staging()), prefetch_before_(packed_gemv_l2_prefetch()) {
+ScopedPackedGemvStaging::ScopedPackedGemvStaging(bool staged) : before_(packed_gemv_staging()) {
   set_packed_gemv_staging(staged);
-  set_packed_gemv_l2_prefetch(l2_prefetch);
 }
-ScopedPackedGemvForm::~ScopedPackedGemvForm() {
-  set_packed_gemv_staging(staged_before_);
-  set_packed_gemv_l2_prefetch(prefetch_before_);
-}
+ScopedPackedGemvStaging::~ScopedPackedGemvStaging() { set_packed_gemv_staging(before_); }
 
 #ifdef APIQ_WITH_CUDA
 void set_packed_gemv_staging(bool on) { kernels::set_gemv_staging(on); }
 bool packed_gemv_staging() { return kernels::gemv_staging(); }
-void set_packed_gemv_l2_prefetch(bool on) { kernels::set_gemv_l2_prefetch(on); }
-bool packed_gemv_l2_prefetch() { return kernels::gemv_l2_prefetch(); }
 #else
 void set_packed_gemv_staging(bool) {}
 bool packed_gemv_staging() { return false; }
-void set_packed_gemv_l2_prefetch(bool) {}
-bool packed_gemv_l2_prefetch() { return false; }
 #endif
 
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps) {

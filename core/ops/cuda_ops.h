@@ -45,19 +45,16 @@ bool gemv_overlap_enabled();
 // The tensor-core product's staged form (kernels::set_gemv_staging): process-wide, off by default.
 void set_packed_gemv_staging(bool on);
 bool packed_gemv_staging();
-// Its blocks' L2 prefetch of their weights (kernels::set_gemv_l2_prefetch): process-wide.
-void set_packed_gemv_l2_prefetch(bool on);
-bool packed_gemv_l2_prefetch();
-// Sets both for a scope and restores the earlier settings at its end (bench variants, tests).
-class ScopedPackedGemvForm {
+// Sets it for a scope and restores the earlier setting at its end (bench variants, tests).
+class ScopedPackedGemvStaging {
  public:
-  ScopedPackedGemvForm(bool staged, bool l2_prefetch);
-  ~ScopedPackedGemvForm();
-  ScopedPackedGemvForm(const ScopedPackedGemvForm&) = delete;
-  ScopedPackedGemvForm& operator=(const ScopedPackedGemvForm&) = delete;
+  explicit ScopedPackedGemvStaging(bool staged);
+  ~ScopedPackedGemvStaging();
+  ScopedPackedGemvStaging(const ScopedPackedGemvStaging&) = delete;
+  ScopedPackedGemvStaging& operator=(const ScopedPackedGemvStaging&) = delete;
 
  private:
-  bool staged_before_, prefetch_before_;
+  bool before_;
 };
 
 // Fused fake-quantization with learnable clipping (asymmetric int, group-wise): the same value and

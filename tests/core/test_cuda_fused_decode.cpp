@@ -4,7 +4,6 @@
 // with LoRA decoded fused against the composed ops and against the full forward.
 #include <optional>
 #include <string>
-#include <utility>
 
 #include "bench/random_packed_model.h"
 #include "decode_check.h"
@@ -363,9 +362,8 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   ASSERT_NE(with_lora, nullptr);
   EXPECT_EQ(with_lora->inputs_in_products(), 3 * cfg.num_hidden_layers);
   EXPECT_EQ(with_lora->lora_products_in_kernel(), 4 * cfg.num_hidden_layers);
-  for (const auto& [staged, prefetch] : {std::pair{false, false}, std::pair{false, true}, std::pair{true, false}}) {
-    ScopedPackedGemvForm form(staged, prefetch);
-    SCOPED_TRACE(std::string(staged ? "staged" : "register slots") + (prefetch ? ", L2 prefetch" : ""));
+  for (bool staged : {false, true}) {
+    ScopedPackedGemvStaging form(staged);
     StaticDecoder d(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
     StaticDecoder ref(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
     ASSERT_TRUE(d.fused()) << d.fused_reason();
@@ -416,9 +414,9 @@ TEST(CudaFusedDecode, ProductAddsAnUnmergedLoraAsFloat64Does) {
         auto u = lora_down_kernel(x, A, op);
         EXPECT_LT(rel_err(u, torch::mm(in64, A.to(torch::kDouble).t())), 2e-2) << what;
         auto r = torch::randn({m, s.out}, bf);
-        // every form of the product: m 1 register slots, m 3 with the L2 prefetch, m 12 staged with split rows
-        std::optional<ScopedPackedGemvForm> form;
-        form.emplace(m == 12, m == 3);
+        // both forms of the product, the staged one with split rows too
+        std::optional<ScopedPackedGemvStaging> form;
+        form.emplace(m != 1);
         auto y = packed_gemv_with_input_op(x, p, op, r, {B, u, split0, split1});
         form.reset();
         auto ref = torch::mm(in64, dequantized64(p).t()) + r.to(torch::kDouble);

@@ -4,9 +4,6 @@
 // several shapes: ragged groups, odd row counts and misaligned inputs included.
 #include <ATen/autocast_mode.h>
 
-#include <string>
-#include <utility>
-
 #include "ops/cuda_ops.h"
 #include "quant/group_quantizer.h"
 #include "quant/packed_matmul.h"
@@ -202,11 +199,11 @@ TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
   const std::vector<GemvCase> cases{{2, {16, 256, 64}},  {2, {37, 512, 64}},   {2, {200, 4096, 128}},
                                     {2, {9, 11008, 64}},  {4, {16, 128, 32}},   {4, {45, 384, 64}},
                                     {4, {100, 1024, 128}}, {4, {300, 2048, 32}}};
-  // Every form of the tensor-core product: register slots without and with the L2 prefetch, and items
-  // staged in shared memory. The guard restores the settings also when an assertion leaves early.
-  for (const auto& [staged, prefetch] : {std::pair{false, false}, std::pair{false, true}, std::pair{true, true}}) {
-  SCOPED_TRACE(std::string(staged ? "staged" : "register slots") + (prefetch ? ", L2 prefetch" : ""));
-  ScopedPackedGemvForm form(staged, prefetch);
+  // Both forms of the tensor-core product: register slots, and items staged in shared memory. The
+  // guard restores the setting also when an assertion leaves the test early.
+  for (bool staged : {false, true}) {
+  SCOPED_TRACE(staged ? "staged" : "register slots");
+  ScopedPackedGemvStaging form(staged);
   for_each_gemv_input(cases, {1, 2, 5, 8, 9, 13, 16}, [](const PackedLinear& p, const torch::Tensor& w64, const torch::Tensor& x,
                                               torch::ScalarType dtype) {
     ASSERT_TRUE(packed_gemv_uses_tensor_cores(p, x));
