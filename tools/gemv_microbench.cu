@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 23; ++i) { CK(cudaEventRecord(e0, st)); CK(cudaMemcpyAsync(cbuf, ca, cb, cudaMemcpyDeviceToDevice, st)); CK(cudaEventRecord(e1, st)); CK(cudaEventSynchronize(e1)); float ms; CK(cudaEventElapsedTime(&ms, e0, e1)); if (i >= 3) t.push_back(ms); }
   double copy_gbps = 2.0 * cb / (median(t) * 1e-3) / 1e9;
   std::printf("copy 256MiB: %.0f GB/s, L2 %zu MiB, SMs %d\n", copy_gbps, l2 >> 20, prop.multiProcessorCount);
-  std::printf("staged ring at most %d items per warp; register depth %d\n", APIQ_GEMV_RING, kDepth);
+  std::printf("register depth %d\n", kDepth);
   int shapes[3][2] = {{4096, 4096}, {11008, 4096}, {4096, 11008}};
   const int group = 64;
   uint32_t* sink; CK(cudaMalloc(&sink, 64));
@@ -124,10 +124,7 @@ int main(int argc, char** argv) {
     auto rd1 = [&](int c) { read_kernel<<<prop.multiProcessorCount * 8, 256, 0, st>>>((const uint4*)mats[c].w, nw * 4 / 16, sink); };
     auto cp = [&](int c) { CK(cudaMemcpyAsync(cbuf, mats[c].w, bytes / 2, cudaMemcpyDeviceToDevice, st)); };
     std::printf("\n%dx%d W2 g64 bf16: %zu B, x%d b2b; max err %.3g (|ref| max %.3g)\n", rows, cols, bytes, count, maxd, maxr);
-    for (bool staged : {false, true})
     for (int m : {1, 4, 8}) {
-      set_gemv_staging(staged);
-      std::printf("  %s\n", staged ? "staged (cp.async ring)" : "register slots");
       double s1 = single([&](int c) { gemv(c, m); }), bb = b2b([&](int c) { gemv(c, m); });
       std::printf("  gemv M=%d          single %7.2f us %5.1f%%   b2b %7.2f us %5.1f%%\n", m, s1, pct(s1), bb, pct(bb));
       overlap = true;

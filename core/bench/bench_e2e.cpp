@@ -119,20 +119,6 @@ void bench_apiq_bw_step(const BenchOptions& o, std::vector<BenchRow>& rows) {
   }
 }
 
-namespace {
-
-// How a decode row's kernels differ from the defaults: not at all, the products in the staged form,
-// or the rotation the other way (its own kernel before the attention, or inside it).
-enum class Tuning { Default, Staged, OtherRope };
-
-std::string tuning_label(Tuning t, bool rope_in_attention) {
-  if (t == Tuning::Staged) return ", staged product";
-  if (t == Tuning::OtherRope) return rope_in_attention ? ", rotation as a kernel" : ", rotation inside the attention";
-  return "";
-}
-
-}  // namespace
-
 void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
   const auto dev = o.device;
   const auto cfg = llama2_7b_config(o.decode_layers, 4096);
@@ -144,19 +130,17 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     bool merged = false;  // float32 zero points: a QA-HiRA adapter merged in (apiq merge)
     bool fused = true;    // FusedDecodeBlocks (with the graph); false: the composed ops per block
     bool folded = true;   // norms and SiLU·mul inside the products, uint8 zero points (FusedDecodeOptions)
-    Tuning tuning = Tuning::Default;
+    bool other_rope = false;  // the rotation the other way round (FusedDecodeOptions::rope_in_attention)
     bool lora_in = true;  // the LoRA as lora_down + the product's epilogue (the default); false: dense products
   };
   const int64_t rank = o.e2e_rank;
-  const auto staged = Tuning::Staged, other = Tuning::OtherRope;
   const bool rope_in = FusedDecodeOptions{}.rope_in_attention;
-  for (const Variant v :
-       {Variant{0, true}, Variant{0, true, false, true, true, other}, Variant{0, true, false, true, true, staged},
-        Variant{0, true, false, true, false}, Variant{0, true, false, false}, Variant{0, false}, Variant{rank, true},
-        Variant{rank, true, false, true, true, other}, Variant{rank, true, false, true, true, Tuning::Default, false},
-        Variant{rank, true, false, true, true, staged}, Variant{rank, true, false, false}, Variant{0, true, true}}) {
+  for (const Variant v : {Variant{0, true}, Variant{0, true, false, true, true, true}, Variant{0, true, false, true, false},
+                          Variant{0, true, false, false}, Variant{0, false}, Variant{rank, true},
+                          Variant{rank, true, false, true, true, true}, Variant{rank, true, false, true, true, false, false},
+                          Variant{rank, true, false, false}, Variant{0, true, true}}) {
     // On the CPU these variants are one path.
-    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.tuning != Tuning::Default || !v.lora_in)) continue;
+    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.other_rope || !v.lora_in)) continue;
     RandomPackedModelOptions mo;
     mo.rank = v.rank;
     mo.float_zeros = v.merged;
@@ -172,18 +156,15 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     go.fused_decode = v.fused;
     go.fused_options.inputs_in_products = go.fused_options.byte_zeros = v.folded;
     go.fused_options.lora_in_products = v.lora_in;
-    go.fused_options.rope_in_attention = rope_in != (v.tuning == Tuning::OtherRope);
-    double ms = 0;
-    {
-      ScopedPackedGemvStaging form(v.tuning == Tuning::Staged);
-      ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
-    }
+    go.fused_options.rope_in_attention = rope_in != v.other_rope;
+    const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
     BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
                    (v.merged ? ", QA-HiRA merged (float zeros)" : "") +
                    (dev.is_cuda() && !v.graph ? ", no graph" : "") +
                    (dev.is_cuda() && v.graph && !v.fused ? ", composed ops" : "") +
                    (dev.is_cuda() && v.fused && !v.folded ? ", norms/SiLU as kernels, int32 zeros" : "") +
-                   (v.rank && v.fused && !v.lora_in ? ", LoRA as dense products" : "") + tuning_label(v.tuning, rope_in),
+                   (v.rank && v.fused && !v.lora_in ? ", LoRA as dense products" : "") +
+                   (v.other_rope ? (rope_in ? ", rotation as a kernel" : ", rotation inside the attention") : ""),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;
     // Packed weights and the head read once per token (embeddings: one row).

@@ -50,36 +50,18 @@ constexpr int kBlocksPerSm = 16 / kWarps;  // register-limited: 512 threads per 
 constexpr int kDepth = APIQ_GEMV_DEPTH;
 constexpr int kMaxRows = static_cast<int>(kMaxGemvRows);
 constexpr int kNormFloats = kMaxRows * (kWarps + 1);  // RMSNorm: rstd [m] and sums of squares [m][warp]
-// The staged kernel (items copied to shared memory with cp.async): 8 warps, at most 128 registers, so
-// that the next product's block fits beside this one and copies its first items during this one's tail.
-constexpr int kStagedWarps = 8;
-constexpr int kMaxRing = 8;  // items in flight per warp (copy_async_wait takes 0 … 7 pending)
-template <bool S> constexpr int warps_of = S ? kStagedWarps : kWarps;
-static_assert(kWarps >= kStagedWarps, "RMSNorm's statistics are sized for kWarps");
-
-// Shared memory before the staged ring, in words: x in pairs, the group sums, the warps' partial
-// sums for part_tiles tiles, RMSNorm's statistics; rounded up to 16 bytes.
-__host__ __device__ constexpr int64_t fixed_smem_words(int64_t m, int64_t row_u32, int64_t n_groups, int warps,
-                                                       int64_t part_tiles) {
-  return (m * row_u32 + 2 * m * n_groups + warps * part_tiles * 16 * m + kNormFloats + 3) / 4 * 4;
-}
 
 using namespace gemv_mma;
 
 // Block b owns tiles [b·base + min(b, rem), …): the host splits the tiles, so no 64-bit division here.
-// STAGED: items reach the warps through shared memory (cp.async, `ring` per warp in flight) instead
-// of register slots (kDepth per warp).
-template <int BITS, typename T, int QPG, int NT, typename Z, bool STAGED>
-__global__ void __launch_bounds__(warps_of<STAGED> * 32, STAGED ? 2 : kBlocksPerSm)
+template <int BITS, typename T, int QPG, int NT, typename Z>
+__global__ void __launch_bounds__(kWarps * 32, kBlocksPerSm)
     gemv_mma_kernel(const T* __restrict__ x, const uint32_t* __restrict__ words, const __half* __restrict__ scales,
                     const Z* __restrict__ zeros, const T* __restrict__ residual, T* __restrict__ y, int M,
-                    int rows, int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro, int ring,
-                    GemvLora lora) {
+                    int rows, int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro, GemvLora lora) {
   using G = Geo<BITS, QPG>;
-  using S = Staged<BITS, QPG, Z>;
-  static_assert(!STAGED || S::kPossible, "staged only where zeros and scales are whole copies");
-  constexpr int W = warps_of<STAGED>, NTH = W * 32;
-  extern __shared__ __align__(16) uint32_t smem[];  // 16-byte cp.async and uint4 reads
+  constexpr int W = kWarps, NTH = W * 32;
+  extern __shared__ __align__(16) uint32_t smem[];  // 16-byte (uint4) reads
   const int n_words = cols / G::PER, n_groups = n_words / G::GROUP_WORDS, chunks = n_words / G::CHUNK_WORDS;
   const int b = static_cast<int>(blockIdx.x);
   const int t_begin = b * tiles_base + min(b, tiles_rem);
@@ -94,7 +76,6 @@ __global__ void __launch_bounds__(warps_of<STAGED> * 32, STAGED ? 2 : kBlocksPer
   float* sq = rstd + kMaxRows;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int g = lane / 4, t = lane % 4;
-  uint32_t* my_ring = smem + fixed_smem_words(M, row_u32, n_groups, W, tiles_base + 1) + warp * ring * S::SLOT_WORDS;
 
   auto load = [&](const Cursor& c, Slot<BITS, QPG, NT, Z>& L) {
     if (c.item >= n_items) return;
@@ -113,42 +94,6 @@ __global__ void __launch_bounds__(warps_of<STAGED> * 32, STAGED ? 2 : kBlocksPer
 #pragma unroll
         for (int k = 0; k < (G::GPC + 1) / 2; ++k) L.s[h][k] = 0u;  // +0.0 in fp16
       }
-    }
-  };
-
-  // Staged: copy an item into a slot of this warp's ring (lanes 2r, 2r+1: row r's 64 bytes of codes;
-  // lanes r and 16 + r: its zeros and scales); one commit group per item, empty past the end.
-  auto issue = [&](const Cursor& c, uint32_t* slot_mem) {
-    if constexpr (STAGED) {
-      if (c.item < n_items) {
-        const int r = lane / 2, row = c.tile * 16 + r, zr = lane % 16, zrow = c.tile * 16 + zr;
-        const bool ok = row < rows, zok = zrow < rows;
-        const uint32_t* src = words + (ok ? row * n_words + c.chunk * G::CHUNK_WORDS + lane % 2 * 8 : 0);
-        uint32_t* dst = slot_mem + r * S::ROW_WORDS + lane % 2 * 8;
-        copy_async<16>(dst, src, ok);
-        copy_async<16>(dst + 4, src + 4, ok);
-        const int gofs = zok ? zrow * n_groups + c.chunk * G::GPC : 0;
-        char* base = reinterpret_cast<char*>(slot_mem);
-        if (lane < 16)
-          copy_async<S::ZERO_BYTES>(base + 4 * S::ZERO_OFS + zr * S::ZERO_BYTES, zeros + gofs, zok);
-        else
-          copy_async<S::SCALE_BYTES>(base + 4 * S::SCALE_OFS + zr * S::SCALE_BYTES, scales + gofs, zok);
-      }
-      copy_async_commit();
-    }
-  };
-  auto read_slot = [&](const uint32_t* m, Slot<BITS, QPG, NT, Z>& L) {
-#pragma unroll
-    for (int h = 0; h < 2; ++h) {
-      const int r = g + 8 * h;
-#pragma unroll
-      for (int q = 0; q < G::QUADS; ++q) L.w[h][q] = m[r * S::ROW_WORDS + 4 * q + t];
-      const uint32_t* z = m + S::ZERO_OFS + r * (S::ZERO_BYTES / 4);
-#pragma unroll
-      for (int i = 0; i < zero_words<Z, G::GPC>(); ++i) L.z[h][i] = z[i];
-      const uint32_t* sc = m + S::SCALE_OFS + r * (S::SCALE_BYTES / 4);
-#pragma unroll
-      for (int k = 0; k < (G::GPC + 1) / 2; ++k) L.s[h][k] = sc[k];
     }
   };
 
@@ -209,21 +154,13 @@ __global__ void __launch_bounds__(warps_of<STAGED> * 32, STAGED ? 2 : kBlocksPer
   // waiting for it; only x (its output) is read after the wait. Without the launch attribute both
   // instructions return at once.
   pdl_release_next();
-  constexpr int kSlots = STAGED ? 1 : kDepth;
-  Cursor cur[kSlots];
-  Slot<BITS, QPG, NT, Z> slot[kSlots];
+  Cursor cur[kDepth];
+  Slot<BITS, QPG, NT, Z> slot[kDepth];
 #pragma unroll
-  for (int u = 0; u < kSlots; ++u) {
+  for (int u = 0; u < kDepth; ++u) {
     const int item = warp + u * W;
     cur[u] = Cursor{item, t_begin + item / chunks, item % chunks};
-    if constexpr (!STAGED) load(cur[u], slot[u]);
-  }
-  Cursor next = cur[0];  // staged: the next item to copy
-  if constexpr (STAGED) {
-    for (int u = 0; u < ring; ++u) {
-      issue(next, my_ring + u * S::SLOT_WORDS);
-      next.advance(W, chunks);
-    }
+    load(cur[u], slot[u]);
   }
   pdl_wait_previous();
   if (norm) row_rstd();
@@ -345,35 +282,19 @@ __global__ void __launch_bounds__(warps_of<STAGED> * 32, STAGED ? 2 : kBlocksPer
     }
   };
 
-  if constexpr (STAGED) {
-    // The oldest copy group is the current item: wait for it, take it into registers, refill its
-    // slot with the item `ring` ahead, compute.
-    for (int u = 0; cur[0].item < n_items; u = u + 1 == ring ? 0 : u + 1) {
-      uint32_t* m = my_ring + u * S::SLOT_WORDS;
-      copy_async_wait(ring - 1);
-      __syncwarp();
-      read_slot(m, slot[0]);
-      __syncwarp();
-      issue(next, m);
-      next.advance(W, chunks);
-      compute(cur[0], slot[0]);
-      cur[0].advance(W, chunks);
-    }
-  } else {
-    // kDepth items in flight: while one is computed, the others' loads are outstanding.
-    while (cur[0].item < n_items) {
+  // kDepth items in flight: while one is computed, the others' loads are outstanding.
+  while (cur[0].item < n_items) {
 #pragma unroll
-      for (int u = 0; u < kDepth; ++u) {
-        if (cur[u].item < n_items) {
-          compute(cur[u], slot[u]);
-          cur[u].advance(kDepth * W, chunks);
-          load(cur[u], slot[u]);
-        }
+    for (int u = 0; u < kDepth; ++u) {
+      if (cur[u].item < n_items) {
+        compute(cur[u], slot[u]);
+        cur[u].advance(kDepth * W, chunks);
+        load(cur[u], slot[u]);
       }
     }
   }
 #pragma unroll
-  for (int u = 0; u < kSlots; ++u) flush(slot[u]);
+  for (int u = 0; u < kDepth; ++u) flush(slot[u]);
   __syncthreads();
   // Each output is the sum of the W warps' partials: W consecutive lanes take one output each, and
   // share its LoRA terms (rank r ≡ w mod W).

@@ -128,55 +128,6 @@ struct Slot {
   int acc_tile = -1;
 };
 
-// One item (a tile of 16 rows × one chunk) as the staged kernel keeps it in shared memory, copied
-// there with cp.async long before it is used (the copies hold no registers, so a warp can keep
-// several items in flight where register slots allowed two): the codes with rows padded to 20
-// words (lanes g·20 + 4q + t fall in 32 distinct banks), then each row's zeros and scales as stored.
-// Staging needs each row's zeros and scales to be whole cp.async sizes (4, 8 or 16 bytes).
-constexpr int kStagedRowWords = 20;  // 16 words of a chunk + 4 of padding
-constexpr int staged_slot_words(int gpc, int zero_size) {
-  return (16 * kStagedRowWords + 4 * gpc * zero_size + 8 * gpc + 3) / 4 * 4;
-}
-constexpr bool copy_size_ok(int bytes) { return bytes == 4 || bytes == 8 || bytes == 16; }
-template <int BITS, int QPG, typename Z>
-struct Staged {
-  using G = Geo<BITS, QPG>;
-  static_assert(G::CHUNK_WORDS + 4 == kStagedRowWords);
-  static constexpr int ROW_WORDS = kStagedRowWords;
-  static constexpr int ZERO_BYTES = G::GPC * static_cast<int>(sizeof(Z));
-  static constexpr int SCALE_BYTES = G::GPC * 2;
-  static constexpr bool kPossible = copy_size_ok(ZERO_BYTES) && copy_size_ok(SCALE_BYTES);
-  static constexpr int ZERO_OFS = 16 * ROW_WORDS;              // in words
-  static constexpr int SCALE_OFS = ZERO_OFS + 4 * ZERO_BYTES;  // 16 rows × ZERO_BYTES / 4
-  static constexpr int SLOT_WORDS = staged_slot_words(G::GPC, sizeof(Z));  // 16-byte aligned slots
-};
-
-// cp.async of N bytes (4, 8 or 16) from global to shared memory; `ok` false fills them with zeros.
-template <int N>
-__device__ __forceinline__ void copy_async(void* dst, const void* src, bool ok) {
-  const auto d = static_cast<uint32_t>(__cvta_generic_to_shared(dst));
-  const int n = ok ? N : 0;
-  if constexpr (N == 16) {
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(d), "l"(src), "r"(n) : "memory");
-  } else {
-    asm volatile("cp.async.ca.shared.global [%0], [%1], %2, %3;" ::"r"(d), "l"(src), "n"(N), "r"(n) : "memory");
-  }
-}
-__device__ __forceinline__ void copy_async_commit() { asm volatile("cp.async.commit_group;" ::: "memory"); }
-// Waits until at most n (0 … 7) of this thread's committed groups are still in flight.
-__device__ __forceinline__ void copy_async_wait(int n) {
-  switch (n) {
-    case 0: asm volatile("cp.async.wait_group 0;" ::: "memory"); break;
-    case 1: asm volatile("cp.async.wait_group 1;" ::: "memory"); break;
-    case 2: asm volatile("cp.async.wait_group 2;" ::: "memory"); break;
-    case 3: asm volatile("cp.async.wait_group 3;" ::: "memory"); break;
-    case 4: asm volatile("cp.async.wait_group 4;" ::: "memory"); break;
-    case 5: asm volatile("cp.async.wait_group 5;" ::: "memory"); break;
-    case 6: asm volatile("cp.async.wait_group 6;" ::: "memory"); break;
-    default: asm volatile("cp.async.wait_group 7;" ::: "memory"); break;
-  }
-}
-
 // N consecutive values of x as stored: 16-byte loads where `vec` (the caller checked alignment).
 template <typename T, int N>
 __device__ __forceinline__ void load_raw(const T* src, bool vec, T (&v)[N]) {

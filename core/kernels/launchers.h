@@ -65,11 +65,6 @@ struct GemvLora {
 // ([m, cols], or [m, 2·cols] for SiLU·mul) with the separate kernels' roundings; cols a multiple of 8.
 int launch_lora_down(const void* x, ElemType x_type, const void* A, float* u, int64_t m, int64_t n, int64_t cols,
                      const GemvPrologue& prologue, void* stream, bool overlap_previous = false);
-// Whether the tensor-core product may take its staged form (items copied to shared memory with
-// cp.async; quant_gemv_mma.cu) where it applies. Process-wide; off by default until the form has
-// been verified on a GPU (APIQ_GEMV_STAGING=1 in the environment turns it on).
-void set_gemv_staging(bool on);
-bool gemv_staging();
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);
 int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16, const void* zeros,
                        void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits, void* stream,

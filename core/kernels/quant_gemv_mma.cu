@@ -1,47 +1,40 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Planning and launch of the tensor-core packed product (the kernel, and why it is built so:
-// gemv_mma_kernel.cuh): grid, shared memory, register or staged form, rows split in two launches.
+// gemv_mma_kernel.cuh): grid, shared memory, rows split in two launches.
 #include <atomic>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 
 #include "gemv_mma_kernel.cuh"
 
 namespace apiq::kernels {
 namespace {
 
-template <int BITS, typename T, int QPG, int NT, typename Z, bool STAGED>
+template <int BITS, typename T, int QPG, int NT, typename Z>
 int launch(const void* x, const int32_t* words, const void* scales, const void* zeros, const void* res, void* y,
-           int M, int rows, int cols, size_t smem, int blocks, int ring, bool overlap, bool fz,
-           const GemvPrologue& pro, const GemvLora& lora, cudaStream_t stream) {
-  auto kernel = gemv_mma_kernel<BITS, T, QPG, NT, Z, STAGED>;
-  // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each. The
-  // staged kernel also asks for the largest shared-memory carveout: two blocks of consecutive
-  // products share an SM only if both kernels run with the same one.
+           int M, int rows, int cols, size_t smem, int blocks, bool overlap, bool fz, const GemvPrologue& pro,
+           const GemvLora& lora, cudaStream_t stream) {
+  auto kernel = gemv_mma_kernel<BITS, T, QPG, NT, Z>;
+  // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
   static std::atomic<size_t> raised[64] = {};
   int dev = 0;
   if (const auto e = cudaGetDevice(&dev); e != cudaSuccess) return static_cast<int>(e);
   auto& limit = raised[dev & 63];
-  if ((STAGED || smem > 48 * 1024) && smem > limit.load()) {
-    auto e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem));
-    if (e == cudaSuccess && STAGED)
-      e = cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxShared);
+  if (smem > 48 * 1024 && smem > limit.load()) {
+    const auto e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem));
     if (e != cudaSuccess) return static_cast<int>(e);
     limit.store(smem);
   }
   const int tiles = (rows + 15) / 16;
-  return launch_kernel(kernel, static_cast<unsigned>(blocks), warps_of<STAGED> * 32, smem, stream, overlap,
+  return launch_kernel(kernel, static_cast<unsigned>(blocks), kWarps * 32, smem, stream, overlap,
                        static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
                        static_cast<const __half*>(scales), static_cast<const Z*>(zeros), static_cast<const T*>(res),
-                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, ring, lora);
+                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, lora);
 }
 
 // How one product would run: grid, shared memory and group shape; qpg 0 when the kernel does not apply.
 struct Plan {
   int qpg = 0, blocks = 0, nt = 1;  // nt: mma N tiles of 8 activation rows
   size_t smem = 0;
-  int ring = 0;  // > 0: the staged kernel with this many items in flight per warp
 };
 
 size_t zero_bytes(ZeroType z) { return z == ZeroType::UInt8 ? 1 : 4; }
@@ -78,33 +71,6 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   return p;
 }
 
-#ifndef APIQ_GEMV_RING
-#define APIQ_GEMV_RING kMaxRing
-#endif
-// Turns a plan into the staged kernel's where its copies apply (whole cp.async sizes, 16-byte aligned
-// codes): one block per SM, the deepest ring with which two blocks share an SM (the next product's
-// beside this one), else the deepest that fits one block.
-void stage(Plan& p, int bits, int64_t m, int64_t rows, int64_t cols, ZeroType zt, const void* words) {
-  const int gpc = 4 / p.qpg, zsize = static_cast<int>(zero_bytes(zt));
-  if (!gemv_staging() || !copy_size_ok(gpc * zsize) || !copy_size_ok(2 * gpc) ||
-      reinterpret_cast<uintptr_t>(words) % 16 != 0)
-    return;
-  const DeviceLimits* d = current_device();
-  const int64_t tiles = (rows + 15) / 16, blocks = tiles < d->sms ? tiles : d->sms;
-  const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16), n_groups = cols / (4 * (32 / bits) * p.qpg);
-  const size_t fixed = static_cast<size_t>(4 * fixed_smem_words(m, row_u32, n_groups, kStagedWarps, tiles / blocks + 1));
-  const size_t slot = 4 * static_cast<size_t>(staged_slot_words(gpc, zsize)), reserved = 1024;
-  for (const bool two : {true, false}) {
-    for (int r = APIQ_GEMV_RING; r >= 2; --r) {
-      const size_t smem = fixed + kStagedWarps * r * slot;
-      if (two ? 2 * (smem + reserved) <= d->smem_per_sm : smem <= d->smem_optin) {
-        p.blocks = static_cast<int>(blocks), p.smem = smem, p.ring = r;
-        return;
-      }
-    }
-  }
-}
-
 // 9 to 16 rows whose activations do not fit in shared memory at once (long rows, e.g. a down
 // projection) run as two products over rows 0–7 and 8–M−1 of x: the weights are read twice,
 // still far fewer instructions per weight than the CUDA-core kernel.
@@ -115,21 +81,7 @@ bool split_rows(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols
          plan(bits, x_type, m - 8, rows, cols, group, scales, zeros, zt).qpg != 0;
 }
 
-// -1 until the environment is read.
-std::atomic<int> g_staging{-1};
-
 }  // namespace
-
-void set_gemv_staging(bool on) { g_staging.store(on ? 1 : 0); }
-bool gemv_staging() {
-  int v = g_staging.load();
-  if (v < 0) {
-    const char* e = std::getenv("APIQ_GEMV_STAGING");
-    v = e && std::strcmp(e, "1") == 0 ? 1 : 0;
-    g_staging.store(v);
-  }
-  return v == 1;
-}
 
 bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
                                const void* scales, const void* zeros, ZeroType zt) {
@@ -160,7 +112,6 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
   }
   Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
-  stage(pl, bits, m, rows, cols, zt, words);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m), R = static_cast<int>(rows), C = static_cast<int>(cols);
   const bool ov = overlap_previous, fz = zt == ZeroType::Float32;  // launch_kernel checks sm_90+
@@ -169,13 +120,8 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
     constexpr int B = decltype(bits_c)::value, Q = decltype(qpg_c)::value, N = decltype(nt_c)::value;
     auto with = [&](auto z) {
       using Z = decltype(z);
-      if constexpr (Staged<B, Q, Z>::kPossible) {
-        if (pl.ring > 0)
-          return launch<B, T, Q, N, Z, true>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks,
-                                             pl.ring, ov, fz, pro, lora, s);
-      }
-      return launch<B, T, Q, N, Z, false>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, 0, ov,
-                                          fz, pro, lora, s);
+      return launch<B, T, Q, N, Z>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, fz, pro,
+                                   lora, s);
     };
     return zt == ZeroType::UInt8 ? with(uint8_t{}) : with(int32_t{});
   };

@@ -44,18 +44,6 @@ thread_local bool t_gemv_overlap = false;  // per thread: another thread's kerne
 ScopedGemvOverlap::ScopedGemvOverlap(bool on) : prev_(t_gemv_overlap) { t_gemv_overlap = on; }
 ScopedGemvOverlap::~ScopedGemvOverlap() { t_gemv_overlap = prev_; }
 bool gemv_overlap_enabled() { return t_gemv_overlap; }
-ScopedPackedGemvStaging::ScopedPackedGemvStaging(bool staged) : before_(packed_gemv_staging()) {
-  set_packed_gemv_staging(staged);
-}
-ScopedPackedGemvStaging::~ScopedPackedGemvStaging() { set_packed_gemv_staging(before_); }
-
-#ifdef APIQ_WITH_CUDA
-void set_packed_gemv_staging(bool on) { kernels::set_gemv_staging(on); }
-bool packed_gemv_staging() { return kernels::gemv_staging(); }
-#else
-void set_packed_gemv_staging(bool) {}
-bool packed_gemv_staging() { return false; }
-#endif
 
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
 #ifdef APIQ_WITH_CUDA

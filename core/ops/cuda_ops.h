@@ -42,20 +42,6 @@ class ScopedGemvOverlap {
   bool prev_;
 };
 bool gemv_overlap_enabled();
-// The tensor-core product's staged form (kernels::set_gemv_staging): process-wide, off by default.
-void set_packed_gemv_staging(bool on);
-bool packed_gemv_staging();
-// Sets it for a scope and restores the earlier setting at its end (bench variants, tests).
-class ScopedPackedGemvStaging {
- public:
-  explicit ScopedPackedGemvStaging(bool staged);
-  ~ScopedPackedGemvStaging();
-  ScopedPackedGemvStaging(const ScopedPackedGemvStaging&) = delete;
-  ScopedPackedGemvStaging& operator=(const ScopedPackedGemvStaging&) = delete;
-
- private:
-  bool before_;
-};
 
 // Fused fake-quantization with learnable clipping (asymmetric int, group-wise): the same value and
 // gradients (γ, β and, when W requires grad, W) as GroupQuantizer's composed ops, in one pass each

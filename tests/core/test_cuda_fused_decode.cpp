@@ -2,7 +2,6 @@
 // The fused decode step: each of its kernels against a float64 recomputation on fresh random
 // inputs over several shapes (grouped and ragged head sizes included), and whole packed models
 // with LoRA decoded fused against the composed ops and against the full forward.
-#include <optional>
 #include <string>
 
 #include "bench/random_packed_model.h"
@@ -351,8 +350,7 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   // With a LoRA on every linear the norms and SiLU·mul stay inside the products too: the LoRA's
   // first half applies them itself, its second half is the product's epilogue.
   // (FusedDecodeOptions::lora_in_products, the default; without it the LoRA is two dense products and
-  // the norms and SiLU·mul that it reads stay kernels.) Both against the full forward, with the staged
-  // product too.
+  // the norms and SiLU·mul that it reads stay kernels.) Both against the full forward.
   auto lora = perturbed_model(cfg, 8, 2, 64);
   FusedDecodeOptions dense_lora;
   dense_lora.lora_in_products = false;
@@ -362,23 +360,22 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   ASSERT_NE(with_lora, nullptr);
   EXPECT_EQ(with_lora->inputs_in_products(), 3 * cfg.num_hidden_layers);
   EXPECT_EQ(with_lora->lora_products_in_kernel(), 4 * cfg.num_hidden_layers);
-  for (bool staged : {false, true}) {
-    ScopedPackedGemvStaging form(staged);
+  {
     StaticDecoder d(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
     StaticDecoder ref(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
     ASSERT_TRUE(d.fused()) << d.fused_reason();
     const double el = logit_gap(d, ref, prompt, steps, &scale);
-    EXPECT_LT(el, 2e-2 * std::max(1.0, scale)) << (staged ? "staged, " : "") << "logits up to " << scale;
+    EXPECT_LT(el, 2e-2 * std::max(1.0, scale)) << "logits up to " << scale;
     // The LoRA as two dense products per linear, against the full forward.
     StaticDecoder dense(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, dense_lora);
     StaticDecoder ref2(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
     ASSERT_TRUE(dense.fused()) << dense.fused_reason();
     const double ed = logit_gap(dense, ref2, prompt, steps, &scale);
-    EXPECT_LT(ed, 2e-2 * std::max(1.0, scale)) << (staged ? "staged, " : "") << "dense LoRA, logits up to " << scale;
+    EXPECT_LT(ed, 2e-2 * std::max(1.0, scale)) << "dense LoRA, logits up to " << scale;
     // The default path of the same LoRA model and the plain model, against the full forward.
     for (const LlamaModel* m : {&lora.model, &built.model}) {
       auto rs = apiq::test::check_static_decode(*m, prompt, steps, true);
-      EXPECT_LT(rs.max_err, 2e-2 * std::max(1.0, rs.max_ref)) << (staged ? "staged, " : "") << "logits up to " << rs.max_ref;
+      EXPECT_LT(rs.max_err, 2e-2 * std::max(1.0, rs.max_ref)) << "logits up to " << rs.max_ref;
     }
   }
 }
@@ -414,11 +411,7 @@ TEST(CudaFusedDecode, ProductAddsAnUnmergedLoraAsFloat64Does) {
         auto u = lora_down_kernel(x, A, op);
         EXPECT_LT(rel_err(u, torch::mm(in64, A.to(torch::kDouble).t())), 2e-2) << what;
         auto r = torch::randn({m, s.out}, bf);
-        // both forms of the product, the staged one with split rows too
-        std::optional<ScopedPackedGemvStaging> form;
-        form.emplace(m != 1);
         auto y = packed_gemv_with_input_op(x, p, op, r, {B, u, split0, split1});
-        form.reset();
         auto ref = torch::mm(in64, dequantized64(p).t()) + r.to(torch::kDouble);
         for (int j = 0; j < 3; ++j)
           ref.narrow(1, bounds[j], bounds[j + 1] - bounds[j])

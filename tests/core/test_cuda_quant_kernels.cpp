@@ -199,11 +199,6 @@ TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
   const std::vector<GemvCase> cases{{2, {16, 256, 64}},  {2, {37, 512, 64}},   {2, {200, 4096, 128}},
                                     {2, {9, 11008, 64}},  {4, {16, 128, 32}},   {4, {45, 384, 64}},
                                     {4, {100, 1024, 128}}, {4, {300, 2048, 32}}};
-  // Both forms of the tensor-core product: register slots, and items staged in shared memory. The
-  // guard restores the setting also when an assertion leaves the test early.
-  for (bool staged : {false, true}) {
-  SCOPED_TRACE(staged ? "staged" : "register slots");
-  ScopedPackedGemvStaging form(staged);
   for_each_gemv_input(cases, {1, 2, 5, 8, 9, 13, 16}, [](const PackedLinear& p, const torch::Tensor& w64, const torch::Tensor& x,
                                               torch::ScalarType dtype) {
     ASSERT_TRUE(packed_gemv_uses_tensor_cores(p, x));
@@ -213,7 +208,6 @@ TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
     EXPECT_LT(gemv_error(y, x.to(torch::kDouble).matmul(w64.t()), x, w64), eps);
     EXPECT_LT(gemv_error(y, packed_gemv_kernel(x, p, /*tensor_cores=*/false), x, w64), 2 * eps);
   });
-  }
   // Shapes the tensor-core kernel does not take go to the CUDA-core one.
   auto x = torch::randn({1, 100}, torch::TensorOptions().device(kCuda).dtype(torch::kBFloat16));
   EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 100, 2, 50, kCuda), x));
