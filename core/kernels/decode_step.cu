@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The small kernels of a fused batch-1 decode step: the rotary embedding with the key/value cache
-// write, one query position's attention over the cache, and SiLU(gate)·up. Each replaces a chain of
+// write, one query position's attention over the cache (also with the rotation and cache write
+// inside, the fused decode's default), and SiLU(gate)·up. Each replaces a chain of
 // LibTorch ops (narrow, neg, cat, two products and a sum per rotation; index_copy; a masked
 // attention; silu and mul). Replayed from a CUDA graph, a kernel costs a few microseconds whatever
 // it does, so at batch 1 the number of kernels per token, not their arithmetic, sets the token time.
 // All arithmetic in float32, one rounding to the activations' type at the end.
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "device_types.cuh"
 
@@ -67,20 +69,59 @@ __device__ float block_reduce(float v, float* red) {
   return r;
 }
 
+constexpr int kPer = kMaxHeadDim / 32;  // a lane's elements of one head row
+constexpr int kRows = 4;                // cache positions a warp takes at a time
+
+// Rows j0 … j0 + kRows − 1 of one head's cache [capacity, D], this lane's elements as float, all
+// loads issued before any is used; rows at or past n read as zeros (loaded from row n − 1, valid).
+template <typename T>
+__device__ __forceinline__ void load_rows(const T* head, int j0, int n, int D, float (&out)[kRows][kPer]) {
+  const int lane = threadIdx.x % 32;
+#pragma unroll
+  for (int u = 0; u < kRows; ++u) {
+    const T* r = head + static_cast<int64_t>(min(j0 + u, n - 1)) * D;
+#pragma unroll
+    for (int i = 0; i < kPer; ++i) {
+      const float v = lane + 32 * i < D ? to_f(r[lane + 32 * i]) : 0.f;
+      out[u][i] = j0 + u < n ? v : 0.f;
+    }
+  }
+}
+
+// q·scale of query head h into qs. ROPE: q is the fused projection [heads + 2·kv_heads, D]; its q
+// is rotated as rope_kv_kernel does (same roundings), and its kv head's rotated k and v go into the
+// cache rows k_row, v_row.
+template <typename T, bool ROPE>
+__device__ __forceinline__ void stage_query(const T* q, const T* cos, const T* sin, T* k_row, T* v_row, float* qs,
+                                            int h, int kvh, int heads, int kv_heads, int D, int64_t pos, float scale) {
+  for (int d = static_cast<int>(threadIdx.x); d < D; d += kAttnWarps * 32) {
+    if constexpr (ROPE) {
+      const T* kv_src = q + static_cast<int64_t>(heads + kvh) * D;
+      qs[d] = to_f(from_f<T>(rotated(q + static_cast<int64_t>(h) * D, cos, sin, pos, D, d))) * scale;
+      k_row[d] = from_f<T>(rotated(kv_src, cos, sin, pos, D, d));
+      v_row[d] = kv_src[static_cast<int64_t>(kv_heads) * D + d];
+    } else {
+      qs[d] = to_f(q[static_cast<int64_t>(h) * D + d]) * scale;
+    }
+  }
+}
+
 // One block per query head: scores against keys 0..*pos of its kv head, softmax, weighted values.
-// ROPE: q is the fused projection's raw output [heads + 2·kv_heads, D] (q, k, v slots), and the
-// block first does what rope_kv_kernel does for its own head: it rotates its q, and writes its kv
-// head's rotated k and v at *pos into the caches, then reads them back like any cached row. With
-// grouped heads every block of a group writes the same row with the same bytes, so each block
-// reads its own write whichever block's lands last.
+// ROPE: q is the fused projection's raw output (q, k, v slots), and the block first does what
+// rope_kv_kernel does for its own head: it rotates its q and writes its kv head's rotated k and v
+// at *pos into the caches, then reads them back like any cached row. With grouped heads every block
+// of a group writes the same row with the same bytes (a benign race: whichever store lands last,
+// each block reads what it wrote itself).
 // A warp takes kRows positions at a time with all their loads issued before any is used: the chain
 // of dependent cache reads, not the arithmetic, sets this kernel's time.
 // Shared memory: q·scale [D], scores [capacity], per-warp partial outputs [warps][D], reduction [warps].
 template <typename T, bool ROPE>
 __global__ void __launch_bounds__(kAttnWarps * 32)
     decode_attention_kernel(const T* __restrict__ q, const T* __restrict__ cos, const T* __restrict__ sin,
-                            T* __restrict__ k_cache, T* __restrict__ v_cache, const int64_t* __restrict__ pos_p,
-                            T* __restrict__ out, int heads, int kv_heads, int D, int capacity, float scale) {
+                            std::conditional_t<ROPE, T, const T>* __restrict__ k_cache,
+                            std::conditional_t<ROPE, T, const T>* __restrict__ v_cache,
+                            const int64_t* __restrict__ pos_p, T* __restrict__ out, int heads, int kv_heads, int D,
+                            int capacity, float scale) {
   // The next kernel (o_proj) may start requesting its weights while this one runs.
   pdl_release_next();
   pdl_wait_previous();
@@ -89,33 +130,22 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
   float* scores = qs + D;
   float* part = scores + capacity;
   float* red = part + kAttnWarps * D;
-  const int group = heads / kv_heads, h = static_cast<int>(blockIdx.x), kvh = h / group;
+  const int h = static_cast<int>(blockIdx.x), kvh = h / (heads / kv_heads);
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int64_t pos = *pos_p;
   if (ROPE && (pos < 0 || pos >= capacity)) return;  // the host checks; never write outside the cache
-  const int n = static_cast<int>(pos < capacity ? pos + 1 : capacity);
-  const T* K = k_cache + static_cast<int64_t>(kvh) * capacity * D;
-  const T* V = v_cache + static_cast<int64_t>(kvh) * capacity * D;
-  for (int d = static_cast<int>(threadIdx.x); d < D; d += kAttnWarps * 32) {
-    if constexpr (ROPE) {
-      const T* kv_src = q + static_cast<int64_t>(heads + kvh) * D;
-      qs[d] = to_f(from_f<T>(rotated(q + static_cast<int64_t>(h) * D, cos, sin, pos, D, d))) * scale;
-      k_cache[(static_cast<int64_t>(kvh) * capacity + pos) * D + d] = from_f<T>(rotated(kv_src, cos, sin, pos, D, d));
-      v_cache[(static_cast<int64_t>(kvh) * capacity + pos) * D + d] = kv_src[static_cast<int64_t>(kv_heads) * D + d];
-    } else {
-      qs[d] = to_f(q[static_cast<int64_t>(h) * D + d]) * scale;
-    }
+  const int n = static_cast<int>(min(max(pos, int64_t{0}) + 1, static_cast<int64_t>(capacity)));
+  const auto K = k_cache + static_cast<int64_t>(kvh) * capacity * D;
+  const auto V = v_cache + static_cast<int64_t>(kvh) * capacity * D;
+  if constexpr (ROPE) {
+    stage_query<T, true>(q, cos, sin, K + pos * D, V + pos * D, qs, h, kvh, heads, kv_heads, D, pos, scale);
+  } else {
+    stage_query<T, false>(q, cos, sin, nullptr, nullptr, qs, h, kvh, heads, kv_heads, D, pos, scale);
   }
   __syncthreads();  // also makes this block's cache writes visible to its own threads
-  constexpr int kPer = kMaxHeadDim / 32, kRows = 4;
   for (int j0 = warp * kRows; j0 < n; j0 += kAttnWarps * kRows) {
     float kv[kRows][kPer];
-#pragma unroll
-    for (int u = 0; u < kRows; ++u) {
-      const T* kr = K + static_cast<int64_t>(min(j0 + u, n - 1)) * D;  // past n: a valid row, its score dropped
-#pragma unroll
-      for (int i = 0; i < kPer; ++i) kv[u][i] = lane + 32 * i < D ? to_f(kr[lane + 32 * i]) : 0.f;
-    }
+    load_rows(static_cast<const T*>(K), j0, n, D, kv);
 #pragma unroll
     for (int u = 0; u < kRows; ++u) {
       float a = 0.f;
@@ -139,18 +169,14 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
   s = block_reduce<false>(s, red);  // its barriers also publish the exponentials
   float acc[kPer] = {};
   for (int j0 = warp * kRows; j0 < n; j0 += kAttnWarps * kRows) {
-    float vv[kRows][kPer], p[kRows];
+    float vv[kRows][kPer];
+    load_rows(static_cast<const T*>(V), j0, n, D, vv);
 #pragma unroll
     for (int u = 0; u < kRows; ++u) {
-      p[u] = j0 + u < n ? scores[j0 + u] : 0.f;
-      const T* vr = V + static_cast<int64_t>(min(j0 + u, n - 1)) * D;
+      const float p = j0 + u < n ? scores[j0 + u] : 0.f;
 #pragma unroll
-      for (int i = 0; i < kPer; ++i) vv[u][i] = lane + 32 * i < D ? to_f(vr[lane + 32 * i]) : 0.f;
+      for (int i = 0; i < kPer; ++i) acc[i] = fmaf(p, vv[u][i], acc[i]);
     }
-#pragma unroll
-    for (int u = 0; u < kRows; ++u)
-#pragma unroll
-      for (int i = 0; i < kPer; ++i) acc[i] = fmaf(p[u], vv[u][i], acc[i]);
   }
 #pragma unroll
   for (int i = 0; i < kPer; ++i) {
@@ -204,35 +230,41 @@ int launch_rope_kv_write(const void* qkv, const void* cos, const void* sin, cons
   });
 }
 
-int launch_decode_attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* pos, void* out,
-                            int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity, float scale,
-                            ElemType type, void* stream, bool overlap_previous) {
+namespace {
+
+// Both attention launches: ROPE rotates and writes the caches first (so they are written through).
+template <bool ROPE>
+int launch_attention(const void* q, const void* cos, const void* sin, const int64_t* pos,
+                     std::conditional_t<ROPE, void, const void>* k_cache,
+                     std::conditional_t<ROPE, void, const void>* v_cache, void* out, int64_t heads, int64_t kv_heads,
+                     int64_t head_dim, int64_t capacity, float scale, ElemType type, void* stream, bool overlap) {
   if (!decode_step_supported(type, heads, kv_heads, head_dim, capacity)) return static_cast<int>(cudaErrorInvalidValue);
   return with_elem_type(type, [&](auto t) {
     using T = decltype(t);
-    // Without ROPE the caches are only read.
-    return launch_kernel(decode_attention_kernel<T, false>, static_cast<unsigned>(heads), kAttnWarps * 32,
-                         attention_smem(head_dim, capacity), static_cast<cudaStream_t>(stream), overlap_previous,
-                         static_cast<const T*>(q), static_cast<const T*>(nullptr), static_cast<const T*>(nullptr),
-                         const_cast<T*>(static_cast<const T*>(k_cache)), const_cast<T*>(static_cast<const T*>(v_cache)),
-                         pos, static_cast<T*>(out), static_cast<int>(heads), static_cast<int>(kv_heads),
-                         static_cast<int>(head_dim), static_cast<int>(capacity), scale);
+    using Cache = std::conditional_t<ROPE, T, const T>;
+    return launch_kernel(decode_attention_kernel<T, ROPE>, static_cast<unsigned>(heads), kAttnWarps * 32,
+                         attention_smem(head_dim, capacity), static_cast<cudaStream_t>(stream), overlap,
+                         static_cast<const T*>(q), static_cast<const T*>(cos), static_cast<const T*>(sin),
+                         static_cast<Cache*>(k_cache), static_cast<Cache*>(v_cache), pos, static_cast<T*>(out),
+                         static_cast<int>(heads), static_cast<int>(kv_heads), static_cast<int>(head_dim),
+                         static_cast<int>(capacity), scale);
   });
+}
+
+}  // namespace
+
+int launch_decode_attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* pos, void* out,
+                            int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity, float scale,
+                            ElemType type, void* stream, bool overlap_previous) {
+  return launch_attention<false>(q, nullptr, nullptr, pos, k_cache, v_cache, out, heads, kv_heads, head_dim, capacity,
+                                 scale, type, stream, overlap_previous);
 }
 
 int launch_rope_attention(const void* qkv, const void* cos, const void* sin, const int64_t* pos, void* k_cache,
                           void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t capacity,
                           float scale, ElemType type, void* stream, bool overlap_previous) {
-  if (!decode_step_supported(type, heads, kv_heads, head_dim, capacity)) return static_cast<int>(cudaErrorInvalidValue);
-  return with_elem_type(type, [&](auto t) {
-    using T = decltype(t);
-    return launch_kernel(decode_attention_kernel<T, true>, static_cast<unsigned>(heads), kAttnWarps * 32,
-                         attention_smem(head_dim, capacity), static_cast<cudaStream_t>(stream), overlap_previous,
-                         static_cast<const T*>(qkv), static_cast<const T*>(cos), static_cast<const T*>(sin),
-                         static_cast<T*>(k_cache), static_cast<T*>(v_cache), pos, static_cast<T*>(out),
-                         static_cast<int>(heads), static_cast<int>(kv_heads), static_cast<int>(head_dim),
-                         static_cast<int>(capacity), scale);
-  });
+  return launch_attention<true>(qkv, cos, sin, pos, k_cache, v_cache, out, heads, kv_heads, head_dim, capacity, scale,
+                                type, stream, overlap_previous);
 }
 
 int launch_silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter, ElemType type, void* stream) {

@@ -11,7 +11,7 @@ namespace apiq::kernels {
 
 struct DeviceLimits {
   int index = -1, sms = 1, major = 0;
-  size_t smem_optin = 0, smem_per_sm = 0;
+  size_t smem_optin = 0;
 };
 
 // The current device's limits, or nullptr where they cannot be read.
@@ -23,14 +23,12 @@ inline DeviceLimits* current_device() {
   if (cudaGetDevice(&dev) != cudaSuccess || dev < 0 || dev >= kMaxDevices) return nullptr;
   std::call_once(once[dev], [dev] {
     DeviceLimits& d = table[dev];
-    int smem = 0, per_sm = 0;
+    int smem = 0;
     if (cudaDeviceGetAttribute(&d.sms, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess ||
         cudaDeviceGetAttribute(&d.major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess ||
-        cudaDeviceGetAttribute(&smem, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) != cudaSuccess ||
-        cudaDeviceGetAttribute(&per_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, dev) != cudaSuccess)
+        cudaDeviceGetAttribute(&smem, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) != cudaSuccess)
       return;  // index stays −1: the kernel is not offered
     d.smem_optin = static_cast<size_t>(smem);
-    d.smem_per_sm = static_cast<size_t>(per_sm);
     d.index = dev;
   });
   return table[dev].index < 0 ? nullptr : &table[dev];

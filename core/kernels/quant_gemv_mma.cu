@@ -110,7 +110,7 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
                                   overlap_previous, zt, residual ? static_cast<const uint16_t*>(residual) + 8 * rows : nullptr,
                                   pro, later);
   }
-  Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt);
+  const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m), R = static_cast<int>(rows), C = static_cast<int>(cols);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One block's batch-1 decode step in six kernels where the model allows it: q/k/v as one packed
-// product that normalizes its input (RMSNorm), rotary embedding with the cache write, attention over
-// the cache, o_proj with the residual added in the product, gate/up as one normalizing product, and
-// down_proj reading SiLU(gate)·up and adding the residual (nine kernels where a LoRA needs the norm's
-// or SiLU's output itself). The composed path (decoder_block_step) runs ~50 kernels per block;
-// replayed from a CUDA graph a kernel costs a few microseconds whatever it does, so at batch 1 the
-// count sets the token time. An unmerged LoRA adds two small dense products per fused group (its
-// factors concatenated, B block-diagonal with the scaling folded in, kept in the activations' dtype).
+// One block's batch-1 decode step in five kernels where the model allows it: q/k/v as one packed
+// product that normalizes its input (RMSNorm), attention over the cache that first rotates q and k and
+// writes k and v into the cache, o_proj with the residual added in the product, gate/up as one
+// normalizing product, and down_proj reading SiLU(gate)·up and adding the residual. The composed path
+// (decoder_block_step) runs ~50 kernels per block; replayed from a CUDA graph a kernel costs a few
+// microseconds whatever it does, so at batch 1 the count sets the token time. An unmerged LoRA runs
+// inside the products: one small kernel per fused group for its first half (u = op(x) Aᵀ, its factors
+// concatenated), its second half in the product's epilogue; FusedDecodeOptions keeps the older forms
+// (the rotation as its own kernel, the LoRA as two dense products, norms and SiLU·mul as kernels).
 #pragma once
 #include <torch/types.h>
 

@@ -86,7 +86,7 @@ TEST(CudaFusedDecode, AttentionMatchesFloat64Softmax) {
 
 // The fused decode's default: the rotation, the cache write and the attention in one kernel. It
 // must give the two kernels' results (each checked against float64 above) bit for bit, caches
-// included, with grouped heads (one block writes, the others of its group read the new row).
+// included, with grouped heads (every block of a group writes the same new row and reads it back).
 TEST(CudaFusedDecode, RopeAttentionEqualsRotationThenAttention) {
   APIQ_REQUIRE_CUDA();
   for (auto dt : {torch::kBFloat16, torch::kHalf}) {
@@ -360,24 +360,30 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   ASSERT_NE(with_lora, nullptr);
   EXPECT_EQ(with_lora->inputs_in_products(), 3 * cfg.num_hidden_layers);
   EXPECT_EQ(with_lora->lora_products_in_kernel(), 4 * cfg.num_hidden_layers);
-  {
-    StaticDecoder d(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
-    StaticDecoder ref(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
-    ASSERT_TRUE(d.fused()) << d.fused_reason();
-    const double el = logit_gap(d, ref, prompt, steps, &scale);
-    EXPECT_LT(el, 2e-2 * std::max(1.0, scale)) << "logits up to " << scale;
-    // The LoRA as two dense products per linear, against the full forward.
-    StaticDecoder dense(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, dense_lora);
-    StaticDecoder ref2(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
-    ASSERT_TRUE(dense.fused()) << dense.fused_reason();
-    const double ed = logit_gap(dense, ref2, prompt, steps, &scale);
-    EXPECT_LT(ed, 2e-2 * std::max(1.0, scale)) << "dense LoRA, logits up to " << scale;
-    // The default path of the same LoRA model and the plain model, against the full forward.
-    for (const LlamaModel* m : {&lora.model, &built.model}) {
-      auto rs = apiq::test::check_static_decode(*m, prompt, steps, true);
-      EXPECT_LT(rs.max_err, 2e-2 * std::max(1.0, rs.max_ref)) << "logits up to " << rs.max_ref;
-    }
+  StaticDecoder d(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
+  StaticDecoder ref(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
+  ASSERT_TRUE(d.fused()) << d.fused_reason();
+  const double el = logit_gap(d, ref, prompt, steps, &scale);
+  EXPECT_LT(el, 2e-2 * std::max(1.0, scale)) << "logits up to " << scale;
+  // The LoRA as two dense products per linear, against the full forward.
+  StaticDecoder dense(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, dense_lora);
+  StaticDecoder ref2(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
+  ASSERT_TRUE(dense.fused()) << dense.fused_reason();
+  const double ed = logit_gap(dense, ref2, prompt, steps, &scale);
+  EXPECT_LT(ed, 2e-2 * std::max(1.0, scale)) << "dense LoRA, logits up to " << scale;
+  // The default path of the same LoRA model and the plain model, against the full forward.
+  for (const LlamaModel* m : {&lora.model, &built.model}) {
+    auto rs = apiq::test::check_static_decode(*m, prompt, steps, true);
+    EXPECT_LT(rs.max_err, 2e-2 * std::max(1.0, rs.max_ref)) << "logits up to " << rs.max_ref;
   }
+  // The rotation as its own kernel before the attention (FusedDecodeOptions::rope_in_attention off)
+  // gives the default's logits exactly: the two forms round alike.
+  FusedDecodeOptions rope_kernel;
+  rope_kernel.rope_in_attention = false;
+  StaticDecoder split(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, rope_kernel);
+  StaticDecoder fused(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
+  ASSERT_TRUE(split.fused()) << split.fused_reason();
+  EXPECT_EQ(logit_gap(split, fused, prompt, steps, &scale), 0.0) << "logits up to " << scale;
 }
 
 // The unmerged LoRA of decode: u = op(x) Aᵀ (lora_down_kernel) and y = op(x) Ŵᵀ + u's slice Bᵀ + r
