@@ -132,15 +132,17 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     bool folded = true;   // norms and SiLU·mul inside the products, uint8 zero points (FusedDecodeOptions)
     bool other_rope = false;  // the rotation the other way round (FusedDecodeOptions::rope_in_attention)
     bool lora_in = true;  // the LoRA as lora_down + the product's epilogue (the default); false: dense products
+    bool rows_form = false;  // the products' multi-row form (FusedDecodeOptions::groups_in_columns = false)
   };
   const int64_t rank = o.e2e_rank;
   const bool rope_in = FusedDecodeOptions{}.rope_in_attention;
-  for (const Variant v : {Variant{0, true}, Variant{0, true, false, true, true, true}, Variant{0, true, false, true, false},
+  for (const Variant v : {Variant{0, true}, Variant{0, true, false, true, true, false, true, true},
+                          Variant{0, true, false, true, true, true}, Variant{0, true, false, true, false},
                           Variant{0, true, false, false}, Variant{0, false}, Variant{rank, true},
-                          Variant{rank, true, false, true, true, true}, Variant{rank, true, false, true, true, false, false},
+                          Variant{rank, true, false, true, true, false, true, true}, Variant{rank, true, false, true, true, true}, Variant{rank, true, false, true, true, false, false},
                           Variant{rank, true, false, false}, Variant{0, true, true}}) {
     // On the CPU these variants are one path.
-    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.other_rope || !v.lora_in)) continue;
+    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.other_rope || !v.lora_in || v.rows_form)) continue;
     RandomPackedModelOptions mo;
     mo.rank = v.rank;
     mo.float_zeros = v.merged;
@@ -157,6 +159,7 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     go.fused_options.inputs_in_products = go.fused_options.byte_zeros = v.folded;
     go.fused_options.lora_in_products = v.lora_in;
     go.fused_options.rope_in_attention = rope_in != v.other_rope;
+    go.fused_options.groups_in_columns = !v.rows_form;
     const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
     BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
                    (v.merged ? ", QA-HiRA merged (float zeros)" : "") +
@@ -164,6 +167,7 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
                    (dev.is_cuda() && v.graph && !v.fused ? ", composed ops" : "") +
                    (dev.is_cuda() && v.fused && !v.folded ? ", norms/SiLU as kernels, int32 zeros" : "") +
                    (v.rank && v.fused && !v.lora_in ? ", LoRA as dense products" : "") +
+                   (v.rows_form ? ", products' multi-row form" : "") +
                    (v.other_rope ? (rope_in ? ", rotation as a kernel" : ", rotation inside the attention") : ""),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};
     r.ms = ms;

@@ -129,9 +129,24 @@ void bench_gemv(Ctx& c, const GemmShape& s, int bits, int64_t group) {
               for (const auto& w : narrow) packed_gemv_kernel(x, w);
             }) / static_cast<double>(copies);
   }
-  b8.max_err = max_abs(packed_gemv_kernel(x, narrow.front()), packed_gemv_kernel(x, ws.front()));
+  const auto b8_out = packed_gemv_kernel(x, narrow.front());
+  b8.max_err = max_abs(b8_out, packed_gemv_kernel(x, ws.front()));
   b8.note = "as above, zero points read as uint8 (the bytes column counts them so)";
   c.add(b8, narrow.front().storage_bytes() + bytes_of(x) + bytes_of(y), flops);
+  if (s.m != 1 || group != 4 * (32 / bits)) return;
+
+  // One activation row, one quad per group: the same with the products' multi-row form instead of the one-row form.
+  BenchRow br{b8.kernel + ", multi-row form", b.shape};
+  {
+    ScopedGemvOverlap overlap;
+    ScopedGemvRowsInColumns rows_form;
+    br.ms = stream_timer.median_ms([&] {
+              for (const auto& w : narrow) packed_gemv_kernel(x, w);
+            }) / static_cast<double>(copies);
+    br.max_err = max_abs(packed_gemv_kernel(x, narrow.front()), b8_out);
+  }
+  br.note = "activation rows in the mma columns (gemv_mma_rows.cuh); max err against the one-row form";
+  c.add(br, narrow.front().storage_bytes() + bytes_of(x) + bytes_of(y), flops);
 }
 
 void bench_dequant_matmul(Ctx& c, const GemmShape& s) {

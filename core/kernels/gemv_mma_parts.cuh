@@ -100,10 +100,23 @@ __device__ __forceinline__ uint32_t and_or(uint32_t v, uint32_t mask, uint32_t b
   asm("lop3.b32 %0, %1, %2, %3, 0xEA;" : "=r"(r) : "r"(v), "r"(mask), "r"(bits));
   return r;
 }
+// Pair j of a packed word as two 16-bit numbers M_p + q: the shift brings the pair into the
+// mantissa, one LOP3 masks it and inserts M_p's bits (magic[j % KP], in both halves).
+template <class G>
+__device__ __forceinline__ uint32_t unpack_pair(uint32_t w, int j, const uint32_t (&magic)[G::KP]) {
+  return and_or(w >> G::shift(j), G::mask(j), magic[j % G::KP]);
+}
 // A value the compiler cannot fold into an immediate.
 __device__ __forceinline__ uint32_t keep_in_register(uint32_t v) {
   asm volatile("mov.b32 %0, %0;" : "+r"(v));
   return v;
+}
+// The magic numbers of unpack_pair in registers, so that mask-and-insert is one LOP3 (it takes one
+// immediate).
+template <class G, typename T>
+__device__ __forceinline__ void load_magic(uint32_t (&magic)[G::KP]) {
+#pragma unroll
+  for (int k = 0; k < G::KP; ++k) magic[k] = keep_in_register(Mma<T>::magic_bits(G::pos(k)) * 0x10001u);
 }
 
 // One warp's position in its block's items (tile-major), advanced without divisions.

@@ -34,12 +34,14 @@ int launch_dequantize(const int32_t* words, const void* scales_f16, const int32_
 // y [m, rows] = x [m, cols] Ŵᵀ from packed words, for 1 ≤ m ≤ kMaxGemvRows, bits 2/3/4,
 // x and y in fp16 or bf16 (same type), float32 accumulation. Picks the tensor-core kernel
 // (quant_gemv_mma.cu) where it applies, else the CUDA-core kernel (quant_gemv.cu);
-// GemvPath::CudaCores forces the latter (benchmarks and tests compare the two). `residual`
+// GemvPath::CudaCores forces the latter (benchmarks and tests compare the two), and
+// GemvPath::RowsInColumns keeps a one-row product in the tensor-core kernel's multi-row form
+// instead of its one-row form (gemv_mma_groups.cuh), for the same comparison. `residual`
 // (optional, y's shape and type) is added before y's one rounding: x Ŵᵀ + r (a block's residual stream).
 // Zero points [rows, ceil(cols/group)]: int32, the bits of float32 ones (a merged adapter made them
 // fractional), or uint8 (a quarter of the bytes; tensor-core kernel only).
 constexpr int64_t kMaxGemvRows = 16;
-enum class GemvPath { Auto = 0, CudaCores = 1 };
+enum class GemvPath { Auto = 0, CudaCores = 1, RowsInColumns = 2 };
 enum class ZeroType { Int32 = 0, Float32 = 1, UInt8 = 2 };
 // What the tensor-core kernel does to the stored input while staging it, with the separate
 // kernel's roundings: RmsNorm: x [m, cols] -> norm_weight ⊙ cast(x · rsqrt(mean(x²) + eps))
@@ -79,11 +81,15 @@ int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, con
 // (programmatic dependent launch; x is read only after the wait). Decode of a loaded model.
 bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
                                const void* scales, const void* zeros, ZeroType zero_type = ZeroType::Int32);
+// Whether such a launch takes the one-row form (quantization groups in the mma columns).
+bool packed_gemv_mma_groups_in_columns(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
+                                       const void* scales, const void* zeros, ZeroType zero_type, const void* words,
+                                       GemvPath path = GemvPath::Auto);
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const void* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
                            int bits, void* stream, bool overlap_previous = false, ZeroType zero_type = ZeroType::Int32,
                            const void* residual = nullptr, const GemvPrologue& prologue = {},
-                           const GemvLora& lora = {});
+                           const GemvLora& lora = {}, GemvPath path = GemvPath::Auto);
 
 // Fused batch-1 decode step (decode_step.cu); activations fp16/bf16, caches [kv_heads, capacity,
 // head_dim], `pos` a device int64 (the new position, read by the kernels so a graph can replay them).

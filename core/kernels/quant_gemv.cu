@@ -18,10 +18,10 @@ int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, con
                        const GemvPrologue& prologue, const GemvLora& lora) {
   if (!packed_gemv_supported(bits, x_type, m) || group <= 0) return static_cast<int>(cudaErrorInvalidValue);
   if (rows == 0 || cols == 0) return 0;
-  if (path == GemvPath::Auto &&
+  if (path != GemvPath::CudaCores &&
       packed_gemv_mma_supported(bits, x_type, m, rows, cols, group, scales_f16, zeros_any, zero_type))
     return launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros_any, y, m, rows, cols, group, bits, stream,
-                                  overlap_previous, zero_type, residual, prologue, lora);
+                                  overlap_previous, zero_type, residual, prologue, lora, path);
   // This kernel reads int32 (or float32) zero points and the input as stored, and adds no LoRA.
   if (zero_type == ZeroType::UInt8 || prologue.input != GemvInput::Plain || lora.b)
     return static_cast<int>(cudaErrorInvalidValue);

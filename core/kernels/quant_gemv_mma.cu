@@ -9,11 +9,13 @@
 namespace apiq::kernels {
 namespace {
 
-template <int BITS, typename T, int QPG, int NT, typename Z>
+template <class F>
 int launch(const void* x, const int32_t* words, const void* scales, const void* zeros, const void* res, void* y,
            int M, int rows, int cols, size_t smem, int blocks, bool overlap, bool fz, const GemvPrologue& pro,
            const GemvLora& lora, cudaStream_t stream) {
-  auto kernel = gemv_mma_kernel<BITS, T, QPG, NT, Z>;
+  using T = typename F::T;
+  using Z = typename F::Z;
+  auto kernel = gemv_mma_kernel<F>;
   // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
   static std::atomic<size_t> raised[64] = {};
   int dev = 0;
@@ -31,16 +33,22 @@ int launch(const void* x, const int32_t* words, const void* scales, const void* 
                        static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, lora);
 }
 
+template <class F>
+struct FormTag {
+  using type = F;
+};
+
 // How one product would run: grid, shared memory and group shape; qpg 0 when the kernel does not apply.
 struct Plan {
   int qpg = 0, blocks = 0, nt = 1;  // nt: mma N tiles of 8 activation rows
+  bool groups = false;              // GroupsInColumns (one activation row) instead of RowsInColumns
   size_t smem = 0;
 };
 
 size_t zero_bytes(ZeroType z) { return z == ZeroType::UInt8 ? 1 : 4; }
 
 Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group, const void* scales,
-          const void* zeros, ZeroType zt) {
+          const void* zeros, ZeroType zt, const void* words = nullptr, GemvPath path = GemvPath::Auto) {
   if ((bits != 2 && bits != 4) || x_type == ElemType::F32 || m < 1 || m > 16 || rows < 1) return {};
   const int64_t quad_cols = 4 * (32 / bits), q = group % quad_cols == 0 ? group / quad_cols : 0;
   if (q != 1 && q != 2 && q != 4) return {};
@@ -57,17 +65,20 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   if (!d || d->major < 8) return {};
   const int64_t tiles = (rows + 15) / 16;
   Plan p;
-  const int64_t slots = int64_t{d->sms} * kBlocksPerSm;
+  const int64_t slots = int64_t{d->sms} * kGridBlocksPerSm;
   p.blocks = static_cast<int>(tiles < slots ? tiles : slots);
   // Shared memory as the kernel lays it out: x in pairs (+ row padding), the per-group sums (at most
   // one group per quad), each warp's partial sums for up to tiles/blocks + 1 tiles, and RMSNorm's
   // per-row statistics.
   const int64_t row_u32 = cols / 2 + (bits == 2 ? 4 : 16), group_sums = 2 * m * (cols / quad_cols);
-  p.smem = static_cast<size_t>(4 * (m * row_u32 + group_sums + kWarps * (tiles / p.blocks + 1) * 16 * m +
+  p.smem = static_cast<size_t>(4 * (kStagedWords + m * row_u32 + group_sums + kWarps * (tiles / p.blocks + 1) * 16 * m +
                                     kNormFloats));
   if (p.smem > d->smem_optin) return {};
   p.qpg = qpg;
   p.nt = m > 8 ? 2 : 1;
+  // One row, one quad per group, each group's four words one 16-byte load.
+  p.groups = m == 1 && qpg == 1 && path != GemvPath::RowsInColumns && words &&
+             reinterpret_cast<uintptr_t>(words) % 16 == 0;
   return p;
 }
 
@@ -89,17 +100,23 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
          split_rows(bits, x_type, m, rows, cols, group, scales, zeros, zt);
 }
 
+bool packed_gemv_mma_groups_in_columns(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
+                                       const void* scales, const void* zeros, ZeroType zt, const void* words,
+                                       GemvPath path) {
+  return plan(bits, x_type, m, rows, cols, group, scales, zeros, zt, words, path).groups;
+}
+
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const void* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
                            int bits, void* stream, bool overlap_previous, ZeroType zt, const void* residual,
-                           const GemvPrologue& pro, const GemvLora& lora) {
+                           const GemvPrologue& pro, const GemvLora& lora, GemvPath path) {
   if (pro.input == GemvInput::RmsNorm && !pro.norm_weight) return static_cast<int>(cudaErrorInvalidValue);
   if (lora.b && (!lora.u || lora.rank < 1 || rows * lora.rank >= (int64_t{1} << 31) ||
                  m * static_cast<int64_t>(lora.u_stride) >= (int64_t{1} << 31)))
     return static_cast<int>(cudaErrorInvalidValue);
   if (split_rows(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt)) {
     const int e = launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, 8, rows, cols, group, bits, stream,
-                                         overlap_previous, zt, residual, pro, lora);
+                                         overlap_previous, zt, residual, pro, lora, path);
     if (e != 0) return e;
     // x and y are 16-bit: rows 8… start 8 input rows (of 2·cols with SiLU·mul) and 8·rows elements in.
     GemvLora later = lora;
@@ -108,9 +125,9 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
     return launch_packed_gemv_mma(static_cast<const uint16_t*>(x) + 8 * x_row, x_type, words, scales_f16, zeros,
                                   static_cast<uint16_t*>(y) + 8 * rows, m - 8, rows, cols, group, bits, stream,
                                   overlap_previous, zt, residual ? static_cast<const uint16_t*>(residual) + 8 * rows : nullptr,
-                                  pro, later);
+                                  pro, later, path);
   }
-  const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt);
+  const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt, words, path);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
   const auto s = static_cast<cudaStream_t>(stream);
   const int M = static_cast<int>(m), R = static_cast<int>(rows), C = static_cast<int>(cols);
@@ -120,8 +137,14 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
     constexpr int B = decltype(bits_c)::value, Q = decltype(qpg_c)::value, N = decltype(nt_c)::value;
     auto with = [&](auto z) {
       using Z = decltype(z);
-      return launch<B, T, Q, N, Z>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, fz, pro,
-                                   lora, s);
+      auto run = [&](auto form) {
+        return launch<typename decltype(form)::type>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, fz,
+                                      pro, lora, s);
+      };
+      if constexpr (Q == 1 && N == 1) {
+        if (pl.groups) return run(FormTag<GroupsInColumns<B, T, Z>>{});
+      }
+      return run(FormTag<RowsInColumns<B, T, Q, N, Z>>{});
     };
     return zt == ZeroType::UInt8 ? with(uint8_t{}) : with(int32_t{});
   };

@@ -27,6 +27,7 @@ struct FusedDecodeOptions {
   bool byte_zeros = true;          // uint8 copies of int32 zero points that all lie in 0..255: a quarter of
                                    // their bytes per token (the model's own int32 ones stay for other paths)
   bool rope_in_attention = true;   // the rotation and cache write inside the attention kernel: one launch fewer per block
+  bool groups_in_columns = true;   // the products' one-row form (gemv_mma_groups.cuh); false: their multi-row form
 };
 
 class FusedDecodeBlocks {
@@ -78,6 +79,7 @@ class FusedDecodeBlocks {
   std::vector<Block> blocks_;
   int64_t heads_ = 0;
   bool rope_in_attention_ = true;
+  bool groups_in_columns_ = true;
   double eps_ = 0.0, scale_ = 0.0;
   int64_t fused_groups_ = 0, inputs_in_products_ = 0, byte_zero_products_ = 0, byte_zero_bytes_ = 0;
   int64_t lora_in_kernel_ = 0;

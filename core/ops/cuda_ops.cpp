@@ -45,6 +45,15 @@ ScopedGemvOverlap::ScopedGemvOverlap(bool on) : prev_(t_gemv_overlap) { t_gemv_o
 ScopedGemvOverlap::~ScopedGemvOverlap() { t_gemv_overlap = prev_; }
 bool gemv_overlap_enabled() { return t_gemv_overlap; }
 
+namespace {
+thread_local bool t_gemv_rows_in_columns = false;
+}
+ScopedGemvRowsInColumns::ScopedGemvRowsInColumns(bool on) : prev_(t_gemv_rows_in_columns) {
+  t_gemv_rows_in_columns = on;
+}
+ScopedGemvRowsInColumns::~ScopedGemvRowsInColumns() { t_gemv_rows_in_columns = prev_; }
+bool gemv_rows_in_columns() { return t_gemv_rows_in_columns; }
+
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
 #ifdef APIQ_WITH_CUDA
   TORCH_CHECK(x.is_cuda() && weight.is_cuda(), "rms_norm_kernel needs CUDA tensors");

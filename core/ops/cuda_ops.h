@@ -43,6 +43,21 @@ class ScopedGemvOverlap {
 };
 bool gemv_overlap_enabled();
 
+// Within this scope, on this thread, a one-row tensor-core product keeps the multi-row form
+// (activation rows in the mma columns) instead of the one-row form (quantization groups in the
+// columns, gemv_mma_groups.cuh): benchmarks and tests compare the two.
+class ScopedGemvRowsInColumns {
+ public:
+  explicit ScopedGemvRowsInColumns(bool on = true);
+  ~ScopedGemvRowsInColumns();
+  ScopedGemvRowsInColumns(const ScopedGemvRowsInColumns&) = delete;
+  ScopedGemvRowsInColumns& operator=(const ScopedGemvRowsInColumns&) = delete;
+
+ private:
+  bool prev_;
+};
+bool gemv_rows_in_columns();
+
 // Fused fake-quantization with learnable clipping (asymmetric int, group-wise): the same value and
 // gradients (γ, β and, when W requires grad, W) as GroupQuantizer's composed ops, in one pass each
 // way. γ, β float32 [out, n_groups]; Ŵ in `out_dtype`. CUDA only.
@@ -58,6 +73,9 @@ torch::Tensor dequantize_kernel(const PackedLinear& p, torch::ScalarType dtype);
 bool packed_gemv_kernel_supports(const PackedLinear& p, const torch::Tensor& x);
 // Whether packed_gemv_kernel(x, p) takes the tensor-core kernel (2/4-bit, ≤ 16 rows, compatible group).
 bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x);
+// Whether it takes that kernel's one-row form (one row of x, one quad of codes per group; not
+// inside a ScopedGemvRowsInColumns).
+bool packed_gemv_uses_one_row_form(const PackedLinear& p, const torch::Tensor& x);
 // tensor_cores = false forces the CUDA-core kernel even where the tensor-core one applies.
 // `residual` (optional, the output's shape and dtype) is added in the kernel: x Ŵᵀ + residual.
 torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores = true,

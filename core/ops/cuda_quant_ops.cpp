@@ -145,6 +145,15 @@ bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x
                                             p.group_size, p.scales.data_ptr(), p.zeros.data_ptr(), zero_type(p));
 }
 
+bool packed_gemv_uses_one_row_form(const PackedLinear& p, const torch::Tensor& x) {
+  if (!packed_gemv_uses_tensor_cores(p, x)) return false;
+  c10::cuda::CUDAGuard guard(x.device());
+  return kernels::packed_gemv_mma_groups_in_columns(
+      p.bits, elem_type(x.scalar_type(), "gemv"), x.numel() / p.in, p.out, p.in, p.group_size, p.scales.data_ptr(),
+      p.zeros.data_ptr(), zero_type(p), p.packed.contiguous().data_ptr(),
+      gemv_rows_in_columns() ? kernels::GemvPath::RowsInColumns : kernels::GemvPath::Auto);
+}
+
 namespace {
 
 // y [rows, out] = op(xc) Ŵᵀ (+ residual) for the rows of the product's input xc, on xc's stream.
@@ -161,6 +170,7 @@ torch::Tensor launch_gemv(const torch::Tensor& xc, const PackedLinear& p, kernel
     res = residual.reshape(y.sizes()).contiguous();
   }
   c10::cuda::CUDAGuard guard(xc.device());
+  if (path == kernels::GemvPath::Auto && gemv_rows_in_columns()) path = kernels::GemvPath::RowsInColumns;
   check_launch(kernels::launch_packed_gemv(xc.data_ptr(), elem_type(xc.scalar_type(), "gemv"),
                                            p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
                                            zero_data(p), y.data_ptr(), m, p.out, p.in, p.group_size, p.bits, stream(),
@@ -284,6 +294,7 @@ torch::Tensor unpack_codes_kernel(const torch::Tensor&, int, int64_t) { no_kerne
 torch::Tensor dequantize_kernel(const PackedLinear&, torch::ScalarType) { no_kernels(); }
 bool packed_gemv_kernel_supports(const PackedLinear&, const torch::Tensor&) { return false; }
 bool packed_gemv_uses_tensor_cores(const PackedLinear&, const torch::Tensor&) { return false; }
+bool packed_gemv_uses_one_row_form(const PackedLinear&, const torch::Tensor&) { return false; }
 torch::Tensor packed_gemv_kernel(const torch::Tensor&, const PackedLinear&, bool, const torch::Tensor&) { no_kernels(); }
 bool packed_gemv_input_op_supported(const PackedLinear&, int64_t, torch::ScalarType, const GemvInputOp&) { return false; }
 torch::Tensor packed_gemv_with_input_op(const torch::Tensor&, const PackedLinear&, const GemvInputOp&,

@@ -218,6 +218,47 @@ TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
   EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 256, 3, 64, kCuda), x16.narrow(0, 0, 1)));
 }
 
+// The one-row form (quantization groups in the mma columns, gemv_mma_groups.cuh) against the
+// float64 reference and against the multi-row form on the same input: int32, float32 and uint8 zero
+// points, row counts that leave a partial tile, rows whose group count leaves a partial chunk of
+// eight groups (11008 / 64 = 172; 384 / 32 = 12), misaligned x, both 16-bit types.
+TEST(CudaQuantKernels, PackedGemvOneRowFormMatchesMultiRowForm) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(19);
+  const std::vector<GemvCase> cases{{2, {16, 512, 64}},  {2, {37, 1024, 64}}, {2, {300, 11008, 64}},
+                                    {2, {4100, 4096, 64}}, {4, {45, 384, 32}}, {4, {130, 11008, 32}}};
+  for_each_gemv_input(cases, {1}, [](const PackedLinear& p, const torch::Tensor& w64, const torch::Tensor& x,
+                                     torch::ScalarType dtype) {
+    const double eps = dtype == torch::kHalf ? 1e-3 : 8e-3;
+    // q's product against Ŵ = w (float64), in both forms.
+    auto check = [&](const PackedLinear& q, const torch::Tensor& w, const char* zeros) {
+      SCOPED_TRACE(zeros);
+      ASSERT_TRUE(packed_gemv_uses_one_row_form(q, x));
+      const auto y = packed_gemv_kernel(x, q);
+      torch::Tensor rows_form;
+      {
+        ScopedGemvRowsInColumns scope;
+        ASSERT_FALSE(packed_gemv_uses_one_row_form(q, x));
+        ASSERT_TRUE(packed_gemv_uses_tensor_cores(q, x));
+        rows_form = packed_gemv_kernel(x, q);
+      }
+      EXPECT_LT(gemv_error(y, x.to(torch::kDouble).matmul(w.t()), x, w), eps);
+      // Both exact products with float32 sums, in different orders: far below one output rounding.
+      EXPECT_LT(gemv_error(y, rows_form, x, w), eps);
+      EXPECT_GT(y.abs().max().item<double>(), 0.0);
+    };
+    check(p, w64, p.zeros.scalar_type() == torch::kFloat ? "float32 zeros" : "int32 zeros");
+    if (p.zeros.scalar_type() == torch::kInt) {
+      // uint8 zero points (decode's copies): the int32 ones clamped to 0..255, read as bytes.
+      PackedLinear in_range = p;
+      in_range.zeros = p.zeros.clamp_min(0);
+      PackedLinear narrow = in_range;
+      narrow.zeros = in_range.zeros.to(torch::kByte);
+      check(narrow, dequantize_kernel(in_range, torch::kFloat).to(torch::kDouble), "uint8 zeros");
+    }
+  });
+}
+
 TEST(CudaQuantKernels, PackedMatmulForwardAndInputGradientMatchReference) {
   APIQ_REQUIRE_CUDA();
   torch::manual_seed(14);
