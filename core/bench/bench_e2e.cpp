@@ -125,8 +125,8 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
   BenchTimer timer = wall_timer(dev, 1, 3);  // tokens per second as a user sees them
   const int64_t new_tokens = 64;
   struct Variant {
-    int64_t rank;
-    bool graph;
+    int64_t rank = 0;
+    bool graph = true;    // one CUDA graph per token; false: host dispatch per kernel
     bool merged = false;  // float32 zero points: a QA-HiRA adapter merged in (apiq merge)
     bool fused = true;    // FusedDecodeBlocks (with the graph); false: the composed ops per block
     bool folded = true;   // norms and SiLU·mul inside the products, uint8 zero points (FusedDecodeOptions)
@@ -136,11 +136,21 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
   };
   const int64_t rank = o.e2e_rank;
   const bool rope_in = FusedDecodeOptions{}.rope_in_attention;
-  for (const Variant v : {Variant{0, true}, Variant{0, true, false, true, true, false, true, true},
-                          Variant{0, true, false, true, true, true}, Variant{0, true, false, true, false},
-                          Variant{0, true, false, false}, Variant{0, false}, Variant{rank, true},
-                          Variant{rank, true, false, true, true, false, true, true}, Variant{rank, true, false, true, true, true}, Variant{rank, true, false, true, true, false, false},
-                          Variant{rank, true, false, false}, Variant{0, true, true}}) {
+  const std::vector<Variant> variants{
+      {.rank = 0},
+      {.rank = 0, .rows_form = true},
+      {.rank = 0, .other_rope = true},
+      {.rank = 0, .folded = false},
+      {.rank = 0, .fused = false},
+      {.rank = 0, .graph = false},
+      {.rank = rank},
+      {.rank = rank, .rows_form = true},
+      {.rank = rank, .other_rope = true},
+      {.rank = rank, .lora_in = false},
+      {.rank = rank, .fused = false},
+      {.rank = 0, .merged = true},
+  };
+  for (const Variant& v : variants) {
     // On the CPU these variants are one path.
     if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.other_rope || !v.lora_in || v.rows_form)) continue;
     RandomPackedModelOptions mo;

@@ -17,13 +17,6 @@ namespace {
 #endif
 constexpr int kWarps = APIQ_GEMV_WARPS;
 constexpr int kBlocksPerSm = 16 / kWarps;  // register-limited: 512 threads per SM
-#ifndef APIQ_GEMV_GRID_PER_SM
-#define APIQ_GEMV_GRID_PER_SM (16 / APIQ_GEMV_WARPS)
-#endif
-// Blocks per SM in the grid. Below kBlocksPerSm an SM keeps room for the next product's block,
-// which then requests its weights while this one finishes (an experiment: docs/performance.md).
-constexpr int kGridBlocksPerSm = APIQ_GEMV_GRID_PER_SM;
-static_assert(kGridBlocksPerSm >= 1 && kGridBlocksPerSm <= kBlocksPerSm, "1 to kBlocksPerSm blocks per SM");
 constexpr int kMaxRows = static_cast<int>(kMaxGemvRows);
 constexpr int kNormFloats = kMaxRows * (kWarps + 1);  // RMSNorm: rstd [m] and sums of squares [m][warp]
 // Shared memory starts with 32 zero words at kZeroWords (what the one-row form's idle lanes read as

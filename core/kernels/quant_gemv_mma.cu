@@ -65,7 +65,7 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   if (!d || d->major < 8) return {};
   const int64_t tiles = (rows + 15) / 16;
   Plan p;
-  const int64_t slots = int64_t{d->sms} * kGridBlocksPerSm;
+  const int64_t slots = int64_t{d->sms} * kBlocksPerSm;
   p.blocks = static_cast<int>(tiles < slots ? tiles : slots);
   // Shared memory as the kernel lays it out: x in pairs (+ row padding), the per-group sums (at most
   // one group per quad), each warp's partial sums for up to tiles/blocks + 1 tiles, and RMSNorm's
