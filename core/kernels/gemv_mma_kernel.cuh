@@ -21,6 +21,11 @@
 // is computed; the first ones before the activations are staged), keep partial sums in registers
 // and add them to shared accumulators when the tile changes.
 //
+// With the SiLU·mul output (pair_rows, GemvOutput::SiluMul) a tile holds gate rows in its first
+// eight rows and the matching up rows in its last eight, so the epilogue finds both sums of an
+// output in its own block: decode's gate/up product then stores SiLU(gate)·up, half the outputs,
+// and the down product reads it as it is instead of building it from both halves in every block.
+//
 // Zero points are read as int32 (or float32 bits) or as uint8 (a quarter of their bytes, which were
 // ~18 % of a W2 g64 product's). The staging pass can also build x from the stored input (RMSNorm,
 // SiLU·mul; GemvPrologue): every block reads all of x anyway, so decode saves those kernels.
@@ -50,14 +55,15 @@ __global__ void __launch_bounds__(kWarps * 32, kBlocksPerSm)
     gemv_mma_kernel(const typename F::T* __restrict__ x, const uint32_t* __restrict__ words,
                     const __half* __restrict__ scales, const typename F::Z* __restrict__ zeros,
                     const typename F::T* __restrict__ residual, typename F::T* __restrict__ y, int M, int rows,
-                    int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro, GemvLora lora) {
+                    int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro, GemvLora lora,
+                    int pair_rows) {
   using G = typename F::G;
   constexpr int W = kWarps, NTH = W * 32;
   extern __shared__ __align__(16) uint32_t smem[];  // 16-byte (uint4) reads
   const int b = static_cast<int>(blockIdx.x), warp = threadIdx.x / 32;
   ItemArgs<typename F::Z> a;
   a.words = words, a.scales = scales, a.zeros = zeros, a.fz = fz;
-  a.rows = rows, a.M = M, a.n_words = cols / G::PER, a.n_groups = a.n_words / G::GROUP_WORDS;
+  a.rows = rows, a.pair_rows = pair_rows, a.M = M, a.n_words = cols / G::PER, a.n_groups = a.n_words / G::GROUP_WORDS;
   a.t_begin = b * tiles_base + min(b, tiles_rem);
   a.n_tiles = tiles_base + (b < tiles_rem ? 1 : 0);
   a.row_u32 = cols / 2 + G::PAD_U32;  // one activation row, permuted into pairs
@@ -104,7 +110,7 @@ __global__ void __launch_bounds__(kWarps * 32, kBlocksPerSm)
 #pragma unroll
   for (int u = 0; u < kDepth; ++u) form.flush(slot[u]);
   __syncthreads();
-  store_outputs(part, part_warp, a.n_tiles, a.t_begin, M, rows, lora, residual, y);
+  store_outputs(part, part_warp, a.n_tiles, a.t_begin, M, rows, pair_rows, lora, residual, y);
 }
 
 }  // namespace

@@ -112,19 +112,25 @@ __device__ void stage_activations(const T* __restrict__ x, int M, int cols, cons
   }
 }
 
-// y = the sum of the W warps' partials part [warp][tile][m][16] (+ LoRA terms) (+ residual). W
-// consecutive lanes take one output each and share its LoRA terms (rank r ≡ w mod W). Called by
-// every thread of the block after the partials are complete.
+// Row r16 (0-15) of tile `tile`: 16 consecutive rows, or, for the SiLU·mul output (pair_rows = the
+// number of gate rows), gate rows 8·tile … 8·tile+7 in 0-7 and the up rows pair_rows + the same in 8-15.
+__device__ __forceinline__ int tile_row(int tile, int r16, int pair_rows) {
+  return pair_rows ? (r16 >= 8 ? pair_rows : 0) + tile * 8 + (r16 & 7) : tile * 16 + r16;
+}
+
+// y = the sum of the W warps' partials part [warp][tile][m][16] (+ LoRA terms) (+ residual); with
+// pair_rows, y [m, pair_rows] = silu(gate)·up of each tile's row pairs (r16, r16 + 8), each rounded to
+// T first as the separate kernels store them. W consecutive lanes take one output each and share its
+// LoRA terms (rank r ≡ w mod W). Called by every thread of the block after the partials are complete.
 template <typename T>
 __device__ void store_outputs(const float* part, int part_warp, int n_tiles, int t_begin, int M, int rows,
-                              const GemvLora& lora, const T* __restrict__ residual, T* __restrict__ y) {
+                              int pair_rows, const GemvLora& lora, const T* __restrict__ residual,
+                              T* __restrict__ y) {
   constexpr int W = kWarps, NTH = W * 32;
-  const int lane = threadIdx.x % 32;
+  const int lane = threadIdx.x % 32, per_tile = pair_rows ? 8 : 16;
   const T* lora_b = static_cast<const T*>(lora.b);
-  for (int i0 = threadIdx.x - lane; i0 < n_tiles * 16 * M * W; i0 += NTH) {
-    const int i = i0 + lane, o = i / W, w = i % W;
-    const bool ok = o < n_tiles * 16 * M;
-    const int lt = o / (16 * M), r = o - lt * 16 * M, m = r / 16, row = (t_begin + lt) * 16 + r % 16;
+  // The whole sum of output `o` (index into a warp's partials) of row `row`, in every lane of its W.
+  auto total = [&](int o, int row, int m, int w, bool ok) {
     float v = ok ? part[w * part_warp + o] : 0.f;
     if (lora_b && ok && row < rows) {
       const float* u = lora.u + m * lora.u_stride + ((row >= lora.split0) + (row >= lora.split1)) * lora.rank;
@@ -133,9 +139,21 @@ __device__ void store_outputs(const float* part, int part_warp, int n_tiles, int
     }
 #pragma unroll
     for (int off = 1; off < W; off *= 2) v += __shfl_xor_sync(0xffffffffu, v, off);
-    if (ok && w == 0 && row < rows) {
-      const int64_t at = static_cast<int64_t>(m) * rows + row;
-      y[at] = from_f<T>(residual ? v + to_f(residual[at]) : v);  // read after the PDL wait: it may be x's producer's output
+    return v;
+  };
+  for (int i0 = threadIdx.x - lane; i0 < n_tiles * per_tile * M * W; i0 += NTH) {
+    const int i = i0 + lane, o = i / W, w = i % W;
+    const bool ok = o < n_tiles * per_tile * M;
+    const int lt = o / (per_tile * M), r = o - lt * per_tile * M, m = r / per_tile, r16 = r % per_tile;
+    const int at = lt * 16 * M + m * 16 + r16, row = tile_row(t_begin + lt, r16, pair_rows);
+    const float v = total(at, row, m, w, ok);
+    if (pair_rows) {
+      const float up = total(at + 8, row + pair_rows, m, w, ok);
+      if (ok && w == 0)
+        y[static_cast<int64_t>(m) * pair_rows + row] = from_f<T>(silu_times(to_f(from_f<T>(v)), to_f(from_f<T>(up))));
+    } else if (ok && w == 0 && row < rows) {
+      const int64_t at_y = static_cast<int64_t>(m) * rows + row;
+      y[at_y] = from_f<T>(residual ? v + to_f(residual[at_y]) : v);  // read after the PDL wait: it may be x's producer's output
     }
   }
 }
@@ -147,6 +165,7 @@ struct ItemArgs {
   const __half* scales;
   const Z* zeros;
   int rows, n_words, n_groups, M, t_begin, n_tiles, row_u32;
+  int pair_rows;           // 0, or the gate rows of a SiLU·mul output (tile_row)
   bool fz;                 // int32 zero points hold float32 bits
   const uint32_t* xs;      // staged x
   const uint32_t* zero_x;  // 32 zero words

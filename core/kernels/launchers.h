@@ -48,6 +48,12 @@ enum class ZeroType { Int32 = 0, Float32 = 1, UInt8 = 2 };
 // (launch_rms_norm; norm_weight [cols] in x's type); SiluMul: x [m, 2·cols] (gate, then up) ->
 // silu(gate)·up (launch_silu_mul). Saves a kernel, and a graph node, per use in decode.
 enum class GemvInput { Plain = 0, RmsNorm = 1, SiluMul = 2 };
+// What the tensor-core kernel does with its outputs. SiluMul: the product's rows are a gate/up pair
+// (gate rows [0, rows/2), then up rows), and y [m, rows/2] = silu(gate)·up with launch_silu_mul's
+// roundings (gate and up each rounded to x's type first, as the two kernels would store them); no
+// residual, rows/2 a multiple of 8. The kernel pairs gate row i with up row i in one 16-row tile
+// (rows 0-7 gate, 8-15 up), so both sums meet in the block that owns the tile.
+enum class GemvOutput { Plain = 0, SiluMul = 1 };
 struct GemvPrologue {
   GemvInput input = GemvInput::Plain;
   const void* norm_weight = nullptr;
@@ -72,7 +78,8 @@ int launch_packed_gemv(const void* x, ElemType x_type, const int32_t* words, con
                        void* y, int64_t m, int64_t rows, int64_t cols, int64_t group, int bits, void* stream,
                        GemvPath path = GemvPath::Auto, bool overlap_previous = false,
                        ZeroType zero_type = ZeroType::Int32, const void* residual = nullptr,
-                       const GemvPrologue& prologue = {}, const GemvLora& lora = {});
+                       const GemvPrologue& prologue = {}, const GemvLora& lora = {},
+                       GemvOutput output = GemvOutput::Plain);
 // The tensor-core kernel alone: bits 2 or 4, 1 ≤ m ≤ 16 (9–16 rows in two launches where x does not
 // fit in shared memory at once), group = 1, 2 or 4 × (4 words of codes),
 // cols a multiple of 16 words of codes, compute capability ≥ 8.0.
@@ -89,7 +96,8 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
                            const void* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
                            int bits, void* stream, bool overlap_previous = false, ZeroType zero_type = ZeroType::Int32,
                            const void* residual = nullptr, const GemvPrologue& prologue = {},
-                           const GemvLora& lora = {}, GemvPath path = GemvPath::Auto);
+                           const GemvLora& lora = {}, GemvPath path = GemvPath::Auto,
+                           GemvOutput output = GemvOutput::Plain);
 
 // Fused batch-1 decode step (decode_step.cu); activations fp16/bf16, caches [kv_heads, capacity,
 // head_dim], `pos` a device int64 (the new position, read by the kernels so a graph can replay them).

@@ -12,7 +12,7 @@ namespace {
 template <class F>
 int launch(const void* x, const int32_t* words, const void* scales, const void* zeros, const void* res, void* y,
            int M, int rows, int cols, size_t smem, int blocks, bool overlap, bool fz, const GemvPrologue& pro,
-           const GemvLora& lora, cudaStream_t stream) {
+           const GemvLora& lora, int pair_rows, cudaStream_t stream) {
   using T = typename F::T;
   using Z = typename F::Z;
   auto kernel = gemv_mma_kernel<F>;
@@ -30,7 +30,7 @@ int launch(const void* x, const int32_t* words, const void* scales, const void* 
   return launch_kernel(kernel, static_cast<unsigned>(blocks), kWarps * 32, smem, stream, overlap,
                        static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
                        static_cast<const __half*>(scales), static_cast<const Z*>(zeros), static_cast<const T*>(res),
-                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, lora);
+                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, lora, pair_rows);
 }
 
 template <class F>
@@ -109,23 +109,27 @@ bool packed_gemv_mma_groups_in_columns(int bits, ElemType x_type, int64_t m, int
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const void* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
                            int bits, void* stream, bool overlap_previous, ZeroType zt, const void* residual,
-                           const GemvPrologue& pro, const GemvLora& lora, GemvPath path) {
+                           const GemvPrologue& pro, const GemvLora& lora, GemvPath path, GemvOutput output) {
   if (pro.input == GemvInput::RmsNorm && !pro.norm_weight) return static_cast<int>(cudaErrorInvalidValue);
+  // SiLU·mul output: whole 8-row halves of tiles, nothing to add; y has rows/2 columns.
+  const bool silu_out = output == GemvOutput::SiluMul;
+  if (silu_out && (rows % 16 != 0 || residual)) return static_cast<int>(cudaErrorInvalidValue);
+  const int64_t y_cols = silu_out ? rows / 2 : rows;
   if (lora.b && (!lora.u || lora.rank < 1 || rows * lora.rank >= (int64_t{1} << 31) ||
                  m * static_cast<int64_t>(lora.u_stride) >= (int64_t{1} << 31)))
     return static_cast<int>(cudaErrorInvalidValue);
   if (split_rows(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt)) {
     const int e = launch_packed_gemv_mma(x, x_type, words, scales_f16, zeros, y, 8, rows, cols, group, bits, stream,
-                                         overlap_previous, zt, residual, pro, lora, path);
+                                         overlap_previous, zt, residual, pro, lora, path, output);
     if (e != 0) return e;
     // x and y are 16-bit: rows 8… start 8 input rows (of 2·cols with SiLU·mul) and 8·rows elements in.
     GemvLora later = lora;
     if (later.u) later.u += 8 * later.u_stride;
     const int64_t x_row = pro.input == GemvInput::SiluMul ? 2 * cols : cols;
     return launch_packed_gemv_mma(static_cast<const uint16_t*>(x) + 8 * x_row, x_type, words, scales_f16, zeros,
-                                  static_cast<uint16_t*>(y) + 8 * rows, m - 8, rows, cols, group, bits, stream,
+                                  static_cast<uint16_t*>(y) + 8 * y_cols, m - 8, rows, cols, group, bits, stream,
                                   overlap_previous, zt, residual ? static_cast<const uint16_t*>(residual) + 8 * rows : nullptr,
-                                  pro, later, path);
+                                  pro, later, path, output);
   }
   const Plan pl = plan(bits, x_type, m, rows, cols, group, scales_f16, zeros, zt, words, path);
   if (pl.qpg == 0) return static_cast<int>(cudaErrorInvalidValue);
@@ -139,7 +143,7 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
       using Z = decltype(z);
       auto run = [&](auto form) {
         return launch<typename decltype(form)::type>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, fz,
-                                      pro, lora, s);
+                                      pro, lora, silu_out ? R / 2 : 0, s);
       };
       if constexpr (Q == 1 && N == 1) {
         if (pl.groups) return run(FormTag<GroupsInColumns<B, T, Z>>{});

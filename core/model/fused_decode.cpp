@@ -52,8 +52,13 @@ std::optional<PackedLinear> span_group(const std::vector<PackedProduct>& parts) 
 FusedDecodeBlocks::Product with_lora(const PackedLinear& packed, const std::vector<PackedProduct>& parts,
                                      torch::ScalarType dt, bool in_kernel) {
   FusedDecodeBlocks::Product prod{packed, {}, {}};
-  int64_t rank = 0;
-  for (const auto& p : parts) rank = std::max<int64_t>(rank, p.lora ? p.lora->A.size(0) : 0);
+  int64_t rank = 0, o0 = 0;
+  for (size_t j = 0; j < parts.size(); ++j) {
+    rank = std::max<int64_t>(rank, parts[j].lora ? parts[j].lora->A.size(0) : 0);
+    o0 += parts[j].packed->out;
+    if (j == 0 && parts.size() > 1) prod.split0 = o0;
+    if (j == 1 && parts.size() > 2) prod.split1 = o0;
+  }
   if (rank == 0) return prod;
   const auto opts = packed.packed.options().dtype(dt);
   const auto n = static_cast<int64_t>(parts.size());
@@ -61,7 +66,7 @@ FusedDecodeBlocks::Product with_lora(const PackedLinear& packed, const std::vect
   prod.A = torch::zeros({n * rank, packed.in}, opts);
   // In the product: B [out, R]; for two dense products: block-diagonal [out, n·R], linear j in columns j·R….
   prod.B = torch::zeros({packed.out, prod.lora_in_kernel ? rank : n * rank}, opts);
-  int64_t o0 = 0;
+  o0 = 0;
   for (int64_t j = 0; j < n; ++j) {
     const auto& p = parts[static_cast<size_t>(j)];
     if (p.lora) {
@@ -70,8 +75,6 @@ FusedDecodeBlocks::Product with_lora(const PackedLinear& packed, const std::vect
       prod.B.narrow(0, o0, p.packed->out).narrow(1, prod.lora_in_kernel ? 0 : j * rank, r).copy_(p.lora->B * p.lora->scaling);
     }
     o0 += p.packed->out;
-    if (j == 0 && n > 1) prod.split0 = o0;
-    if (j == 1 && n > 2) prod.split1 = o0;
   }
   return prod;
 }
@@ -162,14 +165,22 @@ std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& mo
       for (const auto& p : *ps) f->lora_in_kernel_ += p.A.defined() && p.lora_in_kernel;
     if (options.inputs_in_products) {
       // The op runs inside the one product that reads it (and inside its LoRA's first half).
-      auto takes = [&](const std::vector<Product>& ps, const GemvInputOp& op) {
+      auto takes = [&](const std::vector<Product>& ps, const GemvInputOp& op, GemvOutputOp out = GemvOutputOp::Plain) {
         const Product& p = ps.front();
-        return ps.size() == 1 && (!p.A.defined() || p.lora_in_kernel) && packed_gemv_input_op_supported(p.packed, 1, dt, op);
+        return ps.size() == 1 && (!p.A.defined() || p.lora_in_kernel) &&
+               packed_gemv_input_op_supported(p.packed, 1, dt, op, out);
       };
+      const GemvInputOp mlp_norm{GemvInputOp::Kind::RmsNorm, blk.mlp_norm, f->eps_};
       blk.norm_in_qkv = takes(blk.qkv, {GemvInputOp::Kind::RmsNorm, blk.attn_norm, f->eps_});
-      blk.norm_in_gate_up = takes(blk.gate_up, {GemvInputOp::Kind::RmsNorm, blk.mlp_norm, f->eps_});
-      blk.silu_in_down = takes({blk.down}, {GemvInputOp::Kind::SiluMul, {}, 0.0});
-      f->inputs_in_products_ += int64_t{blk.norm_in_qkv} + blk.norm_in_gate_up + blk.silu_in_down;
+      blk.norm_in_gate_up = takes(blk.gate_up, mlp_norm);
+      // SiLU·mul after gate/up needs gate and up as one product of two equal halves.
+      blk.silu_after_gate_up = options.silu_after_gate_up && blk.norm_in_gate_up &&
+                               blk.gate_up.front().split0 * 2 == blk.gate_up.front().packed.out &&
+                               takes(blk.gate_up, mlp_norm, GemvOutputOp::SiluMul);
+      blk.silu_in_down = !blk.silu_after_gate_up && takes({blk.down}, {GemvInputOp::Kind::SiluMul, {}, 0.0});
+      f->silu_after_gate_up_ += blk.silu_after_gate_up;
+      f->inputs_in_products_ +=
+          int64_t{blk.norm_in_qkv} + blk.norm_in_gate_up + (blk.silu_in_down || blk.silu_after_gate_up);
     }
     f->blocks_.push_back(std::move(blk));
   }
@@ -181,12 +192,14 @@ namespace {
 // op(x) Ŵᵀ (+ the LoRA term) (+ residual), the additions folded into the product's output; op is
 // inside the product (the caller checked), or Plain.
 torch::Tensor run(const FusedDecodeBlocks::Product& p, const torch::Tensor& x, const torch::Tensor& residual,
-                  const GemvInputOp& op = {}) {
+                  const GemvInputOp& op = {}, GemvOutputOp out = GemvOutputOp::Plain) {
   auto x2 = x.reshape({1, -1});
   const auto res = residual.defined() ? residual.reshape({1, -1}) : residual;
   if (p.A.defined() && p.lora_in_kernel)
-    return packed_gemv_with_input_op(x2, p.packed, op, res, {p.B, lora_down_kernel(x2, p.A, op), p.split0, p.split1});
-  if (op.kind != GemvInputOp::Kind::Plain) return packed_gemv_with_input_op(x2, p.packed, op, res);
+    return packed_gemv_with_input_op(x2, p.packed, op, res, {p.B, lora_down_kernel(x2, p.A, op), p.split0, p.split1},
+                                     out);
+  if (op.kind != GemvInputOp::Kind::Plain || out != GemvOutputOp::Plain)
+    return packed_gemv_with_input_op(x2, p.packed, op, res, {}, out);
   if (!p.A.defined()) return packed_gemv_kernel(x2, p.packed, true, res);
   // Two dense products (B block-diagonal here, see with_lora), their sum added by the product.
   const auto u = torch::mm(x2, p.A.t());
@@ -217,6 +230,11 @@ torch::Tensor FusedDecodeBlocks::step(int64_t b, const torch::Tensor& x, const t
                         : decode_attention_kernel(rope_kv_write_kernel(qkv, cos, sin, pos, kv.k, kv.v, heads_), kv.k,
                                                   kv.v, pos, scale_);
   auto x1 = run(w.o, attn, x);
+  if (w.silu_after_gate_up) {
+    const GemvInputOp norm{GemvInputOp::Kind::RmsNorm, w.mlp_norm, eps_};
+    const auto act = run(w.gate_up.front(), x1, {}, norm, GemvOutputOp::SiluMul);  // SiLU(gate)·up
+    return run(w.down, act, x1).view(x.sizes());
+  }
   auto gu = normed(w.gate_up, w.norm_in_gate_up, x1, w.mlp_norm);
   if (w.silu_in_down) return run(w.down, gu, x1, {GemvInputOp::Kind::SiluMul, {}, 0.0}).view(x.sizes());
   return run(w.down, silu_mul_kernel(gu), x1).view(x.sizes());

@@ -2,7 +2,7 @@
 // One block's batch-1 decode step in five kernels where the model allows it: q/k/v as one packed
 // product that normalizes its input (RMSNorm), attention over the cache that first rotates q and k and
 // writes k and v into the cache, o_proj with the residual added in the product, gate/up as one
-// normalizing product, and down_proj reading SiLU(gate)·up and adding the residual. The composed path
+// normalizing product that stores SiLU(gate)·up, and down_proj adding the residual. The composed path
 // (decoder_block_step) runs ~50 kernels per block; replayed from a CUDA graph a kernel costs a few
 // microseconds whatever it does, so at batch 1 the count sets the token time. An unmerged LoRA runs
 // inside the products: one small kernel per fused group for its first half (u = op(x) Aᵀ, its factors
@@ -28,6 +28,9 @@ struct FusedDecodeOptions {
                                    // their bytes per token (the model's own int32 ones stay for other paths)
   bool rope_in_attention = true;   // the rotation and cache write inside the attention kernel: one launch fewer per block
   bool groups_in_columns = true;   // the products' one-row form (gemv_mma_groups.cuh); false: their multi-row form
+  // With inputs_in_products: SiLU·mul in the gate/up product's epilogue (it stores half the outputs);
+  // false: in the down product's prologue, which then builds it from both halves in every block.
+  bool silu_after_gate_up = true;
 };
 
 class FusedDecodeBlocks {
@@ -49,6 +52,8 @@ class FusedDecodeBlocks {
   int64_t fused_groups() const { return fused_groups_; }
   // Norms and SiLU·mul computed inside a product, over all blocks (three per block at most).
   int64_t inputs_in_products() const { return inputs_in_products_; }
+  // Of those, SiLU·mul computed in the gate/up product's epilogue (one per block at most).
+  int64_t silu_after_gate_up() const { return silu_after_gate_up_; }
   // Products reading uint8 zero points, and the bytes those copies hold.
   int64_t byte_zero_products() const { return byte_zero_products_; }
   // Products whose LoRA runs as lora_down_kernel + the product's epilogue (not two dense products).
@@ -72,7 +77,7 @@ class FusedDecodeBlocks {
     std::vector<Product> qkv, gate_up;  // one product where the group is adjacent in memory, else one per linear
     Product o, down;
     torch::Tensor attn_norm, mlp_norm;
-    bool norm_in_qkv = false, norm_in_gate_up = false, silu_in_down = false;
+    bool norm_in_qkv = false, norm_in_gate_up = false, silu_in_down = false, silu_after_gate_up = false;
   };
   FusedDecodeBlocks() = default;
 
@@ -82,7 +87,7 @@ class FusedDecodeBlocks {
   bool groups_in_columns_ = true;
   double eps_ = 0.0, scale_ = 0.0;
   int64_t fused_groups_ = 0, inputs_in_products_ = 0, byte_zero_products_ = 0, byte_zero_bytes_ = 0;
-  int64_t lora_in_kernel_ = 0;
+  int64_t lora_in_kernel_ = 0, silu_after_gate_up_ = 0;
 };
 
 }  // namespace apiq

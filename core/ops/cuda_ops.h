@@ -89,10 +89,14 @@ struct GemvInputOp {
   torch::Tensor norm_weight;
   double eps = 0.0;
 };
+// What the tensor-core product does with its outputs: store them, or, for a gate/up pair (p's rows
+// gate then up, equally many), store silu(gate)·up [..., out / 2] as silu_mul_kernel would from the
+// stored product (the same roundings); no residual then.
+enum class GemvOutputOp { Plain, SiluMul };
 // Whether the tensor-core kernel takes `rows` rows of this input op (fp16/bf16, its shapes, a norm
-// weight of `in` elements in that dtype on p's device).
+// weight of `in` elements in that dtype on p's device) and output op (SiluMul: out a multiple of 16).
 bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::ScalarType dtype,
-                                    const GemvInputOp& op);
+                                    const GemvInputOp& op, GemvOutputOp out = GemvOutputOp::Plain);
 // An unmerged LoRA that the tensor-core product adds to its output (before the residual): rows of
 // a fused group's linears at [0, split0), [split0, split1), [split1, out) read their own rank-sized
 // slice of u. b [out, rank] in x's dtype with the scaling folded in; u float32 [rows, ≥ linears·rank]
@@ -102,7 +106,8 @@ struct GemvLoraTerm {
   int64_t split0 = 0x7fffffff, split1 = 0x7fffffff;
 };
 torch::Tensor packed_gemv_with_input_op(const torch::Tensor& x, const PackedLinear& p, const GemvInputOp& op,
-                                        const torch::Tensor& residual = {}, const GemvLoraTerm& lora = {});
+                                        const torch::Tensor& residual = {}, const GemvLoraTerm& lora = {},
+                                        GemvOutputOp out = GemvOutputOp::Plain);
 // u [rows, n] float32 = op(x) Aᵀ for A [n, in] in x's dtype (fp16/bf16, in a multiple of 8): the first
 // half of an unmerged LoRA in decode, with op's roundings (lora_decode.cu).
 torch::Tensor lora_down_kernel(const torch::Tensor& x, const torch::Tensor& A, const GemvInputOp& op = {});

@@ -159,9 +159,11 @@ namespace {
 // y [rows, out] = op(xc) Ŵᵀ (+ residual) for the rows of the product's input xc, on xc's stream.
 torch::Tensor launch_gemv(const torch::Tensor& xc, const PackedLinear& p, kernels::GemvPath path,
                           const torch::Tensor& residual, const kernels::GemvPrologue& pro,
-                          const kernels::GemvLora& lora = {}) {
+                          const kernels::GemvLora& lora = {}, GemvOutputOp out = GemvOutputOp::Plain) {
   const int64_t m = xc.size(0);
-  auto y = torch::empty({m, p.out}, xc.options());
+  const bool silu_out = out == GemvOutputOp::SiluMul;
+  TORCH_CHECK(!silu_out || !residual.defined(), "packed gemv: the SiLU·mul output takes no residual");
+  auto y = torch::empty({m, silu_out ? p.out / 2 : p.out}, xc.options());
   torch::Tensor res;
   if (residual.defined()) {
     TORCH_CHECK(residual.numel() == y.numel() && residual.size(-1) == p.out && residual.scalar_type() == y.scalar_type() &&
@@ -175,7 +177,8 @@ torch::Tensor launch_gemv(const torch::Tensor& xc, const PackedLinear& p, kernel
                                            p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
                                            zero_data(p), y.data_ptr(), m, p.out, p.in, p.group_size, p.bits, stream(),
                                            path, gemv_overlap_enabled(), zero_type(p),
-                                           res.defined() ? res.data_ptr() : nullptr, pro, lora),
+                                           res.defined() ? res.data_ptr() : nullptr, pro, lora,
+                                           silu_out ? kernels::GemvOutput::SiluMul : kernels::GemvOutput::Plain),
                "packed gemv");
   return y;
 }
@@ -233,8 +236,9 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, 
 }
 
 bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::ScalarType dtype,
-                                    const GemvInputOp& op) {
+                                    const GemvInputOp& op, GemvOutputOp out) {
   if (!p.packed.is_cuda() || (dtype != torch::kHalf && dtype != torch::kBFloat16)) return false;
+  if (out == GemvOutputOp::SiluMul && p.out % 16 != 0) return false;  // gate and up rows pair within tiles
   // The kernel indexes x [rows, 2·in] with 32-bit offsets under SiLU·mul.
   if (op.kind == GemvInputOp::Kind::SiluMul && 2 * rows * p.in >= (int64_t{1} << 31)) return false;
   if (op.kind == GemvInputOp::Kind::RmsNorm &&
@@ -247,19 +251,20 @@ bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::
 }
 
 torch::Tensor packed_gemv_with_input_op(const torch::Tensor& x, const PackedLinear& p, const GemvInputOp& op,
-                                        const torch::Tensor& residual, const GemvLoraTerm& lora) {
+                                        const torch::Tensor& residual, const GemvLoraTerm& lora, GemvOutputOp out) {
   check_packed(p, "packed_gemv_with_input_op");
   const int64_t width = op.kind == GemvInputOp::Kind::SiluMul ? 2 * p.in : p.in;
   TORCH_CHECK(x.is_cuda() && x.size(-1) == width && x.device() == p.packed.device(),
               "packed_gemv_with_input_op: x must be a tensor of ", width, " features on the weights' device");
   auto xc = x.reshape({-1, width}).contiguous();
-  TORCH_CHECK(packed_gemv_input_op_supported(p, xc.size(0), xc.scalar_type(), op),
-              "packed_gemv_with_input_op: the tensor-core product does not take this input (shape, dtype or norm weight)");
+  TORCH_CHECK(packed_gemv_input_op_supported(p, xc.size(0), xc.scalar_type(), op, out),
+              "packed_gemv_with_input_op: the tensor-core product does not take this input or output (shape, dtype or "
+              "norm weight)");
   torch::Tensor w;
   const auto pro = prologue_of(op, w);
   auto out_sizes = x.sizes().vec();
-  out_sizes.back() = p.out;
-  return launch_gemv(xc, p, kernels::GemvPath::Auto, residual, pro, lora_of(lora, p, xc)).view(out_sizes);
+  out_sizes.back() = out == GemvOutputOp::SiluMul ? p.out / 2 : p.out;
+  return launch_gemv(xc, p, kernels::GemvPath::Auto, residual, pro, lora_of(lora, p, xc), out).view(out_sizes);
 }
 
 torch::Tensor lora_down_kernel(const torch::Tensor& x, const torch::Tensor& A, const GemvInputOp& op) {
@@ -296,9 +301,12 @@ bool packed_gemv_kernel_supports(const PackedLinear&, const torch::Tensor&) { re
 bool packed_gemv_uses_tensor_cores(const PackedLinear&, const torch::Tensor&) { return false; }
 bool packed_gemv_uses_one_row_form(const PackedLinear&, const torch::Tensor&) { return false; }
 torch::Tensor packed_gemv_kernel(const torch::Tensor&, const PackedLinear&, bool, const torch::Tensor&) { no_kernels(); }
-bool packed_gemv_input_op_supported(const PackedLinear&, int64_t, torch::ScalarType, const GemvInputOp&) { return false; }
+bool packed_gemv_input_op_supported(const PackedLinear&, int64_t, torch::ScalarType, const GemvInputOp&,
+                                    GemvOutputOp) {
+  return false;
+}
 torch::Tensor packed_gemv_with_input_op(const torch::Tensor&, const PackedLinear&, const GemvInputOp&,
-                                        const torch::Tensor&, const GemvLoraTerm&) {
+                                        const torch::Tensor&, const GemvLoraTerm&, GemvOutputOp) {
   no_kernels();
 }
 torch::Tensor lora_down_kernel(const torch::Tensor&, const torch::Tensor&, const GemvInputOp&) { no_kernels(); }

@@ -329,6 +329,7 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   ASSERT_NE(folded, nullptr);
   EXPECT_EQ(folded->inputs_in_products(), 3 * cfg.num_hidden_layers);
   EXPECT_EQ(folded->byte_zero_products(), 4 * cfg.num_hidden_layers);  // q/k/v, o, gate/up, down
+  EXPECT_EQ(folded->silu_after_gate_up(), cfg.num_hidden_layers);     // SiLU·mul in gate/up's epilogue
   FusedDecodeOptions plain;
   plain.inputs_in_products = plain.byte_zeros = false;
   auto nine = FusedDecodeBlocks::build(built.model, 32, nullptr, plain);
@@ -360,6 +361,7 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   ASSERT_NE(with_lora, nullptr);
   EXPECT_EQ(with_lora->inputs_in_products(), 3 * cfg.num_hidden_layers);
   EXPECT_EQ(with_lora->lora_products_in_kernel(), 4 * cfg.num_hidden_layers);
+  EXPECT_EQ(with_lora->silu_after_gate_up(), cfg.num_hidden_layers);
   StaticDecoder d(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
   StaticDecoder ref(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, false);
   ASSERT_TRUE(d.fused()) << d.fused_reason();
@@ -384,6 +386,13 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   StaticDecoder fused(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
   ASSERT_TRUE(split.fused()) << split.fused_reason();
   EXPECT_EQ(logit_gap(split, fused, prompt, steps, &scale), 0.0) << "logits up to " << scale;
+  // SiLU·mul in the down product's prologue instead: the same up to the order of float32 sums.
+  FusedDecodeOptions silu_in_down;
+  silu_in_down.silu_after_gate_up = false;
+  StaticDecoder down_form(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, silu_in_down);
+  StaticDecoder fused2(lora.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, in_products);
+  EXPECT_EQ(FusedDecodeBlocks::build(lora.model, 32, nullptr, silu_in_down)->silu_after_gate_up(), 0);
+  EXPECT_LT(logit_gap(down_form, fused2, prompt, steps, &scale), 2e-2 * std::max(1.0, scale)) << "logits up to " << scale;
 }
 
 // The unmerged LoRA of decode: u = op(x) Aᵀ (lora_down_kernel) and y = op(x) Ŵᵀ + u's slice Bᵀ + r
@@ -429,4 +438,47 @@ TEST(CudaFusedDecode, ProductAddsAnUnmergedLoraAsFloat64Does) {
       }
     }
   }
+}
+
+// Gate/up as one product storing silu(gate)·up (GemvOutputOp::SiluMul): gate row i and up row i
+// meet in one tile, so a wrong pairing would be off by O(1). Against the product followed by
+// silu_mul_kernel (equal up to the order of float32 partial sums, i.e. a bf16 unit here and there)
+// and against float64; with RMSNorm in and an unmerged LoRA (u split between gate and up); both
+// product forms, 2 and 4 bits, 12 rows of an 11008-wide input in two launches.
+TEST(CudaFusedDecode, GateUpProductStoresSiluMulAsTheTwoKernelsDo) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(26);
+  const int64_t rank = 8;
+  const auto bf = on_cuda(torch::kBFloat16);
+  for (const ProductShape& s : std::vector<ProductShape>{
+           {4096, 4096, 2, 64}, {352, 1024, 4, 32}, {1536, 512, 4, 128}, {640, 1024, 2, 128}, {96, 11008, 2, 64}}) {
+    auto p = random_packed_linear(s.out, s.in, s.bits, s.group, kCuda);
+    const int64_t half = s.out / 2;
+    auto A = (torch::randn({2 * rank, s.in}, bf) * 0.05).contiguous();
+    auto B = (torch::randn({s.out, rank}, bf) * 0.05).contiguous();
+    auto w = (torch::randn({s.in}, on_cuda(torch::kFloat)) * 0.5 + 1).to(torch::kBFloat16);
+    for (const GemvInputOp& op : {GemvInputOp{}, GemvInputOp{GemvInputOp::Kind::RmsNorm, w, 1e-5}}) {
+      ASSERT_TRUE(packed_gemv_input_op_supported(p, 1, torch::kBFloat16, op, GemvOutputOp::SiluMul));
+      for (int64_t m : {1, 3, 12}) {
+        for (bool with_lora : {false, true}) {
+          auto x = torch::randn({m, s.in}, bf) * 2;
+          const GemvLoraTerm lora = with_lora ? GemvLoraTerm{B, lora_down_kernel(x, A, op), half} : GemvLoraTerm{};
+          auto ours = packed_gemv_with_input_op(x, p, op, {}, lora, GemvOutputOp::SiluMul);
+          auto gu = packed_gemv_with_input_op(x, p, op, {}, lora);
+          const std::string what = std::to_string(s.out) + "x" + std::to_string(s.in) + " m " + std::to_string(m) +
+                                   (with_lora ? " LoRA" : "") + (op.kind == GemvInputOp::Kind::RmsNorm ? " norm" : "");
+          ASSERT_EQ(ours.sizes(), (std::vector<int64_t>{m, half})) << what;
+          EXPECT_LT(rel_err(ours, silu_mul_kernel(gu)), 2e-2) << what;
+          auto g = gu.narrow(1, 0, half).to(torch::kDouble), u = gu.narrow(1, half, half).to(torch::kDouble);
+          EXPECT_LT(rel_err(ours, g * torch::sigmoid(g) * u), 3e-2) << what;
+        }
+      }
+    }
+  }
+  // Rows that do not pair within tiles, and a residual, are refused.
+  auto odd = random_packed_linear(200, 11008, 2, 64, kCuda);
+  EXPECT_FALSE(packed_gemv_input_op_supported(odd, 1, torch::kBFloat16, {}, GemvOutputOp::SiluMul));
+  auto p = random_packed_linear(256, 512, 2, 64, kCuda);
+  auto x = torch::randn({1, 512}, bf);
+  EXPECT_THROW(packed_gemv_with_input_op(x, p, {}, torch::randn({1, 128}, bf), {}, GemvOutputOp::SiluMul), c10::Error);
 }
