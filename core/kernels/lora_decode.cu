@@ -18,6 +18,7 @@ namespace {
 
 constexpr int kLoraWarps = 8;
 constexpr int kVec = 8;  // elements per 16-byte load
+constexpr int kAhead = 2;  // 16-byte pieces of A per thread loaded before the PDL wait (a 4096 row: all)
 
 // The sum of v over the block; `red` holds kLoraWarps floats. Every thread gets it.
 __device__ __forceinline__ float block_sum(float v, float* red) {
@@ -38,8 +39,6 @@ __global__ void __launch_bounds__(kLoraWarps * 32)
                      GemvPrologue pro) {
   __shared__ float red[kLoraWarps];
   const int b = static_cast<int>(blockIdx.x), m = b / n, r = b - m * n;
-  pdl_release_next();
-  pdl_wait_previous();  // x is the previous kernel's output
   const bool silu = pro.input == GemvInput::SiluMul, norm = pro.input == GemvInput::RmsNorm;
   const T* xr = x + static_cast<int64_t>(m) * (silu ? 2 * cols : cols);
   const T* ar = A + static_cast<int64_t>(r) * cols;
@@ -48,6 +47,14 @@ __global__ void __launch_bounds__(kLoraWarps * 32)
                    (!norm || reinterpret_cast<uintptr_t>(nw) % 16 == 0) &&
                    (!silu || reinterpret_cast<uintptr_t>(xr + cols) % 16 == 0);
   constexpr int kStride = kLoraWarps * 32 * kVec;
+  // A never depends on the previous kernel: the first kAhead pieces of the row are requested before
+  // waiting for it (x, its output, only after).
+  T ahead[kAhead][kVec];
+#pragma unroll
+  for (int j = 0; j < kAhead; ++j)
+    if (const int c = threadIdx.x * kVec + j * kStride; c < cols) gemv_mma::load_raw(ar + c, vec, ahead[j]);
+  pdl_release_next();
+  pdl_wait_previous();  // x is the previous kernel's output
   float rstd = 1.f;
   if (norm) {
     float ss = 0.f;
@@ -60,9 +67,9 @@ __global__ void __launch_bounds__(kLoraWarps * 32)
     rstd = rsqrtf(block_sum(ss, red) / static_cast<float>(cols) + pro.eps);
   }
   float acc = 0.f;
-  for (int c = threadIdx.x * kVec; c < cols; c += kStride) {
-    T a[kVec], v[kVec];
-    gemv_mma::load_raw(ar + c, vec, a);
+  // acc += a · in(x) over the kVec columns from c.
+  auto add = [&](int c, const T (&a)[kVec]) {
+    T v[kVec];
     gemv_mma::load_raw(xr + c, vec, v);
     if (silu) {
       T up[kVec];
@@ -77,6 +84,14 @@ __global__ void __launch_bounds__(kLoraWarps * 32)
     }
 #pragma unroll
     for (int k = 0; k < kVec; ++k) acc = fmaf(to_f(a[k]), to_f(v[k]), acc);
+  };
+#pragma unroll
+  for (int j = 0; j < kAhead; ++j)
+    if (const int c = threadIdx.x * kVec + j * kStride; c < cols) add(c, ahead[j]);
+  for (int c = threadIdx.x * kVec + kAhead * kStride; c < cols; c += kStride) {
+    T a[kVec];
+    gemv_mma::load_raw(ar + c, vec, a);
+    add(c, a);
   }
   acc = block_sum(acc, red);
   if (threadIdx.x == 0) u[static_cast<int64_t>(m) * n + r] = acc;
