@@ -48,7 +48,7 @@ struct GroupsInColumns : ItemFormBase<ZZ> {
     if (c.item >= n_items) return;
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
-      const int row = tile_row(c.tile, g + 8 * h, a.pair_rows);
+      const int row = this->row(c.tile, h);
       uint32_t sh[2];
 #pragma unroll
       for (int k = 0; k < 2; ++k) {

@@ -56,14 +56,15 @@ __global__ void __launch_bounds__(kWarps * 32, kBlocksPerSm)
                     const __half* __restrict__ scales, const typename F::Z* __restrict__ zeros,
                     const typename F::T* __restrict__ residual, typename F::T* __restrict__ y, int M, int rows,
                     int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro, GemvLora lora,
-                    int pair_rows) {
+                    int pair_rows, int row_step, int half_step) {
   using G = typename F::G;
   constexpr int W = kWarps, NTH = W * 32;
   extern __shared__ __align__(16) uint32_t smem[];  // 16-byte (uint4) reads
   const int b = static_cast<int>(blockIdx.x), warp = threadIdx.x / 32;
   ItemArgs<typename F::Z> a;
   a.words = words, a.scales = scales, a.zeros = zeros, a.fz = fz;
-  a.rows = rows, a.pair_rows = pair_rows, a.M = M, a.n_words = cols / G::PER, a.n_groups = a.n_words / G::GROUP_WORDS;
+  a.rows = rows, a.M = M, a.n_words = cols / G::PER, a.n_groups = a.n_words / G::GROUP_WORDS;
+  a.pair_rows = pair_rows, a.row_step = row_step, a.half_step = half_step;
   a.t_begin = b * tiles_base + min(b, tiles_rem);
   a.n_tiles = tiles_base + (b < tiles_rem ? 1 : 0);
   a.row_u32 = cols / 2 + G::PAD_U32;  // one activation row, permuted into pairs

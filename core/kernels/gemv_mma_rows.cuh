@@ -35,7 +35,7 @@ struct RowsInColumns : ItemFormBase<ZZ> {
     if (c.item >= n_items) return;
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
-      const int row = tile_row(c.tile, g + 8 * h, a.pair_rows);
+      const int row = this->row(c.tile, h);
       const bool ok = row < a.rows;
       // 32-bit offsets: rows × words per row stays far below 2^31 for any layer (checked on the host).
       const uint32_t* wr = a.words + (ok ? row * a.n_words + c.chunk * G::CHUNK_WORDS + t : 0);

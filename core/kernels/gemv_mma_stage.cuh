@@ -166,6 +166,7 @@ struct ItemArgs {
   const Z* zeros;
   int rows, n_words, n_groups, M, t_begin, n_tiles, row_u32;
   int pair_rows;           // 0, or the gate rows of a SiLU·mul output (tile_row)
+  int row_step, half_step;  // tile_row(tile, r16) = tile · row_step + r16 % 8 + (r16 / 8) · half_step
   bool fz;                 // int32 zero points hold float32 bits
   const uint32_t* xs;      // staged x
   const uint32_t* zero_x;  // 32 zero words
@@ -182,6 +183,8 @@ struct ItemFormBase {
   __device__ ItemFormBase(const ItemArgs<Z>& args, int chunks_per_tile)
       : a(args), g(threadIdx.x % 32 / 4), t(threadIdx.x % 4), chunks(chunks_per_tile),
         n_items(args.n_tiles * chunks_per_tile) {}
+  // Row g + 8h of `tile` (tile_row): the steps are kernel parameters, so this costs one IMAD.
+  __device__ int row(int tile, int h) const { return tile * a.row_step + g + h * a.half_step; }
 };
 
 }  // namespace

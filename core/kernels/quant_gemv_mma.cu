@@ -30,7 +30,7 @@ int launch(const void* x, const int32_t* words, const void* scales, const void* 
   return launch_kernel(kernel, static_cast<unsigned>(blocks), kWarps * 32, smem, stream, overlap,
                        static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
                        static_cast<const __half*>(scales), static_cast<const Z*>(zeros), static_cast<const T*>(res),
-                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, lora, pair_rows);
+                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, lora, pair_rows, pair_rows ? 8 : 16, pair_rows ? pair_rows : 8);
 }
 
 template <class F>
