@@ -29,6 +29,7 @@ struct GroupsInColumns : ItemFormBase<ZZ> {
   using G = Geo<BITS, 1>;                       // one quad (four words) per group
   static constexpr int GW = G::GROUP_WORDS;     // words per group
   static constexpr int COLS = 8;                // groups per item: one per mma column
+  static constexpr bool kMayPair = true;        // may store a SiLU·mul output (gemv_mma_kernel.cuh)
   static_assert(G::PAIRS * GW <= 32, "idle lanes read at most the 32-word zero block");
   struct Slot {
     uint32_t w[2][2][GW];  // [row g, g+8][group A, B][word]

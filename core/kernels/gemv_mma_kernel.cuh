@@ -64,7 +64,7 @@ __global__ void __launch_bounds__(kWarps * 32, kBlocksPerSm)
   ItemArgs<typename F::Z> a;
   a.words = words, a.scales = scales, a.zeros = zeros, a.fz = fz;
   a.rows = rows, a.M = M, a.n_words = cols / G::PER, a.n_groups = a.n_words / G::GROUP_WORDS;
-  a.pair_rows = pair_rows, a.row_step = row_step, a.half_step = half_step;
+  a.row_step = row_step, a.half_step = half_step;
   a.t_begin = b * tiles_base + min(b, tiles_rem);
   a.n_tiles = tiles_base + (b < tiles_rem ? 1 : 0);
   a.row_u32 = cols / 2 + G::PAD_U32;  // one activation row, permuted into pairs
@@ -111,7 +111,14 @@ __global__ void __launch_bounds__(kWarps * 32, kBlocksPerSm)
 #pragma unroll
   for (int u = 0; u < kDepth; ++u) form.flush(slot[u]);
   __syncthreads();
-  store_outputs(part, part_warp, a.n_tiles, a.t_begin, M, rows, pair_rows, lora, residual, y);
+  // Forms of up to 8 activation rows only (the host checks): the 16-row form has no registers to spare.
+  if constexpr (F::kMayPair) {
+    if (pair_rows) {
+      store_outputs<8>(part, part_warp, a.n_tiles, a.t_begin, M, rows, pair_rows, lora, residual, y);
+      return;
+    }
+  }
+  store_outputs<16>(part, part_warp, a.n_tiles, a.t_begin, M, rows, 0, lora, residual, y);
 }
 
 }  // namespace

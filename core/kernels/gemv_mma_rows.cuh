@@ -23,6 +23,7 @@ struct RowsInColumns : ItemFormBase<ZZ> {
   using Z = ZZ;
   using G = Geo<BITS, QPG>;
   using Slot = gemv_mma::Slot<BITS, QPG, NT, Z>;
+  static constexpr bool kMayPair = NT == 1;  // may store a SiLU·mul output: up to 8 rows (gemv_mma_kernel.cuh)
   using ItemFormBase<Z>::a, ItemFormBase<Z>::g, ItemFormBase<Z>::t, ItemFormBase<Z>::n_items;
   const uint32_t* xrow[NT];  // this lane's activation row in each mma N (batch rows g, 8 + g), clamped
   int m0[NT], m1[NT];        // batch rows of c0/c2 and c1/c3

@@ -122,12 +122,13 @@ __device__ __forceinline__ int tile_row(int tile, int r16, int pair_rows) {
 // pair_rows, y [m, pair_rows] = silu(gate)·up of each tile's row pairs (r16, r16 + 8), each rounded to
 // T first as the separate kernels store them. W consecutive lanes take one output each and share its
 // LoRA terms (rank r ≡ w mod W). Called by every thread of the block after the partials are complete.
-template <typename T>
+// PER outputs per tile: 16, or 8 SiLU·mul pairs (a constant, so the index arithmetic is shifts).
+template <int PER, typename T>
 __device__ void store_outputs(const float* part, int part_warp, int n_tiles, int t_begin, int M, int rows,
                               int pair_rows, const GemvLora& lora, const T* __restrict__ residual,
                               T* __restrict__ y) {
   constexpr int W = kWarps, NTH = W * 32;
-  const int lane = threadIdx.x % 32, per_tile = pair_rows ? 8 : 16;
+  const int lane = threadIdx.x % 32;
   const T* lora_b = static_cast<const T*>(lora.b);
   // The whole sum of output `o` (index into a warp's partials) of row `row`, in every lane of its W.
   auto total = [&](int o, int row, int m, int w, bool ok) {
@@ -141,13 +142,13 @@ __device__ void store_outputs(const float* part, int part_warp, int n_tiles, int
     for (int off = 1; off < W; off *= 2) v += __shfl_xor_sync(0xffffffffu, v, off);
     return v;
   };
-  for (int i0 = threadIdx.x - lane; i0 < n_tiles * per_tile * M * W; i0 += NTH) {
+  for (int i0 = threadIdx.x - lane; i0 < n_tiles * PER * M * W; i0 += NTH) {
     const int i = i0 + lane, o = i / W, w = i % W;
-    const bool ok = o < n_tiles * per_tile * M;
-    const int lt = o / (per_tile * M), r = o - lt * per_tile * M, m = r / per_tile, r16 = r % per_tile;
-    const int at = lt * 16 * M + m * 16 + r16, row = tile_row(t_begin + lt, r16, pair_rows);
+    const bool ok = o < n_tiles * PER * M;
+    const int lt = o / (PER * M), r = o - lt * PER * M, m = r / PER, r16 = r % PER;
+    const int at = lt * 16 * M + m * 16 + r16, row = (t_begin + lt) * PER + r16;  // tile_row
     const float v = total(at, row, m, w, ok);
-    if (pair_rows) {
+    if constexpr (PER == 8) {
       const float up = total(at + 8, row + pair_rows, m, w, ok);
       if (ok && w == 0)
         y[static_cast<int64_t>(m) * pair_rows + row] = from_f<T>(silu_times(to_f(from_f<T>(v)), to_f(from_f<T>(up))));
@@ -157,7 +158,6 @@ __device__ void store_outputs(const float* part, int part_warp, int n_tiles, int
     }
   }
 }
-
 // What an item form (gemv_mma_rows.cuh, gemv_mma_groups.cuh) needs of its block's product.
 template <typename Z>
 struct ItemArgs {
@@ -165,8 +165,9 @@ struct ItemArgs {
   const __half* scales;
   const Z* zeros;
   int rows, n_words, n_groups, M, t_begin, n_tiles, row_u32;
-  int pair_rows;           // 0, or the gate rows of a SiLU·mul output (tile_row)
-  int row_step, half_step;  // tile_row(tile, r16) = tile · row_step + r16 % 8 + (r16 / 8) · half_step
+  // tile_row(tile, r16) = tile · row_step + r16 % 8 + (r16 / 8) · half_step: 16 and 8, or for a
+  // SiLU·mul output 8 and the gate rows (kernel parameters, so a load's row costs one IMAD).
+  int row_step, half_step;
   bool fz;                 // int32 zero points hold float32 bits
   const uint32_t* xs;      // staged x
   const uint32_t* zero_x;  // 32 zero words

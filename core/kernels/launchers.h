@@ -51,7 +51,7 @@ enum class GemvInput { Plain = 0, RmsNorm = 1, SiluMul = 2 };
 // What the tensor-core kernel does with its outputs. SiluMul: the product's rows are a gate/up pair
 // (gate rows [0, rows/2), then up rows), and y [m, rows/2] = silu(gate)·up with launch_silu_mul's
 // roundings (gate and up each rounded to x's type first, as the two kernels would store them); no
-// residual, rows/2 a multiple of 8. The kernel pairs gate row i with up row i in one 16-row tile
+// residual, rows/2 a multiple of 8, m ≤ 8. The kernel pairs gate row i with up row i in one 16-row tile
 // (rows 0-7 gate, 8-15 up), so both sums meet in the block that owns the tile.
 enum class GemvOutput { Plain = 0, SiluMul = 1 };
 struct GemvPrologue {

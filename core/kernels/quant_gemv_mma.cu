@@ -113,7 +113,7 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
   if (pro.input == GemvInput::RmsNorm && !pro.norm_weight) return static_cast<int>(cudaErrorInvalidValue);
   // SiLU·mul output: whole 8-row halves of tiles, nothing to add; y has rows/2 columns.
   const bool silu_out = output == GemvOutput::SiluMul;
-  if (silu_out && (rows % 16 != 0 || residual)) return static_cast<int>(cudaErrorInvalidValue);
+  if (silu_out && (rows % 16 != 0 || residual || m > 8)) return static_cast<int>(cudaErrorInvalidValue);
   const int64_t y_cols = silu_out ? rows / 2 : rows;
   if (lora.b && (!lora.u || lora.rank < 1 || rows * lora.rank >= (int64_t{1} << 31) ||
                  m * static_cast<int64_t>(lora.u_stride) >= (int64_t{1} << 31)))

@@ -94,7 +94,8 @@ struct GemvInputOp {
 // stored product (the same roundings); no residual then.
 enum class GemvOutputOp { Plain, SiluMul };
 // Whether the tensor-core kernel takes `rows` rows of this input op (fp16/bf16, its shapes, a norm
-// weight of `in` elements in that dtype on p's device) and output op (SiluMul: out a multiple of 16).
+// weight of `in` elements in that dtype on p's device) and output op (SiluMul: out a multiple of 16,
+// at most 8 rows).
 bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::ScalarType dtype,
                                     const GemvInputOp& op, GemvOutputOp out = GemvOutputOp::Plain);
 // An unmerged LoRA that the tensor-core product adds to its output (before the residual): rows of

@@ -238,7 +238,8 @@ torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, 
 bool packed_gemv_input_op_supported(const PackedLinear& p, int64_t rows, torch::ScalarType dtype,
                                     const GemvInputOp& op, GemvOutputOp out) {
   if (!p.packed.is_cuda() || (dtype != torch::kHalf && dtype != torch::kBFloat16)) return false;
-  if (out == GemvOutputOp::SiluMul && p.out % 16 != 0) return false;  // gate and up rows pair within tiles
+  // Gate and up rows pair within tiles; up to 8 activation rows (the kernel's one-mma forms).
+  if (out == GemvOutputOp::SiluMul && (p.out % 16 != 0 || rows > 8)) return false;
   // The kernel indexes x [rows, 2·in] with 32-bit offsets under SiLU·mul.
   if (op.kind == GemvInputOp::Kind::SiluMul && 2 * rows * p.in >= (int64_t{1} << 31)) return false;
   if (op.kind == GemvInputOp::Kind::RmsNorm &&

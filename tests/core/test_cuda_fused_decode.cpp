@@ -444,7 +444,7 @@ TEST(CudaFusedDecode, ProductAddsAnUnmergedLoraAsFloat64Does) {
 // meet in one tile, so a wrong pairing would be off by O(1). Against the product followed by
 // silu_mul_kernel (equal up to the order of float32 partial sums, i.e. a bf16 unit here and there)
 // and against float64; with RMSNorm in and an unmerged LoRA (u split between gate and up); both
-// product forms, 2 and 4 bits, 12 rows of an 11008-wide input in two launches.
+// product forms, 2 and 4 bits, up to 8 rows (more are refused).
 TEST(CudaFusedDecode, GateUpProductStoresSiluMulAsTheTwoKernelsDo) {
   APIQ_REQUIRE_CUDA();
   torch::manual_seed(26);
@@ -459,7 +459,7 @@ TEST(CudaFusedDecode, GateUpProductStoresSiluMulAsTheTwoKernelsDo) {
     auto w = (torch::randn({s.in}, on_cuda(torch::kFloat)) * 0.5 + 1).to(torch::kBFloat16);
     for (const GemvInputOp& op : {GemvInputOp{}, GemvInputOp{GemvInputOp::Kind::RmsNorm, w, 1e-5}}) {
       ASSERT_TRUE(packed_gemv_input_op_supported(p, 1, torch::kBFloat16, op, GemvOutputOp::SiluMul));
-      for (int64_t m : {1, 3, 12}) {
+      for (int64_t m : {1, 3, 8}) {
         for (bool with_lora : {false, true}) {
           auto x = torch::randn({m, s.in}, bf) * 2;
           const GemvLoraTerm lora = with_lora ? GemvLoraTerm{B, lora_down_kernel(x, A, op), half} : GemvLoraTerm{};
@@ -475,9 +475,11 @@ TEST(CudaFusedDecode, GateUpProductStoresSiluMulAsTheTwoKernelsDo) {
       }
     }
   }
-  // Rows that do not pair within tiles, and a residual, are refused.
+  // Rows that do not pair within tiles, more than 8 activation rows and a residual are refused.
   auto odd = random_packed_linear(200, 11008, 2, 64, kCuda);
   EXPECT_FALSE(packed_gemv_input_op_supported(odd, 1, torch::kBFloat16, {}, GemvOutputOp::SiluMul));
+  auto even = random_packed_linear(96, 11008, 2, 64, kCuda);
+  EXPECT_FALSE(packed_gemv_input_op_supported(even, 12, torch::kBFloat16, {}, GemvOutputOp::SiluMul));
   auto p = random_packed_linear(256, 512, 2, 64, kCuda);
   auto x = torch::randn({1, 512}, bf);
   EXPECT_THROW(packed_gemv_with_input_op(x, p, {}, torch::randn({1, 128}, bf), {}, GemvOutputOp::SiluMul), c10::Error);
