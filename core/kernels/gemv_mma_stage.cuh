@@ -112,12 +112,6 @@ __device__ void stage_activations(const T* __restrict__ x, int M, int cols, cons
   }
 }
 
-// Row r16 (0-15) of tile `tile`: 16 consecutive rows, or, for the SiLU·mul output (pair_rows = the
-// number of gate rows), gate rows 8·tile … 8·tile+7 in 0-7 and the up rows pair_rows + the same in 8-15.
-__device__ __forceinline__ int tile_row(int tile, int r16, int pair_rows) {
-  return pair_rows ? (r16 >= 8 ? pair_rows : 0) + tile * 8 + (r16 & 7) : tile * 16 + r16;
-}
-
 // y = the sum of the W warps' partials part [warp][tile][m][16] (+ LoRA terms) (+ residual); with
 // pair_rows, y [m, pair_rows] = silu(gate)·up of each tile's row pairs (r16, r16 + 8), each rounded to
 // T first as the separate kernels store them. W consecutive lanes take one output each and share its
@@ -146,7 +140,7 @@ __device__ void store_outputs(const float* part, int part_warp, int n_tiles, int
     const int i = i0 + lane, o = i / W, w = i % W;
     const bool ok = o < n_tiles * PER * M;
     const int lt = o / (PER * M), r = o - lt * PER * M, m = r / PER, r16 = r % PER;
-    const int at = lt * 16 * M + m * 16 + r16, row = (t_begin + lt) * PER + r16;  // tile_row
+    const int at = lt * 16 * M + m * 16 + r16, row = (t_begin + lt) * PER + r16;  // gate row if PER = 8
     const float v = total(at, row, m, w, ok);
     if constexpr (PER == 8) {
       const float up = total(at + 8, row + pair_rows, m, w, ok);
@@ -165,8 +159,9 @@ struct ItemArgs {
   const __half* scales;
   const Z* zeros;
   int rows, n_words, n_groups, M, t_begin, n_tiles, row_u32;
-  // tile_row(tile, r16) = tile · row_step + r16 % 8 + (r16 / 8) · half_step: 16 and 8, or for a
-  // SiLU·mul output 8 and the gate rows (kernel parameters, so a load's row costs one IMAD).
+  // Row r16 (0-15) of a tile = tile · row_step + r16 % 8 + (r16 / 8) · half_step: 16 and 8 (consecutive
+  // rows), or for a SiLU·mul output 8 and the number of gate rows (gate rows 8·tile… in tile rows 0-7,
+  // the matching up rows in 8-15).
   int row_step, half_step;
   bool fz;                 // int32 zero points hold float32 bits
   const uint32_t* xs;      // staged x
@@ -184,7 +179,7 @@ struct ItemFormBase {
   __device__ ItemFormBase(const ItemArgs<Z>& args, int chunks_per_tile)
       : a(args), g(threadIdx.x % 32 / 4), t(threadIdx.x % 4), chunks(chunks_per_tile),
         n_items(args.n_tiles * chunks_per_tile) {}
-  // Row g + 8h of `tile` (tile_row): the steps are kernel parameters, so this costs one IMAD.
+  // Row g + 8h of `tile` (ItemArgs::row_step): the steps are kernel parameters, so this costs one IMAD.
   __device__ int row(int tile, int h) const { return tile * a.row_step + g + h * a.half_step; }
 };
 

@@ -61,8 +61,9 @@ struct GemvPrologue {
 };
 // An unmerged LoRA added by the tensor-core product to each output before the residual:
 // y[m, row] += Σ_r b[row, r] · u[m · u_stride + lin(row) · rank + r], lin(row) = (row ≥ split0) + (row ≥ split1)
-// (the linear of a fused group that owns the row); b [rows, rank] in x's type with the scaling
-// folded in, u float32 (launch_lora_down with the A factors of the group's linears stacked).
+// (the linear of a fused group that owns the row; with a SiLU·mul output, to each product row
+// before the pairing); b [rows, rank] in x's type with the scaling folded in, u float32
+// (launch_lora_down with the A factors of the group's linears stacked).
 struct GemvLora {
   const void* b = nullptr;
   const float* u = nullptr;
@@ -71,6 +72,8 @@ struct GemvLora {
 };
 // u [m, n] (float32) = in(x) Aᵀ, A [n, cols] in x's type (fp16/bf16), in(x) the prologue's op on x
 // ([m, cols], or [m, 2·cols] for SiLU·mul) with the separate kernels' roundings; cols a multiple of 8.
+// overlap_previous: as for the product, and A is read before the wait, so the kernels queued just
+// before must not write A either.
 int launch_lora_down(const void* x, ElemType x_type, const void* A, float* u, int64_t m, int64_t n, int64_t cols,
                      const GemvPrologue& prologue, void* stream, bool overlap_previous = false);
 bool packed_gemv_supported(int bits, ElemType x_type, int64_t m);

@@ -15,6 +15,7 @@ int launch(const void* x, const int32_t* words, const void* scales, const void* 
            const GemvLora& lora, int pair_rows, cudaStream_t stream) {
   using T = typename F::T;
   using Z = typename F::Z;
+  if (pair_rows && !F::kMayPair) return static_cast<int>(cudaErrorInvalidValue);
   auto kernel = gemv_mma_kernel<F>;
   // Beyond the default 48 KiB the limit must be raised, per instantiation and device, once each.
   static std::atomic<size_t> raised[64] = {};
@@ -30,7 +31,8 @@ int launch(const void* x, const int32_t* words, const void* scales, const void* 
   return launch_kernel(kernel, static_cast<unsigned>(blocks), kWarps * 32, smem, stream, overlap,
                        static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
                        static_cast<const __half*>(scales), static_cast<const Z*>(zeros), static_cast<const T*>(res),
-                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, lora, pair_rows, pair_rows ? 8 : 16, pair_rows ? pair_rows : 8);
+                       static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, lora, pair_rows,
+                       pair_rows ? 8 : 16, pair_rows ? pair_rows : 8);  // ItemArgs::row_step, half_step
 }
 
 template <class F>
@@ -111,10 +113,10 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
                            int bits, void* stream, bool overlap_previous, ZeroType zt, const void* residual,
                            const GemvPrologue& pro, const GemvLora& lora, GemvPath path, GemvOutput output) {
   if (pro.input == GemvInput::RmsNorm && !pro.norm_weight) return static_cast<int>(cudaErrorInvalidValue);
-  // SiLU·mul output: whole 8-row halves of tiles, nothing to add; y has rows/2 columns.
+  // SiLU·mul output: whole 8-row halves of tiles, nothing to add, x in one launch (≤ 8 rows: the
+  // forms that may pair, F::kMayPair; so never split below); y has rows/2 columns.
   const bool silu_out = output == GemvOutput::SiluMul;
   if (silu_out && (rows % 16 != 0 || residual || m > 8)) return static_cast<int>(cudaErrorInvalidValue);
-  const int64_t y_cols = silu_out ? rows / 2 : rows;
   if (lora.b && (!lora.u || lora.rank < 1 || rows * lora.rank >= (int64_t{1} << 31) ||
                  m * static_cast<int64_t>(lora.u_stride) >= (int64_t{1} << 31)))
     return static_cast<int>(cudaErrorInvalidValue);
@@ -127,7 +129,7 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
     if (later.u) later.u += 8 * later.u_stride;
     const int64_t x_row = pro.input == GemvInput::SiluMul ? 2 * cols : cols;
     return launch_packed_gemv_mma(static_cast<const uint16_t*>(x) + 8 * x_row, x_type, words, scales_f16, zeros,
-                                  static_cast<uint16_t*>(y) + 8 * y_cols, m - 8, rows, cols, group, bits, stream,
+                                  static_cast<uint16_t*>(y) + 8 * rows, m - 8, rows, cols, group, bits, stream,
                                   overlap_previous, zt, residual ? static_cast<const uint16_t*>(residual) + 8 * rows : nullptr,
                                   pro, later, path, output);
   }

@@ -95,6 +95,26 @@ bool narrow_zeros(FusedDecodeBlocks::Product& p, const torch::Tensor& probe) {
 
 }  // namespace
 
+// Which norms and SiLU·mul of the block run inside the products (each inside the one product that
+// reads it, and inside its LoRA's first half); counts them.
+void FusedDecodeBlocks::fold_inputs(Block& blk, torch::ScalarType dt, bool silu_after_gate_up) {
+  auto takes = [&](const std::vector<Product>& ps, const GemvInputOp& op, GemvOutputOp out = GemvOutputOp::Plain) {
+    const Product& p = ps.front();
+    return ps.size() == 1 && (!p.A.defined() || p.lora_in_kernel) &&
+           packed_gemv_input_op_supported(p.packed, 1, dt, op, out);
+  };
+  const GemvInputOp mlp_norm{GemvInputOp::Kind::RmsNorm, blk.mlp_norm, eps_};
+  blk.norm_in_qkv = takes(blk.qkv, {GemvInputOp::Kind::RmsNorm, blk.attn_norm, eps_});
+  blk.norm_in_gate_up = takes(blk.gate_up, mlp_norm);
+  // SiLU·mul after gate/up needs gate and up as one product of two equal halves.
+  blk.silu_after_gate_up = silu_after_gate_up && blk.norm_in_gate_up &&
+                           blk.gate_up.front().split0 * 2 == blk.gate_up.front().packed.out &&
+                           takes(blk.gate_up, mlp_norm, GemvOutputOp::SiluMul);
+  blk.silu_in_down = !blk.silu_after_gate_up && takes({blk.down}, {GemvInputOp::Kind::SiluMul, {}, 0.0});
+  silu_after_gate_up_ += blk.silu_after_gate_up;
+  inputs_in_products_ += int64_t{blk.norm_in_qkv} + blk.norm_in_gate_up + (blk.silu_in_down || blk.silu_after_gate_up);
+}
+
 std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& model, int64_t capacity,
                                                             std::string* why, const FusedDecodeOptions& options) {
   const auto& cfg = model.config();
@@ -163,25 +183,7 @@ std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& mo
     blk.down = down.front();
     for (const auto* ps : {&blk.qkv, &blk.gate_up, &o, &down})
       for (const auto& p : *ps) f->lora_in_kernel_ += p.A.defined() && p.lora_in_kernel;
-    if (options.inputs_in_products) {
-      // The op runs inside the one product that reads it (and inside its LoRA's first half).
-      auto takes = [&](const std::vector<Product>& ps, const GemvInputOp& op, GemvOutputOp out = GemvOutputOp::Plain) {
-        const Product& p = ps.front();
-        return ps.size() == 1 && (!p.A.defined() || p.lora_in_kernel) &&
-               packed_gemv_input_op_supported(p.packed, 1, dt, op, out);
-      };
-      const GemvInputOp mlp_norm{GemvInputOp::Kind::RmsNorm, blk.mlp_norm, f->eps_};
-      blk.norm_in_qkv = takes(blk.qkv, {GemvInputOp::Kind::RmsNorm, blk.attn_norm, f->eps_});
-      blk.norm_in_gate_up = takes(blk.gate_up, mlp_norm);
-      // SiLU·mul after gate/up needs gate and up as one product of two equal halves.
-      blk.silu_after_gate_up = options.silu_after_gate_up && blk.norm_in_gate_up &&
-                               blk.gate_up.front().split0 * 2 == blk.gate_up.front().packed.out &&
-                               takes(blk.gate_up, mlp_norm, GemvOutputOp::SiluMul);
-      blk.silu_in_down = !blk.silu_after_gate_up && takes({blk.down}, {GemvInputOp::Kind::SiluMul, {}, 0.0});
-      f->silu_after_gate_up_ += blk.silu_after_gate_up;
-      f->inputs_in_products_ +=
-          int64_t{blk.norm_in_qkv} + blk.norm_in_gate_up + (blk.silu_in_down || blk.silu_after_gate_up);
-    }
+    if (options.inputs_in_products) f->fold_inputs(blk, dt, options.silu_after_gate_up);
     f->blocks_.push_back(std::move(blk));
   }
   return f;

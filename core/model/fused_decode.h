@@ -80,6 +80,7 @@ class FusedDecodeBlocks {
     bool norm_in_qkv = false, norm_in_gate_up = false, silu_in_down = false, silu_after_gate_up = false;
   };
   FusedDecodeBlocks() = default;
+  void fold_inputs(Block& blk, torch::ScalarType dt, bool silu_after_gate_up);
 
   std::vector<Block> blocks_;
   int64_t heads_ = 0;

@@ -29,7 +29,8 @@ class ScopedCudaKernels {
 
 // Within this scope, on this thread, packed GEMVs may start during the previous kernel's tail and
 // request their weights before waiting for it (programmatic dependent launch, sm_90+; x is read
-// only after the wait). Only where no kernel queued just before writes packed weights: decode.
+// only after the wait). Only where no kernel queued just before writes packed weights or LoRA A
+// factors (lora_down_kernel reads them before its wait too): decode.
 // The decode-step kernels (ops/decode_ops) are launched the same way in this scope.
 class ScopedGemvOverlap {
  public:
