@@ -6,6 +6,7 @@
 //     tools/gemv_microbench.cu core/kernels/spin.cu -o gemv_microbench && ./gemv_microbench
 // (docs/performance.md quotes its output.)
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -39,6 +40,40 @@ __global__ void empty_kernel() {}
 struct Mat { uint32_t* w; __half* s; int32_t* z; uint8_t* z8; };
 static float median(std::vector<float> v) { std::sort(v.begin(), v.end()); return v[v.size() / 2]; }
 
+// The bulk-copied one-row form (GemvPath::GroupsBulk) against the register form on the same random W2 g64 weights (int32
+// and uint8 zero points, one row of x): the same arithmetic on the same values, so equal bit for bit.
+static void compare_forms(int rows, int cols, const __nv_bfloat16* x, __nv_bfloat16* y, cudaStream_t st) {
+  const int group = 64;
+  const size_t nw = (size_t)rows * cols / 16, ng = (size_t)rows * cols / group;
+  std::mt19937 rng(rows + cols);
+  std::vector<uint32_t> hw(nw); std::vector<__half> hs(ng); std::vector<int32_t> hz(ng);
+  for (auto& v : hw) v = rng();
+  for (auto& v : hs) v = __float2half(0.01f + (rng() % 1000) * 1e-4f);
+  for (auto& v : hz) v = rng() % 4;
+  std::vector<uint8_t> hz8(hz.begin(), hz.end());
+  uint32_t* w; __half* sc; int32_t* z; uint8_t* z8; __nv_bfloat16* y2;
+  CK(cudaMalloc(&w, nw * 4)); CK(cudaMalloc(&sc, ng * 2)); CK(cudaMalloc(&z, ng * 4)); CK(cudaMalloc(&z8, ng)); CK(cudaMalloc(&y2, rows * 2));
+  CK(cudaMemcpy(w, hw.data(), nw * 4, cudaMemcpyHostToDevice)); CK(cudaMemcpy(sc, hs.data(), ng * 2, cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(z, hz.data(), ng * 4, cudaMemcpyHostToDevice)); CK(cudaMemcpy(z8, hz8.data(), ng, cudaMemcpyHostToDevice));
+  for (int u8 = 0; u8 < 2; ++u8) {
+    const void* zp = u8 ? (const void*)z8 : (const void*)z;
+    const ZeroType zt = u8 ? ZeroType::UInt8 : ZeroType::Int32;
+    const int slots = packed_gemv_mma_bulk_slots(2, ElemType::BF16, 1, rows, cols, group, sc, zp, zt, w, GemvPath::GroupsBulk);
+    int e = launch_packed_gemv_mma(x, ElemType::BF16, (const int32_t*)w, sc, zp, y, 1, rows, cols, group, 2, st, false, zt,
+                                   nullptr, {}, {}, GemvPath::GroupsBulk);
+    e = e ? e : launch_packed_gemv_mma(x, ElemType::BF16, (const int32_t*)w, sc, zp, y2, 1, rows, cols, group, 2, st, false, zt);
+    if (e) { std::printf("launch error %d\n", e); std::exit(1); }
+    CK(cudaStreamSynchronize(st));
+    std::vector<uint16_t> a(rows), b(rows);
+    CK(cudaMemcpy(a.data(), y, rows * 2, cudaMemcpyDeviceToHost)); CK(cudaMemcpy(b.data(), y2, rows * 2, cudaMemcpyDeviceToHost));
+    int diff = 0;
+    for (int r = 0; r < rows; ++r) diff += a[r] != b[r];
+    std::printf("bulk vs registers %dx%d %s zeros: %d ring slots, %d of %d outputs differ\n", rows, cols, u8 ? "uint8" : "int32",
+                slots, diff, rows);
+  }
+  CK(cudaFree(w)); CK(cudaFree(sc)); CK(cudaFree(z)); CK(cudaFree(z8)); CK(cudaFree(y2));
+}
+
 int main(int argc, char** argv) {
   int dev = 0; CK(cudaSetDevice(dev));
   cudaDeviceProp prop; CK(cudaGetDeviceProperties(&prop, dev));
@@ -66,6 +101,8 @@ int main(int argc, char** argv) {
     for (auto& v : hx) v = __float2bfloat16(nd(rng));
     CK(cudaMemcpy(x, hx.data(), hx.size() * 2, cudaMemcpyHostToDevice));
   }
+  for (auto& sh : std::vector<std::array<int, 2>>{{32768, 4096}, {2048, 11008}, {16, 512}, {4096, 4096}})
+    compare_forms(sh[0], sh[1], x, y, st);
   for (auto& sh : shapes) {
     int rows = sh[0], cols = sh[1];
     size_t nw = (size_t)rows * cols / 16, ng = (size_t)rows * cols / group;
@@ -85,9 +122,9 @@ int main(int argc, char** argv) {
       CK(cudaMalloc(&mats[c].z8, ng));
       CK(cudaMemcpy(mats[c].z8, hz8.data(), ng, cudaMemcpyHostToDevice));
     }
-    bool overlap = false, u8 = false, rows_form = false;
+    bool overlap = false, u8 = false;
+    GemvPath path = GemvPath::Auto;
     auto gemv = [&](int c, int m) {
-      const GemvPath path = rows_form ? GemvPath::RowsInColumns : GemvPath::Auto;
       int e = u8 ? launch_packed_gemv_mma(x, ElemType::BF16, (const int32_t*)mats[c].w, mats[c].s, mats[c].z8, y, m, rows, cols, group, 2, st, overlap, ZeroType::UInt8, nullptr, {}, {}, path)
                  : launch_packed_gemv_mma(x, ElemType::BF16, (const int32_t*)mats[c].w, mats[c].s, mats[c].z, y, m, rows, cols, group, 2, st, overlap, ZeroType::Int32, nullptr, {}, {}, path);
       if (e) { std::printf("launch error %d\n", e); std::exit(1); }
@@ -135,10 +172,13 @@ int main(int argc, char** argv) {
       bb = b2b([&](int c) { gemv(c, m); });
       std::printf("  gemv M=%d PDL uint8 zeros                     b2b %7.2f us %5.1f%%\n", m, bb, pct(bb));
       if (m == 1) {
-        rows_form = true;  // the multi-row form for one row, as before the one-row form
+        path = GemvPath::RowsInColumns;  // the multi-row form for one row, as before the one-row form
         bb = b2b([&](int c) { gemv(c, m); });
         std::printf("  gemv M=1 PDL uint8 zeros, multi-row form      b2b %7.2f us %5.1f%%\n", bb, pct(bb));
-        rows_form = false;
+        path = GemvPath::GroupsBulk;  // the one-row form with its weights copied in bulk
+        bb = b2b([&](int c) { gemv(c, m); });
+        std::printf("  gemv M=1 PDL uint8 zeros, bulk copies         b2b %7.2f us %5.1f%%\n", bb, pct(bb));
+        path = GemvPath::Auto;
       }
       overlap = u8 = false;
     }

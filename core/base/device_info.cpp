@@ -40,6 +40,7 @@ CudaDeviceInfo cuda_memory_info(int device) {
   cudaDeviceProp prop{};
   C10_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
   info.name = prop.name;
+  info.major = prop.major, info.minor = prop.minor, info.sms = prop.multiProcessorCount;
   info.memory = {static_cast<int64_t>(free), static_cast<int64_t>(total)};
 #endif
   return info;

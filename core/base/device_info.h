@@ -18,6 +18,7 @@ struct MemoryInfo {
 struct CudaDeviceInfo {
   int index = 0;
   std::string name;  // e.g. "NVIDIA H100 80GB HBM3"
+  int major = 0, minor = 0, sms = 0;  // compute capability and multiprocessor count
   MemoryInfo memory;
 };
 

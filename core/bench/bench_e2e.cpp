@@ -134,12 +134,14 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     bool lora_in = true;  // the LoRA as lora_down + the product's epilogue (the default); false: dense products
     bool rows_form = false;  // the products' multi-row form (FusedDecodeOptions::groups_in_columns = false)
     bool silu_in_down = false;  // SiLU·mul in down's prologue (FusedDecodeOptions::silu_after_gate_up = false)
+    bool bulk = false;          // the one-row form's weights by bulk copies (FusedDecodeOptions::bulk_weights)
   };
   const int64_t rank = o.e2e_rank;
   const bool rope_in = FusedDecodeOptions{}.rope_in_attention;
   const std::vector<Variant> variants{
       {.rank = 0},
       {.rank = 0, .rows_form = true},
+      {.rank = 0, .bulk = true},
       {.rank = 0, .silu_in_down = true},
       {.rank = 0, .other_rope = true},
       {.rank = 0, .folded = false},
@@ -147,6 +149,7 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
       {.rank = 0, .graph = false},
       {.rank = rank},
       {.rank = rank, .rows_form = true},
+      {.rank = rank, .bulk = true},
       {.rank = rank, .silu_in_down = true},
       {.rank = rank, .other_rope = true},
       {.rank = rank, .lora_in = false},
@@ -155,7 +158,8 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
   };
   for (const Variant& v : variants) {
     // On the CPU these variants are one path.
-    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.other_rope || !v.lora_in || v.rows_form || v.silu_in_down))
+    if (!dev.is_cuda() && (!v.graph || !v.fused || !v.folded || v.other_rope || !v.lora_in || v.rows_form || v.silu_in_down ||
+                             v.bulk))
       continue;
     RandomPackedModelOptions mo;
     mo.rank = v.rank;
@@ -174,6 +178,7 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
     go.fused_options.lora_in_products = v.lora_in;
     go.fused_options.rope_in_attention = rope_in != v.other_rope;
     go.fused_options.groups_in_columns = !v.rows_form;
+    go.fused_options.bulk_weights = v.bulk;
     go.fused_options.silu_after_gate_up = !v.silu_in_down;
     const double ms = timer.median_ms([&] { generate_greedy(built.model, prompt, go); }) / new_tokens;
     BenchRow r{"decode 2-bit 7B-shaped" + std::string(v.rank ? ", LoRA r" + std::to_string(v.rank) : "") +
@@ -183,6 +188,7 @@ void bench_decode(const BenchOptions& o, std::vector<BenchRow>& rows) {
                    (dev.is_cuda() && v.fused && !v.folded ? ", norms/SiLU as kernels, int32 zeros" : "") +
                    (v.rank && v.fused && !v.lora_in ? ", LoRA as dense products" : "") +
                    (v.rows_form ? ", products' multi-row form" : "") +
+                   (v.bulk ? ", weights by bulk copies" : "") +
                    (v.silu_in_down ? ", SiLU·mul in down's prologue" : "") +
                    (v.other_rope ? (rope_in ? ", rotation as a kernel" : ", rotation inside the attention") : ""),
                "batch 1, " + std::to_string(cfg.num_hidden_layers) + " layers, W2 g64, bf16"};

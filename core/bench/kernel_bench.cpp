@@ -135,18 +135,30 @@ void bench_gemv(Ctx& c, const GemmShape& s, int bits, int64_t group) {
   c.add(b8, narrow.front().storage_bytes() + bytes_of(x) + bytes_of(y), flops);
   if (s.m != 1 || group != 4 * (32 / bits)) return;
 
-  // One activation row, one quad per group: the same with the products' multi-row form instead of the one-row form.
-  BenchRow br{b8.kernel + ", multi-row form", b.shape};
+  // One activation row, one quad per group: the same in the other forms of the product.
+  auto other_form = [&](GemvForm form, const char* name, const char* note) {
+    BenchRow br{b8.kernel + name, b.shape};
+    {
+      ScopedGemvOverlap overlap;
+      ScopedGemvForm scope(form);
+      br.ms = stream_timer.median_ms([&] {
+                for (const auto& w : narrow) packed_gemv_kernel(x, w);
+              }) / static_cast<double>(copies);
+      br.max_err = max_abs(packed_gemv_kernel(x, narrow.front()), b8_out);
+    }
+    br.note = note;
+    c.add(br, narrow.front().storage_bytes() + bytes_of(x) + bytes_of(y), flops);
+  };
+  other_form(GemvForm::RowsInColumns, ", multi-row form",
+             "activation rows in the mma columns (gemv_mma_rows.cuh); max err against the default");
+  bool bulk = false;
   {
-    ScopedGemvOverlap overlap;
-    ScopedGemvRowsInColumns rows_form;
-    br.ms = stream_timer.median_ms([&] {
-              for (const auto& w : narrow) packed_gemv_kernel(x, w);
-            }) / static_cast<double>(copies);
-    br.max_err = max_abs(packed_gemv_kernel(x, narrow.front()), b8_out);
+    ScopedGemvForm scope(GemvForm::GroupsBulk);
+    bulk = packed_gemv_bulk_slots(narrow.front(), x) > 0;
   }
-  br.note = "activation rows in the mma columns (gemv_mma_rows.cuh); max err against the one-row form";
-  c.add(br, narrow.front().storage_bytes() + bytes_of(x) + bytes_of(y), flops);
+  if (bulk)
+    other_form(GemvForm::GroupsBulk, ", bulk copies",
+               "one-row form, weights copied to shared memory in bulk (gemv_mma_bulk.cuh); max err against the default");
 }
 
 void bench_dequant_matmul(Ctx& c, const GemmShape& s) {

@@ -13,7 +13,8 @@
 // Two item forms walk the weights (a template argument of the kernel): RowsInColumns
 // (gemv_mma_rows.cuh) puts up to 8 activation rows in an mma's columns (9 to 16: two mma per
 // k-step); GroupsInColumns (gemv_mma_groups.cuh), for one activation row, puts eight quantization
-// groups in the columns so that the per-group corrections are shared eightfold.
+// groups in the columns so that the per-group corrections are shared eightfold; on sm_90 its
+// weights come into shared memory by bulk copies (GroupsInColumnsBulk, gemv_mma_bulk.cuh).
 //
 // Work split: a tile is 16 rows (one mma M); an item is one tile × one chunk of its columns. Each
 // block (one per SM, persistent) owns a contiguous range of tiles; its 16 warps take the items of
@@ -34,6 +35,7 @@
 
 #include "device_limits.cuh"
 #include "device_types.cuh"
+#include "gemv_mma_bulk.cuh"
 #include "gemv_mma_groups.cuh"
 #include "gemv_mma_rows.cuh"
 #include "gemv_mma_stage.cuh"
@@ -56,7 +58,7 @@ __global__ void __launch_bounds__(kWarps * 32, kBlocksPerSm)
                     const __half* __restrict__ scales, const typename F::Z* __restrict__ zeros,
                     const typename F::T* __restrict__ residual, typename F::T* __restrict__ y, int M, int rows,
                     int cols, int tiles_base, int tiles_rem, bool fz, GemvPrologue pro, GemvLora lora,
-                    int pair_rows, int row_step, int half_step) {
+                    int pair_rows, int row_step, int half_step, int ring_slots) {
   using G = typename F::G;
   constexpr int W = kWarps, NTH = W * 32;
   extern __shared__ __align__(16) uint32_t smem[];  // 16-byte (uint4) reads
@@ -74,6 +76,8 @@ __global__ void __launch_bounds__(kWarps * 32, kBlocksPerSm)
   const int part_warp = (tiles_base + 1) * 16 * M;
   float* rstd = part + W * part_warp;  // [m] for RmsNorm, after [m][warp] sums of squares
   a.xs = xs, a.zero_x = smem + kZeroWords, a.sums = sums, a.my_part = part + warp * part_warp;
+  const auto ring_at = reinterpret_cast<unsigned char*>(rstd + kNormFloats) - reinterpret_cast<unsigned char*>(smem);
+  a.ring = reinterpret_cast<unsigned char*>(smem) + BulkTile::up(ring_at, 128), a.ring_slots = ring_slots;
   F form(a);
 
   // Programmatic dependent launch (sm_90+, when the host asks for it): the next product on the
@@ -82,6 +86,7 @@ __global__ void __launch_bounds__(kWarps * 32, kBlocksPerSm)
   // waiting for it; only x (its output) is read after the wait. Without the launch attribute both
   // instructions return at once.
   pdl_release_next();
+  form.start();
   Cursor cur[kDepth];
   typename F::Slot slot[kDepth];
 #pragma unroll

@@ -168,6 +168,8 @@ struct ItemArgs {
   const uint32_t* zero_x;  // 32 zero words
   const float2* sums;      // [group][m]: Σx, Σ M_p·x
   float* my_part;          // this warp's partial sums [tile][m][16]
+  unsigned char* ring;     // the bulk form's ring of tiles (gemv_mma_bulk.cuh), ring_slots of them
+  int ring_slots;
 };
 
 // What both item forms hold: the arguments, the lane's place in the mma fragments (g = lane / 4,
@@ -181,6 +183,7 @@ struct ItemFormBase {
         n_items(args.n_tiles * chunks_per_tile) {}
   // Row g + 8h of `tile` (ItemArgs::row_step): the steps are kernel parameters, so this costs one IMAD.
   __device__ int row(int tile, int h) const { return tile * a.row_step + g + h * a.half_step; }
+  __device__ void start() {}  // before the first loads (the bulk form requests its first tiles)
 };
 
 }  // namespace

@@ -36,12 +36,14 @@ int launch_dequantize(const int32_t* words, const void* scales_f16, const int32_
 // (quant_gemv_mma.cu) where it applies, else the CUDA-core kernel (quant_gemv.cu);
 // GemvPath::CudaCores forces the latter (benchmarks and tests compare the two), and
 // GemvPath::RowsInColumns keeps a one-row product in the tensor-core kernel's multi-row form
-// instead of its one-row form (gemv_mma_groups.cuh), for the same comparison. `residual`
+// instead of its one-row form (gemv_mma_groups.cuh), for the same comparison. GemvPath::GroupsBulk has
+// the one-row form copy its weights into shared memory in bulk (gemv_mma_bulk.cuh, sm_90) where that
+// applies; opt-in until a GPU has measured it against the register loads. `residual`
 // (optional, y's shape and type) is added before y's one rounding: x Ŵᵀ + r (a block's residual stream).
 // Zero points [rows, ceil(cols/group)]: int32, the bits of float32 ones (a merged adapter made them
 // fractional), or uint8 (a quarter of the bytes; tensor-core kernel only).
 constexpr int64_t kMaxGemvRows = 16;
-enum class GemvPath { Auto = 0, CudaCores = 1, RowsInColumns = 2 };
+enum class GemvPath { Auto = 0, CudaCores = 1, RowsInColumns = 2, GroupsBulk = 3 };
 enum class ZeroType { Int32 = 0, Float32 = 1, UInt8 = 2 };
 // What the tensor-core kernel does to the stored input while staging it, with the separate
 // kernel's roundings: RmsNorm: x [m, cols] -> norm_weight ⊙ cast(x · rsqrt(mean(x²) + eps))
@@ -95,6 +97,11 @@ bool packed_gemv_mma_supported(int bits, ElemType x_type, int64_t m, int64_t row
 bool packed_gemv_mma_groups_in_columns(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
                                        const void* scales, const void* zeros, ZeroType zero_type, const void* words,
                                        GemvPath path = GemvPath::Auto);
+// Ring slots of the one-row form's bulk copies (GemvPath::GroupsBulk; sm_90, whole 16-row tiles, 16-byte
+// aligned zero points and scales); 0 where that launch loads the weights through registers or takes another form.
+int packed_gemv_mma_bulk_slots(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
+                               const void* scales, const void* zeros, ZeroType zero_type, const void* words,
+                               GemvPath path = GemvPath::Auto);
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
                            const void* zeros, void* y, int64_t m, int64_t rows, int64_t cols, int64_t group,
                            int bits, void* stream, bool overlap_previous = false, ZeroType zero_type = ZeroType::Int32,

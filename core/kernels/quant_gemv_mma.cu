@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Planning and launch of the tensor-core packed product (the kernel, and why it is built so:
 // gemv_mma_kernel.cuh): grid, shared memory, rows split in two launches.
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 
@@ -12,7 +13,7 @@ namespace {
 template <class F>
 int launch(const void* x, const int32_t* words, const void* scales, const void* zeros, const void* res, void* y,
            int M, int rows, int cols, size_t smem, int blocks, bool overlap, bool fz, const GemvPrologue& pro,
-           const GemvLora& lora, int pair_rows, cudaStream_t stream) {
+           const GemvLora& lora, int pair_rows, int ring_slots, cudaStream_t stream) {
   using T = typename F::T;
   using Z = typename F::Z;
   if (pair_rows && !F::kMayPair) return static_cast<int>(cudaErrorInvalidValue);
@@ -32,7 +33,8 @@ int launch(const void* x, const int32_t* words, const void* scales, const void* 
                        static_cast<const T*>(x), reinterpret_cast<const uint32_t*>(words),
                        static_cast<const __half*>(scales), static_cast<const Z*>(zeros), static_cast<const T*>(res),
                        static_cast<T*>(y), M, rows, cols, tiles / blocks, tiles % blocks, fz, pro, lora, pair_rows,
-                       pair_rows ? 8 : 16, pair_rows ? pair_rows : 8);  // ItemArgs::row_step, half_step
+                       pair_rows ? 8 : 16, pair_rows ? pair_rows : 8,  // ItemArgs::row_step, half_step
+                       ring_slots);
 }
 
 template <class F>
@@ -44,10 +46,34 @@ struct FormTag {
 struct Plan {
   int qpg = 0, blocks = 0, nt = 1;  // nt: mma N tiles of 8 activation rows
   bool groups = false;              // GroupsInColumns (one activation row) instead of RowsInColumns
+  int ring_slots = 0;               // > 0: GroupsInColumnsBulk with a ring of that many tiles
   size_t smem = 0;
 };
 
 size_t zero_bytes(ZeroType z) { return z == ZeroType::UInt8 ? 1 : 4; }
+
+// The bulk form (gemv_mma_bulk.cuh) where it applies: sm_90, whole tiles (every copy is 8 whole rows),
+// 16-byte aligned zero points and scales (the words were checked), and room for at least two tiles'
+// slots, or the block's only one, beside what the kernel already keeps in shared memory.
+void plan_ring(Plan& p, const DeviceLimits& d, int64_t rows, int64_t n_words, int64_t n_groups, ZeroType zt,
+               const void* scales, const void* zeros) {
+  const int64_t tiles = rows / 16;
+  if (d.major < 9 || rows % 16 != 0 || reinterpret_cast<uintptr_t>(zeros) % 16 != 0 || reinterpret_cast<uintptr_t>(scales) % 16 != 0)
+    return;
+  const BulkTile tile(n_words, n_groups, static_cast<int64_t>(zero_bytes(zt)));
+  // Each copy moves 8 rows of a part; all three must be whole 16-byte units.
+  if ((8 * n_words * 4) % 16 != 0 || (8 * n_groups * static_cast<int64_t>(zero_bytes(zt))) % 16 != 0 ||
+      (8 * n_groups * 2) % 16 != 0 || tile.copied >= (int64_t{1} << 20))  // an mbarrier counts < 2^20 bytes
+    return;
+  constexpr int kMaxSlots = 32;
+  const int64_t per_block = (tiles + p.blocks - 1) / p.blocks, head = BulkTile::up(static_cast<int64_t>(p.smem), 128);
+  int64_t slots = std::min<int64_t>(per_block, kMaxSlots);
+  while (slots > 0 && head + BulkTile::head(static_cast<int>(slots)) + slots * tile.slot > static_cast<int64_t>(d.smem_optin))
+    --slots;
+  if (slots < std::min<int64_t>(per_block, 2)) return;
+  p.ring_slots = static_cast<int>(slots);
+  p.smem = static_cast<size_t>(head + BulkTile::head(p.ring_slots) + slots * tile.slot);
+}
 
 Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group, const void* scales,
           const void* zeros, ZeroType zt, const void* words = nullptr, GemvPath path = GemvPath::Auto) {
@@ -81,6 +107,7 @@ Plan plan(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int6
   // One row, one quad per group, each group's four words one 16-byte load.
   p.groups = m == 1 && qpg == 1 && path != GemvPath::RowsInColumns && words &&
              reinterpret_cast<uintptr_t>(words) % 16 == 0;
+  if (p.groups && path == GemvPath::GroupsBulk) plan_ring(p, *d, rows, cols / (32 / bits), cols / group, zt, scales, zeros);
   return p;
 }
 
@@ -106,6 +133,11 @@ bool packed_gemv_mma_groups_in_columns(int bits, ElemType x_type, int64_t m, int
                                        const void* scales, const void* zeros, ZeroType zt, const void* words,
                                        GemvPath path) {
   return plan(bits, x_type, m, rows, cols, group, scales, zeros, zt, words, path).groups;
+}
+
+int packed_gemv_mma_bulk_slots(int bits, ElemType x_type, int64_t m, int64_t rows, int64_t cols, int64_t group,
+                               const void* scales, const void* zeros, ZeroType zt, const void* words, GemvPath path) {
+  return plan(bits, x_type, m, rows, cols, group, scales, zeros, zt, words, path).ring_slots;
 }
 
 int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words, const void* scales_f16,
@@ -145,9 +177,10 @@ int launch_packed_gemv_mma(const void* x, ElemType x_type, const int32_t* words,
       using Z = decltype(z);
       auto run = [&](auto form) {
         return launch<typename decltype(form)::type>(x, words, scales_f16, zeros, residual, y, M, R, C, pl.smem, pl.blocks, ov, fz,
-                                      pro, lora, silu_out ? R / 2 : 0, s);
+                                      pro, lora, silu_out ? R / 2 : 0, pl.ring_slots, s);
       };
       if constexpr (Q == 1 && N == 1) {
+        if (pl.ring_slots) return run(FormTag<GroupsInColumnsBulk<B, T, Z>>{});
         if (pl.groups) return run(FormTag<GroupsInColumns<B, T, Z>>{});
       }
       return run(FormTag<RowsInColumns<B, T, Q, N, Z>>{});

@@ -133,6 +133,7 @@ std::unique_ptr<FusedDecodeBlocks> FusedDecodeBlocks::build(const LlamaModel& mo
   f->heads_ = cfg.num_attention_heads;
   f->rope_in_attention_ = options.rope_in_attention;
   f->groups_in_columns_ = options.groups_in_columns;
+  f->bulk_weights_ = options.bulk_weights;
   f->eps_ = cfg.rms_norm_eps;
   f->scale_ = 1.0 / std::sqrt(static_cast<double>(cfg.head_dim));
   const auto probe = torch::empty({1, cfg.hidden_size}, torch::TensorOptions().device(dev).dtype(dt));
@@ -220,7 +221,10 @@ torch::Tensor run_group(const std::vector<FusedDecodeBlocks::Product>& ps, const
 torch::Tensor FusedDecodeBlocks::step(int64_t b, const torch::Tensor& x, const torch::Tensor& cos,
                                       const torch::Tensor& sin, const torch::Tensor& pos, StaticKV& kv) const {
   const Block& w = blocks_.at(static_cast<size_t>(b));
-  ScopedGemvRowsInColumns form(!groups_in_columns_);  // this model's choice, whatever the caller's scope
+  // This model's choice of product form, whatever the caller's scope.
+  ScopedGemvForm form(!groups_in_columns_ ? GemvForm::RowsInColumns
+                      : bulk_weights_     ? GemvForm::GroupsBulk
+                                          : GemvForm::Best);
   // The normalized group products: inside the product, or a separate norm first.
   auto normed = [&](const std::vector<Product>& ps, bool inside, const torch::Tensor& in, const torch::Tensor& nw) {
     if (inside) return run(ps.front(), in, {}, {GemvInputOp::Kind::RmsNorm, nw, eps_});

@@ -28,6 +28,8 @@ struct FusedDecodeOptions {
                                    // their bytes per token (the model's own int32 ones stay for other paths)
   bool rope_in_attention = true;   // the rotation and cache write inside the attention kernel: one launch fewer per block
   bool groups_in_columns = true;   // the products' one-row form (gemv_mma_groups.cuh); false: their multi-row form
+  bool bulk_weights = false;       // that form's weights copied into shared memory in bulk (sm_90, gemv_mma_bulk.cuh;
+                                   // off until a GPU has measured it)
   // With inputs_in_products: SiLU·mul in the gate/up product's epilogue (it stores half the outputs);
   // false: in the down product's prologue, which then builds it from both halves in every block.
   bool silu_after_gate_up = true;
@@ -85,7 +87,7 @@ class FusedDecodeBlocks {
   std::vector<Block> blocks_;
   int64_t heads_ = 0;
   bool rope_in_attention_ = true;
-  bool groups_in_columns_ = true;
+  bool groups_in_columns_ = true, bulk_weights_ = false;
   double eps_ = 0.0, scale_ = 0.0;
   int64_t fused_groups_ = 0, inputs_in_products_ = 0, byte_zero_products_ = 0, byte_zero_bytes_ = 0;
   int64_t lora_in_kernel_ = 0, silu_after_gate_up_ = 0;

@@ -46,13 +46,11 @@ ScopedGemvOverlap::~ScopedGemvOverlap() { t_gemv_overlap = prev_; }
 bool gemv_overlap_enabled() { return t_gemv_overlap; }
 
 namespace {
-thread_local bool t_gemv_rows_in_columns = false;
+thread_local GemvForm t_gemv_form = GemvForm::Best;
 }
-ScopedGemvRowsInColumns::ScopedGemvRowsInColumns(bool on) : prev_(t_gemv_rows_in_columns) {
-  t_gemv_rows_in_columns = on;
-}
-ScopedGemvRowsInColumns::~ScopedGemvRowsInColumns() { t_gemv_rows_in_columns = prev_; }
-bool gemv_rows_in_columns() { return t_gemv_rows_in_columns; }
+ScopedGemvForm::ScopedGemvForm(GemvForm form) : prev_(t_gemv_form) { t_gemv_form = form; }
+ScopedGemvForm::~ScopedGemvForm() { t_gemv_form = prev_; }
+GemvForm gemv_form() { return t_gemv_form; }
 
 torch::Tensor rms_norm_kernel(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
 #ifdef APIQ_WITH_CUDA

@@ -44,20 +44,23 @@ class ScopedGemvOverlap {
 };
 bool gemv_overlap_enabled();
 
-// Within this scope, on this thread, a one-row tensor-core product keeps the multi-row form
-// (activation rows in the mma columns) instead of the one-row form (quantization groups in the
-// columns, gemv_mma_groups.cuh): benchmarks and tests compare the two.
-class ScopedGemvRowsInColumns {
+// Which form a tensor-core product takes within a ScopedGemvForm, on this thread, where several
+// apply (benchmarks and tests compare them): the default (for one activation row the one-row form,
+// gemv_mma_groups.cuh, loading its weights through registers); the multi-row form (activation rows
+// in the mma columns) even for one row; or the one-row form copying its weights into shared memory
+// in bulk (gemv_mma_bulk.cuh, sm_90; opt-in until measured on a GPU).
+enum class GemvForm { Best, RowsInColumns, GroupsBulk };
+class ScopedGemvForm {
  public:
-  explicit ScopedGemvRowsInColumns(bool on = true);
-  ~ScopedGemvRowsInColumns();
-  ScopedGemvRowsInColumns(const ScopedGemvRowsInColumns&) = delete;
-  ScopedGemvRowsInColumns& operator=(const ScopedGemvRowsInColumns&) = delete;
+  explicit ScopedGemvForm(GemvForm form);
+  ~ScopedGemvForm();
+  ScopedGemvForm(const ScopedGemvForm&) = delete;
+  ScopedGemvForm& operator=(const ScopedGemvForm&) = delete;
 
  private:
-  bool prev_;
+  GemvForm prev_;
 };
-bool gemv_rows_in_columns();
+GemvForm gemv_form();
 
 // Fused fake-quantization with learnable clipping (asymmetric int, group-wise): the same value and
 // gradients (γ, β and, when W requires grad, W) as GroupQuantizer's composed ops, in one pass each
@@ -75,8 +78,10 @@ bool packed_gemv_kernel_supports(const PackedLinear& p, const torch::Tensor& x);
 // Whether packed_gemv_kernel(x, p) takes the tensor-core kernel (2/4-bit, ≤ 16 rows, compatible group).
 bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x);
 // Whether it takes that kernel's one-row form (one row of x, one quad of codes per group; not
-// inside a ScopedGemvRowsInColumns).
+// inside a ScopedGemvForm(RowsInColumns)), and the ring slots of that form's bulk copies (0: none;
+// only inside a ScopedGemvForm(GroupsBulk)).
 bool packed_gemv_uses_one_row_form(const PackedLinear& p, const torch::Tensor& x);
+int packed_gemv_bulk_slots(const PackedLinear& p, const torch::Tensor& x);
 // tensor_cores = false forces the CUDA-core kernel even where the tensor-core one applies.
 // `residual` (optional, the output's shape and dtype) is added in the kernel: x Ŵᵀ + residual.
 torch::Tensor packed_gemv_kernel(const torch::Tensor& x, const PackedLinear& p, bool tensor_cores = true,

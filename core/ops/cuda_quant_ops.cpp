@@ -145,13 +145,31 @@ bool packed_gemv_uses_tensor_cores(const PackedLinear& p, const torch::Tensor& x
                                             p.group_size, p.scales.data_ptr(), p.zeros.data_ptr(), zero_type(p));
 }
 
+namespace {
+// The kernels' path for this thread's ScopedGemvForm.
+kernels::GemvPath form_path() {
+  switch (gemv_form()) {
+    case GemvForm::RowsInColumns: return kernels::GemvPath::RowsInColumns;
+    case GemvForm::GroupsBulk: return kernels::GemvPath::GroupsBulk;
+    default: return kernels::GemvPath::Auto;
+  }
+}
+}  // namespace
+
 bool packed_gemv_uses_one_row_form(const PackedLinear& p, const torch::Tensor& x) {
   if (!packed_gemv_uses_tensor_cores(p, x)) return false;
   c10::cuda::CUDAGuard guard(x.device());
-  return kernels::packed_gemv_mma_groups_in_columns(
-      p.bits, elem_type(x.scalar_type(), "gemv"), x.numel() / p.in, p.out, p.in, p.group_size, p.scales.data_ptr(),
-      p.zeros.data_ptr(), zero_type(p), p.packed.contiguous().data_ptr(),
-      gemv_rows_in_columns() ? kernels::GemvPath::RowsInColumns : kernels::GemvPath::Auto);
+  return kernels::packed_gemv_mma_groups_in_columns(p.bits, elem_type(x.scalar_type(), "gemv"), x.numel() / p.in, p.out,
+                                                    p.in, p.group_size, p.scales.data_ptr(), p.zeros.data_ptr(),
+                                                    zero_type(p), p.packed.contiguous().data_ptr(), form_path());
+}
+
+int packed_gemv_bulk_slots(const PackedLinear& p, const torch::Tensor& x) {
+  if (!packed_gemv_uses_tensor_cores(p, x)) return 0;
+  c10::cuda::CUDAGuard guard(x.device());
+  return kernels::packed_gemv_mma_bulk_slots(p.bits, elem_type(x.scalar_type(), "gemv"), x.numel() / p.in, p.out, p.in,
+                                             p.group_size, p.scales.contiguous().data_ptr(), zero_data(p), zero_type(p),
+                                             p.packed.contiguous().data_ptr(), form_path());
 }
 
 namespace {
@@ -172,7 +190,7 @@ torch::Tensor launch_gemv(const torch::Tensor& xc, const PackedLinear& p, kernel
     res = residual.reshape(y.sizes()).contiguous();
   }
   c10::cuda::CUDAGuard guard(xc.device());
-  if (path == kernels::GemvPath::Auto && gemv_rows_in_columns()) path = kernels::GemvPath::RowsInColumns;
+  if (path == kernels::GemvPath::Auto) path = form_path();
   check_launch(kernels::launch_packed_gemv(xc.data_ptr(), elem_type(xc.scalar_type(), "gemv"),
                                            p.packed.contiguous().data_ptr<int32_t>(), p.scales.contiguous().data_ptr(),
                                            zero_data(p), y.data_ptr(), m, p.out, p.in, p.group_size, p.bits, stream(),

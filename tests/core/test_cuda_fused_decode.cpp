@@ -398,6 +398,30 @@ TEST(CudaFusedDecode, FoldedStepMatchesTheNineKernelStepAndTheFullForward) {
   EXPECT_LT(logit_gap(down_form, fused2, prompt, steps, &scale), 2e-2 * std::max(1.0, scale)) << "logits up to " << scale;
 }
 
+// The products' weights copied into shared memory in bulk (FusedDecodeOptions::bulk_weights,
+// gemv_mma_bulk.cuh): the same arithmetic on the same values as the register loads, so a whole
+// decode gives the default's logits exactly, with and without a LoRA (its epilogue, the RMSNorm
+// and SiLU·mul prologues and the paired gate/up tiles all run on bulk-copied tiles).
+TEST(CudaFusedDecode, BulkCopiedWeightsGiveTheDefaultLogitsExactly) {
+  APIQ_REQUIRE_CUDA();
+  torch::manual_seed(26);
+  auto cfg = apiq::test::small_config(512, 1024, 8, 2, 3, 320);
+  const std::vector<int64_t> prompt = {1, 17, 5, 250, 3};
+  const int steps = 12;
+  FusedDecodeOptions bulk;
+  bulk.bulk_weights = true;
+  for (int64_t rank : {0, 8}) {
+    SCOPED_TRACE("LoRA rank " + std::to_string(rank));
+    auto built = perturbed_model(cfg, rank, 2, 64);
+    StaticDecoder with_bulk(built.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true, bulk);
+    StaticDecoder plain(built.model, static_cast<int64_t>(prompt.size()) + steps + 1, true, true);
+    ASSERT_TRUE(with_bulk.fused()) << with_bulk.fused_reason();
+    double scale = 0;
+    EXPECT_EQ(logit_gap(with_bulk, plain, prompt, steps, &scale), 0.0) << "logits up to " << scale;
+    EXPECT_GT(scale, 0.0);
+  }
+}
+
 // The unmerged LoRA of decode: u = op(x) Aᵀ (lora_down_kernel) and y = op(x) Ŵᵀ + u's slice Bᵀ + r
 // inside the product, the rows split over three linears of unequal size, against float64; 12 rows
 // of the 11008-wide case run as two launches (the second reads u from row 8).

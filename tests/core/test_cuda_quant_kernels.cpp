@@ -4,6 +4,7 @@
 // several shapes: ragged groups, odd row counts and misaligned inputs included.
 #include <ATen/autocast_mode.h>
 
+#include "base/device_info.h"
 #include "ops/cuda_ops.h"
 #include "quant/group_quantizer.h"
 #include "quant/packed_matmul.h"
@@ -218,15 +219,23 @@ TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
   EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 256, 3, 64, kCuda), x16.narrow(0, 0, 1)));
 }
 
+// Whether this device runs the one-row form's bulk copies (sm_90+), and its SM count.
+bool bulk_copies_expected() { return cuda_memory_info(0).major >= 9; }
+int64_t sm_count() { return cuda_memory_info(0).sms; }
+
 // The one-row form (quantization groups in the mma columns, gemv_mma_groups.cuh) against the
 // float64 reference and against the multi-row form on the same input: int32, float32 and uint8 zero
 // points, row counts that leave a partial tile, rows whose group count leaves a partial chunk of
-// eight groups (11008 / 64 = 172; 384 / 32 = 12), misaligned x, both 16-bit types.
+// eight groups (11008 / 64 = 172; 384 / 32 = 12), misaligned x, both 16-bit types. With the weights
+// copied in bulk (GemvForm::GroupsBulk, gemv_mma_bulk.cuh; whole tiles on sm_90) the arithmetic is
+// the same on the same values, so the result must equal the register loads' bit for bit; 32768 rows
+// give each block more tiles than its ring has slots, so slots are refilled.
 TEST(CudaQuantKernels, PackedGemvOneRowFormMatchesMultiRowForm) {
   APIQ_REQUIRE_CUDA();
   torch::manual_seed(19);
-  const std::vector<GemvCase> cases{{2, {16, 512, 64}},  {2, {37, 1024, 64}}, {2, {300, 11008, 64}},
-                                    {2, {4100, 4096, 64}}, {4, {45, 384, 32}}, {4, {130, 11008, 32}}};
+  const std::vector<GemvCase> cases{{2, {16, 512, 64}},     {2, {37, 1024, 64}},    {2, {300, 11008, 64}},
+                                    {2, {4100, 4096, 64}},  {4, {45, 384, 32}},     {4, {130, 11008, 32}},
+                                    {2, {2048, 11008, 64}}, {2, {32768, 4096, 64}}, {4, {4096, 4096, 32}}};
   for_each_gemv_input(cases, {1}, [](const PackedLinear& p, const torch::Tensor& w64, const torch::Tensor& x,
                                      torch::ScalarType dtype) {
     const double eps = dtype == torch::kHalf ? 1e-3 : 8e-3;
@@ -235,13 +244,23 @@ TEST(CudaQuantKernels, PackedGemvOneRowFormMatchesMultiRowForm) {
       SCOPED_TRACE(zeros);
       ASSERT_TRUE(packed_gemv_uses_one_row_form(q, x));
       const auto y = packed_gemv_kernel(x, q);
-      torch::Tensor rows_form;
+      torch::Tensor rows_form, bulk;
       {
-        ScopedGemvRowsInColumns scope;
+        ScopedGemvForm scope(GemvForm::RowsInColumns);
         ASSERT_FALSE(packed_gemv_uses_one_row_form(q, x));
         ASSERT_TRUE(packed_gemv_uses_tensor_cores(q, x));
         rows_form = packed_gemv_kernel(x, q);
       }
+      ASSERT_EQ(packed_gemv_bulk_slots(q, x), 0);  // the default loads through registers
+      {
+        ScopedGemvForm scope(GemvForm::GroupsBulk);
+        ASSERT_TRUE(packed_gemv_uses_one_row_form(q, x));
+        const int slots = packed_gemv_bulk_slots(q, x);
+        EXPECT_EQ(slots > 0, bulk_copies_expected() && q.out % 16 == 0);
+        if (q.out == 32768 && slots > 0) EXPECT_LT(slots, (q.out / 16 + sm_count() - 1) / sm_count());
+        bulk = packed_gemv_kernel(x, q);
+      }
+      EXPECT_TRUE(torch::equal(y, bulk));
       EXPECT_LT(gemv_error(y, x.to(torch::kDouble).matmul(w.t()), x, w), eps);
       // Both exact products with float32 sums, in different orders: far below one output rounding.
       EXPECT_LT(gemv_error(y, rows_form, x, w), eps);
