@@ -13,7 +13,8 @@
 // memory and compute exactly as the register form does (the same values in the same order: the
 // results are bit for bit equal). The last warp to finish an item of a slot's tile (a counter per
 // slot) requests the tile `slots` further on into it; warps take items in increasing order, so the
-// lowest unfinished item can always proceed (no deadlock).
+// lowest unfinished item can always proceed (no deadlock). A warp waits for a slot's count to show
+// the previous tile finished before its parity wait (see compute).
 //
 // Slot layout of a tile: codes [16][n_words] words, zero points [16][n_groups], scales [16][n_groups],
 // each part 16-byte aligned; a tile's rows are two halves of 8 consecutive rows (ItemArgs::row_step,
@@ -96,13 +97,19 @@ struct GroupsInColumnsBulk : GroupsInColumns<BITS, TT, ZZ> {
     if (threadIdx.x != 0) return;
     for (int s = 0; s < a.ring_slots; ++s) mbar_init(full + s, 1), taken[s] = 0;
     mbar_init_fence();
+    fence_proxy_async();  // the initialised barriers, before this thread's first copies complete on them
     for (int lt = 0; lt < a.ring_slots && lt < a.n_tiles; ++lt) request(lt);
   }
   __device__ void load(const Cursor&, Slot&) const {}  // the weights arrive in bulk
 
   __device__ void compute(const Cursor& c, Slot& L) const {
-    const int lt = c.tile - a.t_begin, s = lt % a.ring_slots;
-    mbar_wait(full + s, (lt / a.ring_slots) & 1);
+    const int lt = c.tile - a.t_begin, s = lt % a.ring_slots, fill = lt / a.ring_slots;
+    // A parity wait cannot tell fill f from fill f − 2: a warp may reach tile lt while the slot's
+    // previous tile lt − S is still in flight (completions come in any order). Once every item of
+    // that tile is counted, fill f is requested or about to be, and the parity then means f.
+    while (*reinterpret_cast<volatile const int*>(taken + s) < fill * chunks) {
+    }
+    mbar_wait(full + s, fill & 1);
     read(slots + s * tile.slot, c.chunk, L);
     Base::compute(c, L);
     finish(lt);

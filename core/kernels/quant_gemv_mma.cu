@@ -52,13 +52,29 @@ struct Plan {
 
 size_t zero_bytes(ZeroType z) { return z == ZeroType::UInt8 ? 1 : 4; }
 
-// The bulk form (gemv_mma_bulk.cuh) where it applies: sm_90, whole tiles (every copy is 8 whole rows),
+__global__ void arch_probe_kernel() {}
+
+// Whether this unit's code for the current device is sm_90 or newer: a build for sm_80 alone runs
+// on an H100 as JIT-compiled sm_80 PTX, in which the bulk form's instructions are traps.
+bool bulk_code_on(const DeviceLimits& d) {
+  static std::atomic<int> known[64] = {};  // 0: not asked yet, 1: no, 2: yes
+  auto& k = known[d.index & 63];
+  int v = k.load();
+  if (v == 0) {
+    cudaFuncAttributes fa{};
+    v = cudaFuncGetAttributes(&fa, arch_probe_kernel) == cudaSuccess && fa.binaryVersion >= 90 ? 2 : 1;
+    k.store(v);
+  }
+  return v == 2;
+}
+
+// The bulk form (gemv_mma_bulk.cuh) where it applies: sm_90 code, whole tiles (every copy is 8 whole rows),
 // 16-byte aligned zero points and scales (the words were checked), and room for at least two tiles'
 // slots, or the block's only one, beside what the kernel already keeps in shared memory.
 void plan_ring(Plan& p, const DeviceLimits& d, int64_t rows, int64_t n_words, int64_t n_groups, ZeroType zt,
                const void* scales, const void* zeros) {
   const int64_t tiles = rows / 16;
-  if (d.major < 9 || rows % 16 != 0 || reinterpret_cast<uintptr_t>(zeros) % 16 != 0 || reinterpret_cast<uintptr_t>(scales) % 16 != 0)
+  if (d.major < 9 || !bulk_code_on(d) || rows % 16 != 0 || reinterpret_cast<uintptr_t>(zeros) % 16 != 0 || reinterpret_cast<uintptr_t>(scales) % 16 != 0)
     return;
   const BulkTile tile(n_words, n_groups, static_cast<int64_t>(zero_bytes(zt)));
   // Each copy moves 8 rows of a part; all three must be whole 16-byte units.
