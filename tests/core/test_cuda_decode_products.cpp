@@ -9,21 +9,16 @@
 #include "ops/cuda_ops.h"
 #include "ops/decode_ops.h"
 #include "ops/rms_norm.h"
+#include "cuda_decode_test_util.h"
 #include "test_util.h"
 
 using namespace apiq;
+using apiq::test::on_cuda;
+using apiq::test::rel_err;
 
 namespace {
 
 const torch::Device kCuda(torch::kCUDA);
-
-torch::TensorOptions on_cuda(torch::ScalarType t) { return torch::TensorOptions().device(kCuda).dtype(t); }
-
-// Largest |a − b| relative to the reference's largest magnitude.
-double rel_err(const torch::Tensor& ours, const torch::Tensor& ref) {
-  auto a = ours.to(torch::kDouble).cpu(), b = ref.to(torch::kDouble).cpu();
-  return (a - b).abs().max().item<double>() / std::max(1e-12, b.abs().max().item<double>());
-}
 
 }  // namespace
 
