@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the decode kernel tests share: CUDA tensor options and the relative error they report.
 #pragma once
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <algorithm>
 
