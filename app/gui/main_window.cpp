@@ -58,6 +58,22 @@ MainWindow::MainWindow(QWidget* parent)
   setWindowIcon(QIcon(QStringLiteral(":/icons/apiq-studio.svg")));
   setAcceptDrops(true);
 
+  buildTabs();
+  const auto docks = buildDocks();
+  auto* dark = buildActions(docks);
+
+  statusBar()->addPermanentWidget(deviceStatus_);
+  resize(1200, 800);
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
+  dark->setChecked(settings.value(QStringLiteral("darkPalette"), false).toBool());
+  updateRecentMenu();
+  comparison_->restoreSettings();
+}
+
+// The central tabs: the tensor table, the live charts, the comparison, zero points and bits.
+void MainWindow::buildTabs() {
   auto* tensorsPage = new QWidget(this);
   auto* layout = new QVBoxLayout(tensorsPage);
   summaryLabel_->setText(tr("Open a model folder (config.json, safetensors, tokenizer.model) or drop it here."));
@@ -88,7 +104,10 @@ MainWindow::MainWindow(QWidget* parent)
   bits_->clear(tr("Open a quantized checkpoint to see the bits of each linear."));
   tabs_->addTab(bits_, tr("Bits per linear"));
   setCentralWidget(tabs_);
+}
 
+// The model tree, jobs and statistics docks, in the order the View menu lists them.
+QList<QDockWidget*> MainWindow::buildDocks() {
   treeView_->setModel(tree_);
   treeView_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
   auto* treeDock = new QDockWidget(tr("Model"), this);
@@ -109,7 +128,11 @@ MainWindow::MainWindow(QWidget* parent)
     if (current.isValid())
       stats_->showTensor(tree_->summary().folder, model_->index(current.row(), widgets::TensorTableModel::Name).data().toString());
   });
+  return {treeDock, jobsDock, statsDock};
+}
 
+// Actions, the File and View menus and the tool bar; returns the dark-palette toggle.
+QAction* MainWindow::buildActions(const QList<QDockWidget*>& docks) {
   auto* open = new QAction(QIcon(QStringLiteral(":/icons/open.svg")), tr("&Open Model Folder…"), this);
   open->setShortcut(QKeySequence::Open);
   connect(open, &QAction::triggered, this, &MainWindow::chooseModel);
@@ -140,12 +163,18 @@ MainWindow::MainWindow(QWidget* parent)
   file->addSeparator();
   file->addAction(quit);
   auto* view = menuBar()->addMenu(tr("&View"));
-  view->addAction(treeDock->toggleViewAction());
-  view->addAction(jobsDock->toggleViewAction());
-  view->addAction(statsDock->toggleViewAction());
+  for (auto* dock : docks) view->addAction(dock->toggleViewAction());
   auto* dark = view->addAction(tr("&Dark Palette"));
   dark->setCheckable(true);
   connect(dark, &QAction::toggled, this, &MainWindow::setDarkPalette);
+  addLanguageMenu(view);
+  auto* tools = addToolBar(tr("Main"));
+  tools->setObjectName(QStringLiteral("mainToolBar"));
+  for (auto* a : {open, quantize, compare, finetuneAction, exportAction}) tools->addAction(a);
+  return dark;
+}
+
+void MainWindow::addLanguageMenu(QMenu* view) {
   auto* language = view->addMenu(tr("&Language"));
   auto* languages = new QActionGroup(this);
   const QString current = QSettings().value(QStringLiteral("language")).toString();
@@ -161,22 +190,6 @@ MainWindow::MainWindow(QWidget* parent)
       statusBar()->showMessage(tr("The language changes when ApiQ Studio is started again."), 8000);
     });
   }
-  auto* tools = addToolBar(tr("Main"));
-  tools->setObjectName(QStringLiteral("mainToolBar"));
-  tools->addAction(open);
-  tools->addAction(quantize);
-  tools->addAction(compare);
-  tools->addAction(finetuneAction);
-  tools->addAction(exportAction);
-
-  statusBar()->addPermanentWidget(deviceStatus_);
-  resize(1200, 800);
-  QSettings settings;
-  restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
-  restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
-  dark->setChecked(settings.value(QStringLiteral("darkPalette"), false).toBool());
-  updateRecentMenu();
-  comparison_->restoreSettings();
 }
 
 MainWindow::~MainWindow() {

@@ -10,6 +10,8 @@
 #include "linear_bits.h"
 #include "tensor_table_model.h"
 
+class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QTabWidget;
@@ -94,6 +96,10 @@ class MainWindow : public QMainWindow {
     std::optional<widgets::LinearBits> bits;  // none: a dense model
     QString bitsError;                        // why a quantized folder's bits could not be read
   };
+  void buildTabs();
+  QList<QDockWidget*> buildDocks();
+  QAction* buildActions(const QList<QDockWidget*>& docks);
+  void addLanguageMenu(QMenu* view);
   void onLoadFinished(const LoadResult& r);
   // The open model when it is quantized, else the output of the last finished job.
   QString quantizedSource() const;

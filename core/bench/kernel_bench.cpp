@@ -54,6 +54,86 @@ struct Ctx {
   }
 };
 
+// What bench_gemv measured of one product: its input and output, names and traffic.
+struct GemvRun {
+  const torch::Tensor& x;
+  const torch::Tensor& y;
+  const std::string& kernel;
+  const std::string& shape;
+  int64_t bytes;        // the product's traffic: weights, x and y
+  int64_t weight_bytes;  // the packed weights alone
+  double flops;
+};
+
+// Time per product of the kernel run over every weight in ws in a row (one timed run).
+double per_product_ms(BenchTimer& t, const std::vector<PackedLinear>& ws, const torch::Tensor& x) {
+  return t.median_ms([&] {
+           for (const auto& w : ws) packed_gemv_kernel(x, w);
+         }) / static_cast<double>(ws.size());
+}
+
+// Back to back over distinct weights, as decode runs them: one timed run is `copies` products of
+// different matrices (together 3× the L2 cache, so none is cached), per product = time / copies.
+// This hides the fixed launch-to-first-byte latency that a single timed product includes.
+void bench_gemv_back_to_back(Ctx& c, const GemmShape& s, int bits, int64_t group, const GemvRun& g) {
+  const auto dev = c.timer.device();
+  const auto& x = g.x;
+  const int64_t copies = std::max<int64_t>(4, 3 * c.timer.l2_bytes() / std::max<int64_t>(g.weight_bytes, 1) + 1);
+  std::vector<PackedLinear> ws;
+  for (int64_t i = 0; i < copies; ++i) ws.push_back(random_packed_linear(s.n, s.k, bits, group, dev));
+  TimingOptions to = c.timer.options();
+  to.flush_l2 = false;
+  to.spin_ns = 2000000;  // the host queues every product before the first starts
+  BenchTimer stream_timer(dev, to);
+  const std::string shape = g.shape + " x" + std::to_string(copies);
+  BenchRow b{g.kernel + " back-to-back", shape};
+  b.ms = per_product_ms(stream_timer, ws, x);
+  b.note = "per product, " + std::to_string(copies) + " distinct weights in a row";
+  c.add(b, g.bytes, g.flops);
+
+  // The same with programmatic dependent launch, as decode queues them (ScopedGemvOverlap): each
+  // product's weights are requested during the previous one's tail.
+  ScopedGemvOverlap overlap;
+  BenchRow bp{g.kernel + " back-to-back, PDL", shape};
+  bp.ms = per_product_ms(stream_timer, ws, x);
+  bp.note = "as above, each launch overlapping the previous one's tail (sm_90+)";
+  c.add(bp, g.bytes, g.flops);
+
+  // As decode reads them (FusedDecodeOptions::byte_zeros): uint8 zero points, a quarter of their bytes;
+  // max err against the int32 product of the same weights (the same arithmetic: 0 expected).
+  std::vector<PackedLinear> narrow = ws;
+  for (auto& w : narrow) w.zeros = w.zeros.to(torch::kByte);
+  if (!packed_gemv_uses_tensor_cores(narrow.front(), x)) return;
+  const int64_t narrow_bytes = narrow.front().storage_bytes() + bytes_of(x) + bytes_of(g.y);
+  BenchRow b8{g.kernel + " back-to-back, PDL, uint8 zeros", shape};
+  b8.ms = per_product_ms(stream_timer, narrow, x);
+  const auto b8_out = packed_gemv_kernel(x, narrow.front());
+  b8.max_err = max_abs(b8_out, packed_gemv_kernel(x, ws.front()));
+  b8.note = "as above, zero points read as uint8 (the bytes column counts them so)";
+  c.add(b8, narrow_bytes, g.flops);
+  if (s.m != 1 || group != 4 * (32 / bits)) return;
+
+  // One activation row, one quad per group: the same in the other forms of the product.
+  auto other_form = [&](GemvForm form, const char* name, const char* note) {
+    ScopedGemvForm scope(form);
+    BenchRow br{b8.kernel + name, shape};
+    br.ms = per_product_ms(stream_timer, narrow, x);
+    br.max_err = max_abs(packed_gemv_kernel(x, narrow.front()), b8_out);
+    br.note = note;
+    c.add(br, narrow_bytes, g.flops);
+  };
+  other_form(GemvForm::RowsInColumns, ", multi-row form",
+             "activation rows in the mma columns (gemv_mma_rows.cuh); max err against the default");
+  bool bulk = false;
+  {
+    ScopedGemvForm scope(GemvForm::GroupsBulk);
+    bulk = packed_gemv_bulk_slots(narrow.front(), x) > 0;
+  }
+  if (bulk)
+    other_form(GemvForm::GroupsBulk, ", bulk copies",
+               "one-row form, weights copied to shared memory in bulk (gemv_mma_bulk.cuh); max err against the default");
+}
+
 void bench_gemv(Ctx& c, const GemmShape& s, int bits, int64_t group) {
   const auto dev = c.timer.device();
   auto p = random_packed_linear(s.n, s.k, bits, group, dev);
@@ -88,77 +168,7 @@ void bench_gemv(Ctx& c, const GemmShape& s, int bits, int64_t group) {
   cp.note = "device copy of " + std::to_string(bytes / 2) + " B (read + write = the product's bytes)";
   c.add(cp, 2 * (bytes / 2));
 
-  // Back to back over distinct weights, as decode runs them: one timed run is `copies` products of
-  // different matrices (together 3× the L2 cache, so none is cached), per product = time / copies.
-  // This hides the fixed launch-to-first-byte latency that a single timed product includes.
-  const int64_t copies = std::max<int64_t>(4, 3 * c.timer.l2_bytes() / std::max<int64_t>(p.storage_bytes(), 1) + 1);
-  std::vector<PackedLinear> ws;
-  for (int64_t i = 0; i < copies; ++i) ws.push_back(random_packed_linear(s.n, s.k, bits, group, dev));
-  TimingOptions to = c.timer.options();
-  to.flush_l2 = false;
-  to.spin_ns = 2000000;  // the host queues every product before the first starts
-  BenchTimer stream_timer(dev, to);
-  BenchRow b{r.kernel + " back-to-back", r.shape + " x" + std::to_string(copies)};
-  b.ms = stream_timer.median_ms([&] {
-           for (const auto& w : ws) packed_gemv_kernel(x, w);
-         }) / static_cast<double>(copies);
-  b.note = "per product, " + std::to_string(copies) + " distinct weights in a row";
-  c.add(b, bytes, flops);
-
-  // The same with programmatic dependent launch, as decode queues them (ScopedGemvOverlap): each
-  // product's weights are requested during the previous one's tail.
-  BenchRow bp{r.kernel + " back-to-back, PDL", b.shape};
-  {
-    ScopedGemvOverlap overlap;
-    bp.ms = stream_timer.median_ms([&] {
-              for (const auto& w : ws) packed_gemv_kernel(x, w);
-            }) / static_cast<double>(copies);
-  }
-  bp.note = "as above, each launch overlapping the previous one's tail (sm_90+)";
-  c.add(bp, bytes, flops);
-
-  // As decode reads them (FusedDecodeOptions::byte_zeros): uint8 zero points, a quarter of their bytes;
-  // max err against the int32 product of the same weights (the same arithmetic: 0 expected).
-  std::vector<PackedLinear> narrow = ws;
-  for (auto& w : narrow) w.zeros = w.zeros.to(torch::kByte);
-  if (!packed_gemv_uses_tensor_cores(narrow.front(), x)) return;
-  BenchRow b8{r.kernel + " back-to-back, PDL, uint8 zeros", b.shape};
-  {
-    ScopedGemvOverlap overlap;
-    b8.ms = stream_timer.median_ms([&] {
-              for (const auto& w : narrow) packed_gemv_kernel(x, w);
-            }) / static_cast<double>(copies);
-  }
-  const auto b8_out = packed_gemv_kernel(x, narrow.front());
-  b8.max_err = max_abs(b8_out, packed_gemv_kernel(x, ws.front()));
-  b8.note = "as above, zero points read as uint8 (the bytes column counts them so)";
-  c.add(b8, narrow.front().storage_bytes() + bytes_of(x) + bytes_of(y), flops);
-  if (s.m != 1 || group != 4 * (32 / bits)) return;
-
-  // One activation row, one quad per group: the same in the other forms of the product.
-  auto other_form = [&](GemvForm form, const char* name, const char* note) {
-    BenchRow br{b8.kernel + name, b.shape};
-    {
-      ScopedGemvOverlap overlap;
-      ScopedGemvForm scope(form);
-      br.ms = stream_timer.median_ms([&] {
-                for (const auto& w : narrow) packed_gemv_kernel(x, w);
-              }) / static_cast<double>(copies);
-      br.max_err = max_abs(packed_gemv_kernel(x, narrow.front()), b8_out);
-    }
-    br.note = note;
-    c.add(br, narrow.front().storage_bytes() + bytes_of(x) + bytes_of(y), flops);
-  };
-  other_form(GemvForm::RowsInColumns, ", multi-row form",
-             "activation rows in the mma columns (gemv_mma_rows.cuh); max err against the default");
-  bool bulk = false;
-  {
-    ScopedGemvForm scope(GemvForm::GroupsBulk);
-    bulk = packed_gemv_bulk_slots(narrow.front(), x) > 0;
-  }
-  if (bulk)
-    other_form(GemvForm::GroupsBulk, ", bulk copies",
-               "one-row form, weights copied to shared memory in bulk (gemv_mma_bulk.cuh); max err against the default");
+  bench_gemv_back_to_back(c, s, bits, group, GemvRun{x, y, r.kernel, r.shape, bytes, p.storage_bytes(), flops});
 }
 
 void bench_dequant_matmul(Ctx& c, const GemmShape& s) {
