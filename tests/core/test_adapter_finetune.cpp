@@ -17,6 +17,7 @@
 #include "model/adapter.h"
 #include "quant/load_model.h"
 #include "test_util.h"
+#include "tiny_calibration.h"
 
 using namespace apiq;
 namespace fs = std::filesystem;
@@ -36,14 +37,7 @@ class AdapterFinetuneTest : public ::testing::Test {
     if (!fs::exists(kStories / "model.safetensors") || !fs::exists(kCalib)) return;
     torch::set_num_threads(1);
     dir_ = new apiq::test::TempDir();
-    CalibrationOptions o;
-    o.method = "apiq-bw";
-    o.quant.bits = 2;
-    o.quant.group_size = 32;
-    o.lora.rank = 4;
-    o.nsamples = 4;
-    o.seq_len = 64;
-    o.epochs = 1;
+    CalibrationOptions o = apiq::test::tiny_apiq_bw(4, 64, 1);
     calibrate_model(kStories, kCalib, qdir(), o);
     copy_head(kCalib, text(), 24000);
   }

@@ -17,6 +17,7 @@
 #include "quant/load_model.h"
 #include "base/output_folder.h"
 #include "test_util.h"
+#include "tiny_calibration.h"
 
 using namespace apiq;
 namespace fs = std::filesystem;
@@ -36,14 +37,8 @@ class FinetuneTest : public ::testing::Test {
     // A 260K-parameter model: OpenMP threads only spin on ops this small (6x slower on 2 busy cores).
     torch::set_num_threads(1);
     dir_ = new apiq::test::TempDir();
-    CalibrationOptions o;
-    o.method = "apiq-bw";
-    o.quant.bits = 2;
+    CalibrationOptions o = apiq::test::tiny_apiq_bw(4, 64, 1);
     o.quant.group_size = 64;
-    o.lora.rank = 4;
-    o.nsamples = 4;
-    o.seq_len = 64;
-    o.epochs = 1;
     calibrate_model(kModel, kCalib, qdir(), o);
     cut(kCalib, train_text(), 24000);
     cut(kValid, eval_text(), 6000);

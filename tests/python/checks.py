@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What the Python cross-checks share: one line per check, running the apiq CLI, the linears'
-names and unpacking b-bit fields of int32 words (our packing and the GPTQ-style formats')."""
+names, a check's work folder and shared data, and unpacking b-bit fields of int32 words (our packing
+and the GPTQ-style formats')."""
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -39,3 +42,17 @@ def finish():
     """Prints the verdict; the exit code for main()."""
     print(f"{len(failures)} failed" if failures else "all checks passed")
     return 1 if failures else 0
+
+
+def setup(model):
+    """(apiq, empty work dir, model dir, calibration text) from argv, or None when ../shared lacks them."""
+    apiq, work, shared = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    model_dir = shared / "models" / model
+    calib = shared / "data" / "tinystories-sample.txt"
+    if not (model_dir / "config.json").exists() or not calib.exists():
+        print(f"SKIP: {model_dir} or {calib} is missing (../shared is not beside this checkout)")
+        return None
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    return apiq, work, model_dir, calib

@@ -13,15 +13,12 @@ same weights.
 usage: verify_adapters.py APIQ WORKDIR SHARED_DIR      (exit 77 when ../shared lacks stories260K)
 """
 import json
-import shutil
-import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
 
-from checks import LINEARS, check, fields, finish, run
+from checks import LINEARS, check, fields, finish, run, setup
 
 SKIP = 77
 TOL = 1e-4
@@ -98,16 +95,12 @@ def logits_check(apiq, q, dense, ids, what):
 
 
 def main() -> int:
-    apiq, work, shared = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    model_dir, text = shared / "models" / "stories260K", shared / "data" / "tinystories-sample.txt"
-    if not (model_dir / "config.json").exists() or not text.exists():
-        print(f"SKIP: {model_dir} or {text} is missing")
+    paths = setup("stories260K")
+    if paths is None:
         return SKIP
+    apiq, work, model_dir, text = paths
     from safetensors import safe_open
     import sentencepiece as spm
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
     small = work / "train.txt"
     small.write_bytes(text.read_bytes()[:20000])
     q = work / "q"

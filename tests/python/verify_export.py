@@ -14,12 +14,11 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
 
-from checks import LINEARS, check, fields, finish, run
+from checks import LINEARS, check, fields, finish, run, setup
 
 SKIP = 77
 TOL = 1e-4
@@ -32,20 +31,6 @@ def dequantize_native(f, module, bits):
     scales = f.get_tensor(module + ".scales").float()
     zeros = f.get_tensor(module + ".zeros").to(torch.int64)
     return fields(qweight, bits, 1), scales, zeros  # word w, field j -> column w·per_word + j
-
-
-def setup(model):
-    """(apiq, empty work dir, model dir, calibration text) from argv, or None when ../shared lacks them."""
-    apiq, work, shared = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    model_dir = shared / "models" / model
-    calib = shared / "data" / "tinystories-sample.txt"
-    if not (model_dir / "config.json").exists() or not calib.exists():
-        print(f"SKIP: {model_dir} or {calib} is missing (../shared is not beside this checkout)")
-        return None
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    return apiq, work, model_dir, calib
 
 
 def main() -> int:
@@ -117,7 +102,7 @@ def main() -> int:
                 for l in LINEARS:
                     m = f"model.layers.{i}.{l}"
                     a, b = fa.get_tensor(f"base_model.model.{m}.lora_A.weight"), fa.get_tensor(f"base_model.model.{m}.lora_B.weight")
-                    out_f, in_f = fq.get_tensor(m + ".scales").shape[0], a.shape[1]
+                    out_f = fq.get_tensor(m + ".scales").shape[0]
                     ok &= a.shape[0] == rank and b.shape == (out_f, rank)
                     ok &= torch.equal(a, fq.get_tensor(m + ".lora_A").float()) and torch.equal(b, fq.get_tensor(m + ".lora_B").float())
                     nonzero_b += int(b.abs().max() > 0)

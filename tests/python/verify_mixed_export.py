@@ -10,30 +10,24 @@ per int32 word, lowest bits first), and the model's logits must equal `apiq logi
 usage: verify_mixed_export.py APIQ WORKDIR SHARED_DIR   (exit 77 without ../shared/models/mix8k-32M)
 """
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import torch
 
-from checks import LINEARS, check, finish, run
+from checks import LINEARS, check, finish, run, setup
 from verify_packed_export import native_w
 
 SKIP = 77
 
 
 def main() -> int:
-    apiq, work, shared = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    model_dir, text = shared / "models" / "mix8k-32M", shared / "data" / "tinystories-sample.txt"
-    if not (model_dir / "config.json").exists() or not text.exists():
-        print(f"SKIP: {model_dir} or {text} is missing")
+    paths = setup("mix8k-32M")
+    if paths is None:
         return SKIP
+    apiq, work, model_dir, text = paths
     from safetensors import safe_open
     from transformers import AutoModelForCausalLM
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
     q, ct = work / "q", work / "ct"
     run([apiq, "quantize", model_dir, "--method", "rtn", "--sym", "--bits", "2", "--group-size", "64", "--budget", "3.2",
          "--budget-bits", "2,4", "--budget-exclude-lora", "--calib", text, "--nsamples", "2", "--seq-len", "64", "--out", q])

@@ -21,8 +21,8 @@ import torch
 from safetensors import safe_open
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checks import LINEARS, check, fields, finish, run  # noqa: E402
-from verify_export import dequantize_native, setup  # noqa: E402
+from checks import LINEARS, check, fields, finish, run, setup  # noqa: E402
+from verify_export import dequantize_native  # noqa: E402
 
 SKIP = 77
 

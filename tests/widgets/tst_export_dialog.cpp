@@ -16,6 +16,7 @@
 
 #include "export/export.h"
 #include "export_dialog.h"
+#include "file_menu_action.h"
 #include "main_window.h"
 #include "quantized_fixture.h"
 
@@ -212,9 +213,7 @@ class TstExportDialog : public QObject {
     QSignalSpy loaded(&w, &apiq::app::MainWindow::modelLoaded);
     w.openModel(quantized_);
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
-    QAction* action = nullptr;
-    for (QAction* a : w.menuBar()->actions().first()->menu()->actions())
-      if (a->text() == QStringLiteral("&Export…")) action = a;
+    QAction* action = fixture::fileMenuAction(w, QStringLiteral("&Export…"));
     QVERIFY(action);
     action->trigger();
     auto* d = w.findChild<ExportDialog*>();

@@ -21,6 +21,7 @@
 #include "linear_heat_map.h"
 #include "comparison_summary_model.h"
 #include "finetune_dialog.h"
+#include "file_menu_action.h"
 #include "main_window.h"
 #include "model/adapter.h"
 #include "quantized_fixture.h"
@@ -276,9 +277,7 @@ class TstFinetuneDialog : public QObject {
     QSignalSpy loaded(&w, &apiq::app::MainWindow::modelLoaded);
     w.openModel(quantized_);
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
-    QAction* action = nullptr;
-    for (QAction* a : w.menuBar()->actions().first()->menu()->actions())
-      if (a->text() == QStringLiteral("&Finetune…")) action = a;
+    QAction* action = fixture::fileMenuAction(w, QStringLiteral("&Finetune…"));
     QVERIFY(action);
     action->trigger();
     auto* d = w.findChild<FinetuneDialog*>();
