@@ -109,6 +109,7 @@ struct GroupsInColumnsBulk : GroupsInColumns<BITS, TT, ZZ> {
     // that tile is counted, fill f is requested or about to be, and the parity then means f.
     while (*reinterpret_cast<volatile const int*>(taken + s) < fill * chunks) {
     }
+    __threadfence_block();  // acquire, pairing with finish()'s release: the phase of tile lt − S is seen as complete
     mbar_wait(full + s, fill & 1);
     read(slots + s * tile.slot, c.chunk, L);
     Base::compute(c, L);

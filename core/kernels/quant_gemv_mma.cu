@@ -54,15 +54,19 @@ size_t zero_bytes(ZeroType z) { return z == ZeroType::UInt8 ? 1 : 4; }
 
 __global__ void arch_probe_kernel() {}
 
-// Whether this unit's code for the current device is sm_90 or newer: a build for sm_80 alone runs
-// on an H100 as JIT-compiled sm_80 PTX, in which the bulk form's instructions are traps.
+// Whether this unit's code for the current device was compiled for sm_90 or newer: a build for sm_80
+// alone runs on an H100 as sm_80 PTX compiled at load, in which the bulk form's instructions are
+// traps. That binary is sm_90 (binaryVersion 90); the architecture the code was written for, the one
+// __CUDA_ARCH__ saw, is ptxVersion.
 bool bulk_code_on(const DeviceLimits& d) {
   static std::atomic<int> known[64] = {};  // 0: not asked yet, 1: no, 2: yes
   auto& k = known[d.index & 63];
   int v = k.load();
   if (v == 0) {
     cudaFuncAttributes fa{};
-    v = cudaFuncGetAttributes(&fa, arch_probe_kernel) == cudaSuccess && fa.binaryVersion >= 90 ? 2 : 1;
+    const bool asked = cudaFuncGetAttributes(&fa, arch_probe_kernel) == cudaSuccess;
+    if (!asked) (void)cudaGetLastError();  // not left for the next launch's check to report
+    v = asked && fa.ptxVersion >= 90 ? 2 : 1;
     k.store(v);
   }
   return v == 2;

@@ -219,7 +219,8 @@ TEST(CudaQuantKernels, PackedGemvTensorCoresMatchFloat64Reference) {
   EXPECT_FALSE(packed_gemv_uses_tensor_cores(random_packed(8, 256, 3, 64, kCuda), x16.narrow(0, 0, 1)));
 }
 
-// Whether this device runs the one-row form's bulk copies (sm_90+), and its SM count.
+// Whether this device runs the one-row form's bulk copies (sm_90+; the build must hold sm_90 code, as
+// .ci/gpu's does: an sm_80-only build runs the register form there), and its SM count.
 bool bulk_copies_expected() { return cuda_memory_info(0).major >= 9; }
 int64_t sm_count() { return cuda_memory_info(0).sms; }
 
